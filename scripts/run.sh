@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start 1: install what is missing, build, and run the main job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh release
+./build/release/mosaic eval --mapping examples/networks/resnet50_kcp_ws.m --hw examples/hw/accelerator_256.m

@@ -1,0 +1,38 @@
+// The command line: every verb is a library call plus argument parsing and output formatting.
+// A verb registers itself from its own file with a static CommandRegistrar, so verbs can be
+// added without touching main.cpp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace mosaic::cli {
+
+// Adds a subcommand to `app` and sets its callback. The callback stores the verb's exit code in
+// `exit_code` (0 = success); errors are thrown as mosaic::UserError and reported by main().
+using CommandSetup = std::function<void(CLI::App& app, int& exit_code)>;
+
+struct CommandRegistrar {
+  CommandRegistrar(std::string name, CommandSetup setup);
+};
+
+struct RegisteredCommand {
+  std::string name;
+  CommandSetup setup;
+};
+
+// Every registered command, sorted by name.
+std::vector<RegisteredCommand> registered_commands();
+
+// Verbs that take over argument parsing completely (the `maestro` drop-in, which must accept
+// Boost-style flags): called with argv[2..] when argv[1] equals the name.
+using RawCommand = std::function<int(const std::vector<std::string>& args)>;
+struct RawCommandRegistrar {
+  RawCommandRegistrar(std::string name, RawCommand run);
+};
+const RawCommand* find_raw_command(const std::string& name);
+
+}  // namespace mosaic::cli
