@@ -418,7 +418,25 @@ class Analyzer {
       lv.unique[out] = std::min(d.ofs, d.size);
       lv.mapped_edge[out] = lv.mapped_edge[at(d.dim)] - lv.mapped_edge[at(win)] + 1;
       lv.unique_edge[out] = std::min(d.ofs, lv.mapped_edge[out]);
+      const i64 stride = lv.dims.stride[at(d.dim)];
+      if (!opt_.maestro_compat && stride > 1 && full_.get(win) >= stride) {
+        // Output positions of a strided window inside an input tile (MAESTRO ignores the
+        // stride here, which inflates its counts for strided layers).
+        auto outputs = [&](i64 tile, i64 window) {
+          return tile >= window ? (tile - window) / stride + 1 : std::max<i64>(tile - window + 1, 0);
+        };
+        lv.mapped[out] = outputs(lv.mapped[at(d.dim)], lv.mapped[at(win)]);
+        lv.mapped_edge[out] = outputs(lv.mapped_edge[at(d.dim)], lv.mapped_edge[at(win)]);
+        lv.unique[out] = std::max<i64>(std::min(d.ofs, d.size) / stride, 1);
+        lv.unique_edge[out] = std::min(lv.unique[out], lv.mapped_edge[out]);
+      }
     }
+  }
+
+  static int first_spatial(const Level& lv) {
+    for (int i = 0; i < lv.dirs.n; ++i)
+      if (lv.dirs[i].spatial()) return i;
+    return 0;
   }
 
   // ---- iteration states -----------------------------------------------------------------------
@@ -426,6 +444,7 @@ class Analyzer {
     std::array<State, kMaxDirs> st{};  // per directive
     i64 occ = 1;
     bool all_init = true;
+    i64 nec = 1;  // active sub-clusters when the level's spatial map is at its edge
   };
 
   struct StateTable {
@@ -486,9 +505,9 @@ class Analyzer {
       if (!d.spatial()) {
         ret *= s.is_edge() ? lv.mapped_edge[k] : lv.mapped[k];
       } else if (s.is_edge()) {
-        if (lv.num_edge == 1 && (first || ee))
+        if (c.nec == 1 && (first || ee))
           ret *= lv.mapped_edge[k];
-        else if (lv.num_edge > 1)
+        else if (c.nec > 1)
           ret *= ee ? lv.mapped_edge[k] : lv.mapped[k];
       } else {
         ret *= lv.mapped[k];
@@ -570,7 +589,7 @@ class Analyzer {
     if (!sp.edge)
       return pe_ingress_volume(lv, c, t, true, false) +
              (lv.num_sub - 1) * pe_ingress_volume(lv, c, t, false, false);
-    const i64 nec = lv.num_edge;
+    const i64 nec = c.nec;
     i64 ret = (nec == 1 && sp.edge_edge) ? pe_ingress_volume(lv, c, t, true, true)
                                          : pe_ingress_volume(lv, c, t, true, false);
     if (nec > 1) {
@@ -600,9 +619,9 @@ class Analyzer {
         switch (s.pos) {
           case State::Init:
             if (s.is_edge() && ee) {
-              if (lv.num_edge == 1)
+              if (c.nec == 1)
                 ret *= lv.mapped_edge[k];
-              else if (lv.num_edge > 1)
+              else if (c.nec > 1)
                 ret *= lv.mapped_edge[k];
             } else {
               ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
@@ -612,9 +631,9 @@ class Analyzer {
             ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
             break;
           case State::Edge:
-            if (lv.num_edge == 1 && (first || ee))
+            if (c.nec == 1 && (first || ee))
               ret *= lv.mapped_edge[k];
-            else if (lv.num_edge > 1)
+            else if (c.nec > 1)
               ret *= ee ? lv.unique_edge[k] : first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
             break;
         }
@@ -639,9 +658,9 @@ class Analyzer {
       switch (s.pos) {
         case State::Init:
           if (s.is_edge() && ee) {
-            if (lv.num_edge == 1)
+            if (c.nec == 1)
               ret *= lv.mapped_edge[k];
-            else if (lv.num_edge > 1)
+            else if (c.nec > 1)
               ret *= reuse_at_edge ? lv.unique_edge[k] : lv.mapped_edge[k];
           } else {
             ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
@@ -651,10 +670,10 @@ class Analyzer {
           ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
           break;
         case State::Edge:
-          if (lv.num_edge == 1 && (first || ee)) {
+          if (c.nec == 1 && (first || ee)) {
             // MAESTRO indexes the input-centric dimension here (Y rather than Y').
             ret *= opt_.maestro_compat ? lv.mapped_edge[at(dim)] : lv.mapped_edge[k];
-          } else if (lv.num_edge > 1) {
+          } else if (c.nec > 1) {
             ret *= ee ? lv.unique_edge[k] : first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
           }
           break;
@@ -669,7 +688,7 @@ class Analyzer {
     if (!sp.edge)
       return pe_egress_volume(lv, c, false, true, false) +
              (lv.num_sub - 1) * pe_egress_volume(lv, c, false, false, false);
-    const i64 nec = lv.num_edge;
+    const i64 nec = c.nec;
     i64 ret = (nec == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, false, true, true)
                                          : pe_egress_volume(lv, c, false, true, false);
     if (nec > 1) {
@@ -684,7 +703,7 @@ class Analyzer {
   i64 critical_path_psums(const Level& lv, const Case& c) const {
     const SpInfo sp = spatial_info(lv, c, tensors_.output);
     if (!sp.mapped || !sp.edge) return pe_egress_volume(lv, c, true, true, false);
-    return (lv.num_edge == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, true, true, true)
+    return (c.nec == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, true, true, true)
                                               : pe_egress_volume(lv, c, true, true, false);
   }
 
@@ -698,7 +717,7 @@ class Analyzer {
       if (s.is_edge()) sp.edge = true;
     }
     if (!sp.mapped || !sp.edge) return lv.num_sub * pe_egress_volume(lv, c, true, true, false);
-    const i64 nec = lv.num_edge;
+    const i64 nec = c.nec;
     i64 ret = (nec == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, true, true, true)
                                          : pe_egress_volume(lv, c, true, true, false);
     if (nec > 1) {
@@ -732,7 +751,7 @@ class Analyzer {
       } else if (s.pos == State::Steady || (s.pos == State::Init && !s.is_edge())) {
         sz = lv.mapped[k];
       } else {
-        sz = (lv.num_edge == 1 || ee) ? lv.mapped_edge[k] : lv.mapped[k];
+        sz = (c.nec == 1 || ee) ? lv.mapped_edge[k] : lv.mapped[k];
       }
       if (!r.has[k]) {
         r.has[k] = true;
@@ -743,14 +762,24 @@ class Analyzer {
     if (conv_) {
       if (r.has[at(Dim::Y)] && r.has[at(Dim::R)]) {
         r.has[at(Dim::Yp)] = true;
-        r.size[at(Dim::Yp)] = r.size[at(Dim::Y)] - r.size[at(Dim::R)] + 1;
+        r.size[at(Dim::Yp)] = out_positions(r.size[at(Dim::Y)], r.size[at(Dim::R)], r.stride[at(Dim::Y)]);
       }
       if (r.has[at(Dim::X)] && r.has[at(Dim::S)]) {
         r.has[at(Dim::Xp)] = true;
-        r.size[at(Dim::Xp)] = r.size[at(Dim::X)] - r.size[at(Dim::S)] + 1;
+        r.size[at(Dim::Xp)] = out_positions(r.size[at(Dim::X)], r.size[at(Dim::S)], r.stride[at(Dim::X)]);
       }
     }
     return r;
+  }
+
+  // Output positions of a window over an input extent: MAESTRO's stride-blind extent - window
+  // + 1 in compat mode, the strided count otherwise.
+  i64 out_positions(i64 extent, i64 window, i64 stride) const {
+    // A window narrower than the stride skips input; the stride adjustment of the maps already
+    // keeps only the inputs that are used, so the tile is dense and the count stride-blind.
+    if (opt_.maestro_compat || stride <= 1 || window < stride || extent < window)
+      return extent - window + 1;
+    return (extent - window) / stride + 1;
   }
 
   i64 noc_delay(i64 elements) const {
@@ -775,7 +804,8 @@ class Analyzer {
     for (int j = 0; j < out.count; ++j) {
       const Dim d = out.dims[static_cast<std::size_t>(j)];
       if (overlapped(conv_, d))
-        size *= dim_size(dims, d, "tensor") - dim_size(dims, counterpart(d), "tensor") + 1;
+        size *= out_positions(dim_size(dims, d, "tensor"), dim_size(dims, counterpart(d), "tensor"),
+                              dims.stride[at(d)]);
       else
         size *= dim_size(dims, d, "tensor");
     }
@@ -835,6 +865,14 @@ class Analyzer {
         c.occ *= c.st[static_cast<std::size_t>(i)].occ;
         if (c.st[static_cast<std::size_t>(i)].pos != State::Init) c.all_init = false;
       }
+      c.nec = lv.num_edge;
+      {
+        // MAESTRO counts the sub-clusters of a spatial edge step without the partial last one
+        // and then takes one of them for it (a whole sub-cluster's work is lost, e.g. one output
+        // row of a strided layer). The default mode counts the partial one in addition.
+        const State& sp = c.st[static_cast<std::size_t>(first_spatial(lv))];
+        if (!opt_.maestro_compat && sp.pos == State::Edge && sp.sp_edge_edge) ++c.nec;
+      }
       if (!first_case_done) update_buffer_req(f, lv, dims, c);
       const i64 occ = c.occ;
 
@@ -864,26 +902,25 @@ class Analyzer {
 
       // Compute delay: the slowest sub-cluster, or the ALUs at the innermost level.
       i64 compute = 0;
-      const int sp_idx = [&] {
-        for (int i = 0; i < lv.dirs.n; ++i)
-          if (lv.dirs[i].spatial()) return i;
-        return 0;
-      }();
+      const int sp_idx = first_spatial(lv);
       const State& sp_state = c.st[static_cast<std::size_t>(sp_idx)];
-      const i64 active = sp_state.is_edge() ? lv.num_edge : lv.num_sub;
+      const i64 active = sp_state.is_edge() ? c.nec : lv.num_sub;
       ld active_units = 0;
+      std::array<i64, 2> fill{};
       if (!last) {
         auto sub = [&](bool ee, i64 count) {
           const LevelFigures r = analyze_level(idx + 1, sub_cluster_dims(lv, c, ee));
           compute = std::max(compute, r.runtime);
           active_units += static_cast<ld>(r.avg_active_clusters * static_cast<double>(count));
+          for (int t = 0; t < 2; ++t)
+            fill[static_cast<std::size_t>(t)] += r.l1_fill[static_cast<std::size_t>(t)] * count;
         };
         if (sp_state.is_edge()) {
           if (sp_state.sp_edge_edge) {
             sub(true, 1);
-            if (lv.num_edge - 1 > 0) sub(false, lv.num_edge - 1);
+            if (c.nec - 1 > 0) sub(false, c.nec - 1);
           } else {
-            sub(false, lv.num_edge);
+            sub(false, c.nec);
           }
         } else {
           sub(false, lv.num_sub);
@@ -891,7 +928,11 @@ class Analyzer {
       } else {
         compute = static_cast<i64>(std::ceil(static_cast<double>(num_psums) /
                                              static_cast<double>(hw_.vector_width)));
+        for (int t = 0; t < 2; ++t)
+          fill[static_cast<std::size_t>(t)] = active * pe_ingress_volume(lv, c, *ins[t], true, false);
       }
+      for (int t = 0; t < 2; ++t)
+        f.l1_fill[static_cast<std::size_t>(t)] += occ * fill[static_cast<std::size_t>(t)];
       const i64 in_delay = noc_delay(ingress);
       const i64 out_delay = noc_delay(egress);
       i64 delay_case = c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));

@@ -61,6 +61,8 @@ struct LevelFigures {
   double arithmetic_intensity = 0;             // partial sums per ingress element (last case)
   std::int64_t cases_evaluated = 0;            // non-skipped iteration cases
   std::int64_t compute_cycles = 0;             // sum of occurrences x compute delay (no NoC)
+  std::array<std::int64_t, 2> l1_fill{};       // elements written into all PE L1s [input, weight]
+                                               // (every PE's own copy, multicast counted per PE)
 };
 
 struct DirectiveResult {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "dataflow/Legality.h"
 
 namespace mosaic::cost {
 
@@ -72,6 +73,8 @@ LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::
     const auto k = static_cast<std::size_t>(t);
     l1.reads[k] = static_cast<double>(top.l1_read[k]);
     l1.writes[k] = static_cast<double>(top.l1_write[k]);
+    // MAESTRO counts one L1 write per L2 read of an input; every PE writes its own copy.
+    if (!maestro_compat && t < 2) l1.writes[k] = static_cast<double>(top.l1_fill[k]);
     l2.reads[k] = static_cast<double>(top.l2_read[k]);
     l2.writes[k] = static_cast<double>(top.l2_write[k]);
     l1_acc += l1.reads[k] + l1.writes[k];
@@ -135,6 +138,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
 
   for (const auto& ls : net.layers) {
     Problem p = dataflow::problem_from_syntax(ls, net.file);
+    if (!compat) p = dataflow::densify_pointwise_stride(p);
     if (compat) {
       auto [it, inserted] = batch_of_type.emplace(p.type, p.batch);
       p.batch = it->second;
@@ -155,7 +159,19 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
                       "named dataflow with --dataflow)");
     }
     prev_bound = bound;
-    check_rs_rule(bound, p, net.file, ls.name);
+    if (compat) {
+      check_rs_rule(bound, p, net.file, ls.name);
+    } else {
+      // The paper's legality conditions. A map larger than its dimension is clamped (generic
+      // dataflows such as TemporalMap(64,64) C meet 3-channel layers); the others are errors.
+      for (const auto& issue : dataflow::check_legality(bound, p)) {
+        if (issue.rule == dataflow::LegalityRule::Bound) continue;
+        throw UserError(SourceLocation{net.file, issue.line > 0 ? issue.line : ls.line,
+                                       fmt::format("Layer {} {}", ls.name, issue.directive)},
+                        fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule)));
+      }
+      bound = dataflow::clamp_to_problem(bound, p);
+    }
 
     MaestroLayerReport row;
     row.network = net.name;
@@ -238,7 +254,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
       MaestroTensorRow& tr = row.tensors[k];
       tr.name = kTensorNames[k];
       tr.l1_read = top.l1_read[k];
-      tr.l1_write = top.l1_write[k];
+      tr.l1_write = (!compat && t < 2) ? top.l1_fill[k] : top.l1_write[k];
       tr.l2_read = top.l2_read[k];
       tr.l2_write = top.l2_write[k];
       tr.reuse = (!compat && tr.l1_write == 0)

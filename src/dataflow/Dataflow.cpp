@@ -235,10 +235,18 @@ Problem problem_from_layer(const Layer& l) {
     p.declared.push_back(d);
   };
   if (l.op == OpKind::Gemm) {
-    p.type = ProblemType::Gemm;
-    set(Dim::M, l.N);
-    set(Dim::N, l.K);
-    set(Dim::K, l.C);
+    // A GEMM [M x Kred] * [Kred x Ncol] is a 1x1 convolution over M input rows: C = Kred,
+    // K = Ncol, Y = M (MAESTRO's own convolution encoding of BLAS3), so every convolution
+    // dataflow applies to it and reuses weights across rows the way it does across pixels.
+    p.type = ProblemType::Conv;
+    set(Dim::K, l.K);
+    set(Dim::C, l.C);
+    set(Dim::R, 1);
+    set(Dim::S, 1);
+    set(Dim::Y, l.N);
+    set(Dim::X, 1);
+    p.size[static_cast<std::size_t>(di(Dim::Yp))] = l.N;
+    p.size[static_cast<std::size_t>(di(Dim::Xp))] = 1;
     return p;
   }
   if (l.op == OpKind::Other)
@@ -300,6 +308,39 @@ Problem problem_from_layer(const Layer& l) {
     throw UserError(SourceLocation{"", 0, "layer '" + l.name + "'"},
                     "the filter is larger than the padded input");
   return p;
+}
+
+Problem densify_pointwise_stride(const Problem& in) {
+  Problem p = in;
+  if (p.type == ProblemType::Gemm) return p;
+  auto fix = [&](Dim in_dim, Dim out_dim, Dim win) {
+    const auto i = static_cast<std::size_t>(di(in_dim));
+    const auto o = static_cast<std::size_t>(di(out_dim));
+    const std::int64_t window = p.has(win) ? p[win] : 1;
+    const std::int64_t stride = p.stride[i];
+    if (window != 1 || stride <= 1 || !p.has(in_dim)) return;
+    const std::int64_t outputs = (p.size[i] - 1) / stride + 1;
+    p.size[i] = outputs;
+    p.size[o] = outputs;
+    p.stride[i] = p.stride[o] = 1;
+  };
+  fix(Dim::Y, Dim::Yp, Dim::R);
+  fix(Dim::X, Dim::Xp, Dim::S);
+  return p;
+}
+
+Dataflow adapt_to_problem(const Dataflow& df, const Problem& problem) {
+  Dataflow out = df;
+  if (!problem.batch) return out;
+  for (const auto& d : df.directives)
+    if (d.kind != DirectiveKind::Cluster && d.dim == Dim::N) return out;
+  Directive n;
+  n.kind = DirectiveKind::TemporalMap;
+  n.dim = Dim::N;
+  n.size.value = 1;
+  n.offset.value = 1;
+  out.directives.insert(out.directives.begin(), n);
+  return out;
 }
 
 std::vector<BoundDirective> bind(const Dataflow& df, const Problem& problem) {

@@ -101,8 +101,10 @@ Problem problem_from_syntax(const workload::maestro_format::LayerSyntax& layer,
                             const std::string& file);
 
 // The problem for a framework layer (padding folded into the input size, since the directive
-// model has none). Pooling and element-wise layers map onto DwConv shapes. Throws UserError for
-// operators the directive model cannot express (Other).
+// model has none). A GEMM becomes a 1x1 convolution over its rows (Y = M); pooling and
+// element-wise layers map onto DwConv shapes; a transposed convolution becomes the equivalent
+// direct convolution over its upsampled input. Throws UserError for operators the directive
+// model cannot express (Other).
 Problem problem_from_layer(const workload::Layer& layer);
 
 // A directive with its sizes resolved against a problem.
@@ -113,6 +115,15 @@ struct BoundDirective {
   Dim dim = Dim::K;
   int line = 0;
 };
+
+// A strided 1x1 window reads only every stride-th input: the same work as a stride-1 layer over
+// the subsampled input (Y = Y' = output rows). The directive analysis models that exactly, while
+// its stride handling for windows narrower than the stride is approximate.
+Problem densify_pointwise_stride(const Problem& p);
+
+// A library dataflow applied to a batched problem walks the batch outermost, one sample at a
+// time (TemporalMap(1,1) N in front), unless it maps N itself.
+Dataflow adapt_to_problem(const Dataflow& df, const Problem& problem);
 
 // Resolves Sz(D) against `problem` (Sz(Y') and Sz(X') resolve to the derived output size).
 // Throws UserError (file, line, field) when a size names a dimension the problem lacks.
