@@ -8,6 +8,7 @@
 
 #include "common/Error.h"
 #include "dataflow/Legality.h"
+#include "dataflow/Library.h"
 
 namespace mosaic::cost {
 
@@ -60,7 +61,10 @@ LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::
   const double pes = static_cast<double>(core.num_pes);
   c.ideal_cycles = static_cast<double>(macs) / (pes * static_cast<double>(core.vector_width));
   c.avg_active_pes = top.avg_active_clusters;
-  c.utilization = pes > 0 ? top.avg_active_clusters / pes : 0;
+  // Achieved utilisation: useful MACs over the MAC slots of the whole run.
+  c.utilization = c.latency_cycles > 0 ? static_cast<double>(macs) /
+                                             (c.latency_cycles * pes * static_cast<double>(core.vector_width))
+                                       : 0;
   c.throughput_macs_per_cycle = c.latency_cycles > 0 ? static_cast<double>(macs) / c.latency_cycles : 0;
   c.roofline_macs_per_cycle =
       top.compute_cycles > 0 ? static_cast<double>(macs) / static_cast<double>(top.compute_cycles) : 0;
@@ -144,8 +148,10 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
       p.batch = it->second;
     }
     std::vector<BoundDirective> bound;
-    if (options.override_dataflow) {
-      bound = dataflow::bind(*options.override_dataflow, p);
+    if (options.dataflow_name) {
+      dataflow::Dataflow df = dataflow::library_dataflow(*options.dataflow_name, p.type);
+      if (!compat) df = dataflow::adapt_to_problem(df, p);
+      bound = dataflow::bind(df, p);
     } else if (ls.has_dataflow) {
       prev_df = dataflow::from_syntax(ls.dataflow, ls.name, net.file);
       bound = dataflow::bind(*prev_df, p);

@@ -74,8 +74,9 @@ struct MaestroNetworkReport {
 
 struct MaestroEvalOptions {
   bool maestro_compat = false;
-  // When set, every layer uses this dataflow instead of its own Dataflow block.
-  std::optional<dataflow::Dataflow> override_dataflow;
+  // When set, every layer uses this named dataflow (library name, alias or .m path), resolved
+  // per layer class (depthwise and GEMM variants), instead of its own Dataflow block.
+  std::optional<std::string> dataflow_name;
   arch::Technology technology = arch::default_technology();
 };
 
