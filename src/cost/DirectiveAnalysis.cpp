@@ -544,7 +544,10 @@ class Analyzer {
         if (s.pos == State::Init) {
           ret *= s.is_edge() ? lv.mapped_edge[k] : lv.mapped[k];
         } else if (is_changing && !inited) {
-          ret *= std::max<i64>(lv.unique[k], 1);
+          // The new data of a step is the offset; at the edge only what is left of the
+          // dimension (MAESTRO reads a whole offset there, beyond the tensor).
+          const bool edge = !opt_.maestro_compat && s.pos == State::Edge;
+          ret *= std::max<i64>(edge ? lv.unique_edge[k] : lv.unique[k], 1);
         } else {
           ret *= lv.mapped[k];
         }
