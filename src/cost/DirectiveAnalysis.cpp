@@ -25,7 +25,9 @@ constexpr int kMaxLevelCount = 8;
 constexpr int kMaxStates = 3;
 using i64 = std::int64_t;
 
-inline std::size_t at(Dim d) { return static_cast<std::size_t>(dataflow::di(d)); }
+inline std::size_t at(Dim d) {
+  return static_cast<std::size_t>(dataflow::di(d));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Dimension tables. A dimension is absent when `has` is false. Convolution-type problems couple
@@ -42,14 +44,21 @@ struct DimTable {
 inline bool overlapped(bool conv, Dim d) {
   return conv && (d == Dim::Y || d == Dim::X || d == Dim::R || d == Dim::S);
 }
-inline bool sliding(bool conv, Dim d) { return conv && (d == Dim::R || d == Dim::S); }
+inline bool sliding(bool conv, Dim d) {
+  return conv && (d == Dim::R || d == Dim::S);
+}
 inline Dim counterpart(Dim d) {
   switch (d) {
-    case Dim::Y: return Dim::R;
-    case Dim::R: return Dim::Y;
-    case Dim::X: return Dim::S;
-    case Dim::S: return Dim::X;
-    default: return d;
+    case Dim::Y:
+      return Dim::R;
+    case Dim::R:
+      return Dim::Y;
+    case Dim::X:
+      return Dim::S;
+    case Dim::S:
+      return Dim::X;
+    default:
+      return d;
   }
 }
 
@@ -78,7 +87,8 @@ struct DirList {
   }
   void push_front(const Dir& x) {
     if (n >= kMaxDirs)
-      throw UserError(SourceLocation{"", 0, "dataflow"}, "too many directives in one cluster level");
+      throw UserError(SourceLocation{"", 0, "dataflow"},
+                      "too many directives in one cluster level");
     for (int i = n; i > 0; --i) d[static_cast<std::size_t>(i)] = d[static_cast<std::size_t>(i - 1)];
     d[0] = x;
     ++n;
@@ -91,9 +101,9 @@ struct DirList {
 // A cluster level, analysed once per layer (MAESTRO's cluster unit + reuse analysis).
 struct Level {
   DirList dirs;
-  DimTable dims;            // the level's own (static) dimension table
-  i64 num_sub = 1;          // sub-clusters under this level
-  i64 num_edge = 1;         // active sub-clusters in the spatial edge case
+  DimTable dims;                  // the level's own (static) dimension table
+  i64 num_sub = 1;                // sub-clusters under this level
+  i64 num_edge = 1;               // active sub-clusters in the spatial edge case
   std::array<int, kND> dir_of{};  // directive index per dimension (-1: none)
   // Per-dimension mapping sizes (0 where MAESTRO's tables have no entry).
   std::array<i64, kND> mapped{}, unique{}, mapped_edge{}, unique_edge{};
@@ -211,7 +221,8 @@ class Analyzer {
       }
     }
     if (num_clusters + 1 > kMaxLevelCount)
-      fail("Cluster", fmt::format("at most {} Cluster directives are supported", kMaxLevelCount - 1));
+      fail("Cluster",
+           fmt::format("at most {} Cluster directives are supported", kMaxLevelCount - 1));
     if (uppermost > hw_.num_pes)
       fail("Cluster",
            fmt::format("the Cluster sizes multiply to {} PEs but the hardware has {} (MAESTRO "
@@ -369,10 +380,12 @@ class Analyzer {
     int level_line = 0;
     for (int i = 0; i < lv.dirs.n && level_line == 0; ++i) level_line = lv.dirs[i].line;
     if (num_sp == 0)
-      fail("SpatialMap", fmt::format("cluster level {} has no SpatialMap", num_levels_), level_line);
+      fail("SpatialMap", fmt::format("cluster level {} has no SpatialMap", num_levels_),
+           level_line);
     if (num_sp > 2)
       fail("SpatialMap",
-           fmt::format("cluster level {} has {} SpatialMaps; at most 2 are allowed", num_levels_, num_sp),
+           fmt::format("cluster level {} has {} SpatialMaps; at most 2 are allowed", num_levels_,
+                       num_sp),
            level_line);
     // Sub-clusters active in the spatial edge case.
     const Dir& sp = lv.dirs[first_sp];
@@ -423,7 +436,8 @@ class Analyzer {
         // Output positions of a strided window inside an input tile (MAESTRO ignores the
         // stride here, which inflates its counts for strided layers).
         auto outputs = [&](i64 tile, i64 window) {
-          return tile >= window ? (tile - window) / stride + 1 : std::max<i64>(tile - window + 1, 0);
+          return tile >= window ? (tile - window) / stride + 1
+                                : std::max<i64>(tile - window + 1, 0);
         };
         lv.mapped[out] = outputs(lv.mapped[at(d.dim)], lv.mapped[at(win)]);
         lv.mapped_edge[out] = outputs(lv.mapped_edge[at(d.dim)], lv.mapped_edge[at(win)]);
@@ -467,8 +481,10 @@ class Analyzer {
         const i64 steady = (dsz - d.size) / d.ofs;
         const bool has_steady = d.size < dsz;
         const bool has_edge = steady * d.ofs + d.size < dsz;
-        if (has_steady && steady > 0) list[static_cast<std::size_t>(n++)] = State{State::Steady, steady, false, false, false};
-        if (!init.init_edge && has_edge) list[static_cast<std::size_t>(n++)] = State{State::Edge, 1, false, false, false};
+        if (has_steady && steady > 0)
+          list[static_cast<std::size_t>(n++)] = State{State::Steady, steady, false, false, false};
+        if (!init.init_edge && has_edge)
+          list[static_cast<std::size_t>(n++)] = State{State::Edge, 1, false, false, false};
       } else {
         const i64 ns = lv.num_sub;
         const i64 cov = d.size + d.ofs * (ns - 1);
@@ -481,12 +497,14 @@ class Analyzer {
         const i64 steady = ((dsz - d.size) / d.ofs + 1) / ns - 1;
         const bool has_edge = !init.unrolled && ((steady + 1) * (d.ofs * ns) + cov > dsz) &&
                               (steady * (d.ofs * ns) + cov != dsz);
-        if (has_steady && steady > 0) list[static_cast<std::size_t>(n++)] = State{State::Steady, steady, false, false, false};
+        if (has_steady && steady > 0)
+          list[static_cast<std::size_t>(n++)] = State{State::Steady, steady, false, false, false};
         const i64 remaining = dsz - (steady + 1) * d.ofs * ns;
         i64 active = remaining < d.size ? 1 : (remaining - d.size) / d.ofs + 1;
         bool edge_edge = false;
         if ((active - 1) * d.ofs + d.size < remaining) edge_edge = true;
-        if (!init.init_edge && has_edge) list[static_cast<std::size_t>(n++)] = State{State::Edge, 1, false, false, edge_edge};
+        if (!init.init_edge && has_edge)
+          list[static_cast<std::size_t>(n++)] = State{State::Edge, 1, false, false, edge_edge};
       }
     }
   }
@@ -576,7 +594,9 @@ class Analyzer {
     SpInfo sp;
     for (int j = 0; j < t.count; ++j) {
       const int i = lv.dir_of[at(t.dims[static_cast<std::size_t>(j)])];
-      if (i < 0) fail(std::string(dataflow::dim_name(t.dims[static_cast<std::size_t>(j)])), "internal: tensor dimension without a directive");
+      if (i < 0)
+        fail(std::string(dataflow::dim_name(t.dims[static_cast<std::size_t>(j)])),
+             "internal: tensor dimension without a directive");
       if (!lv.dirs[i].spatial()) continue;
       const State& s = c.st[static_cast<std::size_t>(i)];
       sp.mapped = true;
@@ -645,16 +665,24 @@ class Analyzer {
     for (int j = 0; j < out.count; ++j) {
       const Dim dim = out.dims[static_cast<std::size_t>(j)];
       const int i = lv.dir_of[at(dim)];
-      if (i < 0) fail(std::string(dataflow::dim_name(dim)), "internal: output dimension without a directive");
+      if (i < 0)
+        fail(std::string(dataflow::dim_name(dim)),
+             "internal: output dimension without a directive");
       const Dir& d = lv.dirs[i];
       const State& s = c.st[static_cast<std::size_t>(i)];
       const Dim actual = dim == Dim::Y ? Dim::Yp : dim == Dim::X ? Dim::Xp : dim;
       const std::size_t k = at(actual);
       if (!d.spatial()) {
         switch (s.pos) {
-          case State::Init: ret *= s.is_edge() ? lv.mapped_edge[k] : lv.mapped[k]; break;
-          case State::Steady: ret *= lv.mapped[k]; break;
-          case State::Edge: ret *= lv.mapped_edge[k]; break;
+          case State::Init:
+            ret *= s.is_edge() ? lv.mapped_edge[k] : lv.mapped[k];
+            break;
+          case State::Steady:
+            ret *= lv.mapped[k];
+            break;
+          case State::Edge:
+            ret *= lv.mapped_edge[k];
+            break;
         }
         continue;
       }
@@ -707,7 +735,7 @@ class Analyzer {
     const SpInfo sp = spatial_info(lv, c, tensors_.output);
     if (!sp.mapped || !sp.edge) return pe_egress_volume(lv, c, true, true, false);
     return (c.nec == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, true, true, true)
-                                              : pe_egress_volume(lv, c, true, true, false);
+                                        : pe_egress_volume(lv, c, true, true, false);
   }
 
   i64 output_psum_mapping_size(const Level& lv, const Case& c) const {
@@ -765,11 +793,13 @@ class Analyzer {
     if (conv_) {
       if (r.has[at(Dim::Y)] && r.has[at(Dim::R)]) {
         r.has[at(Dim::Yp)] = true;
-        r.size[at(Dim::Yp)] = out_positions(r.size[at(Dim::Y)], r.size[at(Dim::R)], r.stride[at(Dim::Y)]);
+        r.size[at(Dim::Yp)] =
+            out_positions(r.size[at(Dim::Y)], r.size[at(Dim::R)], r.stride[at(Dim::Y)]);
       }
       if (r.has[at(Dim::X)] && r.has[at(Dim::S)]) {
         r.has[at(Dim::Xp)] = true;
-        r.size[at(Dim::Xp)] = out_positions(r.size[at(Dim::X)], r.size[at(Dim::S)], r.stride[at(Dim::X)]);
+        r.size[at(Dim::Xp)] =
+            out_positions(r.size[at(Dim::X)], r.size[at(Dim::S)], r.stride[at(Dim::X)]);
       }
     }
     return r;
@@ -792,7 +822,8 @@ class Analyzer {
   }
 
   // ---- buffer requirements (the first cases of a level) ----------------------------------------
-  void update_buffer_req(LevelFigures& f, const Level& lv, const DimTable& dims, const Case& c) const {
+  void update_buffer_req(LevelFigures& f, const Level& lv, const DimTable& dims,
+                         const Case& c) const {
     const TensorDims* ins[2] = {&tensors_.input, &tensors_.weight};
     for (int t = 0; t < 2; ++t) {
       i64 size = 1;
@@ -817,11 +848,13 @@ class Analyzer {
     f.l1_size_req[2] = 2 * mapped_volume(lv, out);
   }
 
-  // ---- one level ---------------------------------------------------------------------------------
+  // ---- one level
+  // ---------------------------------------------------------------------------------
   LevelFigures analyze_level(int idx, const DimTable& dims) {
     if (idx > 0) {
       for (int m = 0; m < memo_n_; ++m)
-        if (memo_[static_cast<std::size_t>(m)].level == idx && memo_[static_cast<std::size_t>(m)].dims == dims)
+        if (memo_[static_cast<std::size_t>(m)].level == idx &&
+            memo_[static_cast<std::size_t>(m)].dims == dims)
           return memo_[static_cast<std::size_t>(m)].fig;
     }
     const Level& lv = levels_[static_cast<std::size_t>(idx)];
@@ -856,7 +889,10 @@ class Analyzer {
       if (case_id > 0) {
         for (int i = lv.dirs.n - 1; i >= 0; --i) {
           auto& dg = digit[static_cast<std::size_t>(i)];
-          if (case_id == 1) { dg = 0; continue; }
+          if (case_id == 1) {
+            dg = 0;
+            continue;
+          }
           if (++dg < table.n[static_cast<std::size_t>(i)]) break;
           dg = 0;
         }
@@ -864,7 +900,8 @@ class Analyzer {
       for (int i = 0; i < lv.dirs.n; ++i) {
         const int n = table.n[static_cast<std::size_t>(i)];
         const int s = case_id == 0 ? 0 : (digit[static_cast<std::size_t>(i)] + 1) % n;
-        c.st[static_cast<std::size_t>(i)] = table.s[static_cast<std::size_t>(i)][static_cast<std::size_t>(s)];
+        c.st[static_cast<std::size_t>(i)] =
+            table.s[static_cast<std::size_t>(i)][static_cast<std::size_t>(s)];
         c.occ *= c.st[static_cast<std::size_t>(i)].occ;
         if (c.st[static_cast<std::size_t>(i)].pos != State::Init) c.all_init = false;
       }
@@ -929,16 +966,18 @@ class Analyzer {
           sub(false, lv.num_sub);
         }
       } else {
-        compute = static_cast<i64>(std::ceil(static_cast<double>(num_psums) /
-                                             static_cast<double>(hw_.vector_width)));
+        compute = static_cast<i64>(
+            std::ceil(static_cast<double>(num_psums) / static_cast<double>(hw_.vector_width)));
         for (int t = 0; t < 2; ++t)
-          fill[static_cast<std::size_t>(t)] = active * pe_ingress_volume(lv, c, *ins[t], true, false);
+          fill[static_cast<std::size_t>(t)] =
+              active * pe_ingress_volume(lv, c, *ins[t], true, false);
       }
       for (int t = 0; t < 2; ++t)
         f.l1_fill[static_cast<std::size_t>(t)] += occ * fill[static_cast<std::size_t>(t)];
       const i64 in_delay = noc_delay(ingress);
       const i64 out_delay = noc_delay(egress);
-      i64 delay_case = c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));
+      i64 delay_case =
+          c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));
       if (idx == 0) {
         const i64 l2_out = f.l2_size_req[2];
         const i64 l2_in = f.l2_size_req[0] + f.l2_size_req[1];
@@ -960,7 +999,8 @@ class Analyzer {
       f.num_computations += occ * psum_size;
       f.compute_cycles += occ * compute;
       if (active_units == 0) active_units = static_cast<ld>(active);
-      active_sum = static_cast<double>(static_cast<ld>(active_sum) + active_units * static_cast<ld>(occ));
+      active_sum =
+          static_cast<double>(static_cast<ld>(active_sum) + active_units * static_cast<ld>(occ));
       if (compute == 0) compute = 1;
       const i64 traffic = std::max(ingress, egress);
       peak_bw = std::max(peak_bw, traffic / compute);
@@ -1027,9 +1067,28 @@ DirectiveResult analyze_directives(const Problem& problem, const std::vector<Bou
                     fmt::format("PEs ({}), vector width ({}), NoC bandwidth ({}) and off-chip "
                                 "bandwidth ({}) must be positive",
                                 hw.num_pes, hw.vector_width, hw.noc_bw, hw.offchip_bw));
+  // Every count of the analysis is bounded by a few times the product of the dimensions; keep
+  // that product far from 64-bit overflow.
+  std::int64_t volume = 1;
+  for (int i = 0; i < dataflow::kNumDims; ++i) {
+    const std::int64_t v = problem.size[static_cast<std::size_t>(i)];
+    if (v <= 0) continue;
+    if (__builtin_mul_overflow(volume, v, &volume) || volume > (std::int64_t{1} << 52))
+      throw UserError(SourceLocation{"", 0, "Dimensions"},
+                      "the layer is too large to analyse (the product of its dimensions exceeds "
+                      "2^52)");
+  }
+  for (const auto& d : df)
+    if (d.size <= 0 || d.size > (std::int64_t{1} << 40) ||
+        (d.kind != DirectiveKind::Cluster && (d.offset <= 0 || d.offset > (std::int64_t{1} << 40))))
+      throw UserError(SourceLocation{"", d.line, "dataflow"},
+                      "map sizes and offsets must be positive and below 2^40");
+  if (hw.num_pes > (std::int64_t{1} << 30) || hw.vector_width > (std::int64_t{1} << 20))
+    throw UserError(SourceLocation{"", 0, "hardware"}, "more than 2^30 PEs or 2^20 lanes");
   Analyzer a(problem, df, hw, options);
   DirectiveResult r = a.run();
   r.macs = problem_macs(problem);
+  r.problem_macs = r.macs;
   return r;
 }
 

@@ -72,7 +72,9 @@ struct DirectiveResult {
                        // single-level dataflow
   bool first_is_top = true;  // no sub-level was analysed (MAESTRO then reports one result)
   int num_levels = 0;
-  std::int64_t macs = 0;                // true MACs of the problem (the real work)
+  std::int64_t macs = 0;                // useful MACs of the layer (the real work)
+  std::int64_t problem_macs = 0;        // MACs of the analysed problem (differs from `macs` for a
+                                        // transposed convolution, analysed as the dense direct one)
   std::int64_t active_pes = 0;          // PEs the cluster structure can use
   bool zero_compute_sub_case = false;   // a case whose sub-clusters computed nothing (MAESTRO
                                         // divides by zero there; see the differences doc)

@@ -141,8 +141,21 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
   const double mac_nj = tech.mac_pj / 1000.0;
 
   for (const auto& ls : net.layers) {
-    Problem p = dataflow::problem_from_syntax(ls, net.file);
-    if (!compat) p = dataflow::densify_pointwise_stride(p);
+    Problem p = dataflow::problem_from_syntax(ls, net.file, compat);
+    std::optional<std::int64_t> useful_macs;
+    if (!compat) {
+      if (ls.type == "TRCONV") {
+        // A transposed convolution upsamples: analyse the direct convolution a dense accelerator
+        // runs over the zero-upsampled input, and report the useful MACs.
+        const workload::Layer layer = mf::to_layer(ls, net.file);
+        p = dataflow::problem_from_layer(layer);
+        p.declared.clear();
+        for (const auto& d : ls.dims)
+          if (auto dim = dataflow::parse_dim(d.name)) p.declared.push_back(*dim);
+        useful_macs = workload::macs(layer);
+      }
+      p = dataflow::densify_pointwise_stride(p);
+    }
     if (compat) {
       auto [it, inserted] = batch_of_type.emplace(p.type, p.batch);
       p.batch = it->second;
@@ -190,6 +203,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
       if (!e.where().field.empty()) field += " " + e.where().field;
       throw UserError(SourceLocation{net.file, line, field}, e.message());
     }
+    if (useful_macs) row.analysis.macs = *useful_macs;
     const DirectiveResult& r = row.analysis;
     const LevelFigures& top = r.top;
     const LevelFigures& first = r.first;

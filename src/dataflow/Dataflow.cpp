@@ -157,7 +157,7 @@ TensorDims output_dims(ProblemType t, bool batch) {
   }
 }
 
-Problem problem_from_syntax(const mf::LayerSyntax& ls, const std::string& file) {
+Problem problem_from_syntax(const mf::LayerSyntax& ls, const std::string& file, bool compat) {
   Problem p;
   p.name = ls.name;
   p.stride.fill(1);
@@ -200,8 +200,10 @@ Problem problem_from_syntax(const mf::LayerSyntax& ls, const std::string& file) 
   const std::int64_t s = p.has(Dim::S) ? sz[at(Dim::S)] : 1;
   // MAESTRO reads the row stride of a derived dimension from the column one and vice versa when
   // the output-centric form is given (its variables are swapped); both are 1 in practice.
-  const std::int64_t y_stride = has_iy ? st[at(Dim::Y)] : (has_ox ? st[at(Dim::Xp)] : 1);
-  const std::int64_t x_stride = has_ix ? st[at(Dim::X)] : (has_oy ? st[at(Dim::Yp)] : 1);
+  const Dim oy_src = compat ? Dim::Xp : Dim::Yp;
+  const Dim ox_src = compat ? Dim::Yp : Dim::Xp;
+  const std::int64_t y_stride = has_iy ? st[at(Dim::Y)] : (p.has(oy_src) ? st[at(oy_src)] : 1);
+  const std::int64_t x_stride = has_ix ? st[at(Dim::X)] : (p.has(ox_src) ? st[at(ox_src)] : 1);
   if (has_ix && !has_ox) {
     sz[at(Dim::Xp)] = sz[at(Dim::X)] - s + 1;
     st[at(Dim::Xp)] = x_stride;

@@ -97,8 +97,10 @@ TensorDims output_dims(ProblemType t, bool batch);
 
 // MAESTRO's problem for a parsed MAESTRO layer: declared dimensions, strides, and the derived
 // Y' = Y-R+1 / X' = X-S+1 (or Y/X from Y'/X'), exactly as the MAESTRO tool builds them.
+// With maestro_compat, the derived dimension's stride is read from the other axis when Y'/X' are
+// given (MAESTRO's swapped variables); otherwise from its own axis.
 Problem problem_from_syntax(const workload::maestro_format::LayerSyntax& layer,
-                            const std::string& file);
+                            const std::string& file, bool maestro_compat = true);
 
 // The problem for a framework layer (padding folded into the input size, since the directive
 // model has none). A GEMM becomes a 1x1 convolution over its rows (Y = M); pooling and
