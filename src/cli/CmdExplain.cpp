@@ -55,7 +55,9 @@ int run(const ExplainArgs& a) {
   hw.num_pes = a.pes;
   if (!a.hw.empty()) hw.num_pes = arch::read_hardware(a.hw).num_pes;
   const auto bound = dataflow::clamp_to_problem(dataflow::bind(*df, p), p);
-  const auto r = cost::analyze_directives(p, bound, hw, cost::DirectiveOptions{});
+  cost::DirectiveOptions dopt;
+  dopt.keep_levels = true;
+  const auto r = cost::analyze_directives(p, bound, hw, dopt);
   std::vector<dataflow::LoopNestLevel> levels;
   for (std::size_t l = 0; l < r.levels.size(); ++l)
     levels.push_back({r.levels[l], r.level_sub_clusters[l]});

@@ -136,8 +136,10 @@ class Analyzer {
     tensors_.output = dataflow::output_dims(p.type, p.batch);
     for (int i = 0; i < kND; ++i) {
       const Dim d = static_cast<Dim>(i);
-      if (tensors_.input.contains(d) || tensors_.weight.contains(d))
+      if (tensors_.input.contains(d) || tensors_.weight.contains(d)) {
         tensors_.in_vars.dims[static_cast<std::size_t>(tensors_.in_vars.count++)] = d;
+        tensors_.in_vars.mask = static_cast<std::uint16_t>(tensors_.in_vars.mask | (1u << i));
+      }
     }
     for (int i = 0; i < kND; ++i) {
       full_.size[static_cast<std::size_t>(i)] = p.size[static_cast<std::size_t>(i)];
@@ -154,7 +156,7 @@ class Analyzer {
     r.first_is_top = !first_from_sub_;
     r.num_levels = num_levels_;
     r.zero_compute_sub_case = zero_compute_;
-    for (int l = 0; l < num_levels_; ++l) {
+    for (int l = 0; opt_.keep_levels && l < num_levels_; ++l) {
       std::vector<BoundDirective> v;
       const Level& lv = levels_[static_cast<std::size_t>(l)];
       for (int i = 0; i < lv.dirs.n; ++i) {
@@ -179,7 +181,9 @@ class Analyzer {
   bool conv_;
   Tensors tensors_;
   DimTable full_;
-  std::array<Level, kMaxLevelCount> levels_{};
+  // Large scratch tables live in a per-thread workspace, so an analysis neither allocates nor
+  // clears tens of kilobytes each time.
+  std::array<Level, kMaxLevelCount>& levels_ = workspace_levels();
   int num_levels_ = 0;
   i64 active_pes_ = 0;
   bool first_set_ = false;
@@ -194,8 +198,17 @@ class Analyzer {
     LevelFigures fig;
   };
   static constexpr int kMemo = 64;
-  std::array<MemoEntry, kMemo> memo_{};
+  std::array<MemoEntry, kMemo>& memo_ = workspace_memo();
   int memo_n_ = 0;
+
+  static std::array<Level, kMaxLevelCount>& workspace_levels() {
+    thread_local std::array<Level, kMaxLevelCount> levels{};
+    return levels;
+  }
+  static std::array<MemoEntry, kMemo>& workspace_memo() {
+    thread_local std::array<MemoEntry, kMemo> memo{};
+    return memo;
+  }
 
   [[noreturn]] void fail(const std::string& field, const std::string& msg, int line = 0) const {
     throw UserError(SourceLocation{"", line, "dataflow " + field}, msg);
@@ -369,6 +382,11 @@ class Analyzer {
 
   void preprocess(Level& lv) const {
     lv.dir_of.fill(-1);
+    lv.mapped.fill(0);
+    lv.unique.fill(0);
+    lv.mapped_edge.fill(0);
+    lv.unique_edge.fill(0);
+    lv.has_map.fill(false);
     int first_sp = -1, num_sp = 0;
     for (int i = 0; i < lv.dirs.n; ++i) {
       lv.dir_of[at(lv.dirs[i].dim)] = i;

@@ -39,6 +39,7 @@ struct DirectiveHardware {
 
 struct DirectiveOptions {
   bool maestro_compat = false;
+  bool keep_levels = false;  // fill DirectiveResult::levels (allocates; for `explain`)
 };
 
 // One cluster level's figures (MAESTRO's per-level results). Counts are elements.
@@ -78,8 +79,8 @@ struct DirectiveResult {
   std::int64_t active_pes = 0;          // PEs the cluster structure can use
   bool zero_compute_sub_case = false;   // a case whose sub-clusters computed nothing (MAESTRO
                                         // divides by zero there; see the differences doc)
-  // The cluster levels as analysed (after inheritance, implicit unrolling and stride
-  // adjustment), outermost first: for `explain`.
+  // With DirectiveOptions::keep_levels: the cluster levels as analysed (after inheritance,
+  // implicit unrolling and stride adjustment), outermost first.
   std::vector<std::vector<dataflow::BoundDirective>> levels;
   std::vector<std::int64_t> level_sub_clusters;
 };

@@ -104,16 +104,13 @@ Dataflow read_dataflow_file(const std::string& path, const std::string& name) {
   return from_syntax(mf::parse_dataflow_text(ss.str(), path), name, path);
 }
 
-bool TensorDims::contains(Dim d) const {
-  for (int i = 0; i < count; ++i)
-    if (dims[static_cast<std::size_t>(i)] == d) return true;
-  return false;
-}
-
 namespace {
 TensorDims make(std::initializer_list<Dim> ds) {
   TensorDims t;
-  for (Dim d : ds) t.dims[static_cast<std::size_t>(t.count++)] = d;
+  for (Dim d : ds) {
+    t.dims[static_cast<std::size_t>(t.count++)] = d;
+    t.mask = static_cast<std::uint16_t>(t.mask | (1u << di(d)));
+  }
   return t;
 }
 }  // namespace

@@ -89,7 +89,8 @@ struct Problem {
 struct TensorDims {
   std::array<Dim, 6> dims{};
   int count = 0;
-  bool contains(Dim d) const;
+  std::uint16_t mask = 0;  // bit di(d) set for every dimension of the tensor
+  bool contains(Dim d) const { return (mask >> di(d)) & 1u; }
 };
 TensorDims input_dims(ProblemType t, bool batch);
 TensorDims weight_dims(ProblemType t, bool batch);
