@@ -129,14 +129,13 @@ int run(const DseArgs& a) {
         throw UserError(SourceLocation{net.file, l.line, "Layer " + l.name},
                         "has no Dataflow block; choose dataflows with --dataflow (e.g. kcp_ws,rs)");
 
+  outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     const std::filesystem::path p = a.store.empty() ? std::filesystem::path(a.out) / "dse.sqlite"
                                                     : std::filesystem::path(a.store);
     store = search::ResultStore::open(p);
   }
-
-  outputs::DseOutputs outs(w, spec, oo);
   search::DseOptions opt;
   opt.threads = a.threads;
   opt.stop = &g_stop;
