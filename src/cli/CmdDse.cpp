@@ -169,7 +169,7 @@ int run(const DseArgs& a) {
   if (info.interrupted) {
     outs.abandon();
     std::cerr << fmt::format(
-        "dse: interrupted after {} of {} chunks; {} finished chunks are in the store{}. Run the "
+        "dse: interrupted after {} of {} chunks ({} computed now); the finished work is in the store{}. Run the "
         "same command again to resume.\n",
         info.chunks_computed + info.chunks_reused, info.chunks_total, info.chunks_computed,
         store ? " " + store->path().string() : " (none: --no-store)");
@@ -185,7 +185,7 @@ int run(const DseArgs& a) {
       info.wall_seconds, info.threads, si(static_cast<double>(se.explored) / info.wall_seconds),
       si(static_cast<double>(se.evaluated) / info.wall_seconds),
       si(static_cast<double>(se.evaluated) / info.wall_seconds / std::max(1, info.threads)),
-      se.analyses,
+      info.analyses_run,
       info.chunks_reused > 0 ? fmt::format(" ({} of {} chunks read from the store)",
                                            info.chunks_reused, info.chunks_total)
                              : std::string());

@@ -232,7 +232,7 @@ json DseOutputs::summary(const search::DseRunInfo& info) const {
   rates["evaluated_per_second"] = static_cast<double>(se.evaluated) / wall;
   rates["evaluated_per_second_per_thread"] =
       static_cast<double>(se.evaluated) / wall / std::max(1, info.threads);
-  rates["analyses_per_second"] = static_cast<double>(se.analyses) / wall;
+  rates["analyses_per_second"] = static_cast<double>(info.analyses_run) / wall;
   s["rates"] = rates;
   json session;
   session["chunks_total"] = info.chunks_total;
@@ -241,6 +241,7 @@ json DseOutputs::summary(const search::DseRunInfo& info) const {
   session["designs_explored"] = se.explored;
   session["designs_evaluated"] = se.evaluated;
   session["analyses"] = se.analyses;
+  session["analyses_run"] = info.analyses_run;  // fewer when PE counts share analyses
   session["store_run"] = info.run_hash;
   s["session"] = session;
   s["primary_objective"] = search::objective_name(opt_.primary);

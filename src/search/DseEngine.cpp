@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
+#include <tbb/concurrent_hash_map.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <nlohmann/json.hpp>
@@ -43,9 +44,46 @@ std::int64_t bytes_of(double elements, int bits) {
 // The outer coordinates of a chunk.
 struct Coords {
   int df = 0;
+  int pes_index = 0;
   std::int64_t pes = 0, vw = 0;
   std::array<std::int64_t, kMaxMapSweeps> maps{};
 };
+
+// The figures of the whole workload at one bandwidth.
+struct WorkloadEval {
+  double latency = 0;
+  double energy = 0;
+  std::array<double, 5> breakdown{};
+  std::int64_t macs = 0;
+  std::int64_t l1_req = 0, l2_req = 0;  // bytes
+};
+
+// Analyses shared by the PEs of one run (see Context::run_leader).
+struct CacheKey {
+  int df = 0;
+  int leader = 0;
+  std::int64_t vw = 0, bw = 0;
+  std::array<std::int64_t, kMaxMapSweeps> maps{};
+  bool operator==(const CacheKey&) const = default;
+};
+struct CacheHash {
+  static std::size_t hash(const CacheKey& k) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    mix(static_cast<std::uint64_t>(k.df));
+    mix(static_cast<std::uint64_t>(k.leader));
+    mix(static_cast<std::uint64_t>(k.vw));
+    mix(static_cast<std::uint64_t>(k.bw));
+    for (auto m : k.maps) mix(static_cast<std::uint64_t>(m));
+    return static_cast<std::size_t>(h);
+  }
+  static bool equal(const CacheKey& a, const CacheKey& b) { return a == b; }
+};
+struct CacheValue {
+  WorkloadEval eval;
+  bool full = false;  // energy and requirements filled
+};
+constexpr std::int64_t kMaxCacheEntries = 4'000'000;
 
 // Everything a chunk evaluation reads; immutable during the sweep.
 struct Context {
@@ -59,8 +97,47 @@ struct Context {
   std::int64_t n_bw = 0, n_l1 = 1, n_l2 = 1;
   std::int64_t per_inner = 0;  // designs per inner mapping value
   bool reuse_plateaus = true;
+  // The directive analysis sees the PE count only through the PEs its clusters use (the product
+  // of the Cluster sizes times the number of whole top-level clusters): PE counts that give every
+  // layer the same cluster sizes and the same used PEs get the same analysis results (their area
+  // and power differ). run_leader[df][i] is the index of the first PE value of such a run of
+  // consecutive values, or -1 when the run has only PE value i.
+  std::vector<std::vector<int>> run_leader;
+  mutable tbb::concurrent_hash_map<CacheKey, CacheValue, CacheHash> cache;
+  mutable std::atomic<std::int64_t> cache_size{0};
+  mutable std::atomic<std::int64_t> analyses_run{0};
 
   Context(const DseWorkload& w_, const DseSpec& s_) : w(w_), s(s_) {}
+
+  void find_pe_runs() {
+    run_leader.assign(dfs.size(), std::vector<int>(s.pes.values.size(), -1));
+    for (std::size_t d = 0; d < dfs.size(); ++d) {
+      auto used = [&](std::int64_t pes) {
+        std::vector<std::int64_t> k;
+        for (const auto& pl : dfs[d].layers) {
+          std::int64_t uppermost = 1;
+          for (const auto& dir : pl.bound)
+            if (dir.kind == dataflow::DirectiveKind::Cluster)
+              uppermost *= (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes)
+                                                                      : dir.size;
+          if (uppermost > pes) return std::vector<std::int64_t>{-pes};  // illegal: no sharing
+          k.push_back(uppermost);
+          k.push_back(uppermost * (pes / uppermost));
+        }
+        return k;
+      };
+      const auto& pv = s.pes.values;
+      std::size_t start = 0;
+      while (start < pv.size()) {
+        const auto key = used(pv[start]);
+        std::size_t end = start + 1;
+        while (end < pv.size() && used(pv[end]) == key) ++end;
+        if (end - start > 1)
+          for (std::size_t i = start; i < end; ++i) run_leader[d][i] = static_cast<int>(start);
+        start = end;
+      }
+    }
+  }
 
   Coords decode(std::int64_t index) const {
     std::array<std::int64_t, 3 + kMaxMapSweeps> digit{};
@@ -71,6 +148,7 @@ struct Context {
     }
     Coords c;
     c.df = static_cast<int>(digit[0]);
+    c.pes_index = static_cast<int>(digit[1]);
     c.pes = s.pes.values[static_cast<std::size_t>(digit[1])];
     c.vw = s.vector_width.values[static_cast<std::size_t>(digit[2])];
     for (int m = 0; m + 1 < n_maps; ++m)
@@ -113,15 +191,6 @@ bool bw_monotone(const arch::Technology& t, std::int64_t pes) {
   return t.bus_c1 * static_cast<double>(pes) + t.bus_c0 >= 0;
 }
 
-// The figures of the whole workload at one bandwidth.
-struct WorkloadEval {
-  double latency = 0;
-  double energy = 0;
-  std::array<double, 5> breakdown{};
-  std::int64_t macs = 0;
-  std::int64_t l1_req = 0, l2_req = 0;  // bytes
-};
-
 struct Evaluator {
   const Context& ctx;
   std::vector<std::vector<BoundDirective>> bound;
@@ -129,14 +198,40 @@ struct Evaluator {
 
   explicit Evaluator(const Context& c) : ctx(c), bound(c.w.layers.size()) {}
 
-  void bind(const Coords& c, const std::array<std::int64_t, kMaxMapSweeps>& maps) {
+  std::array<std::int64_t, kMaxMapSweeps> maps{};
+
+  void bind(const Coords& c, const std::array<std::int64_t, kMaxMapSweeps>& m) {
+    maps = m;
     const auto& df = ctx.dfs[static_cast<std::size_t>(c.df)];
     for (std::size_t l = 0; l < bound.size(); ++l)
       bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]);
   }
 
-  // Runs the analysis of every layer. `full`: energy and requirements too.
+  // The analysis of every layer (`full`: energy and requirements too), shared by the PEs of a
+  // run. `counts->analyses` counts the analyses the design needs, shared or not, so that the
+  // count does not depend on which thread got there first; Context::analyses_run counts the ones
+  // actually run.
   WorkloadEval analyze(const Coords& c, std::int64_t bw, bool full) {
+    const int leader = ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
+    CacheKey key;
+    if (leader >= 0) {
+      key = CacheKey{c.df, leader, c.vw, bw, maps};
+      decltype(ctx.cache)::const_accessor a;
+      if (ctx.cache.find(a, key) && (a->second.full || !full)) {
+        counts->analyses += static_cast<std::int64_t>(bound.size());
+        return a->second.eval;
+      }
+    }
+    WorkloadEval e = run_analysis(c, bw, full);
+    if (leader >= 0 && ctx.cache_size.load(std::memory_order_relaxed) < kMaxCacheEntries) {
+      decltype(ctx.cache)::accessor a;
+      if (ctx.cache.insert(a, key)) ctx.cache_size.fetch_add(1, std::memory_order_relaxed);
+      if (!a->second.full) a->second = CacheValue{e, full};
+    }
+    return e;
+  }
+
+  WorkloadEval run_analysis(const Coords& c, std::int64_t bw, bool full) {
     const DseSpec& s = ctx.s;
     cost::DirectiveHardware hw;
     hw.num_pes = c.pes;
@@ -155,6 +250,7 @@ struct Evaluator {
       const DseLayer& dl = ctx.w.layers[l];
       cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound[l], hw, opt);
       ++counts->analyses;
+      ctx.analyses_run.fetch_add(1, std::memory_order_relaxed);
       if (dl.useful_macs) r.macs = *dl.useful_macs;
       const double n = static_cast<double>(dl.count);
       // No 0-cycle layer (MAESTRO reports one for degenerate mappings): at least 1 cycle.
@@ -488,6 +584,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ctx.n_l2 = s.l2_bytes ? s.l2_bytes->count() : 1;
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
   ctx.reuse_plateaus = opt.reuse_bw_plateaus;
+  ctx.find_pe_runs();
 
   DseRunInfo info;
   info.chunks_total = ctx.n_chunks;
@@ -586,6 +683,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   }
   if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
   info.wall_seconds = seconds();
+  info.analyses_run = ctx.analyses_run.load();
   return info;
 }
 

@@ -48,7 +48,9 @@ struct DseCounts {
   std::int64_t evaluated = 0;  // runtime, energy, area and power computed
   std::int64_t valid = 0;      // evaluated and within both budgets
   std::int64_t illegal = 0;    // the dataflow cannot run on the design (e.g. clusters > PEs)
-  std::int64_t analyses = 0;   // directive analyses run (one per layer and bandwidth)
+  std::int64_t analyses = 0;   // directive analyses the designs need (one per layer and
+                               // bandwidth; those shared by PE counts that use the same PEs are
+                               // counted for each, see DseRunInfo::analyses_run)
   DseCounts& operator+=(const DseCounts& o);
 };
 
@@ -85,6 +87,10 @@ struct DseRunInfo {
   bool interrupted = false;
   double wall_seconds = 0;
   int threads = 1;
+  // Directive analyses actually run by this call: fewer than session.analyses when PE counts
+  // share them (e.g. 64..127 PEs with a 64-PE cluster use the same 64 PEs); depends on the thread
+  // schedule, like the wall time.
+  std::int64_t analyses_run = 0;
   std::string run_hash;            // the store's run (empty without a store)
   std::vector<std::string> notes;  // distinct reasons for illegal designs (first few)
 };

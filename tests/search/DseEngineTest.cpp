@@ -249,6 +249,41 @@ TEST(DseEngine, PlateauReuseIsExactAndSavesAnalyses) {
   EXPECT_EQ(b.info.total.analyses, b.info.total.evaluated);
 }
 
+TEST(DseEngine, PeCountsUsingTheSamePesShareAnalyses) {
+  // kcp_ws clusters 64 PEs: 64..127 PEs all use 64 of them, 128..191 use 128. The sweep over
+  // every PE count equals the sweeps of each PE count alone, with far fewer analyses run.
+  auto w = vgg_layer("CONV11");
+  DseSpec s;
+  s.dataflows = {"kcp_ws", "nlr"};  // nlr has no cluster: nothing to share
+  s.pes = parse_sweep("60:140:1", "--pes");
+  s.noc_bw = parse_sweep("8:64:8", "--bw");
+  s.area_budget_um2 = 16e6;
+  for (int threads : {1, 2}) {
+    DseOptions opt;
+    opt.threads = threads;
+    const SweepRun all = sweep(w, s, opt);
+    std::vector<DesignRecord> one_by_one;
+    std::int64_t analyses = 0;
+    for (int df = 0; df < 2; ++df)
+      for (auto pes : s.pes.values) {
+        DseSpec single = s;
+        single.dataflows = {s.dataflows[static_cast<std::size_t>(df)]};
+        single.pes = single_value(pes);
+        SweepRun r = sweep(w, single);
+        for (auto& d : r.designs) d.point.dataflow = df;
+        one_by_one.insert(one_by_one.end(), r.designs.begin(), r.designs.end());
+        analyses += r.info.analyses_run;
+      }
+    ASSERT_EQ(all.designs.size(), one_by_one.size());
+    for (std::size_t i = 0; i < one_by_one.size(); ++i) {
+      ASSERT_EQ(key(all.designs[i].point), key(one_by_one[i].point)) << i;
+      expect_same_metrics(all.designs[i].metrics, one_by_one[i].metrics, std::to_string(i));
+    }
+    EXPECT_EQ(all.info.total.analyses, analyses);  // counted as if not shared
+    EXPECT_LT(all.info.analyses_run, analyses * 3 / 4);  // kcp_ws shares, nlr does not
+  }
+}
+
 TEST(DseEngine, ResultsDoNotDependOnThreads) {
   const auto w = dse_workload_from_mapping(network("networks/tiny_mapping.m"), {}, false);
   DseSpec s = tiny_spec();
