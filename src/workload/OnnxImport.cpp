@@ -326,9 +326,6 @@ void Importer::accept_shape(const OpContext& ctx, const std::string& tensor, Val
     if (n < 0)
       ctx.fail(fmt::format("output '{}' {} has more than 2^52 elements", tensor,
                            onnx_detail::dims_text(v.shape)));
-    if (n == 0 && !v.constant)
-      ctx.fail(fmt::format("output '{}' is an empty tensor {} (zero dimension)", tensor,
-                           onnx_detail::dims_text(v.shape)));
   }
 }
 
@@ -384,13 +381,19 @@ void Importer::convert_node(int index) {
   for (auto& w : ctx.warnings) warnings_.push_back(std::move(w));
   ctx.warnings.clear();
 
+  // A node whose outputs are all known small constants (Shape of a known shape, arithmetic on
+  // it) depends on shapes only: it folds like a constant.
+  bool all_known = !outs.empty();
+  for (int j = 0; j < np.output_size(); ++j)
+    if (!np.output(j).empty() && !outs[static_cast<std::size_t>(j)].data) all_known = false;
+  const bool folded = all_constant || (all_known && !compute);
   for (int j = 0; j < np.output_size(); ++j) {
     auto& v = outs[static_cast<std::size_t>(j)];
-    v.constant = all_constant;
+    v.constant = folded;
     if (!np.output(j).empty()) accept_shape(ctx, np.output(j), v);
   }
 
-  if (!all_constant) {
+  if (!folded) {
     Node node;
     node.layer = std::move(layer);
     Layer& l = node.layer;
@@ -398,7 +401,11 @@ void Importer::convert_node(int index) {
       l.op =
           rule == Rule::Broadcast || rule == Rule::SameShape ? OpKind::Elementwise : OpKind::Other;
       if (!outs.empty() && outs[0].has_shape) {
-        onnx_detail::set_dims_from_shape(l, outs[0].shape);
+        // An empty tensor (a legal zero-size slice) keeps dims 1: Layer dimensions are positive.
+        if (onnx_detail::element_count(outs[0].shape) > 0)
+          onnx_detail::set_dims_from_shape(l, outs[0].shape);
+        else
+          onnx_detail::set_dims_from_shape(l, {});
       } else {
         onnx_detail::set_dims_from_shape(l, {});
         node.shape_known = false;

@@ -527,8 +527,47 @@ void build_pool(OpContext& ctx, Layer& l, std::vector<Value>& outs, bool global)
 // ---------------------------------------------------------------------------------------------
 // Element-wise and shape operators.
 
-long double arith(const std::string& op, long double a, long double b, bool is_int, bool& ok) {
-  if (op == "Add") return a + b;
+// Row-major strides of a shape.
+std::vector<std::int64_t> strides_of(const Dims& s) {
+  std::vector<std::int64_t> st(s.size(), 1);
+  for (std::size_t i = s.size(); i-- > 1;) st[i - 1] = st[i] * s[i];
+  return st;
+}
+
+// Calls fn(index, flat) for every multi-index of `shape` in row-major order.
+template <class F>
+void for_each_index(const Dims& shape, F fn) {
+  std::int64_t n = 1;
+  for (std::int64_t d : shape) n *= d;
+  std::vector<std::int64_t> idx(shape.size(), 0);
+  for (std::int64_t flat = 0; flat < n; ++flat) {
+    fn(idx, static_cast<std::size_t>(flat));
+    for (std::size_t i = shape.size(); i-- > 0;) {
+      if (++idx[i] < shape[i]) break;
+      idx[i] = 0;
+    }
+  }
+}
+
+// Flat index into `in` (right-aligned and broadcast against the output index).
+std::size_t broadcast_flat(const Dims& in, const std::vector<std::int64_t>& strides,
+                           const std::vector<std::int64_t>& out_idx) {
+  std::size_t flat = 0;
+  const std::size_t off = out_idx.size() - in.size();
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (in[i] != 1) flat += static_cast<std::size_t>(out_idx[i + off] * strides[i]);
+  return flat;
+}
+
+bool contents_fit(const Value* v) {
+  if (!v || !v->has_shape || !v->data) return false;
+  const std::int64_t n = element_count(v->shape);
+  return n >= 0 && static_cast<std::size_t>(n) == v->data->values.size();
+}
+
+long double arith(const std::string& op, long double a, long double b, bool is_int, bool fmod,
+                  bool& ok) {
+  if (op == "Add" || op == "Sum") return a + b;
   if (op == "Sub") return a - b;
   if (op == "Mul") return a * b;
   if (op == "Div") {
@@ -538,11 +577,25 @@ long double arith(const std::string& op, long double a, long double b, bool is_i
     }
     return is_int ? std::trunc(a / b) : a / b;
   }
+  if (op == "Mod") {
+    if (b == 0) {
+      ok = false;
+      return 0;
+    }
+    long double r = std::fmod(a, b);
+    if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // integer Mod follows the divisor
+    return r;
+  }
+  if (op == "Pow") return std::pow(a, b);
   if (op == "Max") return std::max(a, b);
   if (op == "Min") return std::min(a, b);
   if (op == "Equal") return a == b ? 1 : 0;
   if (op == "Less") return a < b ? 1 : 0;
+  if (op == "LessOrEqual") return a <= b ? 1 : 0;
   if (op == "Greater") return a > b ? 1 : 0;
+  if (op == "GreaterOrEqual") return a >= b ? 1 : 0;
+  if (op == "And") return (a != 0 && b != 0) ? 1 : 0;
+  if (op == "Or") return (a != 0 || b != 0) ? 1 : 0;
   ok = false;
   return 0;
 }
@@ -567,41 +620,43 @@ void propagate_broadcast(OpContext& ctx, std::vector<Value>& outs) {
   const bool boolean = ctx.op_type == "Equal" || ctx.op_type == "Less" ||
                        ctx.op_type == "Greater" || ctx.op_type == "LessOrEqual" ||
                        ctx.op_type == "GreaterOrEqual" || ctx.op_type == "And" ||
-                       ctx.op_type == "Or" || ctx.op_type == "Xor" || ctx.op_type == "Not";
+                       ctx.op_type == "Or" || ctx.op_type == "Xor";
   if (boolean) et = onnx::TensorProto_DataType_BOOL;
   Value out = shaped(shape, et);
-  // Contents of small shape arithmetic (binary ops over scalars / vectors).
-  if (ctx.inputs.size() == 2 && ctx.in(0) && ctx.in(1) && ctx.in(0)->data && ctx.in(1)->data &&
-      shape.size() <= 1) {
-    const auto& a = *ctx.in(0)->data;
-    const auto& b = *ctx.in(1)->data;
-    const std::size_t n = shape.empty() ? 1 : static_cast<std::size_t>(shape[0]);
-    if ((a.values.size() == n || a.values.size() == 1) &&
-        (b.values.size() == n || b.values.size() == 1) && n <= kMaxContents) {
-      Contents c;
-      c.is_int = a.is_int && b.is_int;
-      bool ok = true;
-      for (std::size_t i = 0; i < n && ok; ++i)
-        c.values.push_back(arith(ctx.op_type, a.values[a.values.size() == 1 ? 0 : i],
-                                 b.values[b.values.size() == 1 ? 0 : i], c.is_int, ok));
-      if (ok) out.data = std::move(c);
-    }
-  }
-  if (ctx.op_type == "Where" && ctx.in(0) && ctx.in(1) && ctx.in(2) && ctx.in(0)->data &&
-      ctx.in(1)->data && ctx.in(2)->data && shape.size() <= 1) {
-    const auto &c = *ctx.in(0)->data, &x = *ctx.in(1)->data, &y = *ctx.in(2)->data;
-    const std::size_t n = shape.empty() ? 1 : static_cast<std::size_t>(shape[0]);
-    auto at = [](const Contents& v, std::size_t i) {
-      return v.values[v.values.size() == 1 ? 0 : i];
+  // Contents of small shape arithmetic.
+  bool all = !ctx.inputs.empty();
+  for (const Value* v : ctx.inputs) all = all && contents_fit(v);
+  const std::int64_t n = count_of(ctx, shape);
+  if (all && n <= static_cast<std::int64_t>(kMaxContents)) {
+    std::vector<std::vector<std::int64_t>> strides;
+    for (const Value* v : ctx.inputs) strides.push_back(strides_of(v->shape));
+    auto at = [&](std::size_t k, const std::vector<std::int64_t>& idx) {
+      return ctx.inputs[k]->data->values[broadcast_flat(ctx.inputs[k]->shape, strides[k], idx)];
     };
-    if ((c.values.size() == n || c.values.size() == 1) &&
-        (x.values.size() == n || x.values.size() == 1) &&
-        (y.values.size() == n || y.values.size() == 1) && n <= kMaxContents) {
-      Contents r;
-      r.is_int = x.is_int && y.is_int;
-      for (std::size_t i = 0; i < n; ++i) r.values.push_back(at(c, i) != 0 ? at(x, i) : at(y, i));
-      out.data = std::move(r);
+    Contents c;
+    c.values.resize(static_cast<std::size_t>(n));
+    bool ok = true;
+    const bool fmod = ctx.attr_int("fmod", 0) != 0;
+    if (ctx.op_type == "Where" && ctx.inputs.size() == 3) {
+      c.is_int = ctx.inputs[1]->data->is_int && ctx.inputs[2]->data->is_int;
+      for_each_index(shape, [&](const std::vector<std::int64_t>& idx, std::size_t flat) {
+        c.values[flat] = at(0, idx) != 0 ? at(1, idx) : at(2, idx);
+      });
+    } else {
+      c.is_int = boolean;
+      if (!boolean) {
+        c.is_int = true;
+        for (const Value* v : ctx.inputs) c.is_int = c.is_int && v->data->is_int;
+      }
+      for_each_index(shape, [&](const std::vector<std::int64_t>& idx, std::size_t flat) {
+        long double acc = at(0, idx);
+        for (std::size_t k = 1; k < ctx.inputs.size() && ok; ++k)
+          acc = arith(ctx.op_type, acc, at(k, idx), c.is_int, fmod, ok);
+        c.values[flat] = acc;
+      });
+      if (ctx.inputs.size() < 2) ok = false;
     }
+    if (ok) out.data = std::move(c);
   }
   if (!outs.empty()) outs[0] = std::move(out);
 }
@@ -749,12 +804,17 @@ void slice(OpContext& ctx, std::vector<Value>& outs) {
   }
   Value v = shaped(out, ctx.in(0)->elem_type);
   const Value* data = ctx.in(0);
-  if (data->data && in.size() == 1 &&
-      static_cast<std::int64_t>(data->data->values.size()) == in[0]) {
+  if (contents_fit(data) && element_count(out) <= static_cast<std::int64_t>(kMaxContents)) {
+    const auto st = strides_of(in);
     Contents c;
     c.is_int = data->data->is_int;
-    for (std::int64_t i = 0; i < out[0]; ++i)
-      c.values.push_back(data->data->values[static_cast<std::size_t>(first[0] + i * step[0])]);
+    c.values.resize(static_cast<std::size_t>(element_count(out)));
+    for_each_index(out, [&](const std::vector<std::int64_t>& idx, std::size_t flat) {
+      std::size_t src = 0;
+      for (std::size_t d = 0; d < in.size(); ++d)
+        src += static_cast<std::size_t>((first[d] + idx[d] * step[d]) * st[d]);
+      c.values[flat] = data->data->values[src];
+    });
     v.data = std::move(c);
   }
   outs[0] = std::move(v);
@@ -781,19 +841,24 @@ void concat(OpContext& ctx, std::vector<Value>& outs) {
     check_dim(ctx, out[ax], "concatenated size");
   }
   Value v = shaped(out, ctx.inputs[0] ? ctx.inputs[0]->elem_type : 0);
-  if (rank <= 1) {
+  bool all = true;
+  for (const Value* in : ctx.inputs) all = all && (!in || contents_fit(in));
+  if (all && element_count(out) <= static_cast<std::int64_t>(kMaxContents)) {
+    // Row-major: for each outer index, append each input's block along the axis.
     Contents c;
-    bool all = true;
-    for (const Value* in : ctx.inputs) {
-      if (!in) continue;
-      if (!in->data) {
-        all = false;
-        break;
+    std::int64_t outer = 1, inner = 1;
+    for (std::size_t d = 0; d < ax; ++d) outer *= out[d];
+    for (std::size_t d = ax + 1; d < rank; ++d) inner *= out[d];
+    for (std::int64_t o = 0; o < outer; ++o) {
+      for (const Value* in : ctx.inputs) {
+        if (!in) continue;
+        c.is_int = c.is_int && in->data->is_int;
+        const std::int64_t block = in->shape[ax] * inner;
+        const auto begin = in->data->values.begin() + static_cast<std::ptrdiff_t>(o * block);
+        c.values.insert(c.values.end(), begin, begin + static_cast<std::ptrdiff_t>(block));
       }
-      c.is_int = c.is_int && in->data->is_int;
-      c.values.insert(c.values.end(), in->data->values.begin(), in->data->values.end());
     }
-    if (all && c.values.size() <= kMaxContents) v.data = std::move(c);
+    v.data = std::move(c);
   }
   outs[0] = std::move(v);
 }
@@ -935,8 +1000,23 @@ void propagate_shape_op(OpContext& ctx, std::vector<Value>& outs) {
       if (used[p]) ctx.fail("perm is not a permutation");
       used[p] = true;
       out[i] = in[p];
+      perm[i] = static_cast<std::int64_t>(p);
     }
-    outs[0] = shaped(out, et0);
+    Value v = shaped(out, et0);
+    if (contents_fit(ctx.in(0))) {
+      const auto st = strides_of(in);
+      Contents c;
+      c.is_int = ctx.in(0)->data->is_int;
+      c.values.resize(ctx.in(0)->data->values.size());
+      for_each_index(out, [&](const std::vector<std::int64_t>& idx, std::size_t flat) {
+        std::size_t src = 0;
+        for (std::size_t i = 0; i < idx.size(); ++i)
+          src += static_cast<std::size_t>(idx[i] * st[static_cast<std::size_t>(perm[i])]);
+        c.values[flat] = ctx.in(0)->data->values[src];
+      });
+      v.data = std::move(c);
+    }
+    outs[0] = std::move(v);
   } else if (op == "Concat") {
     concat(ctx, outs);
   } else if (op == "Split") {
@@ -1008,19 +1088,26 @@ void propagate_shape_op(OpContext& ctx, std::vector<Value>& outs) {
     Value v = shaped(out, et0);
     const Value* dv = ctx.in(0);
     const Value* iv = ctx.in(1);
-    if (data.size() == 1 && dv->data && iv->data &&
-        static_cast<std::int64_t>(dv->data->values.size()) == data[0]) {
+    if (contents_fit(dv) && contents_fit(iv) &&
+        element_count(out) <= static_cast<std::int64_t>(kMaxContents)) {
+      std::int64_t outer = 1, inner = 1;
+      for (std::size_t d = 0; d < ax; ++d) outer *= data[d];
+      for (std::size_t d = ax + 1; d < data.size(); ++d) inner *= data[d];
       Contents c;
       c.is_int = dv->data->is_int;
       bool ok = true;
-      for (long double x : iv->data->values) {
-        std::int64_t i = to_i64(x);
-        if (i < 0) i += data[0];
-        if (i < 0 || i >= data[0]) {
-          ok = false;
-          break;
+      for (std::int64_t o = 0; o < outer && ok; ++o) {
+        for (long double x : iv->data->values) {
+          std::int64_t i = to_i64(x);
+          if (i < 0) i += data[ax];
+          if (i < 0 || i >= data[ax]) {
+            ok = false;
+            break;
+          }
+          const auto begin =
+              dv->data->values.begin() + static_cast<std::ptrdiff_t>((o * data[ax] + i) * inner);
+          c.values.insert(c.values.end(), begin, begin + static_cast<std::ptrdiff_t>(inner));
         }
-        c.values.push_back(dv->data->values[static_cast<std::size_t>(i)]);
       }
       if (ok) v.data = std::move(c);
     }
@@ -1125,8 +1212,47 @@ void propagate_shape_op(OpContext& ctx, std::vector<Value>& outs) {
       else if (keep)
         out.push_back(1);
     }
-    outs[0] =
+    Value v =
         shaped(out, (op == "ArgMax" || op == "ArgMin") ? onnx::TensorProto_DataType_INT64 : et0);
+    const bool simple = op == "ReduceMax" || op == "ReduceMin" || op == "ReduceSum" ||
+                        op == "ReduceProd" || op == "ReduceMean";
+    if (simple && contents_fit(ctx.in(0)) && !ctx.in(0)->data->values.empty()) {
+      // The keep-dims shape of the result indexes it while walking the input.
+      Dims kd = in;
+      for (std::size_t i = 0; i < in.size(); ++i)
+        if (reduced[i]) kd[i] = 1;
+      const auto kst = strides_of(kd);
+      const auto m = static_cast<std::size_t>(element_count(kd));
+      Contents c;
+      c.is_int = ctx.in(0)->data->is_int && op != "ReduceMean";
+      std::vector<bool> seen(m, false);
+      std::vector<std::int64_t> cnt(m, 0);
+      c.values.assign(m, 0);
+      for_each_index(in, [&](const std::vector<std::int64_t>& idx, std::size_t flat) {
+        std::size_t o = 0;
+        for (std::size_t i = 0; i < idx.size(); ++i)
+          if (!reduced[i]) o += static_cast<std::size_t>(idx[i] * kst[i]);
+        const long double x = ctx.in(0)->data->values[flat];
+        long double& r = c.values[o];
+        if (!seen[o]) {
+          r = x;
+          seen[o] = true;
+        } else if (op == "ReduceMax") {
+          r = std::max(r, x);
+        } else if (op == "ReduceMin") {
+          r = std::min(r, x);
+        } else if (op == "ReduceProd") {
+          r *= x;
+        } else {
+          r += x;
+        }
+        ++cnt[o];
+      });
+      if (op == "ReduceMean")
+        for (std::size_t o = 0; o < m; ++o) c.values[o] /= static_cast<long double>(cnt[o]);
+      v.data = std::move(c);
+    }
+    outs[0] = std::move(v);
   } else if (op == "DepthToSpace" || op == "SpaceToDepth") {
     const Dims& in = ctx.shape(0);
     const std::int64_t b = ctx.attr_int("blocksize", 0);
