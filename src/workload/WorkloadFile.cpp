@@ -311,6 +311,8 @@ ModelEntry Reader::entry(const YAML::Node& n, std::size_t index) {
   } else {
     if (e.name.empty()) fail(n, field + ".name", "an inline model needs a name");
     e.model = inline_model(n["layers"], e.name, field + ".layers");
+    // Files written by mosaic keep the model's origin in 'source'.
+    if (n["source"]) e.model.source = text(n["source"], field + ".source");
     e.spec = "inline";
   }
   if (n["dims"] && !n["onnx"])

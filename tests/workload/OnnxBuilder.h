@@ -16,7 +16,11 @@
 
 #include "workload/OnnxImport.h"
 
-namespace mosaic::workload::test {
+namespace mosaic::onnx_test {
+
+using workload::import_onnx_bytes;
+using workload::Model;
+using workload::OnnxImportOptions;
 
 class OnnxBuilder {
  public:
@@ -130,4 +134,4 @@ class OnnxBuilder {
   onnx::ModelProto model_;
 };
 
-}  // namespace mosaic::workload::test
+}  // namespace mosaic::onnx_test

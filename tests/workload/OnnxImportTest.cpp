@@ -13,7 +13,7 @@
 namespace mosaic::workload {
 namespace {
 
-using test::OnnxBuilder;
+using onnx_test::OnnxBuilder;
 using Dims = std::vector<std::int64_t>;
 
 const Node& by_name(const Model& m, const std::string& name) {
@@ -75,7 +75,8 @@ TEST(OnnxImport, ConvSameUpperPadsTheEnd) {
   auto& c = b.node("Conv", {"x", "w"}, {"y"}, "c");
   OnnxBuilder::attr(c, "strides", Dims{2, 2});
   OnnxBuilder::attr(c, "auto_pad", std::string("SAME_UPPER"));
-  const Layer& l = b.import().nodes.at(0).layer;
+  const Model m = b.import();
+  const Layer& l = m.nodes.at(0).layer;
   // out = ceil(224/2) = 112; total pad (112-1)*2 + 3 - 224 = 1, the odd pixel at the end.
   EXPECT_EQ(l.pad_top, 0);
   EXPECT_EQ(l.pad_bottom, 1);
