@@ -33,12 +33,20 @@ CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& data
     hw.vector_width = core.vector_width;
     hw.noc_bw = core.noc_bw;
     hw.noc_latency = core.noc_latency();
-    hw.offchip_bw = core.offchip_bw;
+    // Herald's execution model stages weights and activations DRAM -> global buffer -> core with
+    // double buffering: the per-step off-chip term of the single-accelerator model (every
+    // step's whole L2 tile from DRAM) does not apply; the DRAM share bounds the layer instead.
+    hw.offchip_bw = std::int64_t{1} << 40;
+    // The partitioned global NoC feeds the core (the top cluster level); the networks inside
+    // its clusters are local and not the bottleneck (MAESTRO's top_bw_only setting).
+    hw.noc_bw_inner = std::int64_t{1} << 30;
     DirectiveResult r = analyze_directives(p, bound, hw, DirectiveOptions{});
     r.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);
     const LayerCost lc = to_layer_cost(r, p, core, tech, false);
     out.feasible = true;
-    out.cycles = lc.latency_cycles;
+    const double weight_bytes = static_cast<double>(workload::weight_bytes(layer));
+    out.dram_cycles = weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
+    out.cycles = std::max(lc.latency_cycles, out.dram_cycles);
     out.macs = lc.macs;
     out.utilization = lc.utilization;
     out.onchip_energy_pj = lc.energy_pj - lc.levels[2].energy_pj;  // without the DRAM level

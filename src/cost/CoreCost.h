@@ -2,7 +2,7 @@
 // multi-core schedulers need it: cycles, on-chip energy, the global-buffer space its tiles need.
 // The layer's mapping is the style's library dataflow adapted to the layer (clamped to its
 // dimensions) and to the core (clusters shrunk to its PE count): the minimum-tile mappings of
-// Herald's evaluation. Results are memoized in a thread-safe cache shared across design points.
+// Herald's evaluation. The core's offchip_bw is its share of the DRAM bandwidth. Results are memoized in a thread-safe cache shared across design points.
 #pragma once
 
 #include <atomic>
@@ -21,7 +21,10 @@ namespace mosaic::cost {
 
 struct CoreLayerCost {
   bool feasible = false;        // false: the dataflow cannot run this layer (see `why`)
-  double cycles = 0;            // latency on the core (0 for operators without arithmetic)
+  double cycles = 0;            // latency on the core: the directive analysis (no per-step
+                                // off-chip term), at least the time to stream the layer's
+                                // weights from DRAM at the core's share (double-buffered)
+  double dram_cycles = 0;       // that weight streaming time
   double onchip_energy_pj = 0;  // MAC + L1 + L2 + NoC (DRAM traffic is the scheduler's)
   double l2_bytes = 0;          // global-buffer space of its double-buffered tiles
   std::int64_t macs = 0;

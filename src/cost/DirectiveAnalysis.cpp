@@ -833,9 +833,10 @@ class Analyzer {
     return (extent - window) / stride + 1;
   }
 
-  i64 noc_delay(i64 elements) const {
-    i64 sends = elements / hw_.noc_bw;
-    if (elements % hw_.noc_bw != 0) ++sends;
+  i64 noc_delay(i64 elements, int level) const {
+    const i64 bw = (level > 0 && hw_.noc_bw_inner > 0) ? hw_.noc_bw_inner : hw_.noc_bw;
+    i64 sends = elements / bw;
+    if (elements % bw != 0) ++sends;
     return hw_.noc_latency + sends - 1;
   }
 
@@ -992,8 +993,8 @@ class Analyzer {
       }
       for (int t = 0; t < 2; ++t)
         f.l1_fill[static_cast<std::size_t>(t)] += occ * fill[static_cast<std::size_t>(t)];
-      const i64 in_delay = noc_delay(ingress);
-      const i64 out_delay = noc_delay(egress);
+      const i64 in_delay = noc_delay(ingress, idx);
+      const i64 out_delay = noc_delay(egress, idx);
       i64 delay_case =
           c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));
       if (idx == 0) {
@@ -1080,7 +1081,7 @@ std::int64_t problem_macs(const Problem& p) {
 
 DirectiveResult analyze_directives(const Problem& problem, const std::vector<BoundDirective>& df,
                                    const DirectiveHardware& hw, const DirectiveOptions& options) {
-  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0)
+  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0 || hw.noc_bw_inner < 0)
     throw UserError(SourceLocation{"", 0, "hardware"},
                     fmt::format("PEs ({}), vector width ({}), NoC bandwidth ({}) and off-chip "
                                 "bandwidth ({}) must be positive",

@@ -32,7 +32,9 @@ namespace mosaic::cost {
 struct DirectiveHardware {
   std::int64_t num_pes = 256;
   std::int64_t vector_width = 1;      // ALUs per PE (MAESTRO: SIMD lanes)
-  std::int64_t noc_bw = 1000;         // elements per cycle, every cluster level
+  std::int64_t noc_bw = 1000;         // elements per cycle, the top cluster level (global NoC)
+  std::int64_t noc_bw_inner = 0;      // elements per cycle below the top level (the local networks
+                                      // inside a cluster); 0 = noc_bw, as in MAESTRO
   std::int64_t noc_latency = 1;       // head latency per transfer, cycles (hops x hop latency)
   std::int64_t offchip_bw = 50;       // elements per cycle between DRAM and L2
 };

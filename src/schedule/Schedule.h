@@ -83,8 +83,6 @@ struct Schedule {
   double energy_pj = 0;
   double dram_bytes = 0;
   std::vector<double> core_busy_cycles;
-  std::vector<MemoryPoint> memory;                // occupancy over time (validator's model)
-  double peak_memory_bytes = 0;
   double edp() const { return latency_cycles * energy_pj; }
 };
 

@@ -188,9 +188,24 @@ class Scheduler {
       finish[static_cast<std::size_t>(c % 64)] = start + dur;
       quickest = std::min(quickest, start + dur);
     }
-    for (int c : rank_[i]) {
+    // Cores in metric order; equal metrics by earliest finish.
+    std::array<int, 64> order{};
+    const std::size_t nr = rank_[i].size();
+    std::copy(rank_[i].begin(), rank_[i].end(), order.begin());
+    std::stable_sort(order.begin(), order.begin() + static_cast<long>(nr), [&](int a, int b) {
+      const double ma = metric_of(o_.metric, p_.cycles[p_.at(i, a)], p_.energy_pj[p_.at(i, a)]);
+      const double mb = metric_of(o_.metric, p_.cycles[p_.at(i, b)], p_.energy_pj[p_.at(i, b)]);
+      if (ma != mb) return ma < mb;
+      return finish[static_cast<std::size_t>(a % 64)] < finish[static_cast<std::size_t>(b % 64)];
+    });
+    for (std::size_t r = 0; r < nr; ++r) {
+      const int c = order[r];
       const double f = finish[static_cast<std::size_t>(c % 64)];
-      if (!o_.greedy && (f - cycle) > o_.load_balance_factor * (quickest - cycle) + 1e-9) continue;
+      // Load balancing: a core is taken when it finishes the layer first, or less than
+      // `load_balance_factor` times later (counted from now) than the quickest core.
+      const bool balanced = f <= quickest + 1e-9 ||
+                            (f - cycle) < o_.load_balance_factor * (quickest - cycle) - 1e-9;
+      if (!o_.greedy && !balanced) continue;
       if (place_on(i, c, cycle)) return true;
       if (o_.greedy) return false;  // the baseline waits for its best core
     }
