@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "dataflow/Library.h"
 
 namespace mosaic::arch {
 
@@ -32,7 +33,13 @@ std::string dataflow_name(const std::string& text) {
   if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "yxp_os") return "yxp_os";
   if (t == "eyeriss" || t == "rs") return "rs";
   if (t.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "empty dataflow name");
-  return t;  // another library dataflow (checked when it is used)
+  if (!dataflow::is_library_dataflow(t)) {
+    std::string known;
+    for (const auto& n : dataflow::library_names()) known += " " + n;
+    throw UserError(SourceLocation{"", 0, "--styles"},
+                    fmt::format("unknown dataflow '{}'; use nvdla, shi, eyeriss or a library name:{}", t, known));
+  }
+  return dataflow::canonical_dataflow_name(t);
 }
 
 std::string pretty(const std::string& df) {

@@ -14,6 +14,7 @@
 
 #include "arch/Core.h"
 #include "arch/Technology.h"
+#include "cost/DirectiveAnalysis.h"
 #include "cost/LayerCost.h"
 #include "workload/Layer.h"
 
@@ -31,6 +32,21 @@ struct CoreLayerCost {
   double utilization = 0;
   std::string why;              // for infeasible entries
 };
+
+// The bandwidth-independent part of a layer's cost on a core of `num_pes` PEs: everything but
+// the cycles, plus the top level's cases from which the cycles at any global NoC bandwidth
+// follow (cost_at). The partition search analyses each (layer, dataflow, PEs) once this way.
+struct CoreCostCurve {
+  CoreLayerCost base;           // cycles unset
+  std::vector<TopCase> cases;
+  double weight_bytes = 0;
+};
+CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string& dataflow,
+                                 std::int64_t num_pes, std::int64_t vector_width,
+                                 std::int64_t noc_latency, int precision_bits,
+                                 const arch::Technology& tech);
+// The cost at the core's NoC bandwidth and DRAM share.
+CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core);
 
 // Costs `layer` on `core` (its num_pes, vector_width, noc_bw, noc latency, offchip_bw) with the
 // named dataflow. Never throws for a layer the dataflow cannot map: returns feasible = false.

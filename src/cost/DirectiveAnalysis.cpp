@@ -154,6 +154,7 @@ class Analyzer {
     r.top = analyze_level(0, full_);
     r.first = first_set_ ? first_ : r.top;
     r.first_is_top = !first_from_sub_;
+    r.top_cases = std::move(top_cases_);
     r.num_levels = num_levels_;
     r.zero_compute_sub_case = zero_compute_;
     for (int l = 0; opt_.keep_levels && l < num_levels_; ++l) {
@@ -188,6 +189,7 @@ class Analyzer {
   i64 active_pes_ = 0;
   bool first_set_ = false;
   bool first_from_sub_ = false;
+  std::vector<TopCase> top_cases_;
   LevelFigures first_;
   bool zero_compute_ = false;
 
@@ -1014,6 +1016,8 @@ class Analyzer {
         offchip /= 2;
         f.offchip_bw_req = offchip;
       }
+      if (idx == 0 && opt_.keep_top_cases)
+        top_cases_.push_back(TopCase{occ, ingress, egress, compute, c.all_init});
       f.runtime += occ * delay_case;
       f.num_computations += occ * psum_size;
       f.compute_cycles += occ * compute;
@@ -1065,6 +1069,22 @@ class Analyzer {
 };
 
 }  // namespace
+
+std::int64_t runtime_at_bandwidth(const std::vector<TopCase>& cases, std::int64_t noc_bw,
+                                  std::int64_t noc_latency) {
+  auto delay = [&](std::int64_t v) {
+    std::int64_t sends = v / noc_bw;
+    if (v % noc_bw != 0) ++sends;
+    return noc_latency + sends - 1;
+  };
+  std::int64_t runtime = 0;
+  for (const auto& c : cases) {
+    const std::int64_t in = delay(c.ingress), out = delay(c.egress);
+    const std::int64_t d = c.all_init ? c.compute + in : std::max(out, std::max(c.compute, in));
+    runtime += c.occurrences * d;
+  }
+  return runtime;
+}
 
 std::int64_t problem_macs(const Problem& p) {
   auto get = [&](Dim d) -> std::int64_t { return p.has(d) ? p[d] : 1; };

@@ -17,8 +17,11 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
       cache.technology().dram_pj, metric);
 }
 
-Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
-                      const CostLookup& lookup, double dram_pj_per_element, Metric metric) {
+namespace {
+
+template <class Lookup>
+Problem build(const workload::WorkloadGraph& graph, const arch::Accelerator& acc, Lookup&& lookup,
+              double dram_pj_per_element, Metric metric) {
   Problem p;
   const std::size_t n = graph.nodes.size();
   const int cores = static_cast<int>(acc.cores.size());
@@ -64,7 +67,7 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
       const auto& core = acc.cores[static_cast<std::size_t>(c)];
       const std::size_t at = p.at(i, c);
       if (!rda) {
-        const cost::CoreLayerCost cc = lookup(i, core, core.dataflow);
+        const cost::CoreLayerCost& cc = lookup(i, c, 0, core, core.dataflow);
         p.feasible[at] = cc.feasible ? 1 : 0;
         p.cycles[at] = cc.cycles;
         p.energy_pj[at] = cc.onchip_energy_pj;
@@ -74,8 +77,9 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
       }
       // RDA: the best of its dataflows for this layer, plus the interconnect's energy overhead.
       double best = -1;
-      for (const auto& df : acc.style.dataflows) {
-        const cost::CoreLayerCost cc = lookup(i, core, df);
+      for (std::size_t d = 0; d < acc.style.dataflows.size(); ++d) {
+        const auto& df = acc.style.dataflows[d];
+        const cost::CoreLayerCost& cc = lookup(i, c, d, core, df);
         if (!cc.feasible) continue;
         const double e = cc.onchip_energy_pj * (1 + params.rda_energy_overhead);
         const double m = metric == Metric::Latency ? cc.cycles : metric == Metric::Energy ? e : e * cc.cycles;
@@ -91,6 +95,32 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
     }
   }
   return p;
+}
+
+}  // namespace
+
+Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
+                      const CostLookup& lookup, double dram_pj_per_element, Metric metric) {
+  cost::CoreLayerCost tmp;
+  return build(
+      graph, acc,
+      [&](std::size_t node, int, std::size_t, const arch::Core& core, const std::string& df) -> const cost::CoreLayerCost& {
+        tmp = lookup(node, core, df);
+        return tmp;
+      },
+      dram_pj_per_element, metric);
+}
+
+Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
+                      const std::vector<std::int32_t>& shape_of,
+                      const std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>>& tables,
+                      double dram_pj_per_element, Metric metric) {
+  return build(
+      graph, acc,
+      [&](std::size_t node, int core, std::size_t d, const arch::Core&, const std::string&) -> const cost::CoreLayerCost& {
+        return (*tables[static_cast<std::size_t>(core)][d])[static_cast<std::size_t>(shape_of[node])];
+      },
+      dram_pj_per_element, metric);
 }
 
 }  // namespace mosaic::schedule

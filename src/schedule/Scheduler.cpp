@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -25,13 +26,25 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 class Occupancy {
  public:
   void add(double t, double delta) {
+    if (t <= folded_until_) {  // in the folded past: part of the base from now on
+      base_ += delta;
+      return;
+    }
     auto it = std::upper_bound(ev_.begin(), ev_.end(), t,
                                [](double v, const std::pair<double, double>& e) { return v < e.first; });
     ev_.insert(it, {t, delta});
   }
-  // Largest occupancy over [a, b).
+  // Folds every event at or before `t` into the base occupancy: queries never look before the
+  // scheduler's current cycle, so the list stays short.
+  void fold(double t) {
+    std::size_t k = 0;
+    while (k < ev_.size() && ev_[k].first <= t) base_ += ev_[k++].second;
+    if (k > 0) ev_.erase(ev_.begin(), ev_.begin() + static_cast<long>(k));
+    folded_until_ = std::max(folded_until_, t);
+  }
+  // Largest occupancy over [a, b), a at or after the folded time.
   double max_over(double a, double b) const {
-    double occ = 0;
+    double occ = base_;
     std::size_t i = 0;
     for (; i < ev_.size() && ev_[i].first <= a; ++i) occ += ev_[i].second;
     double best = occ;
@@ -44,6 +57,8 @@ class Occupancy {
 
  private:
   std::vector<std::pair<double, double>> ev_;
+  double base_ = 0;
+  double folded_until_ = -1;
 };
 
 double metric_of(Metric m, double cycles, double energy) {
@@ -119,11 +134,13 @@ class Scheduler {
       }
       if (assigned) continue;
       // Nothing can start at `cycle`: wait for the next completion.
-      double next = kInf;
-      for (std::size_t i = 0; i < n_; ++i)
-        if (s_.placed[i].core >= 0 && s_.placed[i].end > cycle) next = std::min(next, s_.placed[i].end);
-      if (next < kInf) {
-        cycle = next;
+      while (!ends_.empty() && ends_.front() <= cycle) {
+        std::pop_heap(ends_.begin(), ends_.end(), std::greater<>());
+        ends_.pop_back();
+      }
+      if (!ends_.empty()) {
+        cycle = ends_.front();
+        occ_.fold(cycle);
         continue;
       }
       // Nothing running and nothing placeable: outputs waiting for consumers fill the buffer.
@@ -148,6 +165,7 @@ class Scheduler {
   std::vector<std::vector<int>> rank_;
   std::vector<std::int32_t> head_, group_end_;
   Occupancy occ_;
+  std::vector<double> ends_;  // min-heap of the end times of placed layers
 
   double penalty_cycles(std::size_t node, int core, std::int32_t prev_variant_on_core) const {
     const std::int32_t v = p_.variant[p_.at(node, core)];
@@ -255,6 +273,8 @@ class Scheduler {
     reconfig_pj_[i] = (core_variant_[ck] >= 0 && core_variant_[ck] != p_.variant[p_.at(i, c)]) ? p_.reconfig_pj : 0;
     s_.dram_bytes += dram;
     core_free_[ck] = end;
+    ends_.push_back(end);
+    std::push_heap(ends_.begin(), ends_.end(), std::greater<>());
     core_variant_[ck] = p_.variant[p_.at(i, c)];
     s_.core_order[ck].push_back(static_cast<std::int32_t>(i));
     // Predecessors' outputs are freed once their last consumer ends.

@@ -146,16 +146,18 @@ class Engine {
   const workload::WorkloadGraph& graph() const { return graph_; }
   std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }
   std::int64_t configs() const { return static_cast<std::int64_t>(table_.size()); }
+  std::int64_t analyses() const { return static_cast<std::int64_t>(curves_.size() * shapes_.size()); }
   double cost_seconds = 0;
 
   arch::Accelerator accelerator(const arch::AcceleratorStyle& style, const arch::Partition& part) const {
     return arch::build_accelerator(cfg_.cls, style, part, cfg_.params);
   }
 
-  // Computes the cost tables of every core configuration the accelerators need.
+  // Computes the cost tables of every core configuration the accelerators need. The directive
+  // analysis runs once per (dataflow, PEs, layer shape); each NoC bandwidth and DRAM share then
+  // only re-times the top level's cases.
   void prepare(const std::vector<arch::Accelerator>& accs) {
     const auto t0 = Clock::now();
-    std::vector<ConfigKey> missing;
     std::set<ConfigKey> wanted;
     for (const auto& a : accs)
       for (const auto& core : a.cores) {
@@ -163,16 +165,34 @@ class Engine {
                                                                             : std::vector<std::string>{core.dataflow};
         for (const auto& df : dfs) wanted.insert(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
       }
+    std::vector<ConfigKey> missing;
+    std::set<std::pair<std::string, std::int64_t>> curve_keys;
     for (const auto& k : wanted)
-      if (!table_.count(k)) missing.push_back(k);
+      if (!table_.count(k)) {
+        missing.push_back(k);
+        if (!curves_.count({k.dataflow, k.pes})) curve_keys.insert({k.dataflow, k.pes});
+      }
     if (missing.empty()) return;
-    std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
-    for (auto& r : results) r.resize(shapes_.size());
-    const std::size_t tasks = missing.size() * shapes_.size();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+    // 1. Curves.
+    const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(), curve_keys.end());
+    std::vector<std::vector<cost::CoreCostCurve>> curves(ck.size());
+    for (auto& v : curves) v.resize(shapes_.size());
+    const std::size_t tasks = ck.size() * shapes_.size();
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t t = r.begin(); t != r.end(); ++t) {
         const std::size_t k = t / shapes_.size();
-        const std::size_t s = t % shapes_.size();
+        const std::size_t sh = t % shapes_.size();
+        curves[k][sh] = cost::cost_curve_on_core(*shapes_[sh], ck[k].first, ck[k].second, cfg_.params.vector_width,
+                                                 cfg_.params.noc_latency_cycles, 8 * cfg_.params.bytes_per_element,
+                                                 cfg_.technology);
+      }
+    });
+    for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
+    // 2. Tables at each bandwidth.
+    std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const auto& cv = curves_.at({missing[k].dataflow, missing[k].pes});
         arch::Core core;
         core.num_pes = missing[k].pes;
         core.noc_bw = missing[k].noc_bw;
@@ -180,8 +200,8 @@ class Engine {
         core.vector_width = cfg_.params.vector_width;
         core.noc_hops = 1;
         core.noc_hop_latency = cfg_.params.noc_latency_cycles;
-        core.precision_bits = 8 * cfg_.params.bytes_per_element;
-        results[k][s] = cost::cost_on_core(*shapes_[s], missing[k].dataflow, core, cfg_.technology);
+        results[k].reserve(shapes_.size());
+        for (const auto& c : cv) results[k].push_back(cost::cost_at(c, core));
       }
     });
     for (std::size_t k = 0; k < missing.size(); ++k) table_.emplace(missing[k], std::move(results[k]));
@@ -189,13 +209,16 @@ class Engine {
   }
 
   schedule::Problem problem(const arch::Accelerator& acc) const {
-    return schedule::build_problem(
-        graph_, acc,
-        [&](std::size_t node, const arch::Core& core, const std::string& df) {
-          const auto& v = table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
-          return v[static_cast<std::size_t>(shape_of_[node])];
-        },
-        cfg_.technology.dram_pj, cfg_.objective);
+    std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>> tables(acc.cores.size());
+    for (std::size_t c = 0; c < acc.cores.size(); ++c) {
+      const auto& core = acc.cores[c];
+      const std::vector<std::string> dfs = acc.style.kind == arch::StyleKind::RDA
+                                               ? acc.style.dataflows
+                                               : std::vector<std::string>{core.dataflow};
+      for (const auto& df : dfs)
+        tables[c].push_back(&table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw}));
+    }
+    return schedule::build_problem(graph_, acc, shape_of_, tables, cfg_.technology.dram_pj, cfg_.objective);
   }
 
   DesignPoint evaluate(int style_index, const arch::AcceleratorStyle& style, const arch::Partition& part,
@@ -220,6 +243,7 @@ class Engine {
   std::vector<const workload::Layer*> shapes_;
   std::vector<std::int32_t> shape_of_;
   std::map<ConfigKey, std::vector<cost::CoreLayerCost>> table_;
+  std::map<std::pair<std::string, std::int64_t>, std::vector<cost::CoreCostCurve>> curves_;
 };
 
 }  // namespace
