@@ -733,6 +733,23 @@ class Analyzer {
     return ret;
   }
 
+  // Whether the output tile leaves the sub-clusters in this case. MAESTRO sends it every step;
+  // in the default mode it stays while only reduction dimensions advance (outputs accumulate
+  // in place, the stationarity of output-stationary dataflows) and leaves when an output
+  // dimension moves: the changing directive, or one reset after it with more than one position.
+  bool output_moves(const Level& lv, const Case& c) const {
+    if (opt_.maestro_compat || c.all_init) return true;
+    int changing = -1;
+    for (int i = 0; i < lv.dirs.n; ++i)
+      if (c.st[static_cast<std::size_t>(i)].pos != State::Init) changing = i;
+    if (changing < 0) return true;
+    for (int i = changing; i < lv.dirs.n; ++i) {
+      if (!coupled(tensors_.output, lv.dirs[i].dim)) continue;
+      if (i == changing || !c.st[static_cast<std::size_t>(i)].unrolled) return true;
+    }
+    return false;
+  }
+
   i64 spatial_egress(const Level& lv, const Case& c) const {
     const SpInfo sp = spatial_info(lv, c, tensors_.output);
     if (!sp.mapped) return pe_egress_volume(lv, c, false, true, false);
@@ -938,7 +955,7 @@ class Analyzer {
       const i64 occ = c.occ;
 
       // Output tensor: egress and partial sums.
-      const i64 egress = spatial_egress(lv, c);
+      const i64 egress = output_moves(lv, c) ? spatial_egress(lv, c) : 0;
       const i64 psum_size = output_psum_mapping_size(lv, c);
       f.l2_write[2] += occ * egress;
       f.l1_write[2] += occ * psum_size;
@@ -1108,10 +1125,16 @@ DirectiveResult analyze_directives(const Problem& problem, const std::vector<Bou
                                 hw.num_pes, hw.vector_width, hw.noc_bw, hw.offchip_bw));
   // Every count of the analysis is bounded by a few times the product of the dimensions; keep
   // that product far from 64-bit overflow.
+  // (The loop-nest volume: every dimension but the input rows/columns, which the output ones
+  // and the filter determine.)
   std::int64_t volume = 1;
   for (int i = 0; i < dataflow::kNumDims; ++i) {
     const std::int64_t v = problem.size[static_cast<std::size_t>(i)];
     if (v <= 0) continue;
+    if (v > (std::int64_t{1} << 31))
+      throw UserError(SourceLocation{"", 0, "Dimensions"}, "a dimension exceeds 2^31");
+    const auto d = static_cast<dataflow::Dim>(i);
+    if (problem.type != ProblemType::Gemm && (d == Dim::Y || d == Dim::X)) continue;
     if (__builtin_mul_overflow(volume, v, &volume) || volume > (std::int64_t{1} << 52))
       throw UserError(SourceLocation{"", 0, "Dimensions"},
                       "the layer is too large to analyse (the product of its dimensions exceeds "
