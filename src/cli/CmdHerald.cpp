@@ -1,5 +1,6 @@
 // `mosaic herald`: co-optimise an HDA's PE/bandwidth partition and the multi-DNN layer schedule.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "common/Error.h"
 #include "outputs/HeraldReport.h"
 #include "search/Herald.h"
+#include "search/HeraldExperiments.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -33,6 +35,7 @@ struct HeraldArgs {
   bool no_baselines = false;
   bool quiet = false;
   double rearrange_cycles_per_byte = 0;
+  bool experiment = false;
 };
 
 schedule::Metric parse_metric(const std::string& s, const char* flag) {
@@ -58,6 +61,17 @@ std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
 }
 
 int run(const HeraldArgs& a) {
+  if (a.experiment) {
+    search::ExperimentOptions eo;
+    eo.threads = a.threads;
+    eo.progress = !a.quiet;
+    const std::string md = search::run_herald_experiments(eo);
+    std::filesystem::create_directories(a.out);
+    const auto path = std::filesystem::path(a.out) / "experiments.md";
+    std::ofstream(path) << md;
+    if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
+    return 0;
+  }
   search::HeraldConfig cfg;
   cfg.workload = workload::load_workload(a.workload);
   cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls) : arch::accelerator_class(a.cls);
@@ -133,6 +147,8 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
   cmd->add_flag("--no-baselines", a->no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  cmd->add_flag("--experiment", a->experiment,
+                "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 
