@@ -245,6 +245,7 @@ std::vector<ArrayDimUnrolling> legalize_spatial(const EinsumLayer& layer,
             if (ad.array_dim == served)
               for (const auto& u : ad.unrolls)
                 if (u.dim == d) factors.push_back(u.factor);
+      if (factors.empty()) continue;  // nothing unrolled that this memory must hold
       std::vector<std::int64_t> adjusted = factors;
       auto prod = [&] {
         double p = 1;
@@ -253,6 +254,7 @@ std::vector<ArrayDimUnrolling> legalize_spatial(const EinsumLayer& layer,
       };
       while (prod() > max_stored) {
         auto mx = std::max_element(adjusted.begin(), adjusted.end());
+        if (*mx <= 1) break;  // cannot hold one element: the allocation will report it
         *mx -= 1;
       }
       for (const auto& served : m->served_dims)

@@ -58,9 +58,10 @@ LoopNestMappingEntry parse_entry(const YAML::Node& node, const std::string& path
       if (!std::regex_match(d.array_dim, kArrayDim))
         y::fail(it->first, path, where + " spatial_mapping",
                 fmt::format("'{}' is not an array dimension (D1, D2, ...)", d.array_dim));
-      if (!it->second.IsSequence())
-        y::fail(it->second, path, where + " spatial_mapping " + d.array_dim, "expected a list");
-      for (const auto& u : it->second) {
+      const YAML::Node list = it->second;
+      if (!list.IsSequence())
+        y::fail(list, path, where + " spatial_mapping " + d.array_dim, "expected a list");
+      for (const auto& u : list) {
         SpatialUnroll su = parse_unroll(u, path, where + " spatial_mapping " + d.array_dim);
         auto same = std::find_if(d.unrolls.begin(), d.unrolls.end(),
                                  [&](const SpatialUnroll& x) { return x.dim == su.dim; });

@@ -56,7 +56,7 @@ YAML::Node find(const YAML::Node& map, std::string_view key) {
   if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == key) {
-      found = it->second;
+      found.reset(it->second);
       any = true;
     }
   }
