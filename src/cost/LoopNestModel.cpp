@@ -26,9 +26,9 @@ struct DirAttrs {
 };
 
 // ZigZag's Mapping object for one spatial variant (fractional or integer).
-struct MappingData {
-  std::array<Arch, kLnMaxOperands> data_bit_unrolled{}, effective_bit{};
-  std::array<std::array<DirAttrs, kLnMaxMemLevels>, kLnMaxOperands> dm{};
+struct MappingData {  // scratch: only each operand's own levels are written and read
+  std::array<Arch, kLnMaxOperands> data_bit_unrolled, effective_bit;
+  std::array<std::array<DirAttrs, kLnMaxMemLevels>, kLnMaxOperands> dm;
 };
 
 // The stationary temporal mapping of one operand (ZigZag TemporalMapping).
@@ -223,16 +223,7 @@ void build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
       if (!o.is_output) {
         double rd_low = raw[um];
         if (m == 0) {
-          const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[0])];
-          double bw = -1;
-          for (const auto& port : mem.ports)
-            for (const auto& u : port.uses)
-              if (u.op == static_cast<int>(oi) && u.level == 0 &&
-                  u.dir == arch::DataDir::RdOutToLow)
-                bw = port.bw_max;
-          if (bw < 0)
-            throw UserError(
-                fmt::format("memory '{}' has no read port (tl) for {}", mem.name, o.mem_operand));
+          const double bw = p.port_max[oi][0][RL];
           if (bw >= py::floordiv(bit[0], unit_unique[1])) rd_low = py::trunc(raw[0] / s.mac_st);
         }
         d.count[RL] = rd_low;
@@ -306,16 +297,13 @@ void build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
 }
 
 // Port bandwidths of (operand, level, direction): max and min, -1 when no port is allocated.
-void port_bw(const LoopNestProblem& p, int op, int level, int dir, double& bw_max, double& bw_min) {
-  bw_max = bw_min = -1;
-  const LnOperand& o = p.ops[static_cast<std::size_t>(op)];
-  const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(level)])];
-  for (const auto& port : mem.ports)
-    for (const auto& u : port.uses)
-      if (u.op == op && u.level == level && static_cast<int>(u.dir) == dir) {
-        bw_max = port.bw_max;
-        bw_min = port.bw_min;
-      }
+inline void port_bw(const LoopNestProblem& p, int op, int level, int dir, double& bw_max,
+                    double& bw_min) {
+  const auto uo = static_cast<std::size_t>(op);
+  const auto ul = static_cast<std::size_t>(level);
+  const auto ud = static_cast<std::size_t>(dir);
+  bw_max = p.port_max[uo][ul][ud];
+  bw_min = p.port_min[uo][ul][ud];
 }
 
 struct Activity {
@@ -555,7 +543,7 @@ LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
   double ssc = 0;
   for (const LnMemory& mem : p.mems) {
     for (const LnPort& port : mem.ports) {
-      std::array<Activity, 64> acts{};
+      std::array<Activity, 64> acts;
       int na = 0;
       for (const LnPortUse& u : port.uses) {
         if (u.op < 0) continue;
@@ -594,7 +582,7 @@ LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
   const double total_comp = py::ceil(total_cycle) + ssc;
   for (const LnMemory& mem : p.mems) {
     for (const LnPort& port : mem.ports) {
-      std::array<const LnPortUse*, 64> c1{}, cg{};
+      std::array<const LnPortUse*, 64> c1, cg;
       int n1 = 0, ng = 0;
       for (const LnPortUse& u : port.uses) {
         if (u.op < 0) continue;
@@ -618,7 +606,7 @@ LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
                            1.0);
       }
       if (n1 > 0) {
-        std::array<double, 64> cyc{}, mn{};
+        std::array<double, 64> cyc, mn;
         for (int i = 0; i < n1; ++i) {
           const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
           mn[static_cast<std::size_t>(i)] =

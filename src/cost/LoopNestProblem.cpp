@@ -633,6 +633,32 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     }
     p.mems.push_back(std::move(lm));
   }
+  // Port bandwidth table.
+  for (auto& a : p.port_max)
+    for (auto& b : a) b.fill(-1);
+  for (auto& a : p.port_min)
+    for (auto& b : a) b.fill(-1);
+  for (const auto& mem : p.mems)
+    for (const auto& port : mem.ports)
+      for (const auto& u : port.uses) {
+        if (u.op < 0) continue;
+        const auto uo = static_cast<std::size_t>(u.op);
+        const auto ul = static_cast<std::size_t>(u.level);
+        const auto ud = static_cast<std::size_t>(u.dir);
+        p.port_max[uo][ul][ud] = port.bw_max;
+        p.port_min[uo][ul][ud] = port.bw_min;
+      }
+  // Every input needs a read port towards the array at every level (ZigZag reads it).
+  for (std::size_t oi = 1; oi < p.ops.size(); ++oi)
+    for (int lv = 0; lv < p.ops[oi].num_mem; ++lv)
+      if (p.port_max[oi][static_cast<std::size_t>(lv)]
+                    [static_cast<std::size_t>(arch::DataDir::RdOutToLow)] <= 0)
+        throw UserError(
+            SourceLocation{hw.source_file, 0, "memories"},
+            fmt::format(
+                "memory '{}' has no read port (tl) for {}",
+                p.mems[static_cast<std::size_t>(p.ops[oi].mems[static_cast<std::size_t>(lv)])].name,
+                p.ops[oi].mem_operand));
   // Sharing groups: memories holding more than one operand (ZigZag mem_sharing_list).
   for (std::size_t m = 0; m < hw.memories.size(); ++m) {
     const auto& hm = hw.memories[m];

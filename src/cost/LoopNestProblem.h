@@ -127,6 +127,9 @@ struct LoopNestProblem {
   // The complete user temporal ordering, if the mapping gives one (sizes known), innermost first.
   std::vector<std::pair<int, std::int64_t>> fixed_ordering;
   bool has_fixed_ordering = false;
+  // Port bandwidths per (operand, level, direction); -1 when no port is allocated.
+  std::array<std::array<std::array<double, 4>, kLnMaxMemLevels>, kLnMaxOperands> port_max{},
+      port_min{};
   // Partial ordering constraints (ZigZag StaticPositionsConstraint): position -> dim; negative
   // positions count from the outermost loop.
   std::vector<std::pair<int, int>> order_constraints;
