@@ -8,6 +8,7 @@
 #include "arch/ZigZagHardware.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
+#include "mapper/FastSearch.h"
 #include "mapper/Loma.h"
 #include "mapper/LoopNestMapper.h"
 #include "workload/ZigZagWorkload.h"
@@ -57,16 +58,39 @@ void BM_LomaSearch720_TpuLike(benchmark::State& state) {
 }
 BENCHMARK(BM_LomaSearch720_TpuLike)->Unit(benchmark::kMillisecond);
 
+// mosaic's fast search over the same space (same optimum).
+void BM_FastSearch720_TpuLike(benchmark::State& state) {
+  if (!have_shared()) return state.SkipWithError("../shared is absent");
+  const Setup s = tpu_resnet18();
+  const auto& layer = s.layers[2];
+  const auto p = cost::compile_problem(layer, s.hw,
+                                       dataflow::select_mapping(s.maps, layer.name, layer.op_type));
+  mapper::FastStats st;
+  for (auto _ : state) {
+    const auto r = mapper::fast_search(p, {});
+    st = r.stats;
+    benchmark::DoNotOptimize(r.best.cost.energy_pj);
+  }
+  state.counters["orders"] = static_cast<double>(st.orders);
+  state.counters["duplicates"] = static_cast<double>(st.duplicates);
+  state.counters["bounded"] = static_cast<double>(st.bounded);
+  state.counters["full_evals"] = static_cast<double>(st.evaluations);
+}
+BENCHMARK(BM_FastSearch720_TpuLike)->Unit(benchmark::kMillisecond);
+
 // The whole ResNet-18 (YAML, 31 layers) on tpu_like with ZigZag's defaults.
 void BM_ResNet18_TpuLike(benchmark::State& state) {
   if (!have_shared()) return state.SkipWithError("../shared is absent");
   const Setup s = tpu_resnet18();
+  mapper::MapOptions o;
+  o.engine = state.range(0) ? mapper::TemporalEngine::Fast : mapper::TemporalEngine::Loma;
   for (auto _ : state) {
-    const auto r = mapper::map_workload(s.layers, s.hw, s.maps, {});
+    const auto r = mapper::map_workload(s.layers, s.hw, s.maps, o);
     benchmark::DoNotOptimize(r.energy_pj);
   }
+  state.SetLabel(o.engine == mapper::TemporalEngine::Fast ? "fast" : "loma");
 }
-BENCHMARK(BM_ResNet18_TpuLike)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ResNet18_TpuLike)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // A single mapping evaluation of a 7-D convolution (AlexNet conv3-like: K384 C256 13x13 3x3) on
 // ZigZag's eyeriss_like: 7 memories, 14x12 = 168 PEs (Timeloop's reference case, ~13 ms each).

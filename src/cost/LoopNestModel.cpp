@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -146,8 +147,9 @@ void level_products(const LoopNestProblem& p, const LnOperand& o, const LnTempor
   }
 }
 
+// attrs = false: only the data sizes (utilization) are needed, not the per-level movements.
 void build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
-                   const std::array<Stationary, kLnMaxOperands>& st, bool integer,
+                   const std::array<Stationary, kLnMaxOperands>& st, bool integer, bool attrs,
                    MappingData& md) {
   const double total_cycle = st[0].cycle_cabl[static_cast<std::size_t>(p.ops[0].num_mem - 1)];
   for (std::size_t oi = 0; oi < p.ops.size(); ++oi) {
@@ -205,6 +207,7 @@ void build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
       raw[ua] = py::round(p.total_mac / ir_cabl[ua]);
       raw2[ua] = py::round(p.total_mac / ir_cabl2[ua]);
     }
+    if (!attrs) continue;
     Arch cycle{}, boost{}, low{}, high{};
     cycle[0] = o.is_output ? 1.0 : s.mac_st;
     for (int m = 0; m < M; ++m)
@@ -413,8 +416,9 @@ struct LoadEntry {
 
 }  // namespace
 
-LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
-  LoopNestResult res;
+bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, const LnBound& bound,
+                      LoopNestResult& res) {
+  res = LoopNestResult{};
   const int nops = static_cast<int>(p.ops.size());
   std::array<Stationary, kLnMaxOperands> st;
   for (int oi = 0; oi < nops; ++oi)
@@ -422,8 +426,8 @@ LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
   const double total_cycle = st[0].cycle_cabl[static_cast<std::size_t>(p.ops[0].num_mem - 1)];
 
   MappingData mf, mi;
-  build_mapping(p, tm, st, false, mf);
-  build_mapping(p, tm, st, true, mi);
+  const bool energy_first = bound.kind == LnBound::Energy;
+  build_mapping(p, tm, st, false, energy_first || bound.kind == LnBound::None, mf);
 
   // ---- memory utilization (fractional mapping)
   std::array<std::array<double, kLnMaxMemLevels>, kLnMaxOperands> eff_ind{}, eff_sh{};
@@ -445,242 +449,311 @@ LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
       eff_sh[static_cast<std::size_t>(oi)][static_cast<std::size_t>(lv)] = sum;
   }
 
-  // ---- word accesses and energy (fractional mapping)
-  res.mac_energy_pj = p.unit_energy_pj * p.total_mac;
-  double mem_energy = 0;
-  for (int oi = 0; oi < nops; ++oi) {
-    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-    res.num_levels[static_cast<std::size_t>(oi)] = o.num_mem;
-    for (int m = 0; m < o.num_mem; ++m) {
-      const DirAttrs& d = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      LnLevelResult& lr = res.levels[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      for (int dir = 0; dir < 4; ++dir) {
-        const auto ud = static_cast<std::size_t>(dir);
-        lr.elem_moves[ud] = d.count[ud];
-        double bw_max, bw_min;
-        port_bw(p, oi, m, dir, bw_max, bw_min);
-        const double amount = d.amount[ud], prec = d.prec[ud];
-        if (bw_max < 0) {
-          if (amount != 0)
-            throw UserError(fmt::format(
-                "memory '{}' has no port for {} direction {} but the mapping moves data there",
-                p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])].name,
-                o.mem_operand, arch::data_dir_tag(static_cast<arch::DataDir>(dir))));
-          lr.word_access[ud] = 0;
-          continue;
+  // ---- word accesses and energy (fractional mapping); false when the partial sum exceeds `limit`
+  auto compute_energy = [&](double limit) {
+    res.mac_energy_pj = p.unit_energy_pj * p.total_mac;
+    double mem_energy = 0;
+    for (int oi = 0; oi < nops; ++oi) {
+      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+      res.num_levels[static_cast<std::size_t>(oi)] = o.num_mem;
+      for (int m = 0; m < o.num_mem; ++m) {
+        const DirAttrs& d = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        LnLevelResult& lr = res.levels[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        for (int dir = 0; dir < 4; ++dir) {
+          const auto ud = static_cast<std::size_t>(dir);
+          lr.elem_moves[ud] = d.count[ud];
+          double bw_max, bw_min;
+          port_bw(p, oi, m, dir, bw_max, bw_min);
+          const double amount = d.amount[ud], prec = d.prec[ud];
+          if (bw_max < 0) {
+            if (amount != 0)
+              throw UserError(fmt::format(
+                  "memory '{}' has no port for {} direction {} but the mapping moves data there",
+                  p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])].name,
+                  o.mem_operand, arch::data_dir_tag(static_cast<arch::DataDir>(dir))));
+            lr.word_access[ud] = 0;
+            continue;
+          }
+          if (amount == 0 || prec == 0) {
+            lr.word_access[ud] = 0;
+          } else {
+            lr.word_access[ud] =
+                py::trunc(py::ceil((amount * prec) / bw_min) * (bw_min / bw_max) * d.pc[ud] *
+                          o.unit_count_frac[static_cast<std::size_t>(m + 1)]);
+          }
         }
-        if (amount == 0 || prec == 0) {
-          lr.word_access[ud] = 0;
+        const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])];
+        const double rd_above = lr.word_access[RH] * mem.read_pj;
+        const double wr_above = lr.word_access[WH] * mem.write_pj;
+        const double rd_below = lr.word_access[RL] * mem.read_pj;
+        const double wr_below = lr.word_access[WL] * mem.write_pj;
+        lr.energy_pj = (rd_above + rd_below) + (wr_above + wr_below);
+        mem_energy += lr.energy_pj;
+        if (mem_energy + res.mac_energy_pj > limit) return false;
+      }
+    }
+    res.mem_energy_pj = mem_energy;
+    res.energy_pj = mem_energy + res.mac_energy_pj;
+    return true;
+  };
+
+  // ---- latency (integer mapping); false when ideal + stalls already exceed `limit`
+  auto compute_latency = [&](double limit) {
+    build_mapping(p, tm, st, true, true, mi);
+    // ---- double buffering
+    std::array<std::array<bool, kLnMaxArch>, kLnMaxOperands> db{};
+    for (int oi = 0; oi < nops; ++oi) {
+      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+      db[static_cast<std::size_t>(oi)][0] = false;
+      for (int m = 0; m < o.num_mem; ++m) {
+        auto& sh = eff_sh[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        const double ind = eff_ind[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        bool flag;
+        if (sh <= 0.5) {
+          flag = true;
+        } else if (ind <= 1 - sh) {
+          flag = true;
+          for (const auto& g : p.share_groups) {
+            bool member = false;
+            for (const auto& [go, gl] : g) member = member || (go == oi && gl == m);
+            if (!member) continue;
+            for (const auto& [go, gl] : g)
+              eff_sh[static_cast<std::size_t>(go)][static_cast<std::size_t>(gl)] += ind;
+            break;
+          }
         } else {
-          lr.word_access[ud] =
-              py::trunc(py::ceil((amount * prec) / bw_min) * (bw_min / bw_max) * d.pc[ud] *
-                        o.unit_count_frac[static_cast<std::size_t>(m + 1)]);
+          flag = false;
         }
-      }
-      const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])];
-      const double rd_above = lr.word_access[RH] * mem.read_pj;
-      const double wr_above = lr.word_access[WH] * mem.write_pj;
-      const double rd_below = lr.word_access[RL] * mem.read_pj;
-      const double wr_below = lr.word_access[WL] * mem.write_pj;
-      lr.energy_pj = (rd_above + rd_below) + (wr_above + wr_below);
-      mem_energy += lr.energy_pj;
-    }
-  }
-  res.mem_energy_pj = mem_energy;
-  res.energy_pj = mem_energy + res.mac_energy_pj;
-
-  // ---- double buffering
-  std::array<std::array<bool, kLnMaxArch>, kLnMaxOperands> db{};
-  for (int oi = 0; oi < nops; ++oi) {
-    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-    db[static_cast<std::size_t>(oi)][0] = false;
-    for (int m = 0; m < o.num_mem; ++m) {
-      auto& sh = eff_sh[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      const double ind = eff_ind[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      bool flag;
-      if (sh <= 0.5) {
-        flag = true;
-      } else if (ind <= 1 - sh) {
-        flag = true;
-        for (const auto& g : p.share_groups) {
-          bool member = false;
-          for (const auto& [go, gl] : g) member = member || (go == oi && gl == m);
-          if (!member) continue;
-          for (const auto& [go, gl] : g)
-            eff_sh[static_cast<std::size_t>(go)][static_cast<std::size_t>(gl)] += ind;
-          break;
-        }
-      } else {
-        flag = false;
-      }
-      db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)] = flag;
-    }
-  }
-
-  // ---- allowed and real transfer cycles (integer mapping)
-  std::array<std::array<std::array<double, 4>, kLnMaxMemLevels>, kLnMaxOperands> allowed{}, real{};
-  for (int oi = 0; oi < nops; ++oi) {
-    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-    for (int m = 0; m < o.num_mem; ++m) {
-      const DirAttrs& d = mi.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      const bool this_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-      const bool next_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)];
-      for (int dir = 0; dir < 4; ++dir) {
-        const auto ud = static_cast<std::size_t>(dir);
-        const bool use_next = dir == RH || dir == WH;
-        const bool dbf = use_next ? next_db : this_db;
-        allowed[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
-            py::ceil(dbf ? d.period[ud] : d.inst_window[ud]);
-        double bw_max, bw_min;
-        port_bw(p, oi, m, dir, bw_max, bw_min);
-        real[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
-            bw_max <= 0 ? 0 : py::ceil(d.amount[ud] * d.prec[ud] / bw_max);
+        db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)] = flag;
       }
     }
-  }
 
-  // ---- stalls per physical port
-  double ssc = 0;
-  for (const LnMemory& mem : p.mems) {
-    for (const LnPort& port : mem.ports) {
-      std::array<Activity, 64> acts;
-      int na = 0;
-      for (const LnPortUse& u : port.uses) {
-        if (u.op < 0) continue;
-        const DirAttrs& d =
-            mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)];
-        const auto ud = static_cast<std::size_t>(u.dir);
-        if (d.pc[ud] == 0) continue;
-        Activity a;
-        a.period = py::ceil(d.period[ud]);
-        a.pc = d.pc[ud];
-        a.real = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
-        a.allowed = allowed[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
-        if (na < 64) acts[static_cast<std::size_t>(na++)] = a;
-      }
-      if (na == 1) {
-        ssc = std::max(ssc, acts[0].stall());
-      } else if (na > 1) {
-        const double uni = window_union(acts.data(), na);
-        double pos = 0, neg = 0, win = 0;
-        for (int i = 0; i < na; ++i) {
-          const double s = acts[static_cast<std::size_t>(i)].stall();
-          if (s > 0)
-            pos += s;
-          else
-            neg += s;
-          win += acts[static_cast<std::size_t>(i)].window();
+    // ---- allowed and real transfer cycles (integer mapping)
+    std::array<std::array<std::array<double, 4>, kLnMaxMemLevels>, kLnMaxOperands> allowed{},
+        real{};
+    for (int oi = 0; oi < nops; ++oi) {
+      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+      for (int m = 0; m < o.num_mem; ++m) {
+        const DirAttrs& d = mi.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        const bool this_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+        const bool next_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)];
+        for (int dir = 0; dir < 4; ++dir) {
+          const auto ud = static_cast<std::size_t>(dir);
+          const bool use_next = dir == RH || dir == WH;
+          const bool dbf = use_next ? next_db : this_db;
+          allowed[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
+              py::ceil(dbf ? d.period[ud] : d.inst_window[ud]);
+          double bw_max, bw_min;
+          port_bw(p, oi, m, dir, bw_max, bw_min);
+          real[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
+              bw_max <= 0 ? 0 : py::ceil(d.amount[ud] * d.prec[ud] / bw_max);
         }
-        ssc = std::max(ssc, pos + std::max(0.0, neg + win - uni));
       }
     }
-  }
-  res.stall_cycles = ssc;
 
-  // ---- on-loading and off-loading
-  std::array<std::array<std::array<LoadEntry, 4>, kLnMaxMemLevels>, kLnMaxOperands> load{};
-  const double total_comp = py::ceil(total_cycle) + ssc;
-  for (const LnMemory& mem : p.mems) {
-    for (const LnPort& port : mem.ports) {
-      std::array<const LnPortUse*, 64> c1, cg;
-      int n1 = 0, ng = 0;
-      for (const LnPortUse& u : port.uses) {
-        if (u.op < 0) continue;
-        if (u.output_mem_operand &&
-            (u.dir == arch::DataDir::RdOutToLow || u.dir == arch::DataDir::WrInByHigh))
-          continue;
-        const double pc = mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                              .pc[static_cast<std::size_t>(u.dir)];
-        if (pc == 0) continue;
-        if (pc == 1) {
-          if (n1 < 64) c1[static_cast<std::size_t>(n1++)] = &u;
-        } else if (ng < 64) {
-          cg[static_cast<std::size_t>(ng++)] = &u;
+    // ---- stalls per physical port
+    double ssc = 0;
+    for (const LnMemory& mem : p.mems) {
+      for (const LnPort& port : mem.ports) {
+        std::array<Activity, 64> acts;
+        int na = 0;
+        for (const LnPortUse& u : port.uses) {
+          if (u.op < 0) continue;
+          const DirAttrs& d =
+              mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)];
+          const auto ud = static_cast<std::size_t>(u.dir);
+          if (d.pc[ud] == 0) continue;
+          Activity a;
+          a.period = py::ceil(d.period[ud]);
+          a.pc = d.pc[ud];
+          a.real = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
+          a.allowed =
+              allowed[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
+          if (na < 64) acts[static_cast<std::size_t>(na++)] = a;
+        }
+        if (na == 1) {
+          ssc = std::max(ssc, acts[0].stall());
+        } else if (na > 1) {
+          const double uni = window_union(acts.data(), na);
+          double pos = 0, neg = 0, win = 0;
+          for (int i = 0; i < na; ++i) {
+            const double s = acts[static_cast<std::size_t>(i)].stall();
+            if (s > 0)
+              pos += s;
+            else
+              neg += s;
+            win += acts[static_cast<std::size_t>(i)].window();
+          }
+          ssc = std::max(ssc, pos + std::max(0.0, neg + win - uni));
         }
       }
-      double req_bw = 0;
-      for (int i = 0; i < ng; ++i) {
-        const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
-        req_bw += py::ceil(mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                               .bw_aver[static_cast<std::size_t>(u.dir)] /
-                           1.0);
-      }
-      if (n1 > 0) {
-        std::array<double, 64> cyc, mn;
-        for (int i = 0; i < n1; ++i) {
-          const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
-          mn[static_cast<std::size_t>(i)] =
-              py::ceil(mi.data_bit_unrolled[static_cast<std::size_t>(u.op)][1] / port.bw_max);
-          cyc[static_cast<std::size_t>(i)] =
-              real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                  [static_cast<std::size_t>(u.dir)];
+    }
+    res.stall_cycles = ssc;
+    res.ideal_temporal_cycles = total_cycle * 1.0;
+    if (res.ideal_temporal_cycles + ssc > limit) return false;
+
+    // ---- on-loading and off-loading
+    std::array<std::array<std::array<LoadEntry, 4>, kLnMaxMemLevels>, kLnMaxOperands> load{};
+    const double total_comp = py::ceil(total_cycle) + ssc;
+    for (const LnMemory& mem : p.mems) {
+      for (const LnPort& port : mem.ports) {
+        std::array<const LnPortUse*, 64> c1, cg;
+        int n1 = 0, ng = 0;
+        for (const LnPortUse& u : port.uses) {
+          if (u.op < 0) continue;
+          if (u.output_mem_operand &&
+              (u.dir == arch::DataDir::RdOutToLow || u.dir == arch::DataDir::WrInByHigh))
+            continue;
+          const double pc = mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
+                                .pc[static_cast<std::size_t>(u.dir)];
+          if (pc == 0) continue;
+          if (pc == 1) {
+            if (n1 < 64) c1[static_cast<std::size_t>(n1++)] = &u;
+          } else if (ng < 64) {
+            cg[static_cast<std::size_t>(ng++)] = &u;
+          }
         }
-        const double surplus = std::max(0.0, ((port.bw_max - req_bw) / port.bw_max) * total_comp);
-        reduce_balanced(cyc.data(), mn.data(), n1, surplus);
-        for (int i = 0; i < n1; ++i) {
-          const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
+        double req_bw = 0;
+        for (int i = 0; i < ng; ++i) {
+          const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
+          req_bw +=
+              py::ceil(mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
+                           .bw_aver[static_cast<std::size_t>(u.dir)] /
+                       1.0);
+        }
+        if (n1 > 0) {
+          std::array<double, 64> cyc, mn;
+          for (int i = 0; i < n1; ++i) {
+            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
+            mn[static_cast<std::size_t>(i)] =
+                py::ceil(mi.data_bit_unrolled[static_cast<std::size_t>(u.op)][1] / port.bw_max);
+            cyc[static_cast<std::size_t>(i)] =
+                real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
+                    [static_cast<std::size_t>(u.dir)];
+          }
+          const double surplus = std::max(0.0, ((port.bw_max - req_bw) / port.bw_max) * total_comp);
+          reduce_balanced(cyc.data(), mn.data(), n1, surplus);
+          for (int i = 0; i < n1; ++i) {
+            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
+            LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
+                               [static_cast<std::size_t>(u.dir)];
+            e.cycles = cyc[static_cast<std::size_t>(i)];
+            e.shared = port.shared_by_two_inputs;
+            e.set = true;
+          }
+        }
+        for (int i = 0; i < ng; ++i) {
+          const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
           LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
                              [static_cast<std::size_t>(u.dir)];
-          e.cycles = cyc[static_cast<std::size_t>(i)];
+          e.cycles = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
+                         [static_cast<std::size_t>(u.dir)];
           e.shared = port.shared_by_two_inputs;
           e.set = true;
         }
       }
-      for (int i = 0; i < ng; ++i) {
-        const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
-        LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                           [static_cast<std::size_t>(u.dir)];
-        e.cycles = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                       [static_cast<std::size_t>(u.dir)];
-        e.shared = port.shared_by_two_inputs;
-        e.set = true;
+    }
+    std::array<double, kLnMaxOperands> individual{}, half{}, shared{};
+    for (int oi : p.input_ops) {
+      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+      for (int m = 0; m + 1 < o.num_mem; ++m) {
+        const LoadEntry& e1 = load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][WH];
+        const LoadEntry& e2 =
+            load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)][RL];
+        const bool both_shared = e1.shared && e2.shared;
+        const bool separate = !e1.shared && !e2.shared;
+        const double longest = std::max(e1.cycles, e2.cycles);
+        if (separate)
+          individual[static_cast<std::size_t>(oi)] += longest;
+        else if (both_shared)
+          shared[static_cast<std::size_t>(oi)] += longest;
+        else
+          half[static_cast<std::size_t>(oi)] = longest;
       }
     }
-  }
-  std::array<double, kLnMaxOperands> individual{}, half{}, shared{};
-  for (int oi : p.input_ops) {
-    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-    for (int m = 0; m + 1 < o.num_mem; ++m) {
-      const LoadEntry& e1 = load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][WH];
-      const LoadEntry& e2 = load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)][RL];
-      const bool both_shared = e1.shared && e2.shared;
-      const bool separate = !e1.shared && !e2.shared;
-      const double longest = std::max(e1.cycles, e2.cycles);
-      if (separate)
-        individual[static_cast<std::size_t>(oi)] += longest;
-      else if (both_shared)
-        shared[static_cast<std::size_t>(oi)] += longest;
-      else
-        half[static_cast<std::size_t>(oi)] = longest;
+    double onload;
+    if (p.input_ops.size() == 1) {
+      onload = individual[static_cast<std::size_t>(p.input_ops[0])];
+    } else {
+      const auto a = static_cast<std::size_t>(p.input_ops[0]);
+      const auto b = static_cast<std::size_t>(p.input_ops[1]);
+      const double p1 =
+          shared[a] + std::max(shared[b] + half[b] + individual[b], half[a] + individual[a]);
+      const double p2 =
+          shared[b] + std::max(shared[a] + half[a] + individual[a], half[b] + individual[b]);
+      onload = std::min(p1, p2);
+    }
+    double offload = 0;
+    {
+      const LnOperand& o = p.ops[0];
+      for (int m = 0; m + 1 < o.num_mem; ++m) {
+        const double e1 = load[0][static_cast<std::size_t>(m)][RH].cycles;
+        const double e2 = load[0][static_cast<std::size_t>(m + 1)][WL].cycles;
+        offload += std::max(e1, e2);
+      }
+    }
+    res.onload_cycles = onload;
+    res.offload_cycles = offload;
+    res.ideal_cycles = py::ceil(py::ceil(p.total_mac / p.total_units) * 1.0);
+    res.latency_cycles = ((res.ideal_temporal_cycles + ssc) + onload) + offload;
+    return res.latency_cycles <= limit;
+  };
+
+  const double inf = std::numeric_limits<double>::infinity();
+  switch (bound.kind) {
+    case LnBound::None:
+      compute_energy(inf);
+      compute_latency(inf);
+      return true;
+    case LnBound::Latency:
+      if (!compute_latency(bound.latency)) return false;
+      build_mapping(p, tm, st, false, true, mf);
+      return compute_energy(res.latency_cycles < bound.latency ? inf : bound.energy);
+    case LnBound::Energy:
+      if (!compute_energy(bound.energy)) return false;
+      return compute_latency(res.energy_pj < bound.energy ? inf : bound.latency);
+    case LnBound::Edp: {
+      if (!compute_latency(inf)) return false;
+      const double edp = bound.latency * bound.energy;
+      if (res.latency_cycles * (p.unit_energy_pj * p.total_mac) >= edp) return false;
+      build_mapping(p, tm, st, false, true, mf);
+      // A relative margin keeps rounding from pruning a candidate whose product ties or wins.
+      return compute_energy(res.latency_cycles > 0 ? edp / res.latency_cycles * (1 + 1e-12) : inf);
     }
   }
-  double onload;
-  if (p.input_ops.size() == 1) {
-    onload = individual[static_cast<std::size_t>(p.input_ops[0])];
-  } else {
-    const auto a = static_cast<std::size_t>(p.input_ops[0]);
-    const auto b = static_cast<std::size_t>(p.input_ops[1]);
-    const double p1 =
-        shared[a] + std::max(shared[b] + half[b] + individual[b], half[a] + individual[a]);
-    const double p2 =
-        shared[b] + std::max(shared[a] + half[a] + individual[a], half[b] + individual[b]);
-    onload = std::min(p1, p2);
-  }
-  double offload = 0;
-  {
-    const LnOperand& o = p.ops[0];
-    for (int m = 0; m + 1 < o.num_mem; ++m) {
-      const double e1 = load[0][static_cast<std::size_t>(m)][RH].cycles;
-      const double e2 = load[0][static_cast<std::size_t>(m + 1)][WL].cycles;
-      offload += std::max(e1, e2);
+  return true;
+}
+
+void canonical_key(const LoopNestProblem& p, const LnTemporalMapping& tm,
+                   std::vector<std::int64_t>& key) {
+  key.clear();
+  std::array<std::int64_t, kLnMaxOrder> codes{};
+  for (std::size_t oi = 0; oi < p.ops.size(); ++oi) {
+    const LnOperand& o = p.ops[oi];
+    const Stationary s = stationary(o, tm, static_cast<int>(oi));
+    key.push_back(o.num_mem);
+    key.push_back(static_cast<std::int64_t>(s.mac_st));
+    for (int lv = 0; lv < o.num_mem; ++lv) {
+      const int b = level_begin(s.end, lv), e = s.end[static_cast<std::size_t>(lv)];
+      key.push_back(static_cast<std::int64_t>(s.top_r[static_cast<std::size_t>(lv + 1)]));
+      key.push_back(static_cast<std::int64_t>(s.top_ir[static_cast<std::size_t>(lv + 1)]));
+      key.push_back(e - b);
+      int n = 0;
+      for (int k = b; k < e; ++k) {
+        const LnLoop& l = tm.order[static_cast<std::size_t>(k)];
+        codes[static_cast<std::size_t>(n++)] =
+            (static_cast<std::int64_t>(l.dim) << 40) | static_cast<std::int64_t>(l.size);
+      }
+      std::sort(codes.begin(), codes.begin() + n);
+      key.insert(key.end(), codes.begin(), codes.begin() + n);
     }
   }
-  res.onload_cycles = onload;
-  res.offload_cycles = offload;
-  res.ideal_cycles = py::ceil(py::ceil(p.total_mac / p.total_units) * 1.0);
-  res.ideal_temporal_cycles = total_cycle * 1.0;
-  res.latency_cycles = ((res.ideal_temporal_cycles + ssc) + onload) + offload;
-  return res;
+}
+
+LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm) {
+  LoopNestResult r;
+  evaluate_bounded(p, tm, LnBound{}, r);
+  return r;
 }
 
 LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r) {

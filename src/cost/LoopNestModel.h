@@ -55,6 +55,27 @@ struct LoopNestResult {
 // hardware does not allocate.
 LoopNestResult evaluate(const LoopNestProblem& p, const LnTemporalMapping& tm);
 
+// Bounded evaluation for branch-and-bound searches: with kind Latency, Energy or Edp and the
+// incumbent's latency and energy, returns false as soon as a lower bound on the candidate
+// (ideal cycles + stalls; partial energy sums; their product) shows that it cannot be better
+// under the objective's tie-break (latency, then energy; energy, then latency; EDP). Returns true
+// with the full result otherwise. Never prunes a candidate that would be better or tie.
+struct LnBound {
+  enum Kind { None, Latency, Energy, Edp } kind = None;
+  double latency = 0;
+  double energy = 0;
+};
+bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, const LnBound& bound,
+                      LoopNestResult& out);
+
+// A canonical form of a temporal mapping for the cost model. Two mappings with equal keys have
+// identical costs: per operand and memory level after the stationarity merge, the multiset of
+// loops, the products of the top relevant and irrelevant runs, and the MAC-level stationary
+// factor are all the model reads from the loop order (partially relevant factors enter only
+// through products that are rounded to integers).
+void canonical_key(const LoopNestProblem& p, const LnTemporalMapping& tm,
+                   std::vector<std::int64_t>& key);
+
 // Converts a result into the shared LayerCost (levels: one per physical memory, innermost first;
 // reads/writes are memory word accesses).
 LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r);

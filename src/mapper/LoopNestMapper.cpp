@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "mapper/FastSearch.h"
 
 namespace mosaic::mapper {
 
@@ -36,7 +37,9 @@ LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNes
   LomaOptions lo;
   lo.lpf_limit = options.lpf_limit;
   lo.objective = options.objective;
-  const TemporalSearchResult s = loma_search(r.problem, lo);
+  const TemporalSearchResult s = options.engine == TemporalEngine::Fast
+                                     ? fast_search(r.problem, lo).best
+                                     : loma_search(r.problem, lo);
   if (!s.found)
     throw UserError(
         SourceLocation{layer.source_file, layer.source_line, fmt::format("layer '{}'", layer.name)},
