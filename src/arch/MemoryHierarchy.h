@@ -65,8 +65,12 @@ struct OperationalArray {
   std::vector<std::int64_t> sizes;
   double unit_energy_pj = 0;  // per MAC
   double unit_area = 0;
-  // Interstellar: energy of one hop of an operand between neighbouring PEs (pJ per word).
+  // Interstellar: energy of one hop of an operand word between neighbouring PEs (pJ). 0 turns
+  // the array communication term off (ZigZag has none).
   double hop_energy_pj = 0;
+  // true: every transfer into the array costs the same, (rows + cols) / 2 hops, whatever the
+  // dataflow (Interstellar's "global" configuration).
+  bool global_hops = false;
 };
 
 struct LoopNestHardware {

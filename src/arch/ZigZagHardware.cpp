@@ -149,6 +149,12 @@ LoopNestHardware parse_root(const YAML::Node& root, const std::string& path) {
     hw.array.unit_area = y::as_double(y::find(oa, "unit_area"), path, "unit_area");
   if (y::has(oa, "hop_energy"))
     hw.array.hop_energy_pj = y::as_double(y::find(oa, "hop_energy"), path, "hop_energy");
+  if (y::has(oa, "hop_mode")) {
+    const std::string mode = y::as_string(y::find(oa, "hop_mode"), path, "hop_mode");
+    if (mode != "neighbor" && mode != "global")
+      y::fail(y::find(oa, "hop_mode"), path, "hop_mode", "expected neighbor or global");
+    hw.array.global_hops = mode == "global";
+  }
   const YAML::Node mems = y::require(root, "memories", path, "memories");
   if (!mems.IsMap()) y::fail(mems, path, "memories", "expected a mapping of named memories");
   std::set<std::string> seen;

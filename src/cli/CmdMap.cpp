@@ -30,6 +30,8 @@ struct MapArgs {
   std::string engine = "loma";
   std::string json_out;
   bool quiet = false;
+  bool spatial_search = false;
+  double min_utilization = 0.75;
 };
 
 nlohmann::json layer_json(const mapper::LayerMapResult& r) {
@@ -139,9 +141,12 @@ int run_map(const MapArgs& a) {
     throw UserError(SourceLocation{"", 0, "--engine"},
                     fmt::format("'{}' is not loma or fast", a.engine));
   const auto hw = arch::read_zigzag_hardware(a.hw);
-  if (a.mapping.empty())
-    throw UserError(SourceLocation{"", 0, "--mapping"}, "a mapping file is required");
-  const auto mappings = dataflow::read_zigzag_mapping(a.mapping);
+  opt.search_spatial = a.spatial_search || a.mapping.empty();
+  opt.utilization_threshold = a.min_utilization;
+  if (a.min_utilization < 0 || a.min_utilization > 1)
+    throw UserError(SourceLocation{"", 0, "--min-utilization"}, "must be between 0 and 1");
+  dataflow::LoopNestMappingSet mappings;
+  if (!a.mapping.empty()) mappings = dataflow::read_zigzag_mapping(a.mapping);
   const std::string ext = std::filesystem::path(a.workload).extension().string();
   std::vector<workload::EinsumLayer> layers;
   if (ext == ".yaml" || ext == ".yml")
@@ -194,6 +199,12 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
   sub->add_option("--engine", args->engine, "temporal search: loma (ZigZag) | fast (default loma)");
   sub->add_option("--json", args->json_out, "write results as JSON");
   sub->add_flag("--quiet", args->quiet, "print totals only");
+  sub->add_flag(
+      "--spatial-search", args->spatial_search,
+      "search the spatial mapping (U|V dataflows with replication) instead of the mapping "
+      "file's (implied without --mapping)");
+  sub->add_option("--min-utilization", args->min_utilization,
+                  "spatial search: minimum PE utilization (default 0.75)");
   sub->callback([args, &exit_code] { exit_code = run_map(*args); });
 });
 

@@ -494,6 +494,23 @@ bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, con
     }
     res.mem_energy_pj = mem_energy;
     res.energy_pj = mem_energy + res.mac_energy_pj;
+    if (p.hop_energy_pj > 0) {
+      double noc = 0;
+      for (int oi = 0; oi < nops; ++oi) {
+        const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+        const int lv = std::max(o.noc_level, 0);
+        const auto& c = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(lv)].count;
+        double deliveries;
+        if (o.noc_level >= 0)
+          deliveries = o.is_output ? c[RH] + c[WH] : c[WH];
+        else
+          deliveries = o.is_output ? c[WL] + c[RL] : c[RL];
+        noc += p.hop_energy_pj * deliveries * o.noc_hops;
+      }
+      res.noc_energy_pj = noc;
+      res.energy_pj += noc;
+      if (res.energy_pj > limit) return false;
+    }
     return true;
   };
 
@@ -770,6 +787,7 @@ LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r) {
   c.roofline_macs_per_cycle = c.avg_active_pes;
   c.energy_pj = r.energy_pj;
   c.mac_energy_pj = r.mac_energy_pj;
+  c.noc_energy_pj = r.noc_energy_pj;
   const int nm = std::min<int>(static_cast<int>(p.mems.size()), kMaxLevels);
   for (int m = 0; m < nm; ++m) c.add_level(p.mems[static_cast<std::size_t>(m)].name);
   for (std::size_t oi = 0; oi < p.ops.size(); ++oi) {

@@ -37,6 +37,7 @@ struct LoopNestResult {
   double energy_pj = 0;
   double mac_energy_pj = 0;
   double mem_energy_pj = 0;
+  double noc_energy_pj = 0;          // array hops (0 unless the hardware sets hop_energy)
   double latency_cycles = 0;         // ZigZag latency_total2
   double ideal_cycles = 0;           // MACs / array units, rounded up
   double ideal_temporal_cycles = 0;  // product of temporal loops

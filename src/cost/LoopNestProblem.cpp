@@ -676,6 +676,38 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     p.share_groups.push_back(std::move(g));
   }
 
+  // Array communication: deliveries between the private levels and the shared ones cross the
+  // array. An unrolled loop of factor f placed after loops of total factor s on its array
+  // dimension (Interstellar's ordering: loops to the left are closer) costs a delivery
+  // (f-1)*s/f hops when the operand is multicast or reduced along it (irrelevant loop), and
+  // (f-1)*s/2 hops on average when every PE needs its own data (relevant loop).
+  p.hop_energy_pj = hw.array.hop_energy_pj;
+  for (auto& o : p.ops) {
+    o.noc_level = -1;
+    for (int lv = 0; lv < o.num_mem; ++lv) {
+      if (!hw.memories[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(lv)])]
+               .served_dims.empty())
+        break;
+      o.noc_level = lv;
+    }
+    if (hw.array.global_hops) {
+      double sum = 0;
+      for (auto sz : hw.array.sizes) sum += static_cast<double>(sz);
+      o.noc_hops = sum / 2;
+      continue;
+    }
+    double hops = 0;
+    for (const auto& ad : p.spatial) {
+      double stride = 1;
+      for (const auto& u : ad.unrolls) {
+        const int d = p.dim_id(u.dim);
+        const double f = static_cast<double>(u.factor);
+        if (d >= 0 && f > 1) hops += in_mask(o.ir, d) ? (f - 1) * stride / f : (f - 1) * stride / 2;
+        stride *= f;
+      }
+    }
+    o.noc_hops = hops;
+  }
   // Temporal loops: layer sizes divided (ceil) by the spatial unrolling (input operand 0's view).
   {
     std::vector<double> rem = p.dim_sizes;

@@ -77,6 +77,10 @@ struct LnOperand {
   std::array<double, kLnMaxArch> unit_count_frac{}, unit_unique_frac{};
   std::array<double, kLnMaxArch> unit_count_int{}, unit_unique_int{};
   std::array<double, kLnMaxArch> boost_frac{}, boost_int{};  // [A-1] = 1
+  // Array communication (Interstellar): the highest private (per-PE) level, -1 when the operand
+  // goes from a shared memory straight to the MACs, and the average hops of one delivery.
+  int noc_level = -1;
+  double noc_hops = 0;
 };
 
 struct LnPortUse {
@@ -120,6 +124,7 @@ struct LoopNestProblem {
   std::vector<LnShareGroup> share_groups;
   double unit_energy_pj = 0;
   double total_units = 0;
+  double hop_energy_pj = 0;  // per operand word and hop; 0 = no array communication term
   // Temporal loops to schedule (ZigZag get_temporal_loops), in loop dimension order.
   std::vector<std::pair<int, std::int64_t>> temporal_loops;
   // The legalized user spatial mapping (integer factors, array dimension order).

@@ -25,7 +25,8 @@ cost::LnBound::Kind bound_kind(Objective o) {
 
 }  // namespace
 
-FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& options) {
+FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& options,
+                             const cost::LoopNestResult* incumbent) {
   FastSearchResult out;
   TemporalSearchResult& res = out.best;
   FastStats& st = out.stats;
@@ -45,16 +46,18 @@ FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& 
       return;
     }
     cost::LnBound bound;
-    if (res.found) {
+    const cost::LoopNestResult* inc = res.found ? &res.cost : incumbent;
+    if (inc) {
       bound.kind = bound_kind(options.objective);
-      bound.latency = res.cost.latency_cycles;
-      bound.energy = res.cost.energy_pj;
+      bound.latency = inc->latency_cycles;
+      bound.energy = inc->energy_pj;
     }
     if (!cost::evaluate_bounded(p, tm, bound, cand)) {
       ++st.bounded;
       return;
     }
     ++st.evaluations;
+    if (!res.found && incumbent && !better(options.objective, cand, *incumbent)) return;
     if (!res.found || better(options.objective, cand, res.cost)) {
       res.found = true;
       res.cost = cand;
@@ -65,7 +68,7 @@ FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& 
     std::vector<Lpf> order;
     for (const auto& [d, s] : p.fixed_ordering) order.emplace_back(d, s);
     consider(order);
-    if (!res.found)
+    if (!res.found && !incumbent)
       throw UserError(fmt::format(
           "layer '{}': the given temporal ordering does not fit the memories", p.layer_name));
   } else {

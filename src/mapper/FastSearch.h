@@ -27,6 +27,9 @@ struct FastSearchResult {
   FastStats stats;
 };
 
-FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& options);
+// `incumbent` (optional): a cost to beat, e.g. the best of other spatial mappings. Mappings that
+// cannot beat it are not reported (best.found stays false).
+FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& options,
+                             const cost::LoopNestResult* incumbent = nullptr);
 
 }  // namespace mosaic::mapper

@@ -352,33 +352,93 @@ bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMappi
         }
       }
     }
-    // Joint choice: every combination, last minimum wins (ZigZag uses <=).
-    std::int64_t combos = 1;
-    for (int h = 0; h < nh; ++h)
-      combos *= count[static_cast<std::size_t>(held[static_cast<std::size_t>(h)])];
+    for (int h = 0; h < nh; ++h) {
+      const int oi = held[static_cast<std::size_t>(h)];
+      const auto uo = static_cast<std::size_t>(oi);
+      const cost::LnOperand& o = p.ops[uo];
+      double prec = o.precision_bits;
+      if (o.is_output) {
+        bool ir_left = false;
+        for (int a = level[uo] + 1; a <= o.num_mem && !ir_left; ++a)
+          for (const auto& l : o.su_frac[static_cast<std::size_t>(a)])
+            if (cost::in_mask(o.ir, l.dim)) ir_left = true;
+        for (int k = pos[uo]; k < n && !ir_left; ++k)
+          if (cost::in_mask(o.ir, order[k].first)) ir_left = true;
+        prec = ir_left ? o.precision_bits : p.final_output_bits;
+      }
+      std::array<double, kLnMaxDims> tmp = cur[uo];
+      int c = 0;
+      for (int i = 0; pos[uo] + i <= n; ++i) {
+        if (i > 0)
+          tmp[static_cast<std::size_t>(order[pos[uo] + i - 1].first)] *=
+              static_cast<double>(order[pos[uo] + i - 1].second);
+        const double bits = cost::tensor_size(p, oi, tmp.data()) * prec;
+        if (bits <= cap) {
+          sizes[uo][static_cast<std::size_t>(c++)] = bits;
+        } else {
+          if (i == 0) return false;
+          break;
+        }
+      }
+      const bool top = level[uo] == o.num_mem - 1;
+      offset[uo] = 0;
+      if (top) {
+        offset[uo] = c - 1;
+        sizes[uo][0] = sizes[uo][static_cast<std::size_t>(c - 1)];
+        c = 1;
+      }
+      count[uo] = c;
+      for (int i = 0; i < c; ++i) {
+        if (top) {
+          accesses[uo][static_cast<std::size_t>(i)] = 0;
+        } else {
+          double it = 1;
+          for (int k = pos[uo] + i + offset[uo]; k < n; ++k)
+            it *= static_cast<double>(order[k].second);
+          accesses[uo][static_cast<std::size_t>(i)] = it * sizes[uo][static_cast<std::size_t>(i)];
+        }
+      }
+    }
+    // Joint choice: every combination in ZigZag's order (first operand most significant), the
+    // last minimum wins (ZigZag uses <=). Tile sizes grow with the prefix length, so once a
+    // combination overflows the memory, so do the following ones at that position: skip them.
     std::array<int, cost::kLnMaxOperands> best{}, idx{};
     double best_acc = std::numeric_limits<double>::infinity();
-    for (std::int64_t i = 0; i < combos; ++i) {
-      std::int64_t rest = i;
-      for (int h = nh - 1; h >= 0; --h) {
-        const int c = count[static_cast<std::size_t>(held[static_cast<std::size_t>(h)])];
-        idx[static_cast<std::size_t>(h)] = static_cast<int>(rest % c);
-        rest /= c;
-      }
-      double size_comb = 0, acc_comb = 0;
+    {
+      std::array<const double*, cost::kLnMaxOperands> sz{}, ac{};
+      std::array<int, cost::kLnMaxOperands> cnt{};
       for (int h = 0; h < nh; ++h) {
         const auto uo = static_cast<std::size_t>(held[static_cast<std::size_t>(h)]);
-        size_comb += sizes[uo][static_cast<std::size_t>(idx[static_cast<std::size_t>(h)])];
-        acc_comb += accesses[uo][static_cast<std::size_t>(idx[static_cast<std::size_t>(h)])];
+        sz[static_cast<std::size_t>(h)] = sizes[uo].data();
+        ac[static_cast<std::size_t>(h)] = accesses[uo].data();
+        cnt[static_cast<std::size_t>(h)] = count[uo];
       }
-      if (size_comb > cap) {
-        if (i == 0) return false;
-        continue;
+      {
+        double first = 0;
+        for (int h = 0; h < nh; ++h) first += sz[static_cast<std::size_t>(h)][0];
+        if (first > cap) return false;
       }
-      if (acc_comb <= best_acc) {
-        best_acc = acc_comb;
-        best = idx;
-      }
+      // Depth-first over the operands; partial sums in ZigZag's left-to-right order.
+      auto rec = [&](auto&& self, int h, double size_sum, double acc_sum) -> void {
+        if (h == nh) {
+          if (acc_sum <= best_acc) {
+            best_acc = acc_sum;
+            best = idx;
+          }
+          return;
+        }
+        const auto uh = static_cast<std::size_t>(h);
+        for (int k = 0; k < cnt[uh]; ++k) {
+          const double s_here = size_sum + sz[uh][k];
+          // Smallest completion: the remaining operands at their shortest prefix.
+          double s_min = s_here;
+          for (int g = h + 1; g < nh; ++g) s_min += sz[static_cast<std::size_t>(g)][0];
+          if (s_min > cap) break;
+          idx[uh] = k;
+          self(self, h + 1, s_here, acc_sum + ac[uh][k]);
+        }
+      };
+      rec(rec, 0, 0.0, 0.0);
     }
     for (int h = 0; h < nh; ++h) {
       const int oi = held[static_cast<std::size_t>(h)];

@@ -6,6 +6,7 @@
 
 #include "common/Error.h"
 #include "mapper/FastSearch.h"
+#include "mapper/SpatialSearch.h"
 
 namespace mosaic::mapper {
 
@@ -28,15 +29,33 @@ double cpu_now() {
 LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
                          const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
   const double t0 = cpu_now();
-  const auto& entry = dataflow::select_mapping(mappings, layer.name, layer.op_type);
   LayerMapResult r;
   r.layer_name = layer.name;
   r.op_type = layer.op_type;
-  r.mapping_entry = entry.name;
-  r.problem = cost::compile_problem(layer, hw, entry);
   LomaOptions lo;
   lo.lpf_limit = options.lpf_limit;
   lo.objective = options.objective;
+  if (options.search_spatial) {
+    DataflowSpaceOptions ds;
+    ds.min_utilization = options.utilization_threshold;
+    const auto ss = search_spatial(layer, hw, ds, lo);
+    if (!ss.found)
+      throw UserError(
+          SourceLocation{layer.source_file, layer.source_line,
+                         fmt::format("layer '{}'", layer.name)},
+          fmt::format("no spatial mapping reaches {:.0f}% utilization and fits the memories",
+                      100 * options.utilization_threshold));
+    r.mapping_entry = "search:" + ss.best.dataflow.notation();
+    r.problem = ss.best.problem;
+    r.temporal = ss.best.temporal.mapping;
+    r.cost = ss.best.temporal.cost;
+    r.stats = ss.best.temporal.stats;
+    r.cpu_seconds = cpu_now() - t0;
+    return r;
+  }
+  const auto& entry = dataflow::select_mapping(mappings, layer.name, layer.op_type);
+  r.mapping_entry = entry.name;
+  r.problem = cost::compile_problem(layer, hw, entry);
   const TemporalSearchResult s = options.engine == TemporalEngine::Fast
                                      ? fast_search(r.problem, lo).best
                                      : loma_search(r.problem, lo);
