@@ -676,11 +676,14 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     p.share_groups.push_back(std::move(g));
   }
 
-  // Array communication: deliveries between the private levels and the shared ones cross the
+  // Array communication: transfers between the private levels and the shared ones cross the
   // array. An unrolled loop of factor f placed after loops of total factor s on its array
-  // dimension (Interstellar's ordering: loops to the left are closer) costs a delivery
-  // (f-1)*s/f hops when the operand is multicast or reduced along it (irrelevant loop), and
-  // (f-1)*s/2 hops on average when every PE needs its own data (relevant loop).
+  // dimension (Interstellar's ordering: loops to the left are closer) costs (f-1)*s hops per
+  // element when it is irrelevant to the operand (the element walks the chain of f PEs, or partial
+  // sums are reduced along it) and (f-1)*s/2 hops on average when relevant (each PE's own element
+  // enters from the edge). ZigZag counts the writes into private levels per PE, so there an
+  // irrelevant loop's chain is shared by f counted writes: (f-1)*s/f each; at a shared level
+  // (no private level) a multicast element is counted once: (f-1)*s.
   p.hop_energy_pj = hw.array.hop_energy_pj;
   for (auto& o : p.ops) {
     o.noc_level = -1;
@@ -702,7 +705,9 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
       for (const auto& u : ad.unrolls) {
         const int d = p.dim_id(u.dim);
         const double f = static_cast<double>(u.factor);
-        if (d >= 0 && f > 1) hops += in_mask(o.ir, d) ? (f - 1) * stride / f : (f - 1) * stride / 2;
+        if (d >= 0 && f > 1)
+          hops += in_mask(o.ir, d) ? (o.noc_level >= 0 ? (f - 1) * stride / f : (f - 1) * stride)
+                                   : (f - 1) * stride / 2;
         stride *= f;
       }
     }

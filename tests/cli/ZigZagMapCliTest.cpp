@@ -98,3 +98,49 @@ TEST(MapCli, UnsupportedWorkloadFormat) {
 
 }  // namespace
 }  // namespace mosaic::test
+
+namespace mosaic::test {
+namespace {
+
+TEST(MapCli, SpatialSearchWithoutMappingFile) {
+  const auto r =
+      run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") + "' --hw '" +
+                 fixture("zigzag_small_hw.yaml") + "' --min-utilization 0.5 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("total: energy"), std::string::npos) << r.out;
+  const auto bad =
+      run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") + "' --hw '" +
+                 fixture("zigzag_small_hw.yaml") + "' --min-utilization 2");
+  EXPECT_EQ(bad.exit_code, 1);
+}
+
+TEST(MemsizeCli, OptimizerReportsGain) {
+  TempDir tmp;
+  const auto r = run_mosaic("memsize --workload mlp-m --mode optimize --one-level --json '" +
+                            (tmp.path() / "m.json").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("baseline rf512B-gb128KB-16x16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gain"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(read_file(tmp.path() / "m.json"));
+  EXPECT_GE(j["gain"].get<double>(), 1.0);
+  EXPECT_LE(j["best"]["energy_pj"].get<double>(), j["baseline"]["energy_pj"].get<double>());
+}
+
+TEST(MemsizeCli, DataflowStudyPrintsHistogram) {
+  const auto r = run_mosaic("memsize --workload mobilenet-conv14 --mode dataflows --batch 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("energy / best:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("best per U|V:"), std::string::npos) << r.out;
+}
+
+TEST(MemsizeCli, UserErrors) {
+  EXPECT_EQ(run_mosaic("memsize --workload resnet").exit_code, 1);
+  EXPECT_EQ(run_mosaic("memsize --workload mlp-m --array 16").exit_code, 1);
+  EXPECT_EQ(run_mosaic("memsize --workload mlp-m --mode fly").exit_code, 1);
+  const auto r = run_mosaic("memsize --workload mlp-m --technology /nonexistent/t.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/nonexistent/t.yaml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mosaic::test
