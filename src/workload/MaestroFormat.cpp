@@ -1,0 +1,442 @@
+#include "workload/MaestroFormat.h"
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+
+namespace mosaic::workload::maestro_format {
+
+namespace {
+
+struct Token {
+  std::string text;
+  int line = 0;
+};
+
+bool is_separator(char c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '\r':
+    case ',':
+    case '-':
+    case '>':
+    case '(':
+    case ')':
+    case ':':
+    case ';':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  int line = 1;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view row = text.substr(pos, end - pos);
+    if (auto c = row.find("//"); c != std::string_view::npos) row = row.substr(0, c);
+    std::string cur;
+    auto flush = [&] {
+      if (!cur.empty()) tokens.push_back({std::move(cur), line});
+      cur.clear();
+    };
+    for (char ch : row) {
+      if (is_separator(ch)) {
+        flush();
+      } else if (ch == '{' || ch == '}') {
+        flush();
+        tokens.push_back({std::string(1, ch), line});
+      } else {
+        cur.push_back(ch);
+      }
+    }
+    flush();
+    ++line;
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return tokens;
+}
+
+bool parse_int(std::string_view s, std::int64_t& out) {
+  if (s.empty()) return false;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, out);
+  return ec == std::errc() && p == e;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::string file) : tokens_(tokenize(text)), file_(std::move(file)) {}
+
+  NetworkSyntax parse_file() {
+    NetworkSyntax net;
+    net.file = file_;
+    bool saw_network = false;
+    while (!at_end()) {
+      const Token& t = peek();
+      if (t.text == "Constant") {
+        next();
+        parse_constant();
+      } else if (t.text == "Network") {
+        next();
+        if (saw_network) fail(t, "Network", "a file holds one Network block");
+        saw_network = true;
+        parse_network(net);
+      } else if (t.text == "Accelerator") {
+        next();
+        skip_block("Accelerator");
+      } else {
+        fail(t, t.text, "expected 'Constant', 'Network' or 'Accelerator'");
+      }
+    }
+    if (!saw_network) fail_at(last_line(), "Network", "no Network block in the file");
+    net.constants = constants_;
+    return net;
+  }
+
+  std::vector<DirectiveSyntax> parse_dataflow_only() {
+    std::vector<DirectiveSyntax> out;
+    while (!at_end() && peek().text == "Constant") {
+      next();
+      parse_constant();
+    }
+    bool braced = false;
+    if (!at_end() && peek().text == "Dataflow") {
+      next();
+      expect("{", "Dataflow");
+      braced = true;
+    }
+    while (!at_end()) {
+      if (braced && peek().text == "}") {
+        next();
+        break;
+      }
+      out.push_back(parse_directive(nullptr));
+    }
+    if (!at_end()) fail(peek(), peek().text, "unexpected text after the Dataflow block");
+    if (out.empty()) fail_at(last_line(), "Dataflow", "no directives");
+    return out;
+  }
+
+ private:
+  std::vector<Token> tokens_;
+  std::size_t pos_ = 0;
+  std::string file_;
+  std::map<std::string, std::int64_t> constants_;
+
+  bool at_end() const { return pos_ >= tokens_.size(); }
+  const Token& peek() const { return tokens_[pos_]; }
+  int last_line() const { return tokens_.empty() ? 1 : tokens_.back().line; }
+
+  const Token& next(const char* field = "file") {
+    if (at_end()) fail_at(last_line(), field, "unexpected end of file");
+    return tokens_[pos_++];
+  }
+
+  [[noreturn]] void fail(const Token& t, const std::string& field, const std::string& msg) const {
+    throw UserError(SourceLocation{file_, t.line, field}, msg);
+  }
+  [[noreturn]] void fail_at(int line, const std::string& field, const std::string& msg) const {
+    throw UserError(SourceLocation{file_, line, field}, msg);
+  }
+
+  void expect(const char* text, const char* field) {
+    const Token& t = next(field);
+    if (t.text != text) fail(t, field, fmt::format("expected '{}', found '{}'", text, t.text));
+  }
+
+  std::int64_t parse_number(const char* field) {
+    const Token& t = next(field);
+    std::int64_t v = 0;
+    if (parse_int(t.text, v)) return v;
+    auto it = constants_.find(t.text);
+    if (it != constants_.end()) return it->second;
+    fail(t, field, fmt::format("expected an integer or a Constant, found '{}'", t.text));
+  }
+
+  void parse_constant() {
+    const Token& name = next("Constant");
+    if (name.text == "{" || name.text == "}") fail(name, "Constant", "expected a constant name");
+    std::int64_t value = parse_number("Constant");
+    constants_[name.text] = value;
+  }
+
+  void skip_block(const char* field) {
+    expect("{", field);
+    int depth = 1;
+    while (depth > 0) {
+      const Token& t = next(field);
+      if (t.text == "{") ++depth;
+      if (t.text == "}") --depth;
+    }
+  }
+
+  void parse_network(NetworkSyntax& net) {
+    // As MAESTRO does, the name is the last token before '{' (`Network a-b {` is named "b").
+    while (true) {
+      const Token& t = next("Network");
+      if (t.text == "{") break;
+      if (t.text == "}") fail(t, "Network", "expected '{'");
+      net.name = t.text;
+    }
+    while (true) {
+      const Token& tok = next("Network");
+      if (tok.text == "}") break;
+      if (tok.text != "Layer") fail(tok, "Network", fmt::format("expected 'Layer' or '}}', found '{}'", tok.text));
+      net.layers.push_back(parse_layer(tok.line));
+    }
+  }
+
+  LayerSyntax parse_layer(int line) {
+    LayerSyntax layer;
+    layer.line = line;
+    // The name is the last token before '{': `Layer Conv2d-1 {` is named "1", as in MAESTRO's
+    // own CSV output (`-` separates tokens). A layer without a name is called "Layer".
+    layer.name = "Layer";
+    while (true) {
+      const Token& t = next("Layer");
+      if (t.text == "{") break;
+      if (t.text == "}") fail(t, "Layer", "expected '{'");
+      layer.name = t.text;
+    }
+    bool have_type = false;
+    bool have_dims = false;
+    while (true) {
+      const Token& tok = next("Layer");
+      if (tok.text == "}") break;
+      if (tok.text == "Type") {
+        const Token& ty = next("Type");
+        static const char* kTypes[] = {"CONV", "DSCONV", "NGCONV", "GEMM", "TRCONV"};
+        bool known = false;
+        for (const char* k : kTypes) known = known || ty.text == k;
+        if (!known) {
+          std::string hint;
+          if (ty.text == "FC" || ty.text == "POOL" || ty.text == "LSTM" || ty.text == "RESIDUAL_IDENTITY")
+            hint = " (MAESTRO declares it but cannot analyse it; write FC as CONV with R=S=Y=X=1 or GEMM, a residual add as DSCONV with R=S=1)";
+          fail(ty, "Type", fmt::format("unknown layer type '{}'; expected CONV, DSCONV, NGCONV, GEMM or TRCONV{}", ty.text, hint));
+        }
+        layer.type = ty.text;
+        have_type = true;
+      } else if (tok.text == "Stride") {
+        if (have_dims) fail(tok, "Stride", "the Stride block must precede the Dimensions block");
+        parse_dim_block("Stride", layer.strides);
+        for (const auto& s : layer.strides)
+          if (s.size < 1) fail_at(s.line, "Stride " + s.name, fmt::format("stride must be a positive integer, got {}", s.size));
+      } else if (tok.text == "Dimensions") {
+        if (have_dims) fail(tok, "Dimensions", "a layer has one Dimensions block");
+        parse_dim_block("Dimensions", layer.dims);
+        for (const auto& d : layer.dims)
+          if (d.size < 1) fail_at(d.line, "Dimensions " + d.name, fmt::format("dimension size must be positive, got {}", d.size));
+        have_dims = true;
+      } else if (tok.text == "Dataflow") {
+        if (layer.has_dataflow) fail(tok, "Dataflow", "a layer has one Dataflow block");
+        layer.has_dataflow = true;
+        layer.dataflow_line = tok.line;
+        expect("{", "Dataflow");
+        while (true) {
+          if (at_end()) fail_at(last_line(), "Dataflow", "unexpected end of file inside Dataflow");
+          if (peek().text == "}") {
+            next();
+            break;
+          }
+          layer.dataflow.push_back(parse_directive(&layer));
+        }
+      } else {
+        fail(tok, "Layer " + layer.name, fmt::format("expected Type, Stride, Dimensions, Dataflow or '}}', found '{}'", tok.text));
+      }
+    }
+    if (!have_type) fail_at(line, "Layer " + layer.name, "missing 'Type'");
+    if (!have_dims) fail_at(line, "Layer " + layer.name, "missing 'Dimensions'");
+    return layer;
+  }
+
+  void parse_dim_block(const char* field, std::vector<DimSyntax>& out) {
+    expect("{", field);
+    while (true) {
+      const Token& name = next(field);
+      if (name.text == "}") break;
+      if (name.text == "{") fail(name, field, "unexpected '{'");
+      DimSyntax d;
+      d.name = name.text;
+      d.line = name.line;
+      d.size = parse_number((std::string(field) + " " + name.text).c_str());
+      bool duplicate = false;
+      for (const auto& prev : out) {
+        if (prev.name != d.name) continue;
+        // MAESTRO keeps the first of repeated entries (UNet_RS.m repeats `N: 1`); a repeat with
+        // another value is surely a mistake.
+        if (prev.size != d.size)
+          fail(name, std::string(field) + " " + name.text,
+               fmt::format("given twice with different values ({} and {})", prev.size, d.size));
+        duplicate = true;
+      }
+      if (!duplicate) out.push_back(d);
+    }
+  }
+
+  SizeExpr parse_size(const LayerSyntax* layer, const char* field) {
+    const Token& t = next(field);
+    SizeExpr e;
+    if (t.text == "Sz") {
+      const Token& d = next(field);
+      e.dim = d.text;
+      e.text = "Sz(" + d.text + ")";
+      if (layer != nullptr && !layer->dim(d.text))
+        fail(d, field, fmt::format("Sz({}) names a dimension the layer does not declare", d.text));
+      return e;
+    }
+    std::int64_t v = 0;
+    if (parse_int(t.text, v)) {
+      e.value = v;
+    } else if (auto it = constants_.find(t.text); it != constants_.end()) {
+      e.value = it->second;
+    } else {
+      fail(t, field, fmt::format("expected an integer, a Constant or Sz(DIM), found '{}'", t.text));
+    }
+    e.text = t.text;
+    if (e.value <= 0) fail(t, field, fmt::format("size must be positive, got {}", e.value));
+    return e;
+  }
+
+  DirectiveSyntax parse_directive(const LayerSyntax* layer) {
+    const Token& kw = next("Dataflow");
+    DirectiveSyntax d;
+    d.line = kw.line;
+    if (kw.text == "TemporalMap" || kw.text == "SpatialMap") {
+      d.kind = kw.text == "TemporalMap" ? DirectiveKind::TemporalMap : DirectiveKind::SpatialMap;
+      d.size = parse_size(layer, kw.text.c_str());
+      d.offset = parse_size(layer, kw.text.c_str());
+      const Token& dim = next(kw.text.c_str());
+      if (dim.text == "{" || dim.text == "}")
+        fail(dim, kw.text, "expected a dimension name after the map sizes");
+      d.dim = dim.text;
+    } else if (kw.text == "Cluster") {
+      d.kind = DirectiveKind::Cluster;
+      d.size = parse_size(layer, "Cluster");
+      if (!at_end() && (peek().text == "P" || peek().text == "L")) d.cluster_type = next().text[0];
+    } else {
+      fail(kw, "Dataflow", fmt::format("expected TemporalMap, SpatialMap, Cluster or '}}', found '{}'", kw.text));
+    }
+    return d;
+  }
+};
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(SourceLocation{path.string(), 0, ""}, "cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::optional<std::int64_t> LayerSyntax::dim(std::string_view name) const {
+  for (const auto& d : dims)
+    if (d.name == name) return d.size;
+  return std::nullopt;
+}
+
+std::int64_t LayerSyntax::stride(std::string_view name) const {
+  for (const auto& s : strides)
+    if (s.name == name) return s.size;
+  return 1;
+}
+
+NetworkSyntax parse_network_text(std::string_view text, const std::string& file_label) {
+  return Parser(text, file_label).parse_file();
+}
+
+NetworkSyntax parse_network_file(const std::filesystem::path& path) {
+  return parse_network_text(read_text(path), path.string());
+}
+
+std::vector<DirectiveSyntax> parse_dataflow_text(std::string_view text, const std::string& file_label) {
+  return Parser(text, file_label).parse_dataflow_only();
+}
+
+Layer to_layer(const LayerSyntax& ls, const std::string& file) {
+  auto fail = [&](const std::string& field, const std::string& msg) -> void {
+    throw UserError(SourceLocation{file, ls.line, "Layer " + ls.name + " " + field}, msg);
+  };
+  static const char* kConvDims[] = {"N", "G", "K", "C", "R", "S", "Y", "X", "Y'", "X'"};
+  static const char* kGemmDims[] = {"M", "N", "K"};
+  const bool gemm = ls.type == "GEMM";
+  for (const auto& d : ls.dims) {
+    bool ok = false;
+    if (gemm) {
+      for (const char* k : kGemmDims) ok = ok || d.name == k;
+    } else {
+      for (const char* k : kConvDims) ok = ok || d.name == k;
+    }
+    if (!ok)
+      throw UserError(SourceLocation{file, d.line, "Dimensions " + d.name},
+                      gemm ? "unknown GEMM dimension; expected M, N or K"
+                           : "unknown dimension; expected N, G, K, C, R, S, Y, X, Y' or X'");
+  }
+  Layer l;
+  l.name = ls.name;
+  l.source_op = ls.type;
+  auto get = [&](const char* n, std::int64_t dflt) { return ls.dim(n).value_or(dflt); };
+  if (gemm) {
+    l.op = OpKind::Gemm;
+    l.N = get("M", 1);
+    l.C = get("K", 1);
+    l.K = get("N", 1);
+    return l;
+  }
+  l.N = get("N", 1);
+  l.R = get("R", 1);
+  l.S = get("S", 1);
+  l.stride_y = static_cast<int>(ls.stride("Y"));
+  l.stride_x = static_cast<int>(ls.stride("X"));
+  if (ls.type == "TRCONV") {
+    l.op = OpKind::TransposedConv;
+    if (l.stride_y == 1) l.stride_y = 2;
+    if (l.stride_x == 1) l.stride_x = 2;
+  }
+  auto input_extent = [&](const char* in, const char* out, std::int64_t filt, int stride) -> std::int64_t {
+    if (auto v = ls.dim(in)) {
+      if (ls.dim(out)) fail(in, fmt::format("both {} and {} are given; give one of them", in, out));
+      return *v;
+    }
+    if (auto o = ls.dim(out)) return (*o - 1) * stride + filt;
+    return 1;
+  };
+  const int sy = l.op == OpKind::TransposedConv ? 1 : l.stride_y;
+  const int sx = l.op == OpKind::TransposedConv ? 1 : l.stride_x;
+  l.Y = input_extent("Y", "Y'", l.R, sy);
+  l.X = input_extent("X", "X'", l.S, sx);
+  if (ls.type == "DSCONV") {
+    l.op = OpKind::DepthwiseConv;
+    l.G = get("C", 1);
+    l.C = 1;
+    l.K = 1;
+  } else if (ls.type == "NGCONV") {
+    l.op = OpKind::GroupedConv;
+    l.G = get("G", 1);
+    l.K = get("K", 1);
+    l.C = get("C", 1);
+  } else {
+    if (l.op != OpKind::TransposedConv) l.op = OpKind::Conv;
+    l.G = get("G", 1);
+    l.K = get("K", 1);
+    l.C = get("C", 1);
+  }
+  return l;
+}
+
+}  // namespace mosaic::workload::maestro_format
