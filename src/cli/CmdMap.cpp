@@ -15,6 +15,7 @@
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
 #include "mapper/LoopNestMapper.h"
+#include "workload/OnnxImport.h"
 #include "workload/ZigZagWorkload.h"
 
 namespace mosaic::cli {
@@ -149,12 +150,17 @@ int run_map(const MapArgs& a) {
   if (!a.mapping.empty()) mappings = dataflow::read_zigzag_mapping(a.mapping);
   const std::string ext = std::filesystem::path(a.workload).extension().string();
   std::vector<workload::EinsumLayer> layers;
-  if (ext == ".yaml" || ext == ".yml")
+  if (ext == ".yaml" || ext == ".yml") {
     layers = workload::read_zigzag_workload(a.workload);
-  else
-    throw UserError(
-        SourceLocation{a.workload, 0, "--workload"},
-        "expected a ZigZag workload .yaml (ONNX support arrives with the ONNX importer)");
+  } else if (ext == ".onnx") {
+    layers = workload::zigzag_layers(workload::import_onnx(a.workload));
+    if (layers.empty())
+      throw UserError(SourceLocation{a.workload, 0, "--workload"},
+                      "no Conv, Gemm or MatMul node to map");
+  } else {
+    throw UserError(SourceLocation{a.workload, 0, "--workload"},
+                    "expected a ZigZag workload .yaml or an ONNX model .onnx");
+  }
   const auto result =
       mapper::map_workload(layers, hw, mappings, opt,
                            [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {

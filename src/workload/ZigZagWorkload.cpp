@@ -303,10 +303,17 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
     }
     case OpKind::Gemm: {
       l.op_type = "Gemm";
-      l.equation = "O[d][k]+=I[d][c]*W[c][k]";
-      l.operands = parse_equation(l.equation, "");
-      l.dims = {"C", "D", "K"};
-      l.sizes = {layer.C, layer.N, layer.K};
+      if (layer.G > 1) {  // batched matmul: ZigZag's B dimension
+        l.equation = "O[b][d][k]+=I[b][d][c]*W[b][c][k]";
+        l.operands = parse_equation(l.equation, "");
+        l.dims = {"C", "D", "K", "B"};
+        l.sizes = {layer.C, layer.N, layer.K, layer.G};
+      } else {
+        l.equation = "O[d][k]+=I[d][c]*W[c][k]";
+        l.operands = parse_equation(l.equation, "");
+        l.dims = {"C", "D", "K"};
+        l.sizes = {layer.C, layer.N, layer.K};
+      }
       l.precision_bits = {{"W", layer.weight_bits},
                           {"I", act},
                           {"O_final", layer.output_bits},
@@ -319,6 +326,25 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
       r.reason = fmt::format("ZigZag has no cost for {} layers (it skips them)", op_name(layer.op));
       return r;
   }
+}
+
+std::vector<EinsumLayer> zigzag_layers(const Model& model) {
+  std::vector<EinsumLayer> out;
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    const Layer& l = model.nodes[i].layer;
+    const std::string& op = l.source_op;
+    const bool conv =
+        (op == "Conv" || op == "QLinearConv") &&
+        (l.op == OpKind::Conv || l.op == OpKind::GroupedConv || l.op == OpKind::DepthwiseConv);
+    const bool gemm =
+        (op == "Gemm" || op == "MatMul" || op == "QLinearMatMul") && l.op == OpKind::Gemm;
+    if (!conv && !gemm) continue;
+    auto r = to_einsum(l, static_cast<std::int64_t>(i));
+    if (!r.ok) continue;
+    r.layer.source_file = model.source;
+    out.push_back(std::move(r.layer));
+  }
+  return out;
 }
 
 }  // namespace mosaic::workload

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "workload/Layer.h"
+#include "workload/Model.h"
 
 namespace mosaic::workload {
 
@@ -98,5 +99,10 @@ struct EinsumConversion {
   std::string reason;  // why not, when !ok
 };
 EinsumConversion to_einsum(const Layer& layer, std::int64_t id);
+
+// The layers ZigZag's ONNX parser would cost in an imported model: nodes whose ONNX op is Conv,
+// QLinearConv, Gemm or MatMul (everything else, LSTM included, is a zero-cost dummy in ZigZag),
+// converted with to_einsum; ids are the node indices.
+std::vector<EinsumLayer> zigzag_layers(const Model& model);
 
 }  // namespace mosaic::workload

@@ -144,3 +144,22 @@ TEST(MemsizeCli, UserErrors) {
 
 }  // namespace
 }  // namespace mosaic::test
+
+namespace mosaic::test {
+namespace {
+
+TEST(MapCli, OnnxWorkloadThroughTheImporter) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto base = shared_dir() / "reference/zigzag/inputs";
+  const auto r =
+      run_mosaic("map --workload '" + (base / "workload/resnet18.onnx").string() + "' --hw '" +
+                 (base / "hardware/tpu_like.yaml").string() + "' --mapping '" +
+                 (base / "mapping/tpu_like.yaml").string() + "' --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("energy 1871436380.66 pJ, latency 3703960.5 cycles over 21 layers"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace mosaic::test
