@@ -96,4 +96,17 @@ std::vector<BoundDirective> clamp_to_problem(const std::vector<BoundDirective>& 
   return out;
 }
 
+std::vector<BoundDirective> fit_clusters(const std::vector<BoundDirective>& df,
+                                         std::int64_t num_pes) {
+  std::vector<BoundDirective> out = df;
+  std::int64_t used = 1;
+  for (auto& d : out) {
+    if (d.kind != DirectiveKind::Cluster) continue;
+    const std::int64_t allowed = std::max<std::int64_t>(1, num_pes / used);
+    d.size = std::min(d.size, allowed);
+    used *= d.size;
+  }
+  return out;
+}
+
 }  // namespace mosaic::dataflow

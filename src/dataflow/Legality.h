@@ -34,6 +34,11 @@ std::vector<LegalityIssue> check_legality(const std::vector<BoundDirective>& df,
 std::vector<BoundDirective> clamp_to_problem(const std::vector<BoundDirective>& df,
                                              const Problem& problem);
 
+// Shrinks Cluster sizes, outermost first, so that their product fits `num_pes` (the mapping
+// adapted to a smaller core: a 64-PE cluster on a 32-PE core becomes a 32-PE cluster).
+std::vector<BoundDirective> fit_clusters(const std::vector<BoundDirective>& df,
+                                         std::int64_t num_pes);
+
 // Renders a bound directive, e.g. "SpatialMap(7,1) Y".
 std::string directive_text(const BoundDirective& d);
 

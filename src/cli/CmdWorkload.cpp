@@ -1,0 +1,250 @@
+// mosaic workload show | convert | zoo: inspect and convert workloads (built-in Herald
+// workloads, zoo models, ONNX files, MAESTRO files, workload YAML/JSON).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "workload/Workload.h"
+#include "workload/WorkloadFile.h"
+#include "workload/WorkloadWriter.h"
+#include "workload/Zoo.h"
+
+namespace mosaic::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace mosaic::workload;
+
+// Writes `text` to `path` through a temporary file renamed into place, so a failed run leaves
+// nothing half-written; "-" or "" means standard output.
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return;
+  }
+  const fs::path target(path);
+  const fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw UserError(SourceLocation{path, 0, "--output"}, "cannot write the file");
+    out << text;
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp);
+      throw UserError(SourceLocation{path, 0, "--output"}, "writing the file failed");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp);
+    throw UserError(SourceLocation{path, 0, "--output"}, "cannot write the file: " + ec.message());
+  }
+}
+
+std::string with_commas(std::int64_t v) {
+  std::string s = std::to_string(v < 0 ? -v : v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
+  return v < 0 ? "-" + s : s;
+}
+
+std::string ratio_text(double r) {
+  if (r >= 100) return fmt::format("{:.1f}", r);
+  if (r >= 1) return fmt::format("{:.3f}", r);
+  return fmt::format("{:.4f}", r);
+}
+
+std::string heterogeneity_text(const Heterogeneity& h) {
+  if (h.mac_layers == 0) return "no MAC layers";
+  return fmt::format("channel-activation size ratio min {} / median {} / max {}; operators {}",
+                     ratio_text(h.ratio_min), ratio_text(h.ratio_median), ratio_text(h.ratio_max),
+                     fmt::join(h.operators, ", "));
+}
+
+std::string show_text(const Workload& w, Granularity g, bool layers) {
+  std::ostringstream os;
+  std::int64_t total_layers = 0;
+  std::vector<Model> models;
+  for (const auto& e : w.models) {
+    models.push_back(at_granularity(e.model, g));
+    total_layers += static_cast<std::int64_t>(models.back().nodes.size()) * e.instances;
+  }
+  std::vector<Layer> all;
+  for (std::size_t i = 0; i < w.models.size(); ++i)
+    for (const auto& n : models[i].nodes)
+      for (std::int64_t k = 0; k < w.models[i].instances; ++k)
+        all.push_back(batched(n.layer, w.models[i].batch));
+  std::vector<const Layer*> ptrs;
+  for (const auto& l : all) ptrs.push_back(&l);
+  os << fmt::format("workload {}: {} model{}, {} layers ({} granularity), {} MACs\n", w.name,
+                    w.models.size(), w.models.size() == 1 ? "" : "s", total_layers,
+                    g == Granularity::Compute ? "compute" : "all", with_commas(total_macs(w)));
+  os << "  " << heterogeneity_text(heterogeneity(ptrs)) << "\n";
+  for (std::size_t i = 0; i < w.models.size(); ++i) {
+    const ModelEntry& e = w.models[i];
+    const Model& m = models[i];
+    os << fmt::format(
+        "\nmodel {} ({}): batch {}, {} instance{}; {} layers, {} with MACs; {} MACs "
+        "per instance, {} in all\n",
+        e.name, e.spec, e.batch, e.instances, e.instances == 1 ? "" : "s", m.nodes.size(),
+        mac_layer_count(m), with_commas(instance_macs(e)), with_commas(entry_macs(e)));
+    os << "  source: " << m.source << "\n";
+    os << "  " << heterogeneity_text(heterogeneity(m)) << "\n";
+    for (const auto& warning : m.warnings) os << "  warning: " << warning << "\n";
+    if (!layers) continue;
+    os << fmt::format(
+        "  {:>4} {:<32} {:<7} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>3} {:>3} {:>6} "
+        "{:>7} {:>9} {:>16} {:>12} {:>12} {:>12}\n",
+        "#", "layer", "op", "N", "G", "K", "C", "Y", "X", "R", "S", "stride", "pad", "out", "MACs",
+        "input B", "weight B", "output B");
+    for (std::size_t k = 0; k < m.nodes.size(); ++k) {
+      const Layer l = batched(m.nodes[k].layer, e.batch);
+      std::string name = l.name;
+      if (name.size() > 32) name = "..." + name.substr(name.size() - 29);
+      const bool known = m.nodes[k].shape_known;
+      const std::string pad =
+          fmt::format("{},{},{},{}", l.pad_top, l.pad_bottom, l.pad_left, l.pad_right);
+      os << fmt::format(
+          "  {:>4} {:<32} {:<7} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>3} {:>3} {:>6} {:>7} {:>9} "
+          "{:>16} {:>12} {:>12} {:>12}\n",
+          k, name, op_name(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S,
+          fmt::format("{}x{}", l.stride_y, l.stride_x), pad == "0,0,0,0" ? "0" : pad,
+          known ? fmt::format("{}x{}", output_rows(l), output_cols(l)) : "?", with_commas(macs(l)),
+          known ? with_commas(input_bytes(l)) : "?", with_commas(weight_bytes(l)),
+          known ? with_commas(output_bytes(l)) : "?");
+    }
+  }
+  return os.str();
+}
+
+Granularity parse_granularity(const std::string& s) {
+  if (s == "compute") return Granularity::Compute;
+  if (s == "all") return Granularity::All;
+  throw UserError(SourceLocation{"", 0, "--granularity"},
+                  fmt::format("'{}' is not compute or all", s));
+}
+
+std::string zoo_text() {
+  std::ostringstream os;
+  os << fmt::format("{:<22} {:<52} {:<14} {:>6} {:>6} {:>18}\n", "model", "task", "input", "layers",
+                    "MAC", "MACs");
+  for (const auto& z : zoo_catalog()) {
+    const Model m = zoo_model(z.name);
+    os << fmt::format("{:<22} {:<52} {:<14} {:>6} {:>6} {:>18}\n", z.name, z.task, z.input,
+                      m.nodes.size(), mac_layer_count(m), with_commas(total_macs(m)));
+  }
+  return os.str();
+}
+
+nlohmann::json zoo_json() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& z : zoo_catalog()) {
+    const Model m = zoo_model(z.name);
+    out.push_back({{"name", z.name},
+                   {"task", z.task},
+                   {"input", z.input},
+                   {"source", z.source},
+                   {"notes", z.notes},
+                   {"layers", m.nodes.size()},
+                   {"mac_layers", mac_layer_count(m)},
+                   {"macs", total_macs(m)}});
+  }
+  return out;
+}
+
+CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
+  CLI::App* wl = app.add_subcommand(
+      "workload", "inspect and convert workloads (zoo models, ONNX, MAESTRO, YAML, Herald's)");
+  wl->require_subcommand(1);
+
+  struct ShowArgs {
+    std::string workload, output, granularity = "compute";
+    bool json = false, all_layers = false, summary = false;
+  };
+  auto show = std::make_shared<ShowArgs>();
+  CLI::App* s = wl->add_subcommand(
+      "show", "per-layer table, per-model and total MACs, Herald Table I heterogeneity");
+  s->add_option("workload", show->workload,
+                "arvr-a | arvr-b | mlperf | mlperf-b8 | zoo model | file (.onnx .m .yaml .json)")
+      ->required();
+  s->add_flag("--json", show->json, "JSON output (the workload schema with derived figures)");
+  s->add_option("--granularity", show->granularity,
+                "compute (MAC layers, pooling, joins; default) or all (every node)");
+  s->add_flag("--all-layers", show->all_layers, "same as --granularity all");
+  s->add_flag("--summary", show->summary, "omit the per-layer tables");
+  s->add_option("-o,--output", show->output, "write to a file instead of standard output");
+  s->callback([show, &exit_code] {
+    const Workload w = load_workload(show->workload);
+    const Granularity g =
+        show->all_layers ? Granularity::All : parse_granularity(show->granularity);
+    std::string text;
+    if (show->json) {
+      nlohmann::json j = workload_json(w, g);
+      if (show->summary)
+        for (auto& m : j["models"]) m.erase("layers");
+      text = j.dump(1) + "\n";
+    } else {
+      text = show_text(w, g, !show->summary);
+    }
+    write_output(show->output, text);
+    exit_code = 0;
+  });
+
+  struct ConvertArgs {
+    std::string workload, to, output, granularity = "all";
+  };
+  auto conv = std::make_shared<ConvertArgs>();
+  CLI::App* c = wl->add_subcommand(
+      "convert", "write a workload as a MAESTRO model file or as mosaic YAML/JSON");
+  c->add_option("workload", conv->workload, "as for `workload show`")->required();
+  c->add_option("--to", conv->to, "maestro | yaml | json")->required();
+  c->add_option("--granularity", conv->granularity,
+                "all (default: every node) or compute (MAC layers, pooling, joins)");
+  c->add_option("-o,--output", conv->output,
+                "output file (default: standard output); for --to maestro with several models, "
+                "a directory receiving <model>.m");
+  c->callback([conv, &exit_code] {
+    const Workload w = load_workload(conv->workload);
+    const Granularity g = parse_granularity(conv->granularity);
+    if (conv->to == "json") {
+      write_output(conv->output, workload_json(w, g).dump(1) + "\n");
+    } else if (conv->to == "yaml") {
+      write_output(conv->output, workload_yaml(w, g));
+    } else if (conv->to == "maestro") {
+      if (w.models.size() > 1 && !conv->output.empty() && conv->output != "-") {
+        fs::create_directories(conv->output);
+        for (const auto& e : w.models)
+          write_output((fs::path(conv->output) / (e.name + ".m")).string(), maestro_network(e));
+      } else {
+        write_output(conv->output, workload_maestro(w));
+      }
+    } else {
+      throw UserError(SourceLocation{"", 0, "--to"},
+                      fmt::format("'{}' is not maestro, yaml or json", conv->to));
+    }
+    exit_code = 0;
+  });
+
+  auto zoo_json_flag = std::make_shared<bool>(false);
+  CLI::App* z = wl->add_subcommand("zoo", "list the built-in models with their MAC counts");
+  z->add_flag("--json", *zoo_json_flag, "JSON output");
+  z->callback([zoo_json_flag, &exit_code] {
+    std::cout << (*zoo_json_flag ? zoo_json().dump(1) + "\n" : zoo_text());
+    exit_code = 0;
+  });
+});
+
+}  // namespace
+
+}  // namespace mosaic::cli

@@ -1,0 +1,36 @@
+// Outputs of `mosaic herald`: summary.json, pareto.csv, schedule.json (and report.html).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "search/Herald.h"
+
+namespace mosaic::outputs {
+
+struct HeraldRunInfo {
+  std::string workload;
+  std::string accelerator_class;
+  std::string search;
+  int granularity = 0;
+  std::string objective;
+  std::string scheduler;
+  std::uint64_t seed = 0;
+  double clock_ghz = 1.0;
+};
+
+nlohmann::json herald_summary_json(const search::HeraldResult& r, const search::HeraldConfig& c,
+                                   const HeraldRunInfo& info);
+std::string herald_pareto_csv(const search::HeraldResult& r, double clock_ghz);
+nlohmann::json herald_schedule_json(const search::HeraldResult& r, const workload::Workload& w,
+                                    const workload::WorkloadGraph& g);
+
+// Writes summary.json, pareto.csv, schedule.json into `dir` (created); returns the files written.
+std::vector<std::filesystem::path> write_herald_outputs(const std::filesystem::path& dir,
+                                                        const search::HeraldResult& r,
+                                                        const search::HeraldConfig& c,
+                                                        const HeraldRunInfo& info);
+
+}  // namespace mosaic::outputs
