@@ -9,7 +9,7 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 void (*g_previous)(int) = SIG_DFL;
 
-extern "C" void on_sigint(int) {
+void on_sigint(int) {  // internal linkage (anonymous namespace)
   g_interrupted.store(true);
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills
 }
