@@ -118,8 +118,8 @@ struct Context {
           std::int64_t uppermost = 1;
           for (const auto& dir : pl.bound)
             if (dir.kind == dataflow::DirectiveKind::Cluster)
-              uppermost *=
-                  (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes) : dir.size;
+              uppermost *= (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes)
+                                                                      : dir.size;
           if (uppermost > pes) return std::vector<std::int64_t>{-pes};  // illegal: no sharing
           k.push_back(uppermost);
           k.push_back(uppermost * (pes / uppermost));
@@ -212,8 +212,7 @@ struct Evaluator {
   // count does not depend on which thread got there first; Context::analyses_run counts the ones
   // actually run.
   WorkloadEval analyze(const Coords& c, std::int64_t bw, bool full) {
-    const int leader =
-        ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
+    const int leader = ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
     CacheKey key;
     if (leader >= 0) {
       key = CacheKey{c.df, leader, c.vw, bw, maps};
