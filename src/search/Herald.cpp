@@ -298,6 +298,7 @@ HeraldResult run_herald(const HeraldConfig& config) {
     throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
   if (config.styles.empty())
     throw UserError(SourceLocation{"", 0, "--styles"}, "no accelerator style");
+  InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
   const int threads =
@@ -359,7 +360,6 @@ HeraldResult run_herald(const HeraldConfig& config) {
   for (int si : baseline_styles)
     jobs.push_back({si, arch::even_partition(cfg.cls, res.styles[static_cast<std::size_t>(si)])});
 
-  InterruptGuard guard;
   auto evaluate_jobs = [&](const std::vector<Job>& js, Progress* progress) {
     std::vector<arch::Accelerator> accs;
     for (const auto& j : js)

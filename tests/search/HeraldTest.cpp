@@ -251,3 +251,31 @@ TEST(HeraldCli, ReportRendersInHeadlessChromium) {
 
 }  // namespace
 }  // namespace mosaic
+
+namespace mosaic {
+namespace {
+
+// Ctrl-C during a long search stops it and keeps the finished design points.
+TEST(HeraldCli, InterruptKeepsFinishedPoints) {
+  test::TempDir d;
+  const std::string cmd = "'" + test::mosaic_binary().string() +
+                          "' herald --workload arvr-b --class cloud --styles nvdla,shi,eyeriss "
+                          "--granularity 24 --no-baselines --quiet --threads 1 --out '" +
+                          d.path().string() +
+                          "' & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo rc=$? > '" +
+                          (d.path() / "rc").string() + "'";
+  // std::system runs the line with /bin/sh -c, so $! and $? reach the shell unexpanded.
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string rc = test::read_file(d.path() / "rc");
+  const auto s = nlohmann::json::parse(test::read_file(d.path() / "summary.json"));
+  if (rc.find("rc=0") != std::string::npos)
+    GTEST_SKIP() << "the search finished before the interrupt";
+  EXPECT_NE(rc.find("rc=130"), std::string::npos) << rc;
+  EXPECT_TRUE(s["search"]["interrupted"].get<bool>());
+  EXPECT_GT(s["search"]["design_points"].get<int>(), 0);
+  EXPECT_LT(s["search"]["design_points"].get<int>(), 253 * 253);
+  EXPECT_FALSE(s["best"].is_null());
+}
+
+}  // namespace
+}  // namespace mosaic
