@@ -258,14 +258,15 @@ namespace {
 // Ctrl-C during a long search stops it and keeps the finished design points.
 TEST(HeraldCli, InterruptKeepsFinishedPoints) {
   test::TempDir d;
-  const std::string cmd = "'" + test::mosaic_binary().string() +
-                          "' herald --workload arvr-b --class cloud --styles nvdla,shi,eyeriss "
-                          "--granularity 24 --no-baselines --threads 1 --out '" +
-                          d.path().string() + "' >/dev/null 2> '" + (d.path() / "err").string() +
-                          "' & pid=$!; for i in $(seq 1 1200); do grep -q 'design points: [1-9]' '" +
-                          (d.path() / "err").string() +
-                          "' && break; sleep 0.1; done; kill -INT $pid; wait $pid; echo rc=$? > '" +
-                          (d.path() / "rc").string() + "'";
+  const std::string cmd =
+      "'" + test::mosaic_binary().string() +
+      "' herald --workload arvr-b --class cloud --styles nvdla,shi,eyeriss "
+      "--granularity 24 --no-baselines --threads 1 --out '" +
+      d.path().string() + "' >/dev/null 2> '" + (d.path() / "err").string() +
+      "' & pid=$!; for i in $(seq 1 1200); do grep -q 'design points: [1-9]' '" +
+      (d.path() / "err").string() +
+      "' && break; sleep 0.1; done; kill -INT $pid; wait $pid; echo rc=$? > '" +
+      (d.path() / "rc").string() + "'";
   // std::system runs the line with /bin/sh -c, so $! and $? reach the shell unexpanded. The
   // interrupt is sent once the progress line shows a finished point (not after a fixed sleep:
   // under ASan on a loaded machine the set-up alone can take seconds).
