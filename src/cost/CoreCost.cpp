@@ -24,8 +24,10 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
     return out;
   }
   try {
-    const dataflow::Problem p = dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
-    dataflow::Dataflow df = dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
+    const dataflow::Problem p =
+        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
+    dataflow::Dataflow df =
+        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
     auto bound = dataflow::bind(df, p);
     for (const auto& issue : dataflow::check_legality(bound, p))
       if (issue.rule != dataflow::LegalityRule::Bound) {
@@ -70,30 +72,31 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
 CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core) {
   CoreLayerCost c = curve.base;
   if (!c.feasible || curve.cases.empty()) return c;
-  const double runtime =
-      std::max<double>(1.0, static_cast<double>(runtime_at_bandwidth(curve.cases, core.noc_bw, core.noc_latency())));
-  c.dram_cycles = curve.weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
+  const double runtime = std::max<double>(
+      1.0, static_cast<double>(runtime_at_bandwidth(curve.cases, core.noc_bw, core.noc_latency())));
+  c.dram_cycles =
+      curve.weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
   c.cycles = std::max(runtime, c.dram_cycles);
-  c.utilization = static_cast<double>(c.macs) /
-                  (c.cycles * static_cast<double>(core.num_pes) * static_cast<double>(core.vector_width));
+  c.utilization = static_cast<double>(c.macs) / (c.cycles * static_cast<double>(core.num_pes) *
+                                                 static_cast<double>(core.vector_width));
   return c;
 }
 
 CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& dataflow_name,
                            const arch::Core& core, const arch::Technology& tech) {
-  return cost_at(cost_curve_on_core(layer, dataflow_name, core.num_pes, core.vector_width, core.noc_latency(),
-                                    core.precision_bits, tech),
+  return cost_at(cost_curve_on_core(layer, dataflow_name, core.num_pes, core.vector_width,
+                                    core.noc_latency(), core.precision_bits, tech),
                  core);
 }
 
 namespace {
 std::string key_of(const workload::Layer& l, const std::string& df, const arch::Core& c) {
-  return fmt::format("{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{},{}",
-                     df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
-                     l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
-                     l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
-                     l.output_bits, l.num_inputs, c.num_pes, c.vector_width, c.noc_bw,
-                     c.noc_latency(), c.offchip_bw, c.precision_bits);
+  return fmt::format(
+      "{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{},{}",
+      df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
+      l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right, l.output_pad_y,
+      l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs, c.num_pes,
+      c.vector_width, c.noc_bw, c.noc_latency(), c.offchip_bw, c.precision_bits);
 }
 }  // namespace
 

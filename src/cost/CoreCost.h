@@ -2,7 +2,8 @@
 // multi-core schedulers need it: cycles, on-chip energy, the global-buffer space its tiles need.
 // The layer's mapping is the style's library dataflow adapted to the layer (clamped to its
 // dimensions) and to the core (clusters shrunk to its PE count): the minimum-tile mappings of
-// Herald's evaluation. The core's offchip_bw is its share of the DRAM bandwidth. Results are memoized in a thread-safe cache shared across design points.
+// Herald's evaluation. The core's offchip_bw is its share of the DRAM bandwidth. Results are
+// memoized in a thread-safe cache shared across design points.
 #pragma once
 
 #include <atomic>
@@ -30,14 +31,14 @@ struct CoreLayerCost {
   double l2_bytes = 0;          // global-buffer space of its double-buffered tiles
   std::int64_t macs = 0;
   double utilization = 0;
-  std::string why;              // for infeasible entries
+  std::string why;  // for infeasible entries
 };
 
 // The bandwidth-independent part of a layer's cost on a core of `num_pes` PEs: everything but
 // the cycles, plus the top level's cases from which the cycles at any global NoC bandwidth
 // follow (cost_at). The partition search analyses each (layer, dataflow, PEs) once this way.
 struct CoreCostCurve {
-  CoreLayerCost base;           // cycles unset
+  CoreLayerCost base;  // cycles unset
   std::vector<TopCase> cases;
   double weight_bytes = 0;
 };
@@ -58,7 +59,8 @@ CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& data
 class CostCache {
  public:
   explicit CostCache(arch::Technology tech = arch::default_technology()) : tech_(std::move(tech)) {}
-  CoreLayerCost get(const workload::Layer& layer, const std::string& dataflow, const arch::Core& core);
+  CoreLayerCost get(const workload::Layer& layer, const std::string& dataflow,
+                    const arch::Core& core);
   std::size_t size() const;
   std::int64_t hits() const { return hits_.load(); }
   std::int64_t misses() const { return misses_.load(); }

@@ -82,7 +82,9 @@ Problem build(const workload::WorkloadGraph& graph, const arch::Accelerator& acc
         const cost::CoreLayerCost& cc = lookup(i, c, d, core, df);
         if (!cc.feasible) continue;
         const double e = cc.onchip_energy_pj * (1 + params.rda_energy_overhead);
-        const double m = metric == Metric::Latency ? cc.cycles : metric == Metric::Energy ? e : e * cc.cycles;
+        const double m = metric == Metric::Latency  ? cc.cycles
+                         : metric == Metric::Energy ? e
+                                                    : e * cc.cycles;
         if (best < 0 || m < best) {
           best = m;
           p.feasible[at] = 1;
@@ -104,21 +106,25 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
   cost::CoreLayerCost tmp;
   return build(
       graph, acc,
-      [&](std::size_t node, int, std::size_t, const arch::Core& core, const std::string& df) -> const cost::CoreLayerCost& {
+      [&](std::size_t node, int, std::size_t, const arch::Core& core,
+          const std::string& df) -> const cost::CoreLayerCost& {
         tmp = lookup(node, core, df);
         return tmp;
       },
       dram_pj_per_element, metric);
 }
 
-Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
-                      const std::vector<std::int32_t>& shape_of,
-                      const std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>>& tables,
-                      double dram_pj_per_element, Metric metric) {
+Problem build_problem(
+    const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
+    const std::vector<std::int32_t>& shape_of,
+    const std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>>& tables,
+    double dram_pj_per_element, Metric metric) {
   return build(
       graph, acc,
-      [&](std::size_t node, int core, std::size_t d, const arch::Core&, const std::string&) -> const cost::CoreLayerCost& {
-        return (*tables[static_cast<std::size_t>(core)][d])[static_cast<std::size_t>(shape_of[node])];
+      [&](std::size_t node, int core, std::size_t d, const arch::Core&,
+          const std::string&) -> const cost::CoreLayerCost& {
+        return (
+            *tables[static_cast<std::size_t>(core)][d])[static_cast<std::size_t>(shape_of[node])];
       },
       dram_pj_per_element, metric);
 }

@@ -27,10 +27,11 @@ Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelera
 // The same with precomputed tables: `tables[core][d]` holds, for the core's d-th dataflow (its
 // own, or an RDA's d-th), the costs of the graph's distinct layer shapes; `shape_of[node]`
 // indexes them. The fast path of the partition search.
-Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
-                      const std::vector<std::int32_t>& shape_of,
-                      const std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>>& tables,
-                      double dram_pj_per_element, Metric metric = Metric::EDP);
+Problem build_problem(
+    const workload::WorkloadGraph& graph, const arch::Accelerator& acc,
+    const std::vector<std::int32_t>& shape_of,
+    const std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>>& tables,
+    double dram_pj_per_element, Metric metric = Metric::EDP);
 
 // The same with costs from a memo (computed on demand).
 Problem build_problem(const workload::WorkloadGraph& graph, const arch::Accelerator& acc,

@@ -29,18 +29,24 @@ SearchMode parse_search_mode(const std::string& s) {
 
 std::string_view search_mode_name(SearchMode m) {
   switch (m) {
-    case SearchMode::Exhaustive: return "exhaustive";
-    case SearchMode::Binary: return "binary";
-    case SearchMode::Random: return "random";
+    case SearchMode::Exhaustive:
+      return "exhaustive";
+    case SearchMode::Binary:
+      return "binary";
+    case SearchMode::Random:
+      return "random";
   }
   return "?";
 }
 
 double objective_value(schedule::Metric m, const DesignPoint& p) {
   switch (m) {
-    case schedule::Metric::Latency: return p.latency_cycles;
-    case schedule::Metric::Energy: return p.energy_pj;
-    case schedule::Metric::EDP: return p.edp();
+    case schedule::Metric::Latency:
+      return p.latency_cycles;
+    case schedule::Metric::Energy:
+      return p.energy_pj;
+    case schedule::Metric::EDP:
+      return p.edp();
   }
   return p.edp();
 }
@@ -119,7 +125,8 @@ struct ConfigKey {
   std::string dataflow;
   std::int64_t pes, noc_bw, offchip_bw;
   bool operator<(const ConfigKey& o) const {
-    return std::tie(dataflow, pes, noc_bw, offchip_bw) < std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw);
+    return std::tie(dataflow, pes, noc_bw, offchip_bw) <
+           std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw);
   }
 };
 
@@ -127,16 +134,17 @@ class Engine {
  public:
   explicit Engine(const HeraldConfig& c) : cfg_(c) {
     graph_ = workload::flatten(cfg_.workload, workload::Granularity::Compute);
-    if (graph_.nodes.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "the workload has no layers");
+    if (graph_.nodes.empty())
+      throw UserError(SourceLocation{"", 0, "--workload"}, "the workload has no layers");
     // Unique layer shapes (instances and repeated blocks share costs).
     std::unordered_map<std::string, std::int32_t> ids;
     for (const auto& n : graph_.nodes) {
       const workload::Layer& l = n.layer;
-      std::string key = fmt::format("{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}",
-                                    static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S,
-                                    l.stride_y, l.stride_x, l.dilation_y, l.dilation_x, l.pad_top,
-                                    l.pad_bottom, l.pad_left, l.pad_right, l.output_pad_y,
-                                    l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs);
+      std::string key = fmt::format(
+          "{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}",
+          static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
+          l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right,
+          l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs);
       auto [it, inserted] = ids.emplace(key, static_cast<std::int32_t>(shapes_.size()));
       if (inserted) shapes_.push_back(&n.layer);
       shape_of_.push_back(it->second);
@@ -146,10 +154,13 @@ class Engine {
   const workload::WorkloadGraph& graph() const { return graph_; }
   std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }
   std::int64_t configs() const { return static_cast<std::int64_t>(table_.size()); }
-  std::int64_t analyses() const { return static_cast<std::int64_t>(curves_.size() * shapes_.size()); }
+  std::int64_t analyses() const {
+    return static_cast<std::int64_t>(curves_.size() * shapes_.size());
+  }
   double cost_seconds = 0;
 
-  arch::Accelerator accelerator(const arch::AcceleratorStyle& style, const arch::Partition& part) const {
+  arch::Accelerator accelerator(const arch::AcceleratorStyle& style,
+                                const arch::Partition& part) const {
     return arch::build_accelerator(cfg_.cls, style, part, cfg_.params);
   }
 
@@ -161,9 +172,11 @@ class Engine {
     std::set<ConfigKey> wanted;
     for (const auto& a : accs)
       for (const auto& core : a.cores) {
-        std::vector<std::string> dfs = a.style.kind == arch::StyleKind::RDA ? a.style.dataflows
-                                                                            : std::vector<std::string>{core.dataflow};
-        for (const auto& df : dfs) wanted.insert(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
+        std::vector<std::string> dfs = a.style.kind == arch::StyleKind::RDA
+                                           ? a.style.dataflows
+                                           : std::vector<std::string>{core.dataflow};
+        for (const auto& df : dfs)
+          wanted.insert(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
       }
     std::vector<ConfigKey> missing;
     std::set<std::pair<std::string, std::int64_t>> curve_keys;
@@ -174,37 +187,42 @@ class Engine {
       }
     if (missing.empty()) return;
     // 1. Curves.
-    const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(), curve_keys.end());
+    const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(),
+                                                               curve_keys.end());
     std::vector<std::vector<cost::CoreCostCurve>> curves(ck.size());
     for (auto& v : curves) v.resize(shapes_.size());
     const std::size_t tasks = ck.size() * shapes_.size();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t t = r.begin(); t != r.end(); ++t) {
-        const std::size_t k = t / shapes_.size();
-        const std::size_t sh = t % shapes_.size();
-        curves[k][sh] = cost::cost_curve_on_core(*shapes_[sh], ck[k].first, ck[k].second, cfg_.params.vector_width,
-                                                 cfg_.params.noc_latency_cycles, 8 * cfg_.params.bytes_per_element,
-                                                 cfg_.technology);
-      }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                          const std::size_t k = t / shapes_.size();
+                          const std::size_t sh = t % shapes_.size();
+                          curves[k][sh] = cost::cost_curve_on_core(
+                              *shapes_[sh], ck[k].first, ck[k].second, cfg_.params.vector_width,
+                              cfg_.params.noc_latency_cycles, 8 * cfg_.params.bytes_per_element,
+                              cfg_.technology);
+                        }
+                      });
     for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
     // 2. Tables at each bandwidth.
     std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t k = r.begin(); k != r.end(); ++k) {
-        const auto& cv = curves_.at({missing[k].dataflow, missing[k].pes});
-        arch::Core core;
-        core.num_pes = missing[k].pes;
-        core.noc_bw = missing[k].noc_bw;
-        core.offchip_bw = missing[k].offchip_bw;
-        core.vector_width = cfg_.params.vector_width;
-        core.noc_hops = 1;
-        core.noc_hop_latency = cfg_.params.noc_latency_cycles;
-        results[k].reserve(shapes_.size());
-        for (const auto& c : cv) results[k].push_back(cost::cost_at(c, core));
-      }
-    });
-    for (std::size_t k = 0; k < missing.size(); ++k) table_.emplace(missing[k], std::move(results[k]));
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                          const auto& cv = curves_.at({missing[k].dataflow, missing[k].pes});
+                          arch::Core core;
+                          core.num_pes = missing[k].pes;
+                          core.noc_bw = missing[k].noc_bw;
+                          core.offchip_bw = missing[k].offchip_bw;
+                          core.vector_width = cfg_.params.vector_width;
+                          core.noc_hops = 1;
+                          core.noc_hop_latency = cfg_.params.noc_latency_cycles;
+                          results[k].reserve(shapes_.size());
+                          for (const auto& c : cv) results[k].push_back(cost::cost_at(c, core));
+                        }
+                      });
+    for (std::size_t k = 0; k < missing.size(); ++k)
+      table_.emplace(missing[k], std::move(results[k]));
     cost_seconds += seconds_since(t0);
   }
 
@@ -218,11 +236,13 @@ class Engine {
       for (const auto& df : dfs)
         tables[c].push_back(&table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw}));
     }
-    return schedule::build_problem(graph_, acc, shape_of_, tables, cfg_.technology.dram_pj, cfg_.objective);
+    return schedule::build_problem(graph_, acc, shape_of_, tables, cfg_.technology.dram_pj,
+                                   cfg_.objective);
   }
 
-  DesignPoint evaluate(int style_index, const arch::AcceleratorStyle& style, const arch::Partition& part,
-                       schedule::Schedule* keep = nullptr, schedule::Problem* keep_problem = nullptr) const {
+  DesignPoint evaluate(int style_index, const arch::AcceleratorStyle& style,
+                       const arch::Partition& part, schedule::Schedule* keep = nullptr,
+                       schedule::Problem* keep_problem = nullptr) const {
     const arch::Accelerator acc = accelerator(style, part);
     schedule::Problem p = problem(acc);
     schedule::Options o = cfg_.scheduler;
@@ -274,13 +294,17 @@ void mark_pareto(std::vector<DesignPoint>& points) {
 
 HeraldResult run_herald(const HeraldConfig& config) {
   const auto t0 = Clock::now();
-  if (config.granularity < 1) throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
-  if (config.styles.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "no accelerator style");
+  if (config.granularity < 1)
+    throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
+  if (config.styles.empty())
+    throw UserError(SourceLocation{"", 0, "--styles"}, "no accelerator style");
+  InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads = cfg.threads > 0 ? cfg.threads
-                                      : static_cast<int>(tbb::this_task_arena::max_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const int threads =
+      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
   Engine engine(cfg);
   HeraldResult res;
   res.threads = threads;
@@ -291,7 +315,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
   for (const auto& s : cfg.styles) {
     if (s.num_cores() > cfg.granularity && s.kind != arch::StyleKind::SMFDA)
       throw UserError(SourceLocation{"", 0, "--granularity"},
-                      fmt::format("{} has {} cores; the granularity must be at least that", s.label(), s.num_cores()));
+                      fmt::format("{} has {} cores; the granularity must be at least that",
+                                  s.label(), s.num_cores()));
     res.searched.push_back(static_cast<int>(res.styles.size()));
     res.styles.push_back(s);
   }
@@ -319,35 +344,41 @@ HeraldResult run_herald(const HeraldConfig& config) {
       continue;
     }
     if (cfg.mode == SearchMode::Exhaustive) {
-      for (auto& p : exhaustive_partitions(cfg.cls, k, cfg.granularity)) jobs.push_back({si, std::move(p)});
+      for (auto& p : exhaustive_partitions(cfg.cls, k, cfg.granularity))
+        jobs.push_back({si, std::move(p)});
     } else if (cfg.mode == SearchMode::Random) {
       std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
       const int wanted = cfg.random_samples;
       for (int tries = 0; static_cast<int>(seen.size()) < wanted && tries < 50 * wanted; ++tries) {
         auto pe = random_composition(cfg.granularity, k, rng);
         auto bw = random_composition(cfg.granularity, k, rng);
-        if (seen.emplace(pe, bw).second) jobs.push_back({si, from_units(cfg.cls, pe, bw, cfg.granularity)});
+        if (seen.emplace(pe, bw).second)
+          jobs.push_back({si, from_units(cfg.cls, pe, bw, cfg.granularity)});
       }
     }
   }
-  for (int si : baseline_styles) jobs.push_back({si, arch::even_partition(cfg.cls, res.styles[static_cast<std::size_t>(si)])});
+  for (int si : baseline_styles)
+    jobs.push_back({si, arch::even_partition(cfg.cls, res.styles[static_cast<std::size_t>(si)])});
 
-  InterruptGuard guard;
   auto evaluate_jobs = [&](const std::vector<Job>& js, Progress* progress) {
     std::vector<arch::Accelerator> accs;
-    for (const auto& j : js) accs.push_back(engine.accelerator(res.styles[static_cast<std::size_t>(j.style)], j.part));
+    for (const auto& j : js)
+      accs.push_back(engine.accelerator(res.styles[static_cast<std::size_t>(j.style)], j.part));
     engine.prepare(accs);
     std::vector<DesignPoint> out(js.size());
     std::vector<std::uint8_t> done(js.size(), 0);
     const auto ts = Clock::now();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, js.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        if (InterruptGuard::interrupted()) return;
-        out[i] = engine.evaluate(js[i].style, res.styles[static_cast<std::size_t>(js[i].style)], js[i].part);
-        done[i] = 1;
-        if (progress) progress->add();
-      }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, js.size(), 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                          if (InterruptGuard::interrupted()) return;
+                          out[i] = engine.evaluate(
+                              js[i].style, res.styles[static_cast<std::size_t>(js[i].style)],
+                              js[i].part);
+                          done[i] = 1;
+                          if (progress) progress->add();
+                        }
+                      });
     res.schedule_seconds += seconds_since(ts);
     std::vector<DesignPoint> kept;
     for (std::size_t i = 0; i < js.size(); ++i)
@@ -367,7 +398,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
       const int k = style.num_cores();
       if (style.kind != arch::StyleKind::HDA || k == 1) continue;
       const int g = cfg.granularity;
-      std::vector<int> pe(static_cast<std::size_t>(k), g / k), bw(static_cast<std::size_t>(k), g / k);
+      std::vector<int> pe(static_cast<std::size_t>(k), g / k),
+          bw(static_cast<std::size_t>(k), g / k);
       pe.back() += g - (g / k) * k;
       bw.back() += g - (g / k) * k;
       std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
@@ -399,7 +431,9 @@ HeraldResult run_herald(const HeraldConfig& config) {
         int best = -1;
         for (std::size_t i = 0; i < evaluated.size(); ++i) {
           res.points.push_back(evaluated[i]);
-          if (cost_of(evaluated[i]) < cost_of(current) && (best < 0 || cost_of(evaluated[i]) < cost_of(evaluated[static_cast<std::size_t>(best)])))
+          if (cost_of(evaluated[i]) < cost_of(current) &&
+              (best < 0 ||
+               cost_of(evaluated[i]) < cost_of(evaluated[static_cast<std::size_t>(best)])))
             best = static_cast<int>(i);
         }
         if (best >= 0) {
@@ -423,7 +457,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
   for (std::size_t i = 0; i < res.points.size(); ++i) {
     const int ii = static_cast<int>(i);
     const auto kind = res.styles[static_cast<std::size_t>(res.points[i].style)].kind;
-    const bool searched = std::find(res.searched.begin(), res.searched.end(), res.points[i].style) != res.searched.end();
+    const bool searched = std::find(res.searched.begin(), res.searched.end(),
+                                    res.points[i].style) != res.searched.end();
     if (searched) {
       if (better(ii, res.best)) res.best = ii;
     } else if (kind == arch::StyleKind::FDA) {
@@ -438,8 +473,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
   res.design_points = static_cast<std::int64_t>(res.points.size());
   if (res.best >= 0) {
     const auto& b = res.points[static_cast<std::size_t>(res.best)];
-    engine.evaluate(b.style, res.styles[static_cast<std::size_t>(b.style)], b.partition, &res.best_schedule,
-                    &res.best_problem);
+    engine.evaluate(b.style, res.styles[static_cast<std::size_t>(b.style)], b.partition,
+                    &res.best_schedule, &res.best_problem);
   }
   res.unique_layer_shapes = engine.unique_shapes();
   res.core_configs = engine.configs();

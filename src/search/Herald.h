@@ -23,7 +23,7 @@ struct HeraldConfig {
   workload::Workload workload;
   arch::AcceleratorClass cls;
   std::vector<arch::AcceleratorStyle> styles;  // searched (HDAs; other kinds are run as given)
-  int granularity = 16;      // PE and bandwidth shares in units of 1/granularity of the class
+  int granularity = 16;  // PE and bandwidth shares in units of 1/granularity of the class
   SearchMode mode = SearchMode::Exhaustive;
   int random_samples = 256;
   std::uint64_t seed = 1;
@@ -31,13 +31,13 @@ struct HeraldConfig {
   schedule::Options scheduler;  // its metric is the objective unless set otherwise
   arch::ExecutionParams params;
   arch::Technology technology = arch::default_technology();
-  bool baselines = true;     // also evaluate the FDAs, SM-FDAs and the RDA
-  int threads = 0;           // 0 = every core of the machine
+  bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
+  int threads = 0;        // 0 = every core of the machine
   bool progress = false;
 };
 
 struct DesignPoint {
-  int style = 0;             // index into HeraldResult::styles
+  int style = 0;  // index into HeraldResult::styles
   arch::Partition partition;
   double latency_cycles = 0;
   double energy_pj = 0;
@@ -56,10 +56,10 @@ struct HeraldResult {
   schedule::Schedule best_schedule;
   std::vector<std::string> node_names;
   std::int64_t design_points = 0;
-  std::int64_t layers = 0;                     // schedulable layers in the workload graph
+  std::int64_t layers = 0;  // schedulable layers in the workload graph
   double wall_seconds = 0;
-  double cost_seconds = 0;                     // building the per-core cost tables
-  double schedule_seconds = 0;                 // scheduling every design point
+  double cost_seconds = 0;      // building the per-core cost tables
+  double schedule_seconds = 0;  // scheduling every design point
   int threads = 1;
   bool interrupted = false;
   std::int64_t unique_layer_shapes = 0;

@@ -110,7 +110,8 @@ TEST(Scheduler, LayerTooLargeForTheBufferIsAnError) {
     schedule_layers(p, Options{});
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot fit even layer by layer"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot fit even layer by layer"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -183,7 +184,8 @@ TEST(Scheduler, PropertyRandomWorkloadsAlwaysValid) {
       p.feasible.push_back(rng() % 6 != 0 ? 1 : 0);
       p.variant.push_back(static_cast<std::int32_t>(rng() % 3));
     }
-    for (std::size_t i = 0; i < p.nodes.size(); ++i) p.feasible[p.at(i, 0)] = 1;  // some core always works
+    for (std::size_t i = 0; i < p.nodes.size(); ++i)
+      p.feasible[p.at(i, 0)] = 1;  // some core always works
     p.capacity_bytes = 60 + static_cast<double>(rng() % 100);
     p.reconfig_cycles = static_cast<double>(rng() % 3);
     p.rearrange_cycles_per_byte = rng() % 2 ? 0.1 : 0;

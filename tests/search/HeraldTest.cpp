@@ -10,6 +10,7 @@
 #include "dataflow/Dataflow.h"
 #include "dataflow/Legality.h"
 #include "dataflow/Library.h"
+#include "outputs/HeadlessChromium.h"
 #include "schedule/HeraldProblem.h"
 #include "search/Herald.h"
 #include "workload/Workload.h"
@@ -52,9 +53,12 @@ TEST(Accelerator, PartitionsMustAddUp) {
   EXPECT_EQ(acc.cores[0].num_pes, 128);
   EXPECT_EQ(acc.cores[0].noc_bw, 4);  // 4 GB/s at 1 GHz, 1 byte per element
   EXPECT_EQ(acc.cores[1].noc_bw, 12);
-  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{128, 800}, {4, 12}}), UserError);
-  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{128, 896}, {4, 10}}), UserError);
-  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{0, 1024}, {4, 12}}), UserError);
+  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{128, 800}, {4, 12}}),
+               UserError);
+  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{128, 896}, {4, 10}}),
+               UserError);
+  EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{0, 1024}, {4, 12}}),
+               UserError);
   EXPECT_THROW(arch::build_accelerator(edge, style, arch::Partition{{1024}, {16}}), UserError);
 }
 
@@ -86,7 +90,8 @@ TEST(CoreCost, CurveEqualsDirectAnalysis) {
       // Direct: the same problem with the top bandwidth set.
       const auto p = dataflow::densify_pointwise_stride(dataflow::problem_from_layer(l));
       auto bound = dataflow::fit_clusters(
-          dataflow::clamp_to_problem(dataflow::bind(dataflow::library_dataflow(df, p.type), p), p), 256);
+          dataflow::clamp_to_problem(dataflow::bind(dataflow::library_dataflow(df, p.type), p), p),
+          256);
       cost::DirectiveHardware hw;
       hw.num_pes = 256;
       hw.noc_bw = bw;
@@ -135,9 +140,11 @@ TEST(Herald, SearchIsValidDeterministicAndFindsTheBest) {
     EXPECT_DOUBLE_EQ(a.points[i].energy_pj, b.points[i].energy_pj);
   }
   ASSERT_GE(a.best, 0);
-  for (std::size_t i = 0; i < 9; ++i) EXPECT_LE(a.points[static_cast<std::size_t>(a.best)].edp(), a.points[i].edp());
+  for (std::size_t i = 0; i < 9; ++i)
+    EXPECT_LE(a.points[static_cast<std::size_t>(a.best)].edp(), a.points[i].edp());
   EXPECT_TRUE(schedule::validate_schedule(a.best_problem, a.best_schedule).empty());
-  EXPECT_DOUBLE_EQ(a.best_schedule.latency_cycles, a.points[static_cast<std::size_t>(a.best)].latency_cycles);
+  EXPECT_DOUBLE_EQ(a.best_schedule.latency_cycles,
+                   a.points[static_cast<std::size_t>(a.best)].latency_cycles);
   EXPECT_GE(a.best_fda, 0);
   EXPECT_GE(a.best_smfda, 0);
   EXPECT_GE(a.rda, 0);
@@ -165,7 +172,8 @@ TEST(Herald, RandomAndBinarySearches) {
   const auto ex = search::run_herald(cfg);
   EXPECT_LT(bin.points.size(), ex.points.size());
   // Binary sampling finds a design within a small factor of the exhaustive optimum.
-  EXPECT_LE(bin.points[static_cast<std::size_t>(bin.best)].edp(), 1.5 * ex.points[static_cast<std::size_t>(ex.best)].edp());
+  EXPECT_LE(bin.points[static_cast<std::size_t>(bin.best)].edp(),
+            1.5 * ex.points[static_cast<std::size_t>(ex.best)].edp());
 }
 
 TEST(Herald, GlobalBufferTooSmallIsAnError) {
@@ -176,20 +184,22 @@ TEST(Herald, GlobalBufferTooSmallIsAnError) {
 
 TEST(HeraldCli, WritesTheOutputs) {
   test::TempDir d;
-  const auto r = test::run_mosaic("herald --workload mobilenet_v2 --class edge --granularity 4 --quiet --out '" +
-                                  d.path().string() + "'");
+  const auto r = test::run_mosaic(
+      "herald --workload mobilenet_v2 --class edge --granularity 4 --quiet --out '" +
+      d.path().string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto s = nlohmann::json::parse(test::read_file(d.path() / "summary.json"));
   for (const char* k : {"styles", "partition", "latency_cycles", "latency_s", "energy_j", "edp"})
     EXPECT_TRUE(s["best"].contains(k)) << k;
-  for (const char* b : {"fda", "sm_fda", "rda"}) EXPECT_TRUE(s["baselines"][b].contains("edp")) << b;
+  for (const char* b : {"fda", "sm_fda", "rda"})
+    EXPECT_TRUE(s["baselines"][b].contains("edp")) << b;
   EXPECT_EQ(s["search"]["design_points"], 16);
   EXPECT_GT(s["search"]["wall_seconds"].get<double>(), 0);
   EXPECT_GE(s["search"]["threads"].get<int>(), 1);
   const auto sch = nlohmann::json::parse(test::read_file(d.path() / "schedule.json"));
   ASSERT_GT(sch["records"].size(), 50u);
-  for (const char* k : {"model", "instance", "layer", "layer_index", "predecessors", "core", "start_cycle",
-                        "end_cycle", "energy_pj"})
+  for (const char* k : {"model", "instance", "layer", "layer_index", "predecessors", "core",
+                        "start_cycle", "end_cycle", "energy_pj"})
     EXPECT_TRUE(sch["records"][0].contains(k)) << k;
   const std::string csv = test::read_file(d.path() / "pareto.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 17);
@@ -207,6 +217,64 @@ TEST(HeraldCli, BadInput) {
   EXPECT_NE(r.err.find("unknown accelerator class 'phone'"), std::string::npos) << r.err;
   r = test::run_mosaic("herald --workload nosuch --quiet --out /tmp/mosaic-herald-bad");
   EXPECT_EQ(r.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace mosaic
+
+namespace mosaic {
+namespace {
+
+TEST(HeraldCli, ReportRendersInHeadlessChromium) {
+  const auto browser = test::find_chromium();
+  if (!browser) GTEST_SKIP() << "chromium is not installed";
+  test::TempDir d;
+  const auto r = test::run_mosaic(
+      "herald --workload mobilenet_v2 --class edge --granularity 4 --quiet --out '" +
+      d.path().string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  if (r.err.find("report.html has no charts") != std::string::npos)
+    GTEST_SKIP() << "the chart bundles are not installed (scripts/setup.sh)";
+  const auto page = test::load_in_chromium(*browser, d.path() / "report.html");
+  ASSERT_EQ(page.exit_code, 0);
+  EXPECT_EQ(test::body_attribute(page.dom, "data-charts"), "5");
+  EXPECT_EQ(test::body_attribute(page.dom, "data-charts-rendered"), "5");
+  EXPECT_EQ(test::body_attribute(page.dom, "data-chart-errors"), "0");
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
+  const std::string html = test::read_file(d.path() / "report.html");
+  for (const char* title :
+       {"Every design point", "Layers on each core over time", "Busy time / latency per core",
+        "Energy breakdown per core", "Global buffer occupancy"})
+    EXPECT_NE(html.find(title), std::string::npos) << title;
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // self-contained: nothing fetched
+}
+
+}  // namespace
+}  // namespace mosaic
+
+namespace mosaic {
+namespace {
+
+// Ctrl-C during a long search stops it and keeps the finished design points.
+TEST(HeraldCli, InterruptKeepsFinishedPoints) {
+  test::TempDir d;
+  const std::string cmd = "'" + test::mosaic_binary().string() +
+                          "' herald --workload arvr-b --class cloud --styles nvdla,shi,eyeriss "
+                          "--granularity 24 --no-baselines --quiet --threads 1 --out '" +
+                          d.path().string() +
+                          "' & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo rc=$? > '" +
+                          (d.path() / "rc").string() + "'";
+  // std::system runs the line with /bin/sh -c, so $! and $? reach the shell unexpanded.
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string rc = test::read_file(d.path() / "rc");
+  const auto s = nlohmann::json::parse(test::read_file(d.path() / "summary.json"));
+  if (rc.find("rc=0") != std::string::npos)
+    GTEST_SKIP() << "the search finished before the interrupt";
+  EXPECT_NE(rc.find("rc=130"), std::string::npos) << rc;
+  EXPECT_TRUE(s["search"]["interrupted"].get<bool>());
+  EXPECT_GT(s["search"]["design_points"].get<int>(), 0);
+  EXPECT_LT(s["search"]["design_points"].get<int>(), 253 * 253);
+  EXPECT_FALSE(s["best"].is_null());
 }
 
 }  // namespace
