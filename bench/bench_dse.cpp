@@ -112,12 +112,20 @@ void BM_Table3(benchmark::State& state, const char* dataflow, const char* layer)
   run(state, w, s, 0);
 }
 BENCHMARK_CAPTURE(BM_Table3, NVDLA_CONV2, "kcp_ws", "CONV2")
-    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Table3, NVDLA_CONV11, "kcp_ws", "CONV11")
-    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Table3, RS_CONV2, "rs", "CONV2")
-    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Table3, RS_CONV11, "rs", "CONV11")
-    ->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace

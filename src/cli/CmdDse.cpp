@@ -2,7 +2,6 @@
 // section 5.2), with a resumable result store and an HTML report.
 #include <atomic>
 #include <cmath>
-#include <csignal>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -16,19 +15,13 @@
 #include "search/DsePareto.h"
 #include "search/DseSpec.h"
 #include "search/DseWorkload.h"
+#include "search/Progress.h"
 #include "search/ResultStore.h"
 #include "workload/MaestroFormat.h"
+#include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_sigint(int) {
-  g_stop.store(true);
-  // A second Ctrl-C ends the process at once (the store stays consistent: transactions).
-  std::signal(SIGINT, SIG_DFL);
-}
 
 struct DseArgs {
   std::string mapping, workload, compat, technology, out, store, objective = "throughput";
@@ -108,26 +101,30 @@ int run(const DseArgs& a) {
                     "unknown value '" + a.designs + "'; choose csv, json, both or none");
   }
 
-  // The workload.
+  // The layers: a MAESTRO mapping file (with its Dataflow blocks) or any workload.
   search::DseWorkload w;
   if (!a.mapping.empty() && !a.workload.empty())
     throw UserError(SourceLocation{"", 0, "--workload"}, "give --mapping or --workload, not both");
-  std::string source = !a.mapping.empty() ? a.mapping : a.workload;
-  if (source.empty())
+  if (!a.mapping.empty()) {
+    const auto net = workload::maestro_format::parse_network_file(a.mapping);
+    w = search::dse_workload_from_mapping(net, split_commas(a.layers), spec.maestro_compat);
+    if (spec.dataflows.empty())
+      for (const auto& l : w.layers)
+        if (!l.own_dataflow)
+          throw UserError(
+              SourceLocation{net.file, l.line, "Layer " + l.name},
+              "has no Dataflow block; choose dataflows with --dataflow (e.g. kcp_ws,rs)");
+  } else if (!a.workload.empty()) {
+    if (spec.dataflows.empty())
+      throw UserError(SourceLocation{"", 0, "--dataflow"},
+                      "a workload has no dataflows of its own; choose them with --dataflow "
+                      "(e.g. kcp_ws,rs)");
+    w = search::dse_workload_from_workload(workload::load_workload(a.workload),
+                                           split_commas(a.layers));
+  } else {
     throw UserError(SourceLocation{"", 0, "--mapping"},
-                    "give the layers to explore: --mapping FILE.m [--layer NAME]");
-  if (!a.workload.empty() && a.workload.size() > 2 &&
-      a.workload.compare(a.workload.size() - 2, 2, ".m") != 0)
-    throw UserError(SourceLocation{a.workload, 0, "--workload"},
-                    "this build reads MAESTRO .m files only (ONNX, zoo and YAML workloads come "
-                    "with the workload loader); use --mapping FILE.m");
-  const auto net = workload::maestro_format::parse_network_file(source);
-  w = search::dse_workload_from_mapping(net, split_commas(a.layers), spec.maestro_compat);
-  if (spec.dataflows.empty())
-    for (const auto& l : w.layers)
-      if (!l.own_dataflow)
-        throw UserError(SourceLocation{net.file, l.line, "Layer " + l.name},
-                        "has no Dataflow block; choose dataflows with --dataflow (e.g. kcp_ws,rs)");
+                    "give the layers to explore: --mapping FILE.m [--layer NAME] or --workload W");
+  }
 
   outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
   std::optional<search::ResultStore> store;
@@ -138,7 +135,7 @@ int run(const DseArgs& a) {
   }
   search::DseOptions opt;
   opt.threads = a.threads;
-  opt.stop = &g_stop;
+  opt.stop_requested = &search::InterruptGuard::interrupted;
   opt.store = store ? &*store : nullptr;
   const std::int64_t space = search::space_size(spec);
   if (!a.quiet) {
@@ -156,20 +153,18 @@ int run(const DseArgs& a) {
           si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)));
     };
   }
-  g_stop.store(false);
-  auto previous = std::signal(SIGINT, on_sigint);
   search::DseRunInfo info;
-  try {
+  {
+    // Ctrl-C stops the sweep after the chunks under way; a second one kills (the store stays
+    // consistent: every write is a transaction).
+    search::InterruptGuard guard;
     info = search::run_dse(w, spec, opt, [&](const search::ChunkResult& c) { outs.add(c); });
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
   }
-  std::signal(SIGINT, previous);
   if (info.interrupted) {
     outs.abandon();
     std::cerr << fmt::format(
-        "dse: interrupted after {} of {} chunks ({} computed now); the finished work is in the store{}. Run the "
+        "dse: interrupted after {} of {} chunks ({} computed now); the finished work is in the "
+        "store{}. Run the "
         "same command again to resume.\n",
         info.chunks_computed + info.chunks_reused, info.chunks_total, info.chunks_computed,
         store ? " " + store->path().string() : " (none: --no-store)");
@@ -223,7 +218,9 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
       "dse", "Hardware design-space exploration under area and power budgets (MAESTRO DSE)");
   cmd->add_option("--mapping", a->mapping, "MAESTRO-format network/mapping file (.m)");
   cmd->add_option("--layer", a->layers, "Explore only these layers (repeat or comma-separate)");
-  cmd->add_option("--workload", a->workload, "Workload (this build: a MAESTRO .m file)");
+  cmd->add_option("--workload", a->workload,
+                  "Workload: a built-in one (arvr-a, mlperf, ...), a zoo model, an ONNX file, a "
+                  "MAESTRO model file or a workload YAML; needs --dataflow");
   cmd->add_option("--dataflow", a->dataflows,
                   "Dataflows to sweep (library names or .m files; comma-separated); default: the "
                   "mapping's own Dataflow blocks");

@@ -49,6 +49,13 @@ struct Coords {
   std::array<std::int64_t, kMaxMapSweeps> maps{};
 };
 
+// What the top-level runtime of one layer is made of (to re-time it at another bandwidth).
+struct LayerTiming {
+  std::vector<cost::TopCase> cases;
+  std::int64_t in_off = 0, out_off = 0;  // off-chip transfer cycles per case (constant)
+  double count = 1;                      // identical layers
+};
+
 // The figures of the whole workload at one bandwidth.
 struct WorkloadEval {
   double latency = 0;
@@ -56,7 +63,40 @@ struct WorkloadEval {
   std::array<double, 5> breakdown{};
   std::int64_t macs = 0;
   std::int64_t l1_req = 0, l2_req = 0;  // bytes
+  std::vector<LayerTiming> timing;      // with plateau reuse
 };
+
+// The workload latency at another global NoC bandwidth, from the top-level cases recorded at one
+// bandwidth: exact when the slowest sub-cluster of every case takes as long at that bandwidth
+// (the directive analysis' per-case delay, with MAESTRO's off-chip overlap).
+double retime(const WorkloadEval& e, std::int64_t bw, std::int64_t noc_latency) {
+  double total = 0;
+  for (const auto& t : e.timing) {
+    std::int64_t runtime = 0;
+    for (const auto& c : t.cases) {
+      auto noc = [&](std::int64_t v) { return noc_latency + (v + bw - 1) / bw - 1; };
+      const std::int64_t in = noc(c.ingress), out = noc(c.egress);
+      std::int64_t d = c.all_init ? c.compute + in : std::max(out, std::max(c.compute, in));
+      d = std::max(t.in_off, std::max(d, t.out_off));
+      runtime += c.occurrences * d;
+    }
+    total += t.count * std::max(1.0, static_cast<double>(runtime));
+  }
+  return total;
+}
+
+// True when every top-level case's slowest sub-cluster takes the same time in both evaluations.
+bool same_compute(const WorkloadEval& a, const WorkloadEval& b) {
+  if (a.timing.size() != b.timing.size()) return false;
+  for (std::size_t l = 0; l < a.timing.size(); ++l) {
+    const auto& x = a.timing[l].cases;
+    const auto& y = b.timing[l].cases;
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i].compute != y[i].compute) return false;
+  }
+  return true;
+}
 
 // Analyses shared by the PEs of one run (see Context::run_leader).
 struct CacheKey {
@@ -118,8 +158,8 @@ struct Context {
           std::int64_t uppermost = 1;
           for (const auto& dir : pl.bound)
             if (dir.kind == dataflow::DirectiveKind::Cluster)
-              uppermost *= (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes)
-                                                                      : dir.size;
+              uppermost *=
+                  (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes) : dir.size;
           if (uppermost > pes) return std::vector<std::int64_t>{-pes};  // illegal: no sharing
           k.push_back(uppermost);
           k.push_back(uppermost * (pes / uppermost));
@@ -212,7 +252,8 @@ struct Evaluator {
   // count does not depend on which thread got there first; Context::analyses_run counts the ones
   // actually run.
   WorkloadEval analyze(const Coords& c, std::int64_t bw, bool full) {
-    const int leader = ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
+    const int leader =
+        ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
     CacheKey key;
     if (leader >= 0) {
       key = CacheKey{c.df, leader, c.vw, bw, maps};
@@ -241,11 +282,13 @@ struct Evaluator {
     hw.offchip_bw = s.offchip_bw;
     cost::DirectiveOptions opt;
     opt.maestro_compat = s.maestro_compat;
+    opt.keep_top_cases = ctx.reuse_plateaus;
     arch::Core core;
     core.num_pes = c.pes;
     core.vector_width = c.vw;
     core.noc_bw = bw;
     WorkloadEval e;
+    if (ctx.reuse_plateaus) e.timing.resize(bound.size());
     for (std::size_t l = 0; l < bound.size(); ++l) {
       const DseLayer& dl = ctx.w.layers[l];
       cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound[l], hw, opt);
@@ -255,6 +298,14 @@ struct Evaluator {
       const double n = static_cast<double>(dl.count);
       // No 0-cycle layer (MAESTRO reports one for degenerate mappings): at least 1 cycle.
       e.latency += n * std::max(1.0, static_cast<double>(r.top.runtime));
+      if (ctx.reuse_plateaus) {
+        LayerTiming& t = e.timing[l];
+        t.cases = std::move(r.top_cases);
+        const auto& l2 = r.top.l2_size_req;
+        t.in_off = (l2[0] + l2[1]) / s.offchip_bw / 2;
+        t.out_off = l2[2] / s.offchip_bw / 2;
+        t.count = n;
+      }
       if (!full) continue;
       const cost::LayerCost lc =
           cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
@@ -272,19 +323,35 @@ struct Evaluator {
   }
 };
 
-// Latencies at the bandwidths bws[lo..hi], knowing lat[lo] and lat[hi]: the runtime never
-// increases with the bandwidth, so equal ends mean a plateau.
-void fill_plateaus(Evaluator& ev, const Coords& c, const std::vector<std::int64_t>& bws,
-                   std::vector<double>& lat, std::size_t lo, std::size_t hi) {
+// Latencies at the bandwidths bws[lo..hi], knowing the evaluations at both ends. The runtime of
+// every top-level case, and the time of its slowest sub-cluster, never increase with the
+// bandwidth; so when the sub-clusters take the same time at both ends they do in between, and
+// the latencies follow from the recorded cases (re-timing); and when the latency itself is the
+// same at both ends it is the same in between (a plateau). Otherwise the middle is analysed.
+void fill_latencies(Evaluator& ev, const Coords& c, const std::vector<std::int64_t>& bws,
+                    std::vector<WorkloadEval>& evals, std::vector<double>& lat, std::size_t lo,
+                    std::size_t hi) {
   if (hi <= lo + 1) return;
+  const std::int64_t hop = ev.ctx.s.noc_latency;
+  if (same_compute(evals[lo], evals[hi])) {
+    // The recorded cases reproduce the analysed runtimes (checked: a change in the cost model
+    // would otherwise go unnoticed).
+    MOSAIC_CHECK(
+        retime(evals[lo], bws[lo], hop) == lat[lo] && retime(evals[lo], bws[hi], hop) == lat[hi],
+        "dse: re-timing the top-level cases disagrees with the directive analysis");
+    for (std::size_t i = lo + 1; i < hi; ++i) lat[i] = retime(evals[lo], bws[i], hop);
+    return;
+  }
   if (lat[lo] == lat[hi]) {
     for (std::size_t i = lo + 1; i < hi; ++i) lat[i] = lat[lo];
     return;
   }
   const std::size_t mid = lo + (hi - lo) / 2;
-  lat[mid] = ev.analyze(c, bws[mid], false).latency;
-  fill_plateaus(ev, c, bws, lat, lo, mid);
-  fill_plateaus(ev, c, bws, lat, mid, hi);
+  evals[mid] = ev.analyze(c, bws[mid], false);
+  lat[mid] = evals[mid].latency;
+  fill_latencies(ev, c, bws, evals, lat, lo, mid);
+  fill_latencies(ev, c, bws, evals, lat, mid, hi);
+  evals[mid] = WorkloadEval{};
 }
 
 ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
@@ -309,6 +376,7 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
   std::vector<std::int64_t> feasible;
   std::vector<std::int64_t> feasible_bw;
   std::vector<double> lat;
+  std::vector<WorkloadEval> evals;
 
   for (std::int64_t inner : ctx.inner_maps) {
     auto maps = c.maps;
@@ -363,15 +431,19 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     // 5. Runtime at every remaining bandwidth.
     lat.assign(feasible.size(), 0.0);
     try {
-      lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
-      if (feasible.size() > 1) {
-        if (ctx.reuse_plateaus) {
-          lat.back() = ev.analyze(c, feasible_bw.back(), false).latency;
-          fill_plateaus(ev, c, feasible_bw, lat, 0, feasible.size() - 1);
-        } else {
-          for (std::size_t k = 1; k < feasible.size(); ++k)
-            lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
+      if (ctx.reuse_plateaus) {
+        evals.assign(feasible.size(), WorkloadEval{});
+        evals[0] = feasible[0] == 0 ? e0 : ev.analyze(c, feasible_bw[0], false);
+        lat[0] = evals[0].latency;
+        if (feasible.size() > 1) {
+          evals.back() = ev.analyze(c, feasible_bw.back(), false);
+          lat.back() = evals.back().latency;
+          fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
         }
+      } else {
+        lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
+        for (std::size_t k = 1; k < feasible.size(); ++k)
+          lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
       }
     } catch (const UserError&) {
       throw InternalError(
@@ -601,7 +673,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
   }
 
-  auto stopping = [&] { return opt.stop != nullptr && opt.stop->load(std::memory_order_relaxed); };
+  auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
   double last_progress = 0;
   std::int64_t next = 0;

@@ -70,8 +70,10 @@ struct DseProgress {
 };
 
 struct DseOptions {
-  int threads = 0;                          // 0 = every hardware thread
-  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to stop after the current chunks
+  int threads = 0;  // 0 = every hardware thread
+  // Polled between chunks (from several threads): true stops the sweep after the chunks under way
+  // (e.g. search::InterruptGuard::interrupted for Ctrl-C).
+  std::function<bool()> stop_requested;
   std::function<void(const DseProgress&)> progress;  // called on the calling thread
   double progress_interval_seconds = 2.0;
   bool reuse_bw_plateaus = true;

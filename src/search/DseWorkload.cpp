@@ -94,6 +94,57 @@ DseWorkload dse_workload_from_layers(std::string name, std::string source,
   return w;
 }
 
+DseWorkload dse_workload_from_workload(const workload::Workload& w,
+                                       const std::vector<std::string>& only) {
+  std::vector<CountedLayer> layers;
+  std::vector<std::string> seen;
+  for (const auto& e : w.models) {
+    for (const auto& node : workload::compact(e.model).nodes) {
+      const workload::Layer& l = node.layer;
+      if (l.op == workload::OpKind::Other || workload::macs(l) == 0) continue;
+      const std::string full = e.name + "/" + l.name;
+      if (!only.empty() && std::find(only.begin(), only.end(), full) == only.end() &&
+          std::find(only.begin(), only.end(), l.name) == only.end())
+        continue;
+      seen.push_back(full);
+      CountedLayer cl{workload::batched(l, e.batch), e.instances};
+      cl.layer.name = full;
+      layers.push_back(std::move(cl));
+    }
+  }
+  for (const auto& name : only)
+    if (std::none_of(seen.begin(), seen.end(), [&](const std::string& s) {
+          return s == name || (s.size() > name.size() &&
+                               s.compare(s.size() - name.size(), name.size(), name) == 0 &&
+                               s[s.size() - name.size() - 1] == '/');
+        }))
+      throw UserError(SourceLocation{w.name, 0, "--layer"},
+                      fmt::format("no MAC layer named '{}' in the workload", name));
+  DseWorkload out = dse_workload_from_layers(w.name, "workload:" + w.name, layers);
+  // Layers of the same shape are analysed once.
+  std::vector<DseLayer> merged;
+  std::vector<std::int64_t> copies;
+  for (auto& l : out.layers) {
+    auto same = [&](const DseLayer& m) {
+      return m.problem.type == l.problem.type && m.problem.size == l.problem.size &&
+             m.problem.stride == l.problem.stride && m.problem.batch == l.problem.batch &&
+             m.useful_macs == l.useful_macs;
+    };
+    auto it = std::find_if(merged.begin(), merged.end(), same);
+    if (it == merged.end()) {
+      merged.push_back(std::move(l));
+      copies.push_back(1);
+    } else {
+      it->count += l.count;
+      ++copies[static_cast<std::size_t>(it - merged.begin())];
+    }
+  }
+  for (std::size_t i = 0; i < merged.size(); ++i)
+    if (copies[i] > 1) merged[i].name += fmt::format(" (x{})", copies[i]);
+  out.layers = std::move(merged);
+  return out;
+}
+
 namespace {
 
 std::string bound_text(const std::vector<BoundDirective>& b) {

@@ -18,6 +18,7 @@
 #include "search/DseSpec.h"
 #include "workload/Layer.h"
 #include "workload/MaestroFormat.h"
+#include "workload/Workload.h"
 
 namespace mosaic::search {
 
@@ -58,6 +59,13 @@ struct CountedLayer {
 DseWorkload dse_workload_from_layers(std::string name, std::string source,
                                      const std::vector<CountedLayer>& layers,
                                      bool keep_non_mac = false);
+
+// A multi-model workload (workload::load_workload): every MAC layer of every model at the model's
+// batch, counted once per instance; layers with the same shape (ResNet's repeated blocks, several
+// instances) are analysed once and counted as many times as they occur (the name of the first is
+// kept, with "(xN)"). `only` keeps the layers named "<model>/<layer>" or "<layer>".
+DseWorkload dse_workload_from_workload(const workload::Workload& w,
+                                       const std::vector<std::string>& only);
 
 // ---- dataflows bound to the workload -----------------------------------------------------------
 

@@ -228,6 +228,32 @@ TEST(DseCli, NetworkWithItsOwnDataflowsAndCompat) {
   EXPECT_EQ(r.out.find("best energy"), r.out.find("best "));  // the primary objective first
 }
 
+TEST(DseCli, Workloads) {
+  // A zoo model: its 54 MAC layers, repeated shapes analysed once and counted.
+  test::TempDir d;
+  auto r = run_mosaic(
+      "dse --workload resnet50 --dataflow kcp_ws,rs --fit-clusters --pes 64:256:64 "
+      "--bw 16,32 --area-mm2 16 --power-mw 450 --quiet --out out",
+      d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json s = read_json(d.path() / "out/summary.json");
+  std::int64_t layers = 0;
+  for (const auto& l : s["workload"]["layers"]) layers += l["count"].get<std::int64_t>();
+  EXPECT_EQ(layers, 54);
+  EXPECT_LT(s["workload"]["layers"].size(), 54u);
+  EXPECT_EQ(s["best"]["throughput"]["macs"], 4'089'184'256LL);  // the zoo's ResNet-50
+  EXPECT_EQ(s["designs_explored"], 2 * 4 * 2);
+  // One layer of it.
+  r = run_mosaic(
+      "dse --workload resnet50 --layer conv1 --dataflow rs --pes 64 --bw 16 --quiet "
+      "--out one",
+      d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = read_json(d.path() / "one/summary.json");
+  ASSERT_EQ(s["workload"]["layers"].size(), 1u);
+  EXPECT_EQ(s["workload"]["layers"][0]["name"], "resnet50/conv1");
+}
+
 // One test per user-facing error: exit code 1 (CLI11's own checks: 105/106/108) and a message
 // naming the culprit.
 TEST(DseCli, Errors) {
@@ -241,7 +267,10 @@ TEST(DseCli, Errors) {
   test::write_file(d.path() / "junk.sqlite", std::string(4096, 'j'));
   const std::vector<Case> cases = {
       {"dse" + base, "give the layers to explore"},
-      {"dse --workload net.onnx" + base, "reads MAESTRO .m files only"},
+      {"dse --workload resnet50" + base, "choose them with --dataflow"},
+      {"dse --workload no_such_model --dataflow kcp_ws" + base, "no_such_model"},
+      {"dse --workload resnet50 --dataflow kcp_ws --layer nope" + base,
+       "no MAC layer named 'nope'"},
       {"dse --mapping " + vgg + " --workload " + vgg + base, "not both"},
       {"dse --mapping missing.m" + base, "missing.m"},
       {"dse --mapping " + vgg + " --layer CONV99 --dataflow kcp_ws" + base,
