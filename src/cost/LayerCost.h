@@ -46,7 +46,7 @@ struct LayerCost {
   double offload_cycles = 0;        // draining outputs after compute ends
   // ---- work
   std::int64_t macs = 0;            // multiply-accumulates computed
-  double utilization = 0;           // average fraction of PEs doing useful work, 0..1
+  double utilization = 0;           // useful MACs / (latency x PEs x vector width), 0..1
   double avg_active_pes = 0;        // average number of PEs (units) active per step
   double throughput_macs_per_cycle = 0;  // macs / latency
   double roofline_macs_per_cycle = 0;    // compute-bound throughput of this mapping

@@ -3,7 +3,7 @@
 // another exception escaping) is a bug.
 //
 //   cmake --preset fuzz && cmake --build --preset fuzz
-//   build/fuzz/fuzz/fuzz_onnx_import -max_total_time=600 CORPUS_DIR tests/data/onnx
+//   build/fuzz/fuzz/fuzz_onnximport -max_total_time=600 CORPUS_DIR tests/data/onnx
 #include <cstddef>
 #include <cstdint>
 

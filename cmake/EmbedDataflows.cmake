@@ -1,0 +1,15 @@
+# Writes a C++ source holding the text of every examples/dataflows/*.m file, so the named dataflow
+# library is built into the binary. Invoked at build time (script mode) with SRC_DIR and OUT.
+file(GLOB files "${SRC_DIR}/*.m")
+list(SORT files)
+set(body "// Generated from examples/dataflows by cmake/EmbedDataflows.cmake. Do not edit.\n#include \"dataflow/Library.h\"\nnamespace mosaic::dataflow::detail {\nconst EmbeddedFile kEmbeddedDataflows[] = {\n")
+set(count 0)
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" text)
+  string(APPEND body "  {\"${name}\", R\"MOSAICDF(${text})MOSAICDF\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst int kNumEmbeddedDataflows = ${count};\n}  // namespace mosaic::dataflow::detail\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

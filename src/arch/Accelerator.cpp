@@ -1,0 +1,321 @@
+#include "arch/Accelerator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "common/Error.h"
+
+namespace mosaic::arch {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// Canonical library name of a style's dataflow.
+std::string dataflow_name(const std::string& text) {
+  const std::string t = lower(trim(text));
+  if (t == "nvdla" || t == "dla" || t == "kcp_ws") return "kcp_ws";
+  if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "yxp_os") return "yxp_os";
+  if (t == "eyeriss" || t == "rs") return "rs";
+  if (t.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "empty dataflow name");
+  return t;  // another library dataflow (checked when it is used)
+}
+
+std::string pretty(const std::string& df) {
+  if (df == "kcp_ws") return "NVDLA";
+  if (df == "yxp_os") return "Shi";
+  if (df == "rs") return "Eyeriss";
+  return df;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+AcceleratorClass accelerator_class(const std::string& name) {
+  const std::string n = lower(name);
+  constexpr std::int64_t MiB = 1024 * 1024;
+  if (n == "edge") return {"edge", 1024, 16, 4 * MiB, 16};
+  if (n == "mobile") return {"mobile", 4096, 64, 8 * MiB, 64};
+  if (n == "cloud") return {"cloud", 16384, 256, 16 * MiB, 256};
+  throw UserError(SourceLocation{"", 0, "--class"},
+                  fmt::format("unknown accelerator class '{}'; expected edge, mobile, cloud or a "
+                              "YAML file",
+                              name));
+}
+
+std::vector<std::string> accelerator_class_names() { return {"edge", "mobile", "cloud"}; }
+
+AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw UserError(SourceLocation{file, 0, ""}, "cannot open the class file");
+  } catch (const YAML::Exception& e) {
+    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
+  }
+  AcceleratorClass c;
+  c.name = path.stem().string();
+  bool dram_given = false;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const int line = kv.first.Mark().line + 1;
+    try {
+      if (key == "name") c.name = kv.second.as<std::string>();
+      else if (key == "total_pes") c.total_pes = kv.second.as<std::int64_t>();
+      else if (key == "noc_gbps") c.noc_gbps = kv.second.as<double>();
+      else if (key == "global_buffer_bytes") c.global_buffer_bytes = kv.second.as<std::int64_t>();
+      else if (key == "dram_gbps") {
+        c.dram_gbps = kv.second.as<double>();
+        dram_given = true;
+      } else
+        throw UserError(SourceLocation{file, line, key},
+                        "unknown key; expected name, total_pes, noc_gbps, global_buffer_bytes, dram_gbps");
+    } catch (const YAML::Exception&) {
+      throw UserError(SourceLocation{file, line, key}, "expected a number");
+    }
+  }
+  if (!dram_given) c.dram_gbps = c.noc_gbps;
+  if (c.total_pes <= 0 || c.noc_gbps <= 0 || c.global_buffer_bytes <= 0 || c.dram_gbps <= 0)
+    throw UserError(SourceLocation{file, 0, ""},
+                    "total_pes, noc_gbps, global_buffer_bytes and dram_gbps must be positive");
+  return c;
+}
+
+std::string_view style_kind_name(StyleKind k) {
+  switch (k) {
+    case StyleKind::FDA: return "fda";
+    case StyleKind::SMFDA: return "sm-fda";
+    case StyleKind::RDA: return "rda";
+    case StyleKind::HDA: return "hda";
+  }
+  return "?";
+}
+
+int AcceleratorStyle::num_cores() const {
+  return kind == StyleKind::RDA || kind == StyleKind::FDA ? 1 : static_cast<int>(dataflows.size());
+}
+
+std::string AcceleratorStyle::label() const {
+  switch (kind) {
+    case StyleKind::FDA: return "FDA " + pretty(dataflows.at(0));
+    case StyleKind::SMFDA: return fmt::format("SM-FDA {} x{}", pretty(dataflows.at(0)), dataflows.size());
+    case StyleKind::RDA: return "RDA";
+    case StyleKind::HDA: {
+      std::string s = "HDA ";
+      for (std::size_t i = 0; i < dataflows.size(); ++i) s += (i ? "+" : "") + pretty(dataflows[i]);
+      return s;
+    }
+  }
+  return "";
+}
+
+AcceleratorStyle parse_style(const std::string& text) {
+  const std::string t = lower(trim(text));
+  AcceleratorStyle s;
+  auto fail = [&](const std::string& msg) -> void {
+    throw UserError(SourceLocation{"", 0, "--styles"}, fmt::format("'{}': {}", text, msg));
+  };
+  if (t.rfind("fda:", 0) == 0) {
+    s.kind = StyleKind::FDA;
+    s.dataflows = {dataflow_name(t.substr(4))};
+  } else if (t.rfind("smfda:", 0) == 0 || t.rfind("sm-fda:", 0) == 0) {
+    s.kind = StyleKind::SMFDA;
+    auto parts = split(t.substr(t.find(':') + 1), ':');
+    int n = 2;
+    if (parts.size() == 2) {
+      try {
+        n = std::stoi(parts[1]);
+      } catch (const std::exception&) {
+        fail("the core count must be a number");
+      }
+    }
+    if (parts.empty() || parts.size() > 2 || n < 2 || n > 16) fail("expected smfda:DATAFLOW[:N] with 2 <= N <= 16");
+    s.dataflows.assign(static_cast<std::size_t>(n), dataflow_name(parts[0]));
+  } else if (t == "rda" || t.rfind("rda:", 0) == 0) {
+    s.kind = StyleKind::RDA;
+    if (t == "rda") {
+      s.dataflows = {"kcp_ws", "yxp_os", "rs"};
+    } else {
+      for (const auto& p : split(t.substr(4), ',')) s.dataflows.push_back(dataflow_name(p));
+    }
+  } else {
+    s.kind = StyleKind::HDA;
+    for (const auto& p : split(t, ',')) s.dataflows.push_back(dataflow_name(p));
+    if (s.dataflows.size() == 1) s.kind = StyleKind::FDA;
+  }
+  if (s.dataflows.empty()) fail("no dataflow given");
+  if (s.kind == StyleKind::HDA && s.dataflows.size() > 8) fail("at most 8 cores");
+  return s;
+}
+
+std::vector<AcceleratorStyle> table3_styles() {
+  return {parse_style("fda:nvdla"),   parse_style("fda:shi"),        parse_style("fda:eyeriss"),
+          parse_style("smfda:nvdla"), parse_style("smfda:shi"),      parse_style("smfda:eyeriss"),
+          parse_style("rda"),         parse_style("nvdla,shi"),      parse_style("shi,eyeriss"),
+          parse_style("eyeriss,nvdla"), parse_style("nvdla,shi,eyeriss")};
+}
+
+Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& style) {
+  const int n = style.num_cores();
+  Partition p;
+  std::int64_t left = cls.total_pes;
+  for (int i = 0; i < n; ++i) {
+    const std::int64_t share = i + 1 == n ? left : cls.total_pes / n;
+    p.pes.push_back(share);
+    left -= share;
+    p.bw_gbps.push_back(cls.noc_gbps / n);
+  }
+  return p;
+}
+
+Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyle& style,
+                              const Partition& partition_in, const ExecutionParams& params) {
+  Partition part = partition_in;
+  const int n = style.num_cores();
+  if (part.pes.empty()) part = even_partition(cls, style);
+  auto fail = [](const std::string& msg) -> void {
+    throw UserError(SourceLocation{"", 0, "partition"}, msg);
+  };
+  if (static_cast<int>(part.pes.size()) != n || static_cast<int>(part.bw_gbps.size()) != n)
+    fail(fmt::format("{} has {} cores but the partition gives {} PE and {} bandwidth shares",
+                     style.label(), n, part.pes.size(), part.bw_gbps.size()));
+  const std::int64_t pe_sum = std::accumulate(part.pes.begin(), part.pes.end(), std::int64_t{0});
+  const double bw_sum = std::accumulate(part.bw_gbps.begin(), part.bw_gbps.end(), 0.0);
+  if (pe_sum != cls.total_pes)
+    fail(fmt::format("the PE shares add up to {}, not to the {} PEs of the class", pe_sum, cls.total_pes));
+  if (std::fabs(bw_sum - cls.noc_gbps) > 1e-9 * cls.noc_gbps)
+    fail(fmt::format("the bandwidth shares add up to {} GB/s, not to the {} GB/s of the class",
+                     bw_sum, cls.noc_gbps));
+  const double per_cycle = 1.0 / (params.clock_ghz * params.bytes_per_element);
+  Accelerator a;
+  a.style = style;
+  a.name = style.label();
+  a.global_buffer_bytes = cls.global_buffer_bytes;
+  a.dram_bw = cls.dram_gbps * per_cycle;
+  a.params = params;
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (part.pes[k] <= 0 || part.bw_gbps[k] <= 0)
+      fail(fmt::format("core {} gets no PEs or no bandwidth", i));
+    Core c;
+    c.name = fmt::format("core{}", i);
+    c.dataflow = style.dataflows[k];
+    c.num_pes = part.pes[k];
+    c.vector_width = params.vector_width;
+    c.l1_bytes = params.l1_bytes_per_pe;
+    c.l2_bytes = cls.global_buffer_bytes;
+    const double bw = part.bw_gbps[k] * per_cycle;
+    // The directive model counts whole elements per cycle; below one element per cycle the NoC
+    // is modelled at one (shares are at least 1/granularity of the class bandwidth).
+    c.noc_bw = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(bw)));
+    c.noc_hops = 1;
+    c.noc_hop_latency = params.noc_latency_cycles;
+    // DRAM bandwidth is shared in proportion to the NoC shares (hard-partitioned wires).
+    c.offchip_bw = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::llround(a.dram_bw * part.bw_gbps[k] / cls.noc_gbps)));
+    c.precision_bits = 8 * params.bytes_per_element;
+    a.cores.push_back(c);
+  }
+  return a;
+}
+
+Accelerator read_accelerator(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw UserError(SourceLocation{file, 0, ""}, "cannot open the accelerator file");
+  } catch (const YAML::Exception& e) {
+    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
+  }
+  Accelerator a;
+  a.name = path.stem().string();
+  double dram_gbps = 0;
+  AcceleratorClass cls;
+  cls.name = a.name;
+  std::vector<YAML::Node> cores;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const int line = kv.first.Mark().line + 1;
+    try {
+      if (key == "name") a.name = kv.second.as<std::string>();
+      else if (key == "global_buffer_bytes") cls.global_buffer_bytes = kv.second.as<std::int64_t>();
+      else if (key == "dram_gbps") dram_gbps = kv.second.as<double>();
+      else if (key == "clock_ghz") a.params.clock_ghz = kv.second.as<double>();
+      else if (key == "bytes_per_element") a.params.bytes_per_element = kv.second.as<int>();
+      else if (key == "cores") {
+        if (!kv.second.IsSequence()) throw UserError(SourceLocation{file, line, key}, "expected a list of cores");
+        for (const auto& c : kv.second) cores.push_back(c);
+      } else
+        throw UserError(SourceLocation{file, line, key},
+                        "unknown key; expected name, global_buffer_bytes, dram_gbps, clock_ghz, "
+                        "bytes_per_element, cores");
+    } catch (const YAML::Exception&) {
+      throw UserError(SourceLocation{file, line, key}, "bad value");
+    }
+  }
+  if (cores.empty()) throw UserError(SourceLocation{file, 0, "cores"}, "no cores");
+  AcceleratorStyle style;
+  Partition part;
+  for (const auto& c : cores) {
+    const int line = c.Mark().line + 1;
+    std::string df;
+    std::int64_t pes = 0;
+    double bw = 0;
+    for (const auto& kv : c) {
+      const std::string key = kv.first.as<std::string>();
+      try {
+        if (key == "dataflow") df = dataflow_name(kv.second.as<std::string>());
+        else if (key == "pes") pes = kv.second.as<std::int64_t>();
+        else if (key == "noc_gbps") bw = kv.second.as<double>();
+        else if (key == "name") {
+        } else
+          throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
+                          "unknown core key; expected name, dataflow, pes, noc_gbps");
+      } catch (const YAML::Exception&) {
+        throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, "bad value");
+      }
+    }
+    if (df.empty() || pes <= 0 || bw <= 0)
+      throw UserError(SourceLocation{file, line, "cores"}, "every core needs dataflow, pes > 0 and noc_gbps > 0");
+    style.dataflows.push_back(df);
+    part.pes.push_back(pes);
+    part.bw_gbps.push_back(bw);
+  }
+  style.kind = style.dataflows.size() == 1 ? StyleKind::FDA : StyleKind::HDA;
+  cls.total_pes = std::accumulate(part.pes.begin(), part.pes.end(), std::int64_t{0});
+  cls.noc_gbps = std::accumulate(part.bw_gbps.begin(), part.bw_gbps.end(), 0.0);
+  cls.dram_gbps = dram_gbps > 0 ? dram_gbps : cls.noc_gbps;
+  if (cls.global_buffer_bytes <= 0)
+    throw UserError(SourceLocation{file, 0, "global_buffer_bytes"}, "must be given and positive");
+  const std::string name = a.name;
+  Accelerator out = build_accelerator(cls, style, part, a.params);
+  out.name = name;
+  return out;
+}
+
+}  // namespace mosaic::arch

@@ -1,0 +1,118 @@
+// Multi-core accelerators (Herald, HPCA 2021): sub-accelerators ("cores") of given dataflow
+// styles sharing a global buffer, a global NoC whose bandwidth is hard-partitioned across the
+// cores, and DRAM.
+//
+//   FDA     one core of one dataflow, all resources
+//   SM-FDA  N equal cores of one dataflow (scaled-out multi-FDA)
+//   RDA     one reconfigurable core (MAERI-style): per layer the best of its dataflows, paying a
+//           reconfiguration latency/energy when the dataflow changes and an energy overhead for
+//           its flexible interconnect
+//   HDA     cores of different dataflows, with a PE and bandwidth partition (Definition 1)
+//
+// Units: bandwidths are given in GB/s and converted to elements per cycle with the clock and the
+// bytes per element; buffers in bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "arch/Core.h"
+
+namespace mosaic::arch {
+
+// Herald Table IV.
+struct AcceleratorClass {
+  std::string name;
+  std::int64_t total_pes = 0;
+  double noc_gbps = 0;            // global NoC bandwidth (partitioned across cores)
+  std::int64_t global_buffer_bytes = 0;
+  double dram_gbps = 0;           // DRAM bandwidth (Table IV gives none: by default = noc_gbps)
+};
+
+// "edge" (1024 PEs, 16 GB/s, 4 MiB), "mobile" (4096, 64 GB/s, 8 MiB), "cloud" (16384, 256 GB/s,
+// 16 MiB). Throws UserError for another name.
+AcceleratorClass accelerator_class(const std::string& name);
+std::vector<std::string> accelerator_class_names();
+// Reads a class from YAML: name, total_pes, noc_gbps, global_buffer_bytes, dram_gbps (optional).
+AcceleratorClass read_accelerator_class(const std::filesystem::path& path);
+
+enum class StyleKind { FDA, SMFDA, RDA, HDA };
+std::string_view style_kind_name(StyleKind k);  // "fda", "sm-fda", "rda", "hda"
+
+// An accelerator style: its kind and the dataflow of every core (library names: kcp_ws, yxp_os,
+// rs, ...). For an RDA, `dataflows` are the ones it can switch between.
+struct AcceleratorStyle {
+  StyleKind kind = StyleKind::HDA;
+  std::vector<std::string> dataflows;
+  std::string label() const;  // e.g. "HDA NVDLA+Shi", "FDA Eyeriss", "SM-FDA NVDLA x2"
+  int num_cores() const;
+};
+
+// Parses a style: "nvdla,shi" (an HDA of those dataflows), "fda:nvdla", "smfda:nvdla" (two equal
+// cores; "smfda:nvdla:3" for three), "rda" (NVDLA, Shi-diannao and Eyeriss dataflows) or
+// "rda:nvdla,shi". Dataflow names are library names or aliases (nvdla, shi, eyeriss).
+AcceleratorStyle parse_style(const std::string& text);
+
+// The styles of Herald Table III: three FDAs, three SM-FDAs, the RDA and four HDAs.
+std::vector<AcceleratorStyle> table3_styles();
+
+// Parameters of the execution model, with documented defaults.
+struct ExecutionParams {
+  double clock_ghz = 1.0;
+  int bytes_per_element = 1;          // 8-bit operands
+  std::int64_t l1_bytes_per_pe = 512; // a constraint, as in the directive model
+  std::int64_t vector_width = 1;
+  std::int64_t noc_latency_cycles = 1;
+  // Layout rearrangement when consecutive layers of a model run on cores of different dataflows
+  // (Herald assumes a rearrange buffer; 0 = free, the paper's evaluation setting).
+  double rearrange_cycles_per_byte = 0;
+  double rearrange_pj_per_byte = 0;
+  // RDA (MAERI-style): reconfiguration when the dataflow changes, and the extra energy of its
+  // flexible interconnect. Herald reports MAERI needing 11.7 % more energy than an NVDLA-style
+  // FDA on average; mosaic charges it as a factor on the on-chip energy.
+  double rda_reconfig_cycles = 1000;
+  double rda_reconfig_pj_per_pe = 0.23;  // one MAC-energy per PE (switch) reconfigured
+  double rda_energy_overhead = 0.117;
+};
+
+// A concrete accelerator: the cores with their partition, the shared resources.
+struct Accelerator {
+  std::string name;
+  AcceleratorStyle style;
+  std::vector<Core> cores;              // each with dataflow, num_pes, noc_bw (elements/cycle),
+                                        // offchip_bw (its share of DRAM, elements/cycle)
+  std::int64_t global_buffer_bytes = 0;
+  double dram_bw = 0;                   // elements per cycle, total
+  ExecutionParams params;
+};
+
+// A partition of PEs and global bandwidth (GB/s) over the cores of a style (Definition 1:
+// the PEs add up to the class total, and so does the bandwidth).
+struct Partition {
+  std::vector<std::int64_t> pes;
+  std::vector<double> bw_gbps;
+};
+
+// Builds the accelerator for a class, a style and a partition (FDA and RDA: one core with
+// everything; SM-FDA: equal shares when `partition` is empty). Checks the sums; throws UserError
+// when a share is zero or the sums differ from the totals.
+Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyle& style,
+                              const Partition& partition, const ExecutionParams& params = {});
+
+// The even partition of a style (used for FDA, SM-FDA, RDA and as a starting point).
+Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& style);
+
+// Reads an accelerator description (YAML):
+//   name: my-hda
+//   global_buffer_bytes: 4194304
+//   dram_gbps: 16
+//   clock_ghz: 1.0            # optional
+//   bytes_per_element: 1      # optional
+//   cores:
+//     - {name: nvdla, dataflow: kcp_ws, pes: 128, noc_gbps: 4}
+//     - {name: shi, dataflow: yxp_os, pes: 896, noc_gbps: 12}
+Accelerator read_accelerator(const std::filesystem::path& path);
+
+}  // namespace mosaic::arch

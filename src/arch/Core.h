@@ -1,0 +1,56 @@
+// A sub-accelerator ("core"): a PE array running one dataflow, with per-PE L1, a NoC from the
+// shared buffer, and its share of the global buffer and off-chip bandwidth. A single-core
+// accelerator is the MAESTRO hardware model.
+//
+// Units follow MAESTRO: buffer sizes and bandwidths count elements (of `precision_bits` each);
+// *_bytes fields are in elements when precision_bits is 8 (the default).
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace mosaic::arch {
+
+struct Core {
+  std::string name = "core";
+  std::string dataflow;                 // dataflow style name (e.g. "kcp_ws"); may be empty
+  std::int64_t num_pes = 256;
+  std::int64_t vector_width = 1;        // ALU lanes per PE
+  std::int64_t l1_bytes = INT_MAX;      // L1 per PE (a constraint: checked, never limits runtime)
+  std::int64_t l2_bytes = INT_MAX;      // shared buffer (likewise)
+  std::int64_t noc_bw = 1000;           // elements per cycle, L2 <-> PEs
+  std::int64_t noc_hops = 1;
+  std::int64_t noc_hop_latency = 1;     // cycles per hop; head latency = hops x hop latency
+  std::int64_t offchip_bw = 50;         // elements per cycle, DRAM <-> L2
+  int precision_bits = 8;
+
+  std::int64_t noc_latency() const { return noc_hops * noc_hop_latency; }
+};
+
+// Reads a MAESTRO hardware file (`key: value` lines: num_pes, l1_size_cstr, l2_size_cstr,
+// noc_bw_cstr, offchip_bw_cstr, NoC_NumHops). As in MAESTRO, absent keys default to 1 PE and
+// unbounded sizes/bandwidths, and NoC_NumHops is the per-transfer latency (default 1).
+Core read_maestro_hardware(const std::filesystem::path& path);
+
+// Reads a core description in YAML:
+//   name: edge-nvdla        # optional
+//   dataflow: kcp_ws        # optional
+//   pes: 1024
+//   vector_width: 1         # optional, default 1
+//   l1_bytes: 512           # per PE, optional
+//   l2_bytes: 4194304       # optional
+//   noc_bw: 64              # elements / cycle
+//   noc_latency: 1          # optional, cycles per transfer
+//   offchip_bw: 16          # elements / cycle
+//   precision_bits: 8       # optional
+Core read_core_yaml(const std::filesystem::path& path);
+
+// Either format: MAESTRO's when the file ends in .m or uses its *_cstr / NoC_NumHops keys.
+Core read_hardware(const std::filesystem::path& path);
+
+// Checks every field; throws UserError naming the field.
+void validate(const Core& core, const std::string& file = "");
+
+}  // namespace mosaic::arch

@@ -1,0 +1,107 @@
+#include "arch/Technology.h"
+
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "common/Error.h"
+
+namespace mosaic::arch {
+
+Technology default_technology() { return Technology{}; }
+
+Technology read_technology(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw UserError(SourceLocation{file, 0, ""}, "cannot open the technology file");
+  } catch (const YAML::Exception& e) {
+    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
+  }
+  if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
+  Technology t;
+  std::map<std::string, double*> keys = {
+      {"mac_pj", &t.mac_pj},
+      {"l1_pj", &t.l1_pj},
+      {"l2_pj", &t.l2_pj},
+      {"dram_pj", &t.dram_pj},
+      {"noc_pj", &t.noc_pj},
+      {"mac_area_um2", &t.mac_area_um2},
+      {"mac_power_mw", &t.mac_power_mw},
+      {"sram_area_um2_per_byte", &t.sram_area_um2_per_byte},
+      {"sram_power_mw_per_byte", &t.sram_power_mw_per_byte},
+      {"bus_area_unit", &t.bus_area_unit},
+      {"bus_power_unit", &t.bus_power_unit},
+      {"bus_c1", &t.bus_c1},
+      {"bus_c0", &t.bus_c0},
+      {"arbiter_area_unit", &t.arbiter_area_unit},
+      {"arbiter_power_unit", &t.arbiter_power_unit},
+      {"arbiter_c2", &t.arbiter_c2},
+      {"arbiter_c1", &t.arbiter_c1},
+      {"arbiter_c0", &t.arbiter_c0},
+      {"clock_ghz", &t.clock_ghz},
+  };
+  std::map<std::string, double> relative;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const int line = kv.first.Mark().line + 1;
+    if (key == "name") {
+      t.name = kv.second.as<std::string>();
+      continue;
+    }
+    double value = 0;
+    try {
+      value = kv.second.as<double>();
+    } catch (const YAML::Exception&) {
+      throw UserError(SourceLocation{file, line, key}, "expected a number");
+    }
+    if (!std::isfinite(value)) throw UserError(SourceLocation{file, line, key}, "must be finite");
+    if (key == "l1_relative" || key == "l2_relative" || key == "dram_relative" || key == "noc_relative") {
+      if (value < 0) throw UserError(SourceLocation{file, line, key}, "must not be negative");
+      relative[key] = value;
+      continue;
+    }
+    auto it = keys.find(key);
+    if (it == keys.end()) throw UserError(SourceLocation{file, line, key}, "unknown key");
+    const bool may_be_negative = key == "arbiter_c0" || key == "bus_c0";
+    if (!may_be_negative && value < 0) throw UserError(SourceLocation{file, line, key}, "must not be negative");
+    if (key == "clock_ghz" && value <= 0) throw UserError(SourceLocation{file, line, key}, "must be positive");
+    *it->second = value;
+  }
+  if (auto r = relative.find("l1_relative"); r != relative.end()) t.l1_pj = r->second * t.mac_pj;
+  if (auto r = relative.find("l2_relative"); r != relative.end()) t.l2_pj = r->second * t.mac_pj;
+  if (auto r = relative.find("dram_relative"); r != relative.end()) t.dram_pj = r->second * t.mac_pj;
+  if (auto r = relative.find("noc_relative"); r != relative.end()) t.noc_pj = r->second * t.mac_pj;
+  return t;
+}
+
+AreaPower area_power(const Technology& t, std::int64_t num_pes, std::int64_t vector_width,
+                     std::int64_t noc_bw, std::int64_t l1_bytes, std::int64_t l2_bytes) {
+  const double n = static_cast<double>(num_pes);
+  // An SRAM of zero bytes still costs one cell (MAESTRO's rule).
+  const double l1_cells = static_cast<double>(std::max<std::int64_t>(l1_bytes, 1));
+  const double l2_cells = static_cast<double>(std::max<std::int64_t>(l2_bytes, 1));
+  const double vw = static_cast<double>(vector_width);
+  AreaPower ap;
+  const double pe_area = t.mac_area_um2 * vw + t.sram_area_um2_per_byte * l1_cells;
+  ap.pe_power_mw = n * t.mac_power_mw * vw;
+  ap.l1_power_mw = n * t.sram_power_mw_per_byte * l1_cells;
+  ap.l2_power_mw = t.sram_power_mw_per_byte * l2_cells;
+  const double bus_scale = t.bus_c1 * n + t.bus_c0;
+  const double arb_scale = t.arbiter_c2 * n * n + t.arbiter_c1 * n + t.arbiter_c0;
+  const double bw = static_cast<double>(noc_bw);
+  const double bus_area = t.bus_area_unit * bus_scale * bw;
+  const double bus_power = t.bus_power_unit * bus_scale / 1000.0 * bw;
+  const double arb_area = std::max(t.arbiter_area_unit, t.arbiter_area_unit * arb_scale);
+  const double arb_power = std::max(t.arbiter_power_unit, t.arbiter_power_unit * arb_scale / 1000.0);
+  ap.noc_power_mw = bus_power + arb_power;
+  ap.area_um2 = n * pe_area + t.sram_area_um2_per_byte * l2_cells + bus_area + arb_area;
+  ap.power_mw = ap.pe_power_mw + ap.l1_power_mw + ap.l2_power_mw + ap.noc_power_mw;
+  return ap;
+}
+
+}  // namespace mosaic::arch

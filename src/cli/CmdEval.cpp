@@ -1,0 +1,74 @@
+// `mosaic eval`: the directive (MAESTRO) cost model on a mapping file and a hardware file.
+#include <fstream>
+#include <iostream>
+
+#include "arch/Core.h"
+#include "arch/Technology.h"
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "cost/MaestroNetwork.h"
+#include "outputs/EvalReport.h"
+#include "outputs/MaestroCsv.h"
+#include "workload/MaestroFormat.h"
+
+namespace mosaic::cli {
+namespace {
+
+struct EvalArgs {
+  std::string mapping, hw, dataflow, compat, json_out, csv_out, technology;
+  bool quiet = false;
+};
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw UserError(SourceLocation{path, 0, ""}, "cannot write the file");
+  out << text;
+}
+
+int run(const EvalArgs& a) {
+  bool compat = false;
+  if (!a.compat.empty()) {
+    if (a.compat != "maestro")
+      throw UserError(SourceLocation{"", 0, "--compat"},
+                      "unknown compatibility mode '" + a.compat + "'; the only one is 'maestro'");
+    compat = true;
+  }
+  const arch::Core core = arch::read_hardware(a.hw);
+  cost::MaestroEvalOptions opt;
+  opt.maestro_compat = compat;
+  if (!a.dataflow.empty()) opt.dataflow_name = a.dataflow;
+  if (!a.technology.empty()) opt.technology = arch::read_technology(a.technology);
+  const auto net = workload::maestro_format::parse_network_file(a.mapping);
+  const auto report = cost::evaluate_maestro_network(net, core, opt);
+  if (!a.quiet) outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
+  if (!a.json_out.empty())
+    write_text(a.json_out, outputs::eval_json(report, core, opt.technology, compat).dump(2) + "\n");
+  if (!a.csv_out.empty()) {
+    std::string csv = outputs::maestro_csv_header() + "\n";
+    for (const auto& row : report.layers) csv += outputs::maestro_csv_row(row) + "\n";
+    write_text(a.csv_out, csv);
+  }
+  return 0;
+}
+
+const CommandRegistrar kRegistrar("eval", [](CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<EvalArgs>();
+  auto* cmd = app.add_subcommand(
+      "eval", "Cost every layer of a mapping file (network + dataflows) on a core (MAESTRO model)");
+  cmd->add_option("--mapping", args->mapping, "MAESTRO-format network/mapping file (.m)")
+      ->required();
+  cmd->add_option("--hw", args->hw, "Hardware: a MAESTRO .m hardware file or a core YAML")
+      ->required();
+  cmd->add_option("--dataflow", args->dataflow,
+                  "Use this named dataflow (or .m file) for every layer instead of the file's own");
+  cmd->add_option("--compat", args->compat,
+                  "'maestro': reproduce the public MAESTRO tool number for number");
+  cmd->add_option("--json", args->json_out, "Write every figure as JSON");
+  cmd->add_option("--csv", args->csv_out, "Write MAESTRO's 52-column CSV");
+  cmd->add_option("--technology", args->technology, "Technology YAML (energies, area, power)");
+  cmd->add_flag("--quiet", args->quiet, "No table on the console");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+});
+
+}  // namespace
+}  // namespace mosaic::cli

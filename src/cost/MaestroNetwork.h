@@ -1,0 +1,93 @@
+// A whole MAESTRO mapping file (a network, each layer with its dataflow) evaluated on one core,
+// with every figure of MAESTRO's per-layer report: the rows of its 52-column CSV and the values
+// of its console summary. Compat mode reproduces the MAESTRO tool, including which figures it
+// takes from where; the default mode reports the corrected figures (docs/maestro-differences.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arch/Core.h"
+#include "arch/Technology.h"
+#include "cost/DirectiveAnalysis.h"
+#include "cost/LayerCost.h"
+#include "dataflow/Dataflow.h"
+#include "workload/MaestroFormat.h"
+
+namespace mosaic::cost {
+
+struct MaestroTensorRow {
+  std::string name;  // "input", "filter", "output"
+  std::int64_t l1_read = 0, l1_write = 0, l2_read = 0, l2_write = 0;
+  long double reuse = 0;  // l1 read / l1 write
+};
+
+// One layer's report. Field names follow the CSV columns.
+struct MaestroLayerReport {
+  std::string network;
+  std::string layer;
+  std::int64_t num_pes = 0;
+  std::int64_t runtime_cycles = 0;
+  double csv_energy_nj = 0;      // "Activity count-based Energy (nJ)"
+  double throughput = 0;         // MACs / cycle
+  long double throughput_per_energy = 0;
+  double area_um2 = 0;
+  double power_mw = 0;
+  std::int64_t peak_bw = 0;
+  double avg_bw = 0;
+  std::int64_t vector_width = 1;
+  std::int64_t offchip_bw_req = 0;
+  std::int64_t l2_size_req = 0;
+  std::int64_t l1_size_req = 0;
+  double multicast_weight = 0;
+  double multicast_input = 0;
+  std::int64_t input_pixels = 0;
+  std::int64_t weight_pixels = 0;
+  long double ops_per_joule = 0;
+  std::int64_t num_macs = 0;     // as reported (compat: MAESTRO's partial-sum count)
+  double pe_power = 0, l1_power = 0, l2_power = 0, noc_power = 0;
+  std::array<MaestroTensorRow, 3> tensors;
+  std::array<std::array<std::int64_t, 3>, 3> delay{};  // ingress/egress/compute x min/max/avg
+  double avg_utilized_pes = 0;
+  double arithmetic_intensity = 0;
+  // Console-only figures
+  std::array<std::int64_t, 3> l1_size_per_tensor{};
+  std::array<std::int64_t, 3> l2_size_per_tensor{};
+  double console_energy_mac_units = 0;  // L2 + L1 accesses weighted, plus MACs
+  // The analysis behind the row and the unified cost (energy in pJ, with DRAM and NoC terms in
+  // the default mode).
+  DirectiveResult analysis;
+  LayerCost cost;
+};
+
+struct MaestroNetworkReport {
+  std::string network;
+  std::vector<MaestroLayerReport> layers;
+  std::int64_t max_l1_req = 0, max_l2_req = 0;      // buffer analysis
+  std::int64_t total_l1_req = 0, total_l2_req = 0;  // model-wise sums
+  std::int64_t max_noc_bw_req = 0, max_offchip_bw_req = 0;
+  std::vector<std::string> notes;                    // per-layer remarks (compat workarounds)
+};
+
+struct MaestroEvalOptions {
+  bool maestro_compat = false;
+  // When set, every layer uses this named dataflow (library name, alias or .m path), resolved
+  // per layer class (depthwise and GEMM variants), instead of its own Dataflow block.
+  std::optional<std::string> dataflow_name;
+  arch::Technology technology = arch::default_technology();
+};
+
+// Evaluates every layer of a parsed mapping file. Throws UserError naming file, line and field
+// for an unusable layer (no dataflow at all, illegal directives, ...).
+MaestroNetworkReport evaluate_maestro_network(const workload::maestro_format::NetworkSyntax& net,
+                                              const arch::Core& core,
+                                              const MaestroEvalOptions& options);
+
+// The unified cost of one directive analysis (used by the default mode and by the schedulers).
+LayerCost to_layer_cost(const DirectiveResult& r, const dataflow::Problem& p,
+                        const arch::Core& core, const arch::Technology& tech, bool maestro_compat);
+
+}  // namespace mosaic::cost
