@@ -778,6 +778,13 @@ void propagate_same_shape(OpContext& ctx, std::vector<Value>& outs) {
       for (auto& v : c.values) v = -v;
     } else if (ctx.op_type == "Sqrt") {
       for (auto& v : c.values) v = std::sqrt(v);
+    } else if (ctx.op_type == "Reciprocal") {
+      for (auto& v : c.values) v = 1 / v;
+      c.is_int = false;
+    } else if (ctx.op_type == "Abs") {
+      for (auto& v : c.values) v = std::fabs(v);
+    } else if (ctx.op_type == "Round") {
+      for (auto& v : c.values) v = std::nearbyint(v);
     } else if (ctx.op_type != "Identity" && ctx.op_type != "Dropout") {
       keep = false;
     }
