@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh release
-./build/release/mosaic eval --mapping examples/networks/vgg16.m --dataflow kcp_ws --hw examples/hw/accelerator_256.m
+./build/release/mosaic herald

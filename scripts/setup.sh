@@ -9,12 +9,15 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm installs the chart libraries of the HTML reports (any Node.js with npm will do).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
@@ -23,4 +26,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The chart libraries inlined into HTML reports (Vega, Vega-Lite, vega-embed; versions pinned by
+# third_party/js/package-lock.json), from the npm registry. CMake compiles them into mosaic, so
+# this runs before the build; without them reports still work, without charts.
+js_dir="$(cd "$(dirname "$0")/.." && pwd)/third_party/js"
+if [ ! -f "$js_dir/node_modules/vega-embed/build/vega-embed.min.js" ] ||
+   [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the chart libraries (npm ci in third_party/js)"
+  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "setup: warning: npm ci failed; HTML reports will have no charts" >&2
 fi

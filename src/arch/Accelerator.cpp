@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "dataflow/Library.h"
 
 namespace mosaic::arch {
 
@@ -32,7 +33,15 @@ std::string dataflow_name(const std::string& text) {
   if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "yxp_os") return "yxp_os";
   if (t == "eyeriss" || t == "rs") return "rs";
   if (t.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "empty dataflow name");
-  return t;  // another library dataflow (checked when it is used)
+  if (!dataflow::is_library_dataflow(t)) {
+    std::string known;
+    for (const auto& n : dataflow::library_names()) known += " " + n;
+    throw UserError(
+        SourceLocation{"", 0, "--styles"},
+        fmt::format("unknown dataflow '{}'; use nvdla, shi, eyeriss or a library name:{}", t,
+                    known));
+  }
+  return dataflow::canonical_dataflow_name(t);
 }
 
 std::string pretty(const std::string& df) {
@@ -64,7 +73,9 @@ AcceleratorClass accelerator_class(const std::string& name) {
                               name));
 }
 
-std::vector<std::string> accelerator_class_names() { return {"edge", "mobile", "cloud"}; }
+std::vector<std::string> accelerator_class_names() {
+  return {"edge", "mobile", "cloud"};
+}
 
 AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
   const std::string file = path.string();
@@ -83,16 +94,21 @@ AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
     const std::string key = kv.first.as<std::string>();
     const int line = kv.first.Mark().line + 1;
     try {
-      if (key == "name") c.name = kv.second.as<std::string>();
-      else if (key == "total_pes") c.total_pes = kv.second.as<std::int64_t>();
-      else if (key == "noc_gbps") c.noc_gbps = kv.second.as<double>();
-      else if (key == "global_buffer_bytes") c.global_buffer_bytes = kv.second.as<std::int64_t>();
+      if (key == "name")
+        c.name = kv.second.as<std::string>();
+      else if (key == "total_pes")
+        c.total_pes = kv.second.as<std::int64_t>();
+      else if (key == "noc_gbps")
+        c.noc_gbps = kv.second.as<double>();
+      else if (key == "global_buffer_bytes")
+        c.global_buffer_bytes = kv.second.as<std::int64_t>();
       else if (key == "dram_gbps") {
         c.dram_gbps = kv.second.as<double>();
         dram_given = true;
       } else
-        throw UserError(SourceLocation{file, line, key},
-                        "unknown key; expected name, total_pes, noc_gbps, global_buffer_bytes, dram_gbps");
+        throw UserError(
+            SourceLocation{file, line, key},
+            "unknown key; expected name, total_pes, noc_gbps, global_buffer_bytes, dram_gbps");
     } catch (const YAML::Exception&) {
       throw UserError(SourceLocation{file, line, key}, "expected a number");
     }
@@ -106,10 +122,14 @@ AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
 
 std::string_view style_kind_name(StyleKind k) {
   switch (k) {
-    case StyleKind::FDA: return "fda";
-    case StyleKind::SMFDA: return "sm-fda";
-    case StyleKind::RDA: return "rda";
-    case StyleKind::HDA: return "hda";
+    case StyleKind::FDA:
+      return "fda";
+    case StyleKind::SMFDA:
+      return "sm-fda";
+    case StyleKind::RDA:
+      return "rda";
+    case StyleKind::HDA:
+      return "hda";
   }
   return "?";
 }
@@ -120,9 +140,12 @@ int AcceleratorStyle::num_cores() const {
 
 std::string AcceleratorStyle::label() const {
   switch (kind) {
-    case StyleKind::FDA: return "FDA " + pretty(dataflows.at(0));
-    case StyleKind::SMFDA: return fmt::format("SM-FDA {} x{}", pretty(dataflows.at(0)), dataflows.size());
-    case StyleKind::RDA: return "RDA";
+    case StyleKind::FDA:
+      return "FDA " + pretty(dataflows.at(0));
+    case StyleKind::SMFDA:
+      return fmt::format("SM-FDA {} x{}", pretty(dataflows.at(0)), dataflows.size());
+    case StyleKind::RDA:
+      return "RDA";
     case StyleKind::HDA: {
       std::string s = "HDA ";
       for (std::size_t i = 0; i < dataflows.size(); ++i) s += (i ? "+" : "") + pretty(dataflows[i]);
@@ -152,7 +175,8 @@ AcceleratorStyle parse_style(const std::string& text) {
         fail("the core count must be a number");
       }
     }
-    if (parts.empty() || parts.size() > 2 || n < 2 || n > 16) fail("expected smfda:DATAFLOW[:N] with 2 <= N <= 16");
+    if (parts.empty() || parts.size() > 2 || n < 2 || n > 16)
+      fail("expected smfda:DATAFLOW[:N] with 2 <= N <= 16");
     s.dataflows.assign(static_cast<std::size_t>(n), dataflow_name(parts[0]));
   } else if (t == "rda" || t.rfind("rda:", 0) == 0) {
     s.kind = StyleKind::RDA;
@@ -172,10 +196,11 @@ AcceleratorStyle parse_style(const std::string& text) {
 }
 
 std::vector<AcceleratorStyle> table3_styles() {
-  return {parse_style("fda:nvdla"),   parse_style("fda:shi"),        parse_style("fda:eyeriss"),
-          parse_style("smfda:nvdla"), parse_style("smfda:shi"),      parse_style("smfda:eyeriss"),
-          parse_style("rda"),         parse_style("nvdla,shi"),      parse_style("shi,eyeriss"),
-          parse_style("eyeriss,nvdla"), parse_style("nvdla,shi,eyeriss")};
+  return {
+      parse_style("fda:nvdla"),     parse_style("fda:shi"),          parse_style("fda:eyeriss"),
+      parse_style("smfda:nvdla"),   parse_style("smfda:shi"),        parse_style("smfda:eyeriss"),
+      parse_style("rda"),           parse_style("nvdla,shi"),        parse_style("shi,eyeriss"),
+      parse_style("eyeriss,nvdla"), parse_style("nvdla,shi,eyeriss")};
 }
 
 Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& style) {
@@ -205,7 +230,8 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
   const std::int64_t pe_sum = std::accumulate(part.pes.begin(), part.pes.end(), std::int64_t{0});
   const double bw_sum = std::accumulate(part.bw_gbps.begin(), part.bw_gbps.end(), 0.0);
   if (pe_sum != cls.total_pes)
-    fail(fmt::format("the PE shares add up to {}, not to the {} PEs of the class", pe_sum, cls.total_pes));
+    fail(fmt::format("the PE shares add up to {}, not to the {} PEs of the class", pe_sum,
+                     cls.total_pes));
   if (std::fabs(bw_sum - cls.noc_gbps) > 1e-9 * cls.noc_gbps)
     fail(fmt::format("the bandwidth shares add up to {} GB/s, not to the {} GB/s of the class",
                      bw_sum, cls.noc_gbps));
@@ -262,13 +288,19 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
     const std::string key = kv.first.as<std::string>();
     const int line = kv.first.Mark().line + 1;
     try {
-      if (key == "name") a.name = kv.second.as<std::string>();
-      else if (key == "global_buffer_bytes") cls.global_buffer_bytes = kv.second.as<std::int64_t>();
-      else if (key == "dram_gbps") dram_gbps = kv.second.as<double>();
-      else if (key == "clock_ghz") a.params.clock_ghz = kv.second.as<double>();
-      else if (key == "bytes_per_element") a.params.bytes_per_element = kv.second.as<int>();
+      if (key == "name")
+        a.name = kv.second.as<std::string>();
+      else if (key == "global_buffer_bytes")
+        cls.global_buffer_bytes = kv.second.as<std::int64_t>();
+      else if (key == "dram_gbps")
+        dram_gbps = kv.second.as<double>();
+      else if (key == "clock_ghz")
+        a.params.clock_ghz = kv.second.as<double>();
+      else if (key == "bytes_per_element")
+        a.params.bytes_per_element = kv.second.as<int>();
       else if (key == "cores") {
-        if (!kv.second.IsSequence()) throw UserError(SourceLocation{file, line, key}, "expected a list of cores");
+        if (!kv.second.IsSequence())
+          throw UserError(SourceLocation{file, line, key}, "expected a list of cores");
         for (const auto& c : kv.second) cores.push_back(c);
       } else
         throw UserError(SourceLocation{file, line, key},
@@ -289,9 +321,12 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
     for (const auto& kv : c) {
       const std::string key = kv.first.as<std::string>();
       try {
-        if (key == "dataflow") df = dataflow_name(kv.second.as<std::string>());
-        else if (key == "pes") pes = kv.second.as<std::int64_t>();
-        else if (key == "noc_gbps") bw = kv.second.as<double>();
+        if (key == "dataflow")
+          df = dataflow_name(kv.second.as<std::string>());
+        else if (key == "pes")
+          pes = kv.second.as<std::int64_t>();
+        else if (key == "noc_gbps")
+          bw = kv.second.as<double>();
         else if (key == "name") {
         } else
           throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
@@ -301,7 +336,8 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
       }
     }
     if (df.empty() || pes <= 0 || bw <= 0)
-      throw UserError(SourceLocation{file, line, "cores"}, "every core needs dataflow, pes > 0 and noc_gbps > 0");
+      throw UserError(SourceLocation{file, line, "cores"},
+                      "every core needs dataflow, pes > 0 and noc_gbps > 0");
     style.dataflows.push_back(df);
     part.pes.push_back(pes);
     part.bw_gbps.push_back(bw);

@@ -26,9 +26,9 @@ namespace mosaic::arch {
 struct AcceleratorClass {
   std::string name;
   std::int64_t total_pes = 0;
-  double noc_gbps = 0;            // global NoC bandwidth (partitioned across cores)
+  double noc_gbps = 0;  // global NoC bandwidth (partitioned across cores)
   std::int64_t global_buffer_bytes = 0;
-  double dram_gbps = 0;           // DRAM bandwidth (Table IV gives none: by default = noc_gbps)
+  double dram_gbps = 0;  // DRAM bandwidth (Table IV gives none: by default = noc_gbps)
 };
 
 // "edge" (1024 PEs, 16 GB/s, 4 MiB), "mobile" (4096, 64 GB/s, 8 MiB), "cloud" (16384, 256 GB/s,
@@ -61,8 +61,8 @@ std::vector<AcceleratorStyle> table3_styles();
 // Parameters of the execution model, with documented defaults.
 struct ExecutionParams {
   double clock_ghz = 1.0;
-  int bytes_per_element = 1;          // 8-bit operands
-  std::int64_t l1_bytes_per_pe = 512; // a constraint, as in the directive model
+  int bytes_per_element = 1;           // 8-bit operands
+  std::int64_t l1_bytes_per_pe = 512;  // a constraint, as in the directive model
   std::int64_t vector_width = 1;
   std::int64_t noc_latency_cycles = 1;
   // Layout rearrangement when consecutive layers of a model run on cores of different dataflows
@@ -81,10 +81,10 @@ struct ExecutionParams {
 struct Accelerator {
   std::string name;
   AcceleratorStyle style;
-  std::vector<Core> cores;              // each with dataflow, num_pes, noc_bw (elements/cycle),
-                                        // offchip_bw (its share of DRAM, elements/cycle)
+  std::vector<Core> cores;  // each with dataflow, num_pes, noc_bw (elements/cycle),
+                            // offchip_bw (its share of DRAM, elements/cycle)
   std::int64_t global_buffer_bytes = 0;
-  double dram_bw = 0;                   // elements per cycle, total
+  double dram_bw = 0;  // elements per cycle, total
   ExecutionParams params;
 };
 

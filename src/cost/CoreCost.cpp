@@ -1,5 +1,7 @@
 #include "cost/CoreCost.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/Error.h"
@@ -11,53 +13,90 @@
 
 namespace mosaic::cost {
 
-CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& dataflow_name,
-                           const arch::Core& core, const arch::Technology& tech) {
-  CoreLayerCost out;
+CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string& dataflow_name,
+                                 std::int64_t num_pes, std::int64_t vector_width,
+                                 std::int64_t noc_latency, int precision_bits,
+                                 const arch::Technology& tech) {
+  CoreCostCurve out;
+  out.weight_bytes = static_cast<double>(workload::weight_bytes(layer));
   if (layer.op == workload::OpKind::Other) {
-    out.feasible = true;  // data movement only: free at layer granularity
+    out.base.feasible = true;  // data movement only: free at layer granularity
     return out;
   }
   try {
-    const dataflow::Problem p = dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
-    dataflow::Dataflow df = dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
+    const dataflow::Problem p =
+        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
+    dataflow::Dataflow df =
+        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
     auto bound = dataflow::bind(df, p);
     for (const auto& issue : dataflow::check_legality(bound, p))
       if (issue.rule != dataflow::LegalityRule::Bound) {
-        out.why = fmt::format("{}: {}", issue.directive, issue.message);
+        out.base.why = fmt::format("{}: {}", issue.directive, issue.message);
         return out;
       }
-    bound = dataflow::fit_clusters(dataflow::clamp_to_problem(bound, p), core.num_pes);
+    bound = dataflow::fit_clusters(dataflow::clamp_to_problem(bound, p), num_pes);
     DirectiveHardware hw;
-    hw.num_pes = core.num_pes;
-    hw.vector_width = core.vector_width;
-    hw.noc_bw = core.noc_bw;
-    hw.noc_latency = core.noc_latency();
-    hw.offchip_bw = core.offchip_bw;
-    DirectiveResult r = analyze_directives(p, bound, hw, DirectiveOptions{});
+    hw.num_pes = num_pes;
+    hw.vector_width = vector_width;
+    hw.noc_bw = std::int64_t{1} << 30;  // the top level's bandwidth is applied by cost_at
+    hw.noc_latency = noc_latency;
+    // Herald's execution model stages weights and activations DRAM -> global buffer -> core with
+    // double buffering: the per-step off-chip term of the single-accelerator model (every step's
+    // whole L2 tile from DRAM) does not apply; the DRAM share bounds the layer instead (cost_at).
+    hw.offchip_bw = std::int64_t{1} << 40;
+    // The partitioned global NoC feeds the core (the top cluster level); the networks inside its
+    // clusters are local and not the bottleneck (MAESTRO's top_bw_only setting).
+    hw.noc_bw_inner = std::int64_t{1} << 30;
+    DirectiveOptions opt;
+    opt.keep_top_cases = true;
+    DirectiveResult r = analyze_directives(p, bound, hw, opt);
     r.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);
+    arch::Core core;
+    core.num_pes = num_pes;
+    core.vector_width = vector_width;
+    core.noc_bw = hw.noc_bw;
+    core.precision_bits = precision_bits;
     const LayerCost lc = to_layer_cost(r, p, core, tech, false);
-    out.feasible = true;
-    out.cycles = lc.latency_cycles;
-    out.macs = lc.macs;
-    out.utilization = lc.utilization;
-    out.onchip_energy_pj = lc.energy_pj - lc.levels[2].energy_pj;  // without the DRAM level
-    out.l2_bytes = lc.l2_required_elements * core.precision_bits / 8.0;
+    out.base.feasible = true;
+    out.base.macs = lc.macs;
+    out.base.onchip_energy_pj = lc.energy_pj - lc.levels[2].energy_pj;  // without the DRAM level
+    out.base.l2_bytes = lc.l2_required_elements * precision_bits / 8.0;
+    out.cases = std::move(r.top_cases);
   } catch (const UserError& e) {
-    out.feasible = false;
-    out.why = e.what();
+    out.base.feasible = false;
+    out.base.why = e.what();
   }
   return out;
 }
 
+CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core) {
+  CoreLayerCost c = curve.base;
+  if (!c.feasible || curve.cases.empty()) return c;
+  const double runtime = std::max<double>(
+      1.0, static_cast<double>(runtime_at_bandwidth(curve.cases, core.noc_bw, core.noc_latency())));
+  c.dram_cycles =
+      curve.weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
+  c.cycles = std::max(runtime, c.dram_cycles);
+  c.utilization = static_cast<double>(c.macs) / (c.cycles * static_cast<double>(core.num_pes) *
+                                                 static_cast<double>(core.vector_width));
+  return c;
+}
+
+CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& dataflow_name,
+                           const arch::Core& core, const arch::Technology& tech) {
+  return cost_at(cost_curve_on_core(layer, dataflow_name, core.num_pes, core.vector_width,
+                                    core.noc_latency(), core.precision_bits, tech),
+                 core);
+}
+
 namespace {
 std::string key_of(const workload::Layer& l, const std::string& df, const arch::Core& c) {
-  return fmt::format("{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{},{}",
-                     df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
-                     l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
-                     l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
-                     l.output_bits, l.num_inputs, c.num_pes, c.vector_width, c.noc_bw,
-                     c.noc_latency(), c.offchip_bw, c.precision_bits);
+  return fmt::format(
+      "{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{},{}",
+      df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
+      l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right, l.output_pad_y,
+      l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs, c.num_pes,
+      c.vector_width, c.noc_bw, c.noc_latency(), c.offchip_bw, c.precision_bits);
 }
 }  // namespace
 

@@ -2,7 +2,8 @@
 // multi-core schedulers need it: cycles, on-chip energy, the global-buffer space its tiles need.
 // The layer's mapping is the style's library dataflow adapted to the layer (clamped to its
 // dimensions) and to the core (clusters shrunk to its PE count): the minimum-tile mappings of
-// Herald's evaluation. Results are memoized in a thread-safe cache shared across design points.
+// Herald's evaluation. The core's offchip_bw is its share of the DRAM bandwidth. Results are
+// memoized in a thread-safe cache shared across design points.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 
 #include "arch/Core.h"
 #include "arch/Technology.h"
+#include "cost/DirectiveAnalysis.h"
 #include "cost/LayerCost.h"
 #include "workload/Layer.h"
 
@@ -21,13 +23,31 @@ namespace mosaic::cost {
 
 struct CoreLayerCost {
   bool feasible = false;        // false: the dataflow cannot run this layer (see `why`)
-  double cycles = 0;            // latency on the core (0 for operators without arithmetic)
+  double cycles = 0;            // latency on the core: the directive analysis (no per-step
+                                // off-chip term), at least the time to stream the layer's
+                                // weights from DRAM at the core's share (double-buffered)
+  double dram_cycles = 0;       // that weight streaming time
   double onchip_energy_pj = 0;  // MAC + L1 + L2 + NoC (DRAM traffic is the scheduler's)
   double l2_bytes = 0;          // global-buffer space of its double-buffered tiles
   std::int64_t macs = 0;
   double utilization = 0;
-  std::string why;              // for infeasible entries
+  std::string why;  // for infeasible entries
 };
+
+// The bandwidth-independent part of a layer's cost on a core of `num_pes` PEs: everything but
+// the cycles, plus the top level's cases from which the cycles at any global NoC bandwidth
+// follow (cost_at). The partition search analyses each (layer, dataflow, PEs) once this way.
+struct CoreCostCurve {
+  CoreLayerCost base;  // cycles unset
+  std::vector<TopCase> cases;
+  double weight_bytes = 0;
+};
+CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string& dataflow,
+                                 std::int64_t num_pes, std::int64_t vector_width,
+                                 std::int64_t noc_latency, int precision_bits,
+                                 const arch::Technology& tech);
+// The cost at the core's NoC bandwidth and DRAM share.
+CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core);
 
 // Costs `layer` on `core` (its num_pes, vector_width, noc_bw, noc latency, offchip_bw) with the
 // named dataflow. Never throws for a layer the dataflow cannot map: returns feasible = false.
@@ -39,7 +59,8 @@ CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& data
 class CostCache {
  public:
   explicit CostCache(arch::Technology tech = arch::default_technology()) : tech_(std::move(tech)) {}
-  CoreLayerCost get(const workload::Layer& layer, const std::string& dataflow, const arch::Core& core);
+  CoreLayerCost get(const workload::Layer& layer, const std::string& dataflow,
+                    const arch::Core& core);
   std::size_t size() const;
   std::int64_t hits() const { return hits_.load(); }
   std::int64_t misses() const { return misses_.load(); }

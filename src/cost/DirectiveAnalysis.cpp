@@ -154,6 +154,7 @@ class Analyzer {
     r.top = analyze_level(0, full_);
     r.first = first_set_ ? first_ : r.top;
     r.first_is_top = !first_from_sub_;
+    r.top_cases = std::move(top_cases_);
     r.num_levels = num_levels_;
     r.zero_compute_sub_case = zero_compute_;
     for (int l = 0; opt_.keep_levels && l < num_levels_; ++l) {
@@ -188,6 +189,7 @@ class Analyzer {
   i64 active_pes_ = 0;
   bool first_set_ = false;
   bool first_from_sub_ = false;
+  std::vector<TopCase> top_cases_;
   LevelFigures first_;
   bool zero_compute_ = false;
 
@@ -731,6 +733,23 @@ class Analyzer {
     return ret;
   }
 
+  // Whether the output tile leaves the sub-clusters in this case. MAESTRO sends it every step;
+  // in the default mode it stays while only reduction dimensions advance (outputs accumulate
+  // in place, the stationarity of output-stationary dataflows) and leaves when an output
+  // dimension moves: the changing directive, or one reset after it with more than one position.
+  bool output_moves(const Level& lv, const Case& c) const {
+    if (opt_.maestro_compat || c.all_init) return true;
+    int changing = -1;
+    for (int i = 0; i < lv.dirs.n; ++i)
+      if (c.st[static_cast<std::size_t>(i)].pos != State::Init) changing = i;
+    if (changing < 0) return true;
+    for (int i = changing; i < lv.dirs.n; ++i) {
+      if (!coupled(tensors_.output, lv.dirs[i].dim)) continue;
+      if (i == changing || !c.st[static_cast<std::size_t>(i)].unrolled) return true;
+    }
+    return false;
+  }
+
   i64 spatial_egress(const Level& lv, const Case& c) const {
     const SpInfo sp = spatial_info(lv, c, tensors_.output);
     if (!sp.mapped) return pe_egress_volume(lv, c, false, true, false);
@@ -833,9 +852,10 @@ class Analyzer {
     return (extent - window) / stride + 1;
   }
 
-  i64 noc_delay(i64 elements) const {
-    i64 sends = elements / hw_.noc_bw;
-    if (elements % hw_.noc_bw != 0) ++sends;
+  i64 noc_delay(i64 elements, int level) const {
+    const i64 bw = (level > 0 && hw_.noc_bw_inner > 0) ? hw_.noc_bw_inner : hw_.noc_bw;
+    i64 sends = elements / bw;
+    if (elements % bw != 0) ++sends;
     return hw_.noc_latency + sends - 1;
   }
 
@@ -935,7 +955,7 @@ class Analyzer {
       const i64 occ = c.occ;
 
       // Output tensor: egress and partial sums.
-      const i64 egress = spatial_egress(lv, c);
+      const i64 egress = output_moves(lv, c) ? spatial_egress(lv, c) : 0;
       const i64 psum_size = output_psum_mapping_size(lv, c);
       f.l2_write[2] += occ * egress;
       f.l1_write[2] += occ * psum_size;
@@ -992,8 +1012,8 @@ class Analyzer {
       }
       for (int t = 0; t < 2; ++t)
         f.l1_fill[static_cast<std::size_t>(t)] += occ * fill[static_cast<std::size_t>(t)];
-      const i64 in_delay = noc_delay(ingress);
-      const i64 out_delay = noc_delay(egress);
+      const i64 in_delay = noc_delay(ingress, idx);
+      const i64 out_delay = noc_delay(egress, idx);
       i64 delay_case =
           c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));
       if (idx == 0) {
@@ -1013,6 +1033,8 @@ class Analyzer {
         offchip /= 2;
         f.offchip_bw_req = offchip;
       }
+      if (idx == 0 && opt_.keep_top_cases)
+        top_cases_.push_back(TopCase{occ, ingress, egress, compute, c.all_init});
       f.runtime += occ * delay_case;
       f.num_computations += occ * psum_size;
       f.compute_cycles += occ * compute;
@@ -1065,6 +1087,22 @@ class Analyzer {
 
 }  // namespace
 
+std::int64_t runtime_at_bandwidth(const std::vector<TopCase>& cases, std::int64_t noc_bw,
+                                  std::int64_t noc_latency) {
+  auto delay = [&](std::int64_t v) {
+    std::int64_t sends = v / noc_bw;
+    if (v % noc_bw != 0) ++sends;
+    return noc_latency + sends - 1;
+  };
+  std::int64_t runtime = 0;
+  for (const auto& c : cases) {
+    const std::int64_t in = delay(c.ingress), out = delay(c.egress);
+    const std::int64_t d = c.all_init ? c.compute + in : std::max(out, std::max(c.compute, in));
+    runtime += c.occurrences * d;
+  }
+  return runtime;
+}
+
 std::int64_t problem_macs(const Problem& p) {
   auto get = [&](Dim d) -> std::int64_t { return p.has(d) ? p[d] : 1; };
   if (p.type == ProblemType::Gemm) return get(Dim::M) * get(Dim::N) * get(Dim::K);
@@ -1080,17 +1118,23 @@ std::int64_t problem_macs(const Problem& p) {
 
 DirectiveResult analyze_directives(const Problem& problem, const std::vector<BoundDirective>& df,
                                    const DirectiveHardware& hw, const DirectiveOptions& options) {
-  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0)
+  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0 || hw.noc_bw_inner < 0)
     throw UserError(SourceLocation{"", 0, "hardware"},
                     fmt::format("PEs ({}), vector width ({}), NoC bandwidth ({}) and off-chip "
                                 "bandwidth ({}) must be positive",
                                 hw.num_pes, hw.vector_width, hw.noc_bw, hw.offchip_bw));
   // Every count of the analysis is bounded by a few times the product of the dimensions; keep
   // that product far from 64-bit overflow.
+  // (The loop-nest volume: every dimension but the input rows/columns, which the output ones
+  // and the filter determine.)
   std::int64_t volume = 1;
   for (int i = 0; i < dataflow::kNumDims; ++i) {
     const std::int64_t v = problem.size[static_cast<std::size_t>(i)];
     if (v <= 0) continue;
+    if (v > (std::int64_t{1} << 31))
+      throw UserError(SourceLocation{"", 0, "Dimensions"}, "a dimension exceeds 2^31");
+    const auto d = static_cast<dataflow::Dim>(i);
+    if (problem.type != ProblemType::Gemm && (d == Dim::Y || d == Dim::X)) continue;
     if (__builtin_mul_overflow(volume, v, &volume) || volume > (std::int64_t{1} << 52))
       throw UserError(SourceLocation{"", 0, "Dimensions"},
                       "the layer is too large to analyse (the product of its dimensions exceeds "

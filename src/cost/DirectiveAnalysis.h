@@ -32,7 +32,9 @@ namespace mosaic::cost {
 struct DirectiveHardware {
   std::int64_t num_pes = 256;
   std::int64_t vector_width = 1;      // ALUs per PE (MAESTRO: SIMD lanes)
-  std::int64_t noc_bw = 1000;         // elements per cycle, every cluster level
+  std::int64_t noc_bw = 1000;         // elements per cycle, the top cluster level (global NoC)
+  std::int64_t noc_bw_inner = 0;      // elements per cycle below the top level (the local networks
+                                      // inside a cluster); 0 = noc_bw, as in MAESTRO
   std::int64_t noc_latency = 1;       // head latency per transfer, cycles (hops x hop latency)
   std::int64_t offchip_bw = 50;       // elements per cycle between DRAM and L2
 };
@@ -40,6 +42,18 @@ struct DirectiveHardware {
 struct DirectiveOptions {
   bool maestro_compat = false;
   bool keep_levels = false;  // fill DirectiveResult::levels (allocates; for `explain`)
+  bool keep_top_cases = false;  // fill DirectiveResult::top_cases (allocates)
+};
+
+// One iteration case of the top cluster level: what its delay is made of. Only the top level
+// uses the global NoC bandwidth, so the runtime for another top-level bandwidth follows from
+// these without analysing again (runtime_at_bandwidth).
+struct TopCase {
+  std::int64_t occurrences = 0;
+  std::int64_t ingress = 0;   // elements into the level
+  std::int64_t egress = 0;    // elements out of it
+  std::int64_t compute = 0;   // cycles of the slowest sub-cluster
+  bool all_init = false;
 };
 
 // One cluster level's figures (MAESTRO's per-level results). Counts are elements.
@@ -83,7 +97,15 @@ struct DirectiveResult {
   // implicit unrolling and stride adjustment), outermost first.
   std::vector<std::vector<dataflow::BoundDirective>> levels;
   std::vector<std::int64_t> level_sub_clusters;
+  // With DirectiveOptions::keep_top_cases: the top level's cases, in order.
+  std::vector<TopCase> top_cases;
 };
+
+// The top-level runtime for a global NoC bandwidth and latency, from the recorded cases, with
+// off-chip transfers not limiting (the multi-core execution model). Equals the analysis'
+// runtime when that was run with the same bandwidth and an unbounded off-chip bandwidth.
+std::int64_t runtime_at_bandwidth(const std::vector<TopCase>& cases, std::int64_t noc_bw,
+                                  std::int64_t noc_latency);
 
 // Analyses one layer. Throws UserError for an illegal dataflow (no spatial map in a level, more
 // than two, a dimension the layer lacks, clusters needing more PEs than there are, ...).

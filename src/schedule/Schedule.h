@@ -25,7 +25,7 @@ struct Node {
   std::int32_t group = 0;           // model instance
   std::vector<std::int32_t> preds;  // node indices (same group), each smaller than this node
   double weight_bytes = 0;
-  double input_bytes = 0;           // read from DRAM when the node has no predecessor
+  double input_bytes = 0;  // read from DRAM when the node has no predecessor
   double output_bytes = 0;
 };
 
@@ -47,7 +47,9 @@ struct Problem {
   double reconfig_cycles = 0;
   double reconfig_pj = 0;
 
-  std::size_t at(std::size_t node, int core) const { return node * static_cast<std::size_t>(num_cores) + static_cast<std::size_t>(core); }
+  std::size_t at(std::size_t node, int core) const {
+    return node * static_cast<std::size_t>(num_cores) + static_cast<std::size_t>(core);
+  }
   int num_groups() const;
 };
 
@@ -57,18 +59,18 @@ struct Options {
   // A core other than the best-fit one is used when the best one would finish the layer more
   // than `load_balance_factor` times later than the quickest core (Fig. 8's load balancing).
   double load_balance_factor = 2.0;
-  int lookahead = 4;              // Fig. 9's look-ahead depth
+  int lookahead = 4;  // Fig. 9's look-ahead depth
   bool post_process = true;
-  bool greedy = false;            // the baseline: best fit always, no post-processing
+  bool greedy = false;  // the baseline: best fit always, no post-processing
 };
 
 struct Placed {
   std::int32_t node = -1;
   int core = -1;
   double start = 0, end = 0;
-  double energy_pj = 0;           // on-chip + DRAM + penalties of this layer
-  bool output_in_dram = false;    // the output was written to DRAM (did not fit)
-  double evicted_at = -1;         // >= 0: the output was moved to DRAM at that time
+  double energy_pj = 0;         // on-chip + DRAM + penalties of this layer
+  bool output_in_dram = false;  // the output was written to DRAM (did not fit)
+  double evicted_at = -1;       // >= 0: the output was moved to DRAM at that time
 };
 
 struct MemoryPoint {
@@ -77,14 +79,12 @@ struct MemoryPoint {
 };
 
 struct Schedule {
-  std::vector<Placed> placed;                     // indexed by node
+  std::vector<Placed> placed;  // indexed by node
   std::vector<std::vector<std::int32_t>> core_order;
   double latency_cycles = 0;
   double energy_pj = 0;
   double dram_bytes = 0;
   std::vector<double> core_busy_cycles;
-  std::vector<MemoryPoint> memory;                // occupancy over time (validator's model)
-  double peak_memory_bytes = 0;
   double edp() const { return latency_cycles * energy_pj; }
 };
 

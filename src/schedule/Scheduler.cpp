@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -25,13 +26,26 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 class Occupancy {
  public:
   void add(double t, double delta) {
-    auto it = std::upper_bound(ev_.begin(), ev_.end(), t,
-                               [](double v, const std::pair<double, double>& e) { return v < e.first; });
+    if (t <= folded_until_) {  // in the folded past: part of the base from now on
+      base_ += delta;
+      return;
+    }
+    auto it =
+        std::upper_bound(ev_.begin(), ev_.end(), t,
+                         [](double v, const std::pair<double, double>& e) { return v < e.first; });
     ev_.insert(it, {t, delta});
   }
-  // Largest occupancy over [a, b).
+  // Folds every event at or before `t` into the base occupancy: queries never look before the
+  // scheduler's current cycle, so the list stays short.
+  void fold(double t) {
+    std::size_t k = 0;
+    while (k < ev_.size() && ev_[k].first <= t) base_ += ev_[k++].second;
+    if (k > 0) ev_.erase(ev_.begin(), ev_.begin() + static_cast<long>(k));
+    folded_until_ = std::max(folded_until_, t);
+  }
+  // Largest occupancy over [a, b), a at or after the folded time.
   double max_over(double a, double b) const {
-    double occ = 0;
+    double occ = base_;
     std::size_t i = 0;
     for (; i < ev_.size() && ev_[i].first <= a; ++i) occ += ev_[i].second;
     double best = occ;
@@ -44,13 +58,18 @@ class Occupancy {
 
  private:
   std::vector<std::pair<double, double>> ev_;
+  double base_ = 0;
+  double folded_until_ = -1;
 };
 
 double metric_of(Metric m, double cycles, double energy) {
   switch (m) {
-    case Metric::Latency: return cycles;
-    case Metric::Energy: return energy;
-    case Metric::EDP: return cycles * energy;
+    case Metric::Latency:
+      return cycles;
+    case Metric::Energy:
+      return energy;
+    case Metric::EDP:
+      return cycles * energy;
   }
   return cycles * energy;
 }
@@ -60,7 +79,8 @@ class Scheduler {
   Scheduler(const Problem& p, const Options& o) : p_(p), o_(o), n_(p.nodes.size()) {
     succ_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i)
-      for (auto q : p.nodes[i].preds) succ_[static_cast<std::size_t>(q)].push_back(static_cast<std::int32_t>(i));
+      for (auto q : p.nodes[i].preds)
+        succ_[static_cast<std::size_t>(q)].push_back(static_cast<std::int32_t>(i));
     remaining_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) remaining_[i] = static_cast<int>(succ_[i].size());
     consumer_end_.assign(n_, 0);
@@ -107,11 +127,14 @@ class Scheduler {
         if (try_place(node, cycle)) {
           ++done;
           ++head_[static_cast<std::size_t>(g)];
-          const bool finished = head_[static_cast<std::size_t>(g)] >= group_end_[static_cast<std::size_t>(g)];
+          const bool finished =
+              head_[static_cast<std::size_t>(g)] >= group_end_[static_cast<std::size_t>(g)];
           md.erase(md.begin() + static_cast<long>(k));
           if (!finished) {
-            if (o_.ordering == Ordering::DepthFirst) md.insert(md.begin(), g);
-            else md.push_back(g);
+            if (o_.ordering == Ordering::DepthFirst)
+              md.insert(md.begin(), g);
+            else
+              md.push_back(g);
           }
           assigned = true;
           break;
@@ -119,11 +142,13 @@ class Scheduler {
       }
       if (assigned) continue;
       // Nothing can start at `cycle`: wait for the next completion.
-      double next = kInf;
-      for (std::size_t i = 0; i < n_; ++i)
-        if (s_.placed[i].core >= 0 && s_.placed[i].end > cycle) next = std::min(next, s_.placed[i].end);
-      if (next < kInf) {
-        cycle = next;
+      while (!ends_.empty() && ends_.front() <= cycle) {
+        std::pop_heap(ends_.begin(), ends_.end(), std::greater<>());
+        ends_.pop_back();
+      }
+      if (!ends_.empty()) {
+        cycle = ends_.front();
+        occ_.fold(cycle);
         continue;
       }
       // Nothing running and nothing placeable: outputs waiting for consumers fill the buffer.
@@ -148,6 +173,7 @@ class Scheduler {
   std::vector<std::vector<int>> rank_;
   std::vector<std::int32_t> head_, group_end_;
   Occupancy occ_;
+  std::vector<double> ends_;  // min-heap of the end times of placed layers
 
   double penalty_cycles(std::size_t node, int core, std::int32_t prev_variant_on_core) const {
     const std::int32_t v = p_.variant[p_.at(node, core)];
@@ -184,13 +210,29 @@ class Scheduler {
     std::array<double, 64> finish{};
     for (int c : rank_[i]) {
       const double start = std::max(cycle, core_free_[static_cast<std::size_t>(c)]);
-      const double dur = p_.cycles[p_.at(i, c)] + penalty_cycles(i, c, core_variant_[static_cast<std::size_t>(c)]);
+      const double dur =
+          p_.cycles[p_.at(i, c)] + penalty_cycles(i, c, core_variant_[static_cast<std::size_t>(c)]);
       finish[static_cast<std::size_t>(c % 64)] = start + dur;
       quickest = std::min(quickest, start + dur);
     }
-    for (int c : rank_[i]) {
+    // Cores in metric order; equal metrics by earliest finish.
+    std::array<int, 64> order{};
+    const std::size_t nr = rank_[i].size();
+    std::copy(rank_[i].begin(), rank_[i].end(), order.begin());
+    std::stable_sort(order.begin(), order.begin() + static_cast<long>(nr), [&](int a, int b) {
+      const double ma = metric_of(o_.metric, p_.cycles[p_.at(i, a)], p_.energy_pj[p_.at(i, a)]);
+      const double mb = metric_of(o_.metric, p_.cycles[p_.at(i, b)], p_.energy_pj[p_.at(i, b)]);
+      if (ma != mb) return ma < mb;
+      return finish[static_cast<std::size_t>(a % 64)] < finish[static_cast<std::size_t>(b % 64)];
+    });
+    for (std::size_t r = 0; r < nr; ++r) {
+      const int c = order[r];
       const double f = finish[static_cast<std::size_t>(c % 64)];
-      if (!o_.greedy && (f - cycle) > o_.load_balance_factor * (quickest - cycle) + 1e-9) continue;
+      // Load balancing: a core is taken when it finishes the layer first, or less than
+      // `load_balance_factor` times later (counted from now) than the quickest core.
+      const bool balanced =
+          f <= quickest + 1e-9 || (f - cycle) < o_.load_balance_factor * (quickest - cycle) - 1e-9;
+      if (!o_.greedy && !balanced) continue;
       if (place_on(i, c, cycle)) return true;
       if (o_.greedy) return false;  // the baseline waits for its best core
     }
@@ -237,9 +279,13 @@ class Scheduler {
     if (!in_buffer || !has_succ) dram += out;  // written to DRAM (spilled, or a model output)
     pl.energy_pj = p_.energy_pj[p_.at(i, c)] + penalty_energy(i, c, core_variant_[ck]) +
                    dram * p_.dram_pj_per_byte;
-    reconfig_pj_[i] = (core_variant_[ck] >= 0 && core_variant_[ck] != p_.variant[p_.at(i, c)]) ? p_.reconfig_pj : 0;
+    reconfig_pj_[i] = (core_variant_[ck] >= 0 && core_variant_[ck] != p_.variant[p_.at(i, c)])
+                          ? p_.reconfig_pj
+                          : 0;
     s_.dram_bytes += dram;
     core_free_[ck] = end;
+    ends_.push_back(end);
+    std::push_heap(ends_.begin(), ends_.end(), std::greater<>());
     core_variant_[ck] = p_.variant[p_.at(i, c)];
     s_.core_order[ck].push_back(static_cast<std::int32_t>(i));
     // Predecessors' outputs are freed once their last consumer ends.
@@ -248,7 +294,8 @@ class Scheduler {
       consumer_end_[qi] = std::max(consumer_end_[qi], end);
       if (--remaining_[qi] == 0) {
         const Placed& pq = s_.placed[qi];
-        if (!pq.output_in_dram && pq.evicted_at < 0) occ_.add(consumer_end_[qi], -p_.nodes[qi].output_bytes);
+        if (!pq.output_in_dram && pq.evicted_at < 0)
+          occ_.add(consumer_end_[qi], -p_.nodes[qi].output_bytes);
       }
     }
     return true;
@@ -259,9 +306,11 @@ class Scheduler {
     std::int32_t best = -1;
     for (std::size_t i = 0; i < n_; ++i) {
       const Placed& pl = s_.placed[i];
-      if (pl.core < 0 || pl.output_in_dram || pl.evicted_at >= 0 || remaining_[i] == 0 || succ_[i].empty())
+      if (pl.core < 0 || pl.output_in_dram || pl.evicted_at >= 0 || remaining_[i] == 0 ||
+          succ_[i].empty())
         continue;
-      if (best < 0 || p_.nodes[i].output_bytes > p_.nodes[static_cast<std::size_t>(best)].output_bytes)
+      if (best < 0 ||
+          p_.nodes[i].output_bytes > p_.nodes[static_cast<std::size_t>(best)].output_bytes)
         best = static_cast<std::int32_t>(i);
     }
     if (best < 0) return false;
@@ -280,11 +329,12 @@ class Scheduler {
       double smallest = kInf;
       for (int c : rank_[i]) smallest = std::min(smallest, p_.l2_bytes[p_.at(i, c)]);
       if (smallest > p_.capacity_bytes)
-        throw UserError(SourceLocation{"", 0, "layer " + p_.nodes[i].name},
-                        fmt::format("its tiles need {:.0f} bytes of global buffer on every core; the "
-                                    "buffer holds {:.0f} bytes: the workload cannot fit even layer "
-                                    "by layer",
-                                    smallest, p_.capacity_bytes));
+        throw UserError(
+            SourceLocation{"", 0, "layer " + p_.nodes[i].name},
+            fmt::format("its tiles need {:.0f} bytes of global buffer on every core; the "
+                        "buffer holds {:.0f} bytes: the workload cannot fit even layer "
+                        "by layer",
+                        smallest, p_.capacity_bytes));
     }
     MOSAIC_CHECK(false, "the scheduler made no progress");
     throw InternalError("unreachable");
@@ -312,7 +362,8 @@ class Scheduler {
         const Placed& base = s_.placed[static_cast<std::size_t>(seq[i])];
         const double gap_start = base.end;
         if (s_.placed[static_cast<std::size_t>(seq[i + 1])].start <= gap_start + 1e-9) continue;
-        for (int la = 1; la <= o_.lookahead && i + static_cast<std::size_t>(la) < seq.size(); ++la) {
+        for (int la = 1; la <= o_.lookahead && i + static_cast<std::size_t>(la) < seq.size();
+             ++la) {
           const std::size_t j = i + static_cast<std::size_t>(la);
           if (j == i + 1) continue;  // already next
           const std::int32_t cand = seq[j];
@@ -342,7 +393,8 @@ class Scheduler {
     }
     finish();
     std::vector<MemoryPoint> mem;
-    if (!validate_schedule(p_, s_, &mem).empty() || s_.latency_cycles > before.latency_cycles + 1e-9)
+    if (!validate_schedule(p_, s_, &mem).empty() ||
+        s_.latency_cycles > before.latency_cycles + 1e-9)
       s_ = before;
   }
 
@@ -373,7 +425,8 @@ class Scheduler {
         start = pp.end;
         prev_variant = p_.variant[p_.at(static_cast<std::size_t>(prev_on_core[i]), pp.core)];
       }
-      for (auto q : p_.nodes[i].preds) start = std::max(start, s_.placed[static_cast<std::size_t>(q)].end);
+      for (auto q : p_.nodes[i].preds)
+        start = std::max(start, s_.placed[static_cast<std::size_t>(q)].end);
       pl.start = start;
       pl.end = start + p_.cycles[p_.at(i, pl.core)] + penalty_cycles(i, pl.core, prev_variant);
       const double reconfig =
@@ -395,15 +448,19 @@ class Scheduler {
 Schedule schedule_layers(const Problem& p, const Options& options) {
   const std::size_t n = p.nodes.size();
   const std::size_t cells = n * static_cast<std::size_t>(p.num_cores);
-  if (p.num_cores < 1 || p.num_cores > 64 || p.cycles.size() != cells || p.energy_pj.size() != cells ||
-      p.l2_bytes.size() != cells || p.feasible.size() != cells || p.variant.size() != cells)
+  if (p.num_cores < 1 || p.num_cores > 64 || p.cycles.size() != cells ||
+      p.energy_pj.size() != cells || p.l2_bytes.size() != cells || p.feasible.size() != cells ||
+      p.variant.size() != cells)
     throw InternalError("schedule problem tables have the wrong size");
   for (std::size_t i = 0; i < n; ++i)
     for (auto q : p.nodes[i].preds)
-      if (q < 0 || static_cast<std::size_t>(q) >= i || p.nodes[static_cast<std::size_t>(q)].group != p.nodes[i].group)
-        throw InternalError("schedule problem: a predecessor is not an earlier node of the same group");
+      if (q < 0 || static_cast<std::size_t>(q) >= i ||
+          p.nodes[static_cast<std::size_t>(q)].group != p.nodes[i].group)
+        throw InternalError(
+            "schedule problem: a predecessor is not an earlier node of the same group");
   if (options.load_balance_factor < 1)
-    throw UserError(SourceLocation{"", 0, "--load-balance"}, "the load-balancing factor must be at least 1");
+    throw UserError(SourceLocation{"", 0, "--load-balance"},
+                    "the load-balancing factor must be at least 1");
   if (n == 0) return Schedule{};
   Scheduler s(p, options);
   return s.run();

@@ -28,18 +28,24 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
       if (i >= 0 && static_cast<std::size_t>(i) < n) ++seen[static_cast<std::size_t>(i)];
   for (std::size_t i = 0; i < n; ++i) {
     const Placed& pl = s.placed[i];
-    if (pl.node != static_cast<std::int32_t>(i)) complain(fmt::format("layer {} is not placed", p.nodes[i].name));
+    if (pl.node != static_cast<std::int32_t>(i))
+      complain(fmt::format("layer {} is not placed", p.nodes[i].name));
     if (pl.core < 0 || pl.core >= p.num_cores) {
       complain(fmt::format("layer {} has no core", p.nodes[i].name));
       continue;
     }
-    if (!p.feasible[p.at(i, pl.core)]) complain(fmt::format("layer {} runs on core {} which cannot run it", p.nodes[i].name, pl.core));
-    if (seen[i] != 1) complain(fmt::format("layer {} appears {} times in the core orders", p.nodes[i].name, seen[i]));
-    if (pl.end < pl.start - eps) complain(fmt::format("layer {} ends before it starts", p.nodes[i].name));
+    if (!p.feasible[p.at(i, pl.core)])
+      complain(
+          fmt::format("layer {} runs on core {} which cannot run it", p.nodes[i].name, pl.core));
+    if (seen[i] != 1)
+      complain(
+          fmt::format("layer {} appears {} times in the core orders", p.nodes[i].name, seen[i]));
+    if (pl.end < pl.start - eps)
+      complain(fmt::format("layer {} ends before it starts", p.nodes[i].name));
     for (auto q : p.nodes[i].preds)
       if (pl.start < s.placed[static_cast<std::size_t>(q)].end - eps)
-        complain(fmt::format("layer {} starts at {} before its predecessor {} ends at {}", p.nodes[i].name,
-                             pl.start, p.nodes[static_cast<std::size_t>(q)].name,
+        complain(fmt::format("layer {} starts at {} before its predecessor {} ends at {}",
+                             p.nodes[i].name, pl.start, p.nodes[static_cast<std::size_t>(q)].name,
                              s.placed[static_cast<std::size_t>(q)].end));
   }
   if (!bad.empty()) return bad;
@@ -57,7 +63,8 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
       const std::size_t i = on[k];
       const Placed& pl = s.placed[i];
       if (k > 0 && pl.start < s.placed[on[k - 1]].end - eps)
-        complain(fmt::format("layers {} and {} overlap on core {}", p.nodes[on[k - 1]].name, p.nodes[i].name, c));
+        complain(fmt::format("layers {} and {} overlap on core {}", p.nodes[on[k - 1]].name,
+                             p.nodes[i].name, c));
       const std::int32_t v = p.variant[p.at(i, c)];
       double expect = p.cycles[p.at(i, c)];
       if (prev_variant >= 0 && prev_variant != v) expect += p.reconfig_cycles;
@@ -86,7 +93,8 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
     double free_at = pl.end;
     for (auto k : succ[i]) free_at = std::max(free_at, s.placed[k].end);
     if (pl.evicted_at >= 0) {
-      if (pl.evicted_at < pl.end - eps) complain(fmt::format("the output of {} is evicted before it exists", p.nodes[i].name));
+      if (pl.evicted_at < pl.end - eps)
+        complain(fmt::format("the output of {} is evicted before it exists", p.nodes[i].name));
       free_at = std::min(free_at, pl.evicted_at);
     }
     ev.push_back({pl.start, p.nodes[i].output_bytes});
@@ -102,8 +110,8 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
     occ += ev[k].second;
     if (k + 1 == ev.size() || ev[k + 1].first != ev[k].first) {
       if (occ > p.capacity_bytes * (1 + 1e-9) + eps)
-        complain(fmt::format("the global buffer holds {:.0f} bytes at cycle {} (capacity {:.0f})", occ,
-                             ev[k].first, p.capacity_bytes));
+        complain(fmt::format("the global buffer holds {:.0f} bytes at cycle {} (capacity {:.0f})",
+                             occ, ev[k].first, p.capacity_bytes));
       peak = std::max(peak, occ);
       tl.push_back({ev[k].first, std::max(0.0, occ)});
     }
@@ -116,9 +124,11 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
     latency = std::max(latency, pl.end);
   }
   if (std::fabs(energy - s.energy_pj) > 1e-6 * std::max(1.0, energy))
-    complain(fmt::format("the schedule's energy {} is not the sum of its layers' {}", s.energy_pj, energy));
+    complain(fmt::format("the schedule's energy {} is not the sum of its layers' {}", s.energy_pj,
+                         energy));
   if (std::fabs(latency - s.latency_cycles) > eps * std::max(1.0, latency))
-    complain(fmt::format("the schedule's latency {} is not its last end {}", s.latency_cycles, latency));
+    complain(
+        fmt::format("the schedule's latency {} is not its last end {}", s.latency_cycles, latency));
   return bad;
 }
 

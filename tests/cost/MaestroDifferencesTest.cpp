@@ -326,5 +326,22 @@ TEST(MaestroDifferences, Pooling) {
   EXPECT_THROW(run(net("Layer p {\nType: POOL\nDimensions { C: 4 }\n}"), false), UserError);
 }
 
+// 15. Output stationarity: MAESTRO sends a sub-cluster's outputs back every step; the default
+//     mode keeps them while only reduction dimensions (here C, innermost) advance.
+TEST(MaestroDifferences, OutputsStayWhileTheReductionAdvances) {
+  const std::string t = net(R"(Layer c {
+Type: CONV
+Dimensions { K: 2, C: 8, R: 1, S: 1, Y: 4, X: 4 }
+Dataflow {
+TemporalMap(1,1) K;
+SpatialMap(1,1) Y;
+TemporalMap(1,1) X;
+TemporalMap(1,1) C;
+}
+})");
+  EXPECT_EQ(run(t, false, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4);      // each output once
+  EXPECT_EQ(run(t, true, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4 * 8);   // once per C step
+}
+
 }  // namespace
 }  // namespace mosaic

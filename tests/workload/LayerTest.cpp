@@ -64,9 +64,9 @@ TEST(Layer, TransposedConvUpsamples) {
 TEST(Layer, GemmAndBatch) {
   Layer fc;
   fc.op = OpKind::Gemm;
-  fc.N = 8;      // batch rows
-  fc.C = 2048;   // reduction
-  fc.K = 1000;   // output features
+  fc.N = 8;     // batch rows
+  fc.C = 2048;  // reduction
+  fc.K = 1000;  // output features
   EXPECT_EQ(macs(fc), 8LL * 2048 * 1000);
   EXPECT_EQ(input_elements(fc), 8 * 2048);
   EXPECT_EQ(weight_elements(fc), 2048 * 1000);
@@ -125,9 +125,9 @@ TEST(Layer, ValidateNamesTheField) {
 }
 
 TEST(Layer, OpNamesRoundTrip) {
-  for (OpKind op : {OpKind::Conv, OpKind::GroupedConv, OpKind::DepthwiseConv,
-                    OpKind::TransposedConv, OpKind::Gemm, OpKind::MaxPool, OpKind::AvgPool,
-                    OpKind::Elementwise, OpKind::Other}) {
+  for (OpKind op :
+       {OpKind::Conv, OpKind::GroupedConv, OpKind::DepthwiseConv, OpKind::TransposedConv,
+        OpKind::Gemm, OpKind::MaxPool, OpKind::AvgPool, OpKind::Elementwise, OpKind::Other}) {
     OpKind back{};
     ASSERT_TRUE(parse_op_name(op_name(op), back));
     EXPECT_EQ(back, op);

@@ -1,0 +1,181 @@
+#include "arch/ZigZagHardware.h"
+
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+#include "workload/ZigZagYaml.h"
+
+namespace mosaic::arch {
+
+namespace y = workload::yaml;
+
+namespace {
+
+DataDir parse_dir(const std::string& tag, const YAML::Node& n, const std::string& path,
+                  const std::string& field) {
+  if (tag == "tl") return DataDir::RdOutToLow;
+  if (tag == "fl") return DataDir::WrInByLow;
+  if (tag == "th") return DataDir::RdOutToHigh;
+  if (tag == "fh") return DataDir::WrInByHigh;
+  y::fail(n, path, field, fmt::format("direction '{}' is not fh, tl, fl or th", tag));
+}
+
+MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const std::string& path) {
+  static const std::regex kAlloc(R"(^\s*(I[12]|O)\s*,\s*(fh|tl|fl|th)\s*$)");
+  static const std::regex kPortName(R"(^[r]?[w]?_port_\d+$)");
+  static const std::set<std::string> kKeys = {"size",
+                                              "r_cost",
+                                              "w_cost",
+                                              "area",
+                                              "latency",
+                                              "mem_type",
+                                              "auto_cost_extraction",
+                                              "operands",
+                                              "ports",
+                                              "served_dimensions",
+                                              "min_r_granularity",
+                                              "min_w_granularity"};
+  const std::string where = fmt::format("memory '{}'", name);
+  if (!node.IsMap()) y::fail(node, path, where, "expected a mapping");
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = y::as_string(it->first, path, where);
+    if (!kKeys.count(key)) y::fail(it->first, path, where, fmt::format("unknown key '{}'", key));
+  }
+  MemoryLevel m;
+  m.name = name;
+  m.source_file = path;
+  m.source_line = y::line_of(node);
+  m.size_bits = y::as_int(y::require(node, "size", path, where + " size"), path, where + " size");
+  if (y::has(node, "auto_cost_extraction"))
+    m.auto_cost = y::as_bool(y::find(node, "auto_cost_extraction"), path, where);
+  for (const char* key : {"r_cost", "w_cost"}) {
+    if (y::has(node, key)) {
+      const double v = y::as_double(y::find(node, key), path, where + " " + key);
+      if (v < 0) y::fail(y::find(node, key), path, where + " " + key, "must not be negative");
+      (std::string(key) == "r_cost" ? m.read_pj : m.write_pj) = v;
+    } else if (!m.auto_cost) {
+      y::fail(node, path, where + " " + key,
+              "missing (give it, or set auto_cost_extraction: true and use a technology table)");
+    }
+  }
+  if (y::has(node, "area")) m.area = y::as_double(y::find(node, "area"), path, where + " area");
+  m.latency_cycles = static_cast<int>(
+      y::as_int(y::require(node, "latency", path, where + " latency"), path, where + " latency"));
+  m.operands = y::as_string_list(y::require(node, "operands", path, where + " operands"), path,
+                                 where + " operands");
+  const YAML::Node ports = y::require(node, "ports", path, where + " ports");
+  if (!ports.IsSequence()) y::fail(ports, path, where + " ports", "expected a list of ports");
+  for (const auto& p : ports) {
+    if (!p.IsMap()) y::fail(p, path, where + " ports", "each port is a mapping with a name");
+    MemoryPort port;
+    port.name = y::as_string(y::require(p, "name", path, where + " ports name"), path, where);
+    if (!std::regex_match(port.name, kPortName))
+      y::fail(p, path, where + " ports",
+              fmt::format("port name '{}' is not r_port_N, w_port_N or rw_port_N", port.name));
+    const std::string type =
+        y::as_string(y::require(p, "type", path, where + " ports type"), path, where);
+    if (type == "read")
+      port.type = PortType::Read;
+    else if (type == "write")
+      port.type = PortType::Write;
+    else if (type == "read_write")
+      port.type = PortType::ReadWrite;
+    else
+      y::fail(p, path, where + " ports type",
+              fmt::format("'{}' is not read, write or read_write", type));
+    port.bw_min_bits = y::as_int(y::require(p, "bandwidth_min", path, where + " bandwidth_min"),
+                                 path, where + " bandwidth_min");
+    port.bw_max_bits = y::as_int(y::require(p, "bandwidth_max", path, where + " bandwidth_max"),
+                                 path, where + " bandwidth_max");
+    const int port_index = static_cast<int>(m.ports.size());
+    for (const auto& a : y::require(p, "allocation", path, where + " allocation")) {
+      const std::string text = y::as_string(a, path, where + " allocation");
+      std::smatch match;
+      if (!std::regex_match(text, match, kAlloc))
+        y::fail(a, path, where + " allocation",
+                fmt::format("'{}' is not of the form \"I1, tl\"", text));
+      PortAllocation alloc{match[1].str(), parse_dir(match[2].str(), a, path, where), port_index};
+      bool replaced = false;
+      for (auto& prev : m.allocations) {
+        if (prev.operand == alloc.operand && prev.dir == alloc.dir) {
+          prev.port = alloc.port;
+          replaced = true;
+        }
+      }
+      if (!replaced) m.allocations.push_back(alloc);
+    }
+    for (const auto& prev : m.ports)
+      if (prev.name == port.name) y::fail(p, path, where + " ports", "port name used twice");
+    m.ports.push_back(port);
+  }
+  m.served_dims =
+      y::as_string_list(y::require(node, "served_dimensions", path, where + " served_dimensions"),
+                        path, where + " served_dimensions");
+  // Allocations must name operands the memory holds.
+  for (const auto& a : m.allocations)
+    if (std::find(m.operands.begin(), m.operands.end(), a.operand) == m.operands.end())
+      y::fail(ports, path, where + " allocation",
+              fmt::format("port allocation for {} which the memory does not hold", a.operand));
+  return m;
+}
+
+LoopNestHardware parse_root(const YAML::Node& root, const std::string& path) {
+  if (!root.IsMap()) y::fail(root, path, "", "an accelerator is a mapping (name, memories, ...)");
+  static const std::set<std::string> kKeys = {"name", "memories", "operational_array", "type",
+                                              "dataflows"};
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = y::as_string(it->first, path, "");
+    if (!kKeys.count(key)) y::fail(it->first, path, "", fmt::format("unknown key '{}'", key));
+  }
+  LoopNestHardware hw;
+  hw.source_file = path;
+  hw.name = y::as_string(y::require(root, "name", path, "name"), path, "name");
+  const YAML::Node oa = y::require(root, "operational_array", path, "operational_array");
+  if (!oa.IsMap()) y::fail(oa, path, "operational_array", "expected a mapping");
+  if (y::has(oa, "is_imc") && y::as_bool(y::find(oa, "is_imc"), path, "operational_array is_imc"))
+    y::fail(oa, path, "operational_array is_imc",
+            "in-memory-compute arrays are not supported by mosaic's loop-nest model");
+  hw.array.dims =
+      y::as_string_list(y::require(oa, "dimensions", path, "operational_array dimensions"), path,
+                        "operational_array dimensions");
+  hw.array.sizes = y::as_int_list(y::require(oa, "sizes", path, "operational_array sizes"), path,
+                                  "operational_array sizes");
+  if (y::has(oa, "unit_energy"))
+    hw.array.unit_energy_pj = y::as_double(y::find(oa, "unit_energy"), path, "unit_energy");
+  if (y::has(oa, "unit_area"))
+    hw.array.unit_area = y::as_double(y::find(oa, "unit_area"), path, "unit_area");
+  if (y::has(oa, "hop_energy"))
+    hw.array.hop_energy_pj = y::as_double(y::find(oa, "hop_energy"), path, "hop_energy");
+  if (y::has(oa, "hop_mode")) {
+    const std::string mode = y::as_string(y::find(oa, "hop_mode"), path, "hop_mode");
+    if (mode != "neighbor" && mode != "global")
+      y::fail(y::find(oa, "hop_mode"), path, "hop_mode", "expected neighbor or global");
+    hw.array.global_hops = mode == "global";
+  }
+  const YAML::Node mems = y::require(root, "memories", path, "memories");
+  if (!mems.IsMap()) y::fail(mems, path, "memories", "expected a mapping of named memories");
+  std::set<std::string> seen;
+  for (auto it = mems.begin(); it != mems.end(); ++it) {
+    const std::string name = y::as_string(it->first, path, "memories");
+    if (!seen.insert(name).second)
+      y::fail(it->first, path, "memories", fmt::format("memory '{}' defined twice", name));
+    hw.memories.push_back(parse_memory(name, it->second, path));
+  }
+  validate(hw);
+  return hw;
+}
+
+}  // namespace
+
+LoopNestHardware read_zigzag_hardware(const std::string& path) {
+  return parse_root(y::load_file(path), path);
+}
+
+LoopNestHardware parse_zigzag_hardware(const std::string& text, const std::string& path) {
+  return parse_root(y::load_text(text, path), path);
+}
+
+}  // namespace mosaic::arch

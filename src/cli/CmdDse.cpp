@@ -1,0 +1,267 @@
+// `mosaic dse`: hardware design-space exploration under area and power budgets (MAESTRO paper,
+// section 5.2), with a resumable result store and an HTML report.
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "arch/Technology.h"
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "outputs/DseReport.h"
+#include "outputs/HtmlReport.h"
+#include "search/DseEngine.h"
+#include "search/DsePareto.h"
+#include "search/DseSpec.h"
+#include "search/DseWorkload.h"
+#include "search/ResultStore.h"
+#include "workload/MaestroFormat.h"
+
+namespace mosaic::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_sigint(int) {
+  g_stop.store(true);
+  // A second Ctrl-C ends the process at once (the store stays consistent: transactions).
+  std::signal(SIGINT, SIG_DFL);
+}
+
+struct DseArgs {
+  std::string mapping, workload, compat, technology, out, store, objective = "throughput";
+  std::vector<std::string> layers, dataflows, map_sizes;
+  std::string pes, bw, l1 = "exact", l2 = "exact", vector_width = "1";
+  std::string pareto = "latency,energy,area";
+  std::string designs = "csv";
+  double area_mm2 = 0, power_mw = 0;
+  std::int64_t noc_latency = 1, offchip_bw = 70000;
+  int precision_bits = 8, threads = 0;
+  bool fit_clusters = false, no_store = false, no_html = false, quiet = false;
+};
+
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::size_t start = 0;
+    while (start <= item.size()) {
+      const std::size_t c = item.find(',', start);
+      std::string s = item.substr(start, c == std::string::npos ? std::string::npos : c - start);
+      if (!s.empty()) out.push_back(s);
+      if (c == std::string::npos) break;
+      start = c + 1;
+    }
+  }
+  return out;
+}
+
+std::string si(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f}K", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+int run(const DseArgs& a) {
+  search::DseSpec spec;
+  if (!a.compat.empty()) {
+    if (a.compat != "maestro")
+      throw UserError(SourceLocation{"", 0, "--compat"},
+                      "unknown compatibility mode '" + a.compat + "'; the only one is 'maestro'");
+    spec.maestro_compat = true;
+  }
+  spec.dataflows = split_commas(a.dataflows);
+  spec.pes = search::parse_sweep(a.pes, "--pes");
+  spec.noc_bw = search::parse_sweep(a.bw, "--bw");
+  spec.vector_width = search::parse_sweep(a.vector_width, "--vector-width");
+  if (a.l1 != "exact") spec.l1_bytes = search::parse_sweep(a.l1, "--l1", true);
+  if (a.l2 != "exact") spec.l2_bytes = search::parse_sweep(a.l2, "--l2", true);
+  for (const auto& m : a.map_sizes) spec.map_sizes.push_back(search::parse_map_size_sweep(m));
+  spec.fit_clusters = a.fit_clusters;
+  spec.noc_latency = a.noc_latency;
+  spec.offchip_bw = a.offchip_bw;
+  spec.precision_bits = a.precision_bits;
+  // 0 = no budget (the options' checks refuse 0 and negative values given by the user).
+  if (a.area_mm2 > 0) spec.area_budget_um2 = a.area_mm2 * 1e6;
+  if (a.power_mw > 0) spec.power_budget_mw = a.power_mw;
+  if (!a.technology.empty()) spec.technology = arch::read_technology(a.technology);
+  search::validate(spec);
+
+  outputs::DseOutputOptions oo;
+  oo.out_dir = a.out;
+  oo.primary = search::parse_objective(a.objective);
+  oo.pareto_axes = search::parse_pareto_axes(a.pareto);
+  oo.html = !a.no_html;
+  if (a.designs == "csv") {
+    oo.designs_csv = true;
+  } else if (a.designs == "json") {
+    oo.designs_csv = false;
+    oo.designs_json = true;
+  } else if (a.designs == "both") {
+    oo.designs_json = true;
+  } else if (a.designs == "none") {
+    oo.designs_csv = false;
+  } else {
+    throw UserError(SourceLocation{"", 0, "--designs"},
+                    "unknown value '" + a.designs + "'; choose csv, json, both or none");
+  }
+
+  // The workload.
+  search::DseWorkload w;
+  if (!a.mapping.empty() && !a.workload.empty())
+    throw UserError(SourceLocation{"", 0, "--workload"}, "give --mapping or --workload, not both");
+  std::string source = !a.mapping.empty() ? a.mapping : a.workload;
+  if (source.empty())
+    throw UserError(SourceLocation{"", 0, "--mapping"},
+                    "give the layers to explore: --mapping FILE.m [--layer NAME]");
+  if (!a.workload.empty() && a.workload.size() > 2 &&
+      a.workload.compare(a.workload.size() - 2, 2, ".m") != 0)
+    throw UserError(SourceLocation{a.workload, 0, "--workload"},
+                    "this build reads MAESTRO .m files only (ONNX, zoo and YAML workloads come "
+                    "with the workload loader); use --mapping FILE.m");
+  const auto net = workload::maestro_format::parse_network_file(source);
+  w = search::dse_workload_from_mapping(net, split_commas(a.layers), spec.maestro_compat);
+  if (spec.dataflows.empty())
+    for (const auto& l : w.layers)
+      if (!l.own_dataflow)
+        throw UserError(SourceLocation{net.file, l.line, "Layer " + l.name},
+                        "has no Dataflow block; choose dataflows with --dataflow (e.g. kcp_ws,rs)");
+
+  outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
+  std::optional<search::ResultStore> store;
+  if (!a.no_store) {
+    const std::filesystem::path p = a.store.empty() ? std::filesystem::path(a.out) / "dse.sqlite"
+                                                    : std::filesystem::path(a.store);
+    store = search::ResultStore::open(p);
+  }
+  search::DseOptions opt;
+  opt.threads = a.threads;
+  opt.stop = &g_stop;
+  opt.store = store ? &*store : nullptr;
+  const std::int64_t space = search::space_size(spec);
+  if (!a.quiet) {
+    std::cerr << fmt::format("dse: {} designs ({} layer{}, {} dataflow{}){}\n", space,
+                             w.layers.size(), w.layers.size() == 1 ? "" : "s",
+                             std::max<std::size_t>(1, spec.dataflows.size()),
+                             std::max<std::size_t>(1, spec.dataflows.size()) == 1 ? "" : "s",
+                             store ? ", store " + store->path().string() : "");
+    opt.progress = [](const search::DseProgress& p) {
+      std::cerr << fmt::format(
+          "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s)\n",
+          100.0 * static_cast<double>(p.chunks_done) / static_cast<double>(p.chunks_total),
+          si(static_cast<double>(p.counts.explored)), si(static_cast<double>(p.counts.evaluated)),
+          si(static_cast<double>(p.counts.valid)), p.seconds,
+          si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)));
+    };
+  }
+  g_stop.store(false);
+  auto previous = std::signal(SIGINT, on_sigint);
+  search::DseRunInfo info;
+  try {
+    info = search::run_dse(w, spec, opt, [&](const search::ChunkResult& c) { outs.add(c); });
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  if (info.interrupted) {
+    outs.abandon();
+    std::cerr << fmt::format(
+        "dse: interrupted after {} of {} chunks ({} computed now); the finished work is in the store{}. Run the "
+        "same command again to resume.\n",
+        info.chunks_computed + info.chunks_reused, info.chunks_total, info.chunks_computed,
+        store ? " " + store->path().string() : " (none: --no-store)");
+    return 130;
+  }
+  outs.finish(info);
+  const auto& t = info.total;
+  const auto& se = info.session;
+  std::cout << fmt::format("designs explored {}, skipped {}, evaluated {}, valid {}, illegal {}\n",
+                           t.explored, t.skipped, t.evaluated, t.valid, t.illegal);
+  std::cout << fmt::format(
+      "{:.2f} s on {} threads: {} explored/s, {} evaluated/s ({} per thread), {} analyses{}\n",
+      info.wall_seconds, info.threads, si(static_cast<double>(se.explored) / info.wall_seconds),
+      si(static_cast<double>(se.evaluated) / info.wall_seconds),
+      si(static_cast<double>(se.evaluated) / info.wall_seconds / std::max(1, info.threads)),
+      info.analyses_run,
+      info.chunks_reused > 0 ? fmt::format(" ({} of {} chunks read from the store)",
+                                           info.chunks_reused, info.chunks_total)
+                             : std::string());
+  const double clock = spec.technology.clock_ghz;
+  std::vector<search::Objective> order = {oo.primary};
+  for (auto o : search::kAllObjectives)
+    if (o != oo.primary) order.push_back(o);
+  for (auto o : order) {
+    const auto& b = outs.collector().best(o);
+    if (!b) continue;
+    const auto& p = b->point;
+    const auto& m = b->metrics;
+    std::string maps;
+    for (std::size_t i = 0; i < spec.map_sizes.size(); ++i)
+      maps += fmt::format(" {}={}", spec.map_sizes[i].label(), p.map_sizes[i]);
+    std::cout << fmt::format(
+        "best {:<13} {} PEs={} BW={} L1={} B L2={} B{}: {:.4g} MACs/cycle, {:.4g} uJ, {:.4g} mm2, "
+        "{:.4g} mW, {:.4g} GMAC/s/W\n",
+        search::objective_name(o),
+        spec.dataflows.empty() ? "mapping" : spec.dataflows[static_cast<std::size_t>(p.dataflow)],
+        p.pes, p.noc_bw, p.l1_bytes, p.l2_bytes, maps, search::throughput_macs_per_cycle(m),
+        m.energy_pj / 1e6, m.area_um2 / 1e6, m.power_mw, search::throughput_per_watt(m, clock));
+  }
+  if (t.valid == 0) std::cout << "no design is within the budgets\n";
+  for (const auto& n : info.notes) std::cout << "note: illegal designs: " << n << "\n";
+  if (oo.html && !outputs::chart_bundle().available())
+    std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
+  std::cout << "outputs in " << a.out << "\n";
+  return 0;
+}
+
+const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<DseArgs>();
+  auto* cmd = app.add_subcommand(
+      "dse", "Hardware design-space exploration under area and power budgets (MAESTRO DSE)");
+  cmd->add_option("--mapping", a->mapping, "MAESTRO-format network/mapping file (.m)");
+  cmd->add_option("--layer", a->layers, "Explore only these layers (repeat or comma-separate)");
+  cmd->add_option("--workload", a->workload, "Workload (this build: a MAESTRO .m file)");
+  cmd->add_option("--dataflow", a->dataflows,
+                  "Dataflows to sweep (library names or .m files; comma-separated); default: the "
+                  "mapping's own Dataflow blocks");
+  cmd->add_option("--pes", a->pes, "PE counts: V, A:B, A:B:STEP, A:B:xFACTOR, or a list")
+      ->required();
+  cmd->add_option("--bw", a->bw, "NoC bandwidths, elements/cycle (same syntax)")->required();
+  cmd->add_option("--l1", a->l1, "L1 bytes per PE (sweep; K/M suffixes) or 'exact' (default)");
+  cmd->add_option("--l2", a->l2, "L2 bytes (sweep; K/M suffixes) or 'exact' (default)");
+  cmd->add_option("--vector-width", a->vector_width, "MAC lanes per PE (sweep), default 1");
+  cmd->add_option("--map-size", a->map_sizes,
+                  "Sweep a mapping size too: DIM[@LEVEL]=SWEEP, e.g. C=1:64 (repeatable)");
+  cmd->add_flag("--fit-clusters", a->fit_clusters,
+                "A Cluster larger than the PEs shrinks to the PE count instead of being illegal");
+  cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--objective", a->objective,
+                  "Primary objective: throughput, energy, perf_per_watt or edp (all four are "
+                  "reported)");
+  cmd->add_option("--pareto", a->pareto,
+                  "Pareto axes (2-4 of latency, energy, area, power, edp, buffer)");
+  cmd->add_option("--noc-latency", a->noc_latency, "NoC latency per transfer, cycles (default 1)");
+  cmd->add_option("--offchip-bw", a->offchip_bw,
+                  "Off-chip bandwidth, elements/cycle (default 70000)");
+  cmd->add_option("--precision-bits", a->precision_bits, "Bits per element (default 8)");
+  cmd->add_option("--technology", a->technology, "Technology YAML (energies, area, power)");
+  cmd->add_option("--compat", a->compat, "'maestro': the MAESTRO tool's numbers");
+  cmd->add_option("--out", a->out, "Output directory")->required();
+  cmd->add_option("--store", a->store, "Result store (SQLite); default OUT/dse.sqlite");
+  cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
+  cmd->add_option("--designs", a->designs,
+                  "Every evaluated design as csv (default), json, both or none");
+  cmd->add_flag("--no-html", a->no_html, "Do not write report.html");
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all)");
+  cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
+  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+});
+
+}  // namespace
+}  // namespace mosaic::cli

@@ -1,0 +1,177 @@
+// `mosaic herald`: co-optimise an HDA's PE/bandwidth partition and the multi-DNN layer schedule.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "arch/Accelerator.h"
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "outputs/HeraldReport.h"
+#include "outputs/HtmlReport.h"
+#include "search/Herald.h"
+#include "search/HeraldExperiments.h"
+#include "workload/WorkloadFile.h"
+
+namespace mosaic::cli {
+namespace {
+
+struct HeraldArgs {
+  std::string workload = "arvr-a";
+  std::string cls = "edge";
+  std::string styles = "nvdla,shi";
+  int granularity = 16;
+  std::string search = "exhaustive";
+  int samples = 256;
+  std::uint64_t seed = 1;
+  std::string objective = "edp";
+  std::string scheduler = "herald";
+  std::string ordering = "breadth-first";
+  double lbf = 2.0;
+  int lookahead = 4;
+  std::string out = "mosaic-out/herald";
+  int threads = 0;
+  bool no_baselines = false;
+  bool quiet = false;
+  double rearrange_cycles_per_byte = 0;
+  bool experiment = false;
+};
+
+schedule::Metric parse_metric(const std::string& s, const char* flag) {
+  if (s == "edp") return schedule::Metric::EDP;
+  if (s == "latency") return schedule::Metric::Latency;
+  if (s == "energy") return schedule::Metric::Energy;
+  throw UserError(SourceLocation{"", 0, flag},
+                  fmt::format("unknown objective '{}'; expected edp, latency or energy", s));
+}
+
+std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
+  std::vector<arch::AcceleratorStyle> out;
+  if (text == "all") {
+    for (const auto& s : arch::table3_styles())
+      if (s.kind == arch::StyleKind::HDA) out.push_back(s);
+    return out;
+  }
+  std::string item;
+  std::stringstream ss(text);
+  while (std::getline(ss, item, '|'))
+    if (!item.empty()) out.push_back(arch::parse_style(item));
+  if (out.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "no style given");
+  return out;
+}
+
+int run(const HeraldArgs& a) {
+  if (a.experiment) {
+    search::ExperimentOptions eo;
+    eo.threads = a.threads;
+    eo.progress = !a.quiet;
+    const std::string md = search::run_herald_experiments(eo);
+    std::filesystem::create_directories(a.out);
+    const auto path = std::filesystem::path(a.out) / "experiments.md";
+    std::ofstream(path) << md;
+    if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
+    return 0;
+  }
+  search::HeraldConfig cfg;
+  cfg.workload = workload::load_workload(a.workload);
+  cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls)
+                                           : arch::accelerator_class(a.cls);
+  cfg.styles = parse_styles(a.styles);
+  if (a.granularity < 1)
+    throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
+  cfg.granularity = a.granularity;
+  cfg.mode = search::parse_search_mode(a.search);
+  cfg.random_samples = a.samples;
+  cfg.seed = a.seed;
+  cfg.objective = parse_metric(a.objective, "--objective");
+  if (a.scheduler != "herald" && a.scheduler != "greedy")
+    throw UserError(SourceLocation{"", 0, "--scheduler"}, "expected herald or greedy");
+  cfg.scheduler.greedy = a.scheduler == "greedy";
+  if (a.ordering == "depth-first")
+    cfg.scheduler.ordering = schedule::Ordering::DepthFirst;
+  else if (a.ordering == "breadth-first")
+    cfg.scheduler.ordering = schedule::Ordering::BreadthFirst;
+  else
+    throw UserError(SourceLocation{"", 0, "--ordering"}, "expected depth-first or breadth-first");
+  if (a.lbf < 1) throw UserError(SourceLocation{"", 0, "--load-balance"}, "must be at least 1");
+  cfg.scheduler.load_balance_factor = a.lbf;
+  cfg.scheduler.lookahead = a.lookahead;
+  cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
+  cfg.baselines = !a.no_baselines;
+  cfg.threads = a.threads;
+  cfg.progress = !a.quiet;
+  const auto r = search::run_herald(cfg);
+  outputs::HeraldRunInfo info{a.workload,  cfg.cls.name, a.search, a.granularity,
+                              a.objective, a.scheduler,  a.seed,   cfg.params.clock_ghz};
+  const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
+  if (!outputs::chart_bundle().available())
+    std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
+  if (!a.quiet) {
+    auto line = [&](const char* what, int idx) {
+      if (idx < 0) return;
+      const auto& p = r.points[static_cast<std::size_t>(idx)];
+      std::string part;
+      for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+        part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
+                            p.partition.bw_gbps[k]);
+      std::cout << fmt::format(
+          "{:<8} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
+          r.styles[static_cast<std::size_t>(p.style)].label(),
+          p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
+          p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
+    };
+    std::cout << fmt::format(
+        "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", a.workload,
+        cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
+        r.interrupted ? " (interrupted: finished points kept)" : "");
+    line("best", r.best);
+    line("FDA", r.best_fda);
+    line("SM-FDA", r.best_smfda);
+    line("RDA", r.rda);
+    for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
+    std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
+  }
+  return r.interrupted ? 130 : 0;
+}
+
+const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<HeraldArgs>();
+  auto* cmd = app.add_subcommand(
+      "herald", "Co-optimise HDA partitioning and multi-DNN layer scheduling (Herald)");
+  cmd->add_option("--workload", a->workload,
+                  "arvr-a, arvr-b, mlperf, mlperf-b8, a zoo model, an ONNX/MAESTRO/YAML file")
+      ->capture_default_str();
+  cmd->add_option("--class", a->cls, "Accelerator class: edge, mobile, cloud, or a YAML file")
+      ->capture_default_str();
+  cmd->add_option("--styles", a->styles,
+                  "Searched styles, '|'-separated: 'nvdla,shi' (HDA), 'fda:nvdla', 'smfda:shi', "
+                  "'rda', or 'all' HDAs")
+      ->capture_default_str();
+  cmd->add_option("--granularity", a->granularity, "PE and bandwidth shares in 1/N of the class")
+      ->capture_default_str();
+  cmd->add_option("--search", a->search, "exhaustive, binary or random")->capture_default_str();
+  cmd->add_option("--samples", a->samples, "Design points of a random search")
+      ->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Seed of the random search")->capture_default_str();
+  cmd->add_option("--objective", a->objective, "edp, latency or energy")->capture_default_str();
+  cmd->add_option("--scheduler", a->scheduler, "herald or greedy")->capture_default_str();
+  cmd->add_option("--ordering", a->ordering, "depth-first or breadth-first")->capture_default_str();
+  cmd->add_option("--load-balance", a->lbf, "Load-balancing factor (>= 1)")->capture_default_str();
+  cmd->add_option("--lookahead", a->lookahead, "Post-processing look-ahead depth")
+      ->capture_default_str();
+  cmd->add_option("--rearrange-cycles-per-byte", a->rearrange_cycles_per_byte,
+                  "Layout rearrangement penalty between dataflows")
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  cmd->add_flag("--no-baselines", a->no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
+  cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  cmd->add_flag("--experiment", a->experiment,
+                "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
+  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+});
+
+}  // namespace
+}  // namespace mosaic::cli

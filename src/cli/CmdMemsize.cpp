@@ -1,0 +1,275 @@
+// mosaic memsize: Interstellar's memory-hierarchy studies on generated hierarchies (energy
+// objective, access energies from a technology table):
+//   --mode optimize   the auto-optimizer (section VI-C) against an Eyeriss-like baseline
+//   --mode sweep      register file x global buffer grid (Fig. 11)
+//   --mode dataflows  every U|V dataflow with its best blocking (Fig. 7 / 8)
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "arch/EnergyTable.h"
+#include "arch/HierarchyBuilder.h"
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "mapper/InterstellarNetworks.h"
+#include "mapper/MemorySizing.h"
+#include "mapper/SpatialSearch.h"
+#include "workload/ZigZagWorkload.h"
+
+namespace mosaic::cli {
+
+namespace {
+
+struct MemsizeArgs {
+  std::string workload;
+  std::string mode = "optimize";
+  std::string array = "16x16";
+  std::string dataflow = "C|K";
+  std::vector<std::int64_t> rf = {512};
+  std::vector<std::int64_t> gb = {131072};
+  std::string technology;
+  std::string json_out;
+  int batch = 0;
+  int lpf_limit = 6;
+  double threshold = 0.75;
+  bool global_hops = false;
+  bool one_level = false;
+};
+
+std::string kb(std::int64_t bytes) {
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{}KB", bytes / 1024);
+  return fmt::format("{}B", bytes);
+}
+
+std::vector<workload::EinsumLayer> load_layers(const MemsizeArgs& a) {
+  const std::string ext = std::filesystem::path(a.workload).extension().string();
+  if (ext == ".yaml" || ext == ".yml") return workload::read_zigzag_workload(a.workload);
+  return mapper::interstellar_network(a.workload, a.batch);
+}
+
+nlohmann::json energy_json(const mapper::SweepPoint& p) {
+  nlohmann::json j;
+  j["hierarchy"] = arch::hierarchy_name(p.spec);
+  j["rf_bytes"] = p.spec.rf_bytes;
+  j["buffer_bytes"] = p.spec.buffer_bytes;
+  j["energy_pj"] = p.energy.energy_pj;
+  j["mac_energy_pj"] = p.energy.mac_pj;
+  j["noc_energy_pj"] = p.energy.noc_pj;
+  j["level_energy_pj"] = p.energy.level_pj;
+  j["dominant_level"] = p.energy.dominant_level;
+  j["dominant_share"] = p.energy.dominant_share;
+  j["macs"] = p.energy.macs;
+  j["pj_per_mac"] = p.energy.macs > 0 ? p.energy.energy_pj / static_cast<double>(p.energy.macs) : 0;
+  return j;
+}
+
+std::string breakdown(const mapper::NetworkEnergy& e) {
+  std::string out;
+  std::map<std::string, double> shares = e.role_share;
+  shares["mac"] = e.energy_pj > 0 ? e.mac_pj / e.energy_pj : 0;
+  shares["noc"] = e.energy_pj > 0 ? e.noc_pj / e.energy_pj : 0;
+  for (const auto& [k, v] : shares) out += fmt::format(" {} {:.0f}%", k, 100 * v);
+  return out;
+}
+
+int run(const MemsizeArgs& a) {
+  if (a.workload.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "required");
+  arch::HierarchySpec base;
+  {
+    const auto x = a.array.find('x');
+    if (x == std::string::npos)
+      throw UserError(SourceLocation{"", 0, "--array"}, "expected ROWSxCOLS, e.g. 16x16");
+    try {
+      base.rows = std::stoll(a.array.substr(0, x));
+      base.cols = std::stoll(a.array.substr(x + 1));
+    } catch (const std::exception&) {
+      throw UserError(SourceLocation{"", 0, "--array"},
+                      fmt::format("'{}' is not ROWSxCOLS", a.array));
+    }
+    if (base.rows <= 0 || base.cols <= 0)
+      throw UserError(SourceLocation{"", 0, "--array"}, "must be positive");
+  }
+  base.rf_bytes = a.rf;
+  base.buffer_bytes = a.gb;
+  base.global_hops = a.global_hops;
+  arch::EnergyTable table = arch::interstellar_28nm();
+  if (!a.technology.empty()) table = arch::read_energy_table(a.technology);
+  mapper::SizingOptions so;
+  so.table = &table;
+  so.lpf_limit = a.lpf_limit;
+  {
+    const auto dims = dataflow::parse_uv_notation(a.dataflow);
+    so.dataflow.clear();
+    for (const auto& d : dims) {
+      std::vector<std::string> alts = d;
+      if (alts.size() == 1 && alts[0] == "K") alts.push_back("G");  // depthwise layers
+      so.dataflow.push_back(alts);
+    }
+  }
+  const auto layers = load_layers(a);
+  nlohmann::json j;
+  j["workload"] = a.workload;
+  j["mode"] = a.mode;
+  j["array"] = a.array;
+  j["technology"] = table.name;
+  j["dataflow"] = a.dataflow;
+  if (a.mode == "optimize") {
+    mapper::MemsizeOptions mo;
+    mo.two_level_rf = !a.one_level;
+    const auto r = mapper::optimize_memory(layers, base, mo, so, [&](const mapper::SweepPoint& p) {
+      std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
+                               p.energy.energy_pj);
+    });
+    std::cout << fmt::format(
+        "baseline {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n", arch::hierarchy_name(r.baseline.spec),
+        r.baseline.energy.energy_pj,
+        r.baseline.energy.energy_pj /
+            static_cast<double>(std::max<std::int64_t>(1, r.baseline.energy.macs)),
+        breakdown(r.baseline.energy));
+    std::cout << fmt::format("best     {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n",
+                             arch::hierarchy_name(r.best.spec), r.best.energy.energy_pj,
+                             r.best.energy.energy_pj /
+                                 static_cast<double>(std::max<std::int64_t>(1, r.best.energy.macs)),
+                             breakdown(r.best.energy));
+    std::cout << fmt::format(
+        "gain {:.2f}x; {} configurations evaluated, {} pruned by Observation 2, {} by "
+        "Observation 3\n",
+        r.gain, r.evaluated.size(), r.pruned_obs2, r.pruned_obs3);
+    j["baseline"] = energy_json(r.baseline);
+    j["best"] = energy_json(r.best);
+    j["gain"] = r.gain;
+    j["pruned_obs2"] = r.pruned_obs2;
+    j["pruned_obs3"] = r.pruned_obs3;
+    nlohmann::json ev = nlohmann::json::array();
+    for (const auto& p : r.evaluated) ev.push_back(energy_json(p));
+    j["evaluated"] = ev;
+  } else if (a.mode == "sweep") {
+    const std::vector<std::int64_t> rfs = {16, 32, 64, 128, 256, 512};
+    const std::vector<std::int64_t> gbs = {32768, 65536, 131072, 262144, 524288};
+    const auto pts = mapper::rf_gb_sweep(layers, rfs, gbs, base, so);
+    std::cout << fmt::format("{:>10}", "RF \\ GB");
+    for (auto g : gbs) std::cout << fmt::format("{:>12}", kb(g));
+    std::cout << "   (energy, 1e9 pJ)\n";
+    for (auto r : rfs) {
+      std::cout << fmt::format("{:>10}", kb(r));
+      for (auto g : gbs)
+        for (const auto& p : pts)
+          if (p.spec.rf_bytes[0] == r && p.spec.buffer_bytes[0] == g)
+            std::cout << fmt::format("{:>12.4f}", p.energy.energy_pj / 1e9);
+      std::cout << "\n";
+    }
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& p : pts) arr.push_back(energy_json(p));
+    j["points"] = arr;
+  } else if (a.mode == "dataflows") {
+    const auto hw = arch::build_hierarchy(base, table);
+    mapper::DataflowSpaceOptions ds;
+    ds.min_utilization = a.threshold;
+    mapper::LomaOptions lo;
+    lo.objective = mapper::Objective::Energy;
+    lo.lpf_limit = a.lpf_limit;
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& layer : layers) {
+      const auto r = mapper::search_spatial(layer, hw, ds, lo, true);
+      if (!r.found) {
+        std::cout << fmt::format("{}: no dataflow reaches {:.0f}% utilization\n", layer.name,
+                                 100 * a.threshold);
+        continue;
+      }
+      const double best = r.best.temporal.cost.energy_pj;
+      // Best energy per U|V (over replications), and the histogram of all points.
+      std::map<std::string, double> per_uv;
+      std::vector<double> ratios;
+      for (const auto& d : r.all) {
+        const double e = d.temporal.cost.energy_pj;
+        ratios.push_back(e / best);
+        std::string uv;
+        for (std::size_t k = 0; k < d.dataflow.loops.size(); ++k)
+          uv += (k ? "|" : "") +
+                (d.dataflow.loops[k].empty() ? std::string("-") : d.dataflow.loops[k][0]);
+        auto it = per_uv.find(uv);
+        if (it == per_uv.end() || e < it->second) per_uv[uv] = e;
+        nlohmann::json x;
+        x["layer"] = layer.name;
+        x["dataflow"] = d.dataflow.notation();
+        x["utilization"] = d.dataflow.utilization;
+        x["energy_pj"] = e;
+        x["normalized"] = e / best;
+        arr.push_back(x);
+      }
+      std::cout << fmt::format(
+          "{} on {}: {} dataflows (with replications) >= {:.0f}% utilization; best {} "
+          "{:.6g} pJ\n",
+          layer.name, hw.name, r.all.size(), 100 * a.threshold, r.best.dataflow.notation(), best);
+      const double edges[] = {1.05, 1.1, 1.25, 1.5, 2.0, 1e300};
+      const char* labels[] = {"<=1.05x", "<=1.10x", "<=1.25x", "<=1.50x", "<=2.00x", ">2.00x"};
+      std::size_t prev = 0;
+      std::cout << "  energy / best:";
+      for (int b = 0; b < 6; ++b) {
+        const std::size_t c = static_cast<std::size_t>(
+            std::count_if(ratios.begin(), ratios.end(), [&](double v) { return v <= edges[b]; }));
+        std::cout << fmt::format(" {} {}", labels[b], c - prev);
+        prev = c;
+      }
+      std::cout << "\n  best per U|V:";
+      std::vector<std::pair<double, std::string>> sorted;
+      for (const auto& [k, v] : per_uv) sorted.emplace_back(v, k);
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [v, k] : sorted) std::cout << fmt::format(" {} {:.3f}", k, v / best);
+      std::cout << "\n";
+    }
+    j["points"] = arr;
+  } else {
+    throw UserError(SourceLocation{"", 0, "--mode"},
+                    fmt::format("'{}' is not optimize, sweep or dataflows", a.mode));
+  }
+  if (!a.json_out.empty()) {
+    const std::string tmp = a.json_out + ".tmp";
+    {
+      std::ofstream out(tmp);
+      if (!out) throw UserError(SourceLocation{a.json_out, 0, "--json"}, "cannot write");
+      out << j.dump(1) << "\n";
+    }
+    std::filesystem::rename(tmp, a.json_out);
+  }
+  return 0;
+}
+
+const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<MemsizeArgs>();
+  CLI::App* sub =
+      app.add_subcommand("memsize", "Interstellar memory-hierarchy optimizer and studies");
+  sub->add_option("--workload", a->workload,
+                  "built-in network (alexnet, vgg16, googlenet, mobilenet, lstm-m, lstm-l, rhn, "
+                  "mlp-m, mlp-l, "
+                  "alexnet-conv3, mobilenet-conv14, mobilenet-conv15) or a ZigZag workload YAML")
+      ->required();
+  sub->add_option("--mode", a->mode, "optimize | sweep | dataflows (default optimize)");
+  sub->add_option("--array", a->array, "PE array ROWSxCOLS (default 16x16)");
+  sub->add_option("--dataflow", a->dataflow, "U|V dataflow for optimize/sweep (default C|K)");
+  sub->add_option("--rf", a->rf,
+                  "baseline register file bytes per PE, innermost first (default 512)");
+  sub->add_option("--gb", a->gb, "baseline global buffer bytes (default 131072)");
+  sub->add_option("--technology", a->technology,
+                  "energy table YAML (default Interstellar Table IV)");
+  sub->add_option("--batch", a->batch, "batch size (default: the paper's)");
+  sub->add_option("--lpf-limit", a->lpf_limit, "loop prime factor limit (default 6)");
+  sub->add_option("--threshold", a->threshold,
+                  "minimum PE utilization in dataflows mode (default 0.75)");
+  sub->add_flag("--global-hops", a->global_hops,
+                "array communication cost independent of distance");
+  sub->add_flag("--one-level", a->one_level, "optimize: do not try two register-file levels");
+  sub->add_option("--json", a->json_out, "write results as JSON");
+  sub->callback([a, &exit_code] { exit_code = run(*a); });
+});
+
+}  // namespace
+
+}  // namespace mosaic::cli

@@ -1,0 +1,77 @@
+// Temporal mapping search equivalent to ZigZag's LOMA (loop order based memory allocation):
+//   1. the temporal loops left after spatial unrolling are split into loop prime factors (LPFs);
+//   2. while there are more LPFs than `lpf_limit`, the two smallest factors of the dimension with
+//      the most factors are merged;
+//   3. every distinct permutation of the LPF multiset is a loop order (innermost first), visited
+//      in the order of Williams' loopless multiset-permutation algorithm (as ZigZag does);
+//   4. each order is allocated bottom-up to the memory levels: at every memory, the operands it
+//      holds take the prefix of their remaining loops that fits the memory jointly and minimizes
+//      the accesses to the level above;
+//   5. each allocated mapping is evaluated by the loop-nest model; the best by the objective is
+//      kept, ties resolved as ZigZag does (first found; latency ties broken by energy and vice
+//      versa).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "cost/LoopNestModel.h"
+
+namespace mosaic::mapper {
+
+enum class Objective { Latency, Energy, Edp };
+const char* objective_name(Objective o);
+bool parse_objective(const std::string& text, Objective& out);
+
+// True when a is strictly better than b under the objective with ZigZag's tie-break.
+bool better(Objective obj, const cost::LoopNestResult& a, const cost::LoopNestResult& b);
+
+// A loop prime factor (or a merged factor): dimension id and size.
+using Lpf = std::pair<int, std::int64_t>;
+
+// The LPFs of a problem's temporal loops, limited to `lpf_limit` (raised to the number of
+// temporal dimensions if smaller), with static-size constraints applied as ZigZag does.
+std::vector<Lpf> loop_prime_factors(const cost::LoopNestProblem& p, int lpf_limit);
+
+// Visits every distinct permutation of `items` in Williams' order (the first is the multiset
+// sorted in non-increasing order of (dim name, size)). `visit` returns false to stop early.
+// Returns the number of permutations visited.
+std::int64_t for_each_permutation(const cost::LoopNestProblem& p, std::vector<Lpf> items,
+                                  const std::function<bool(const std::vector<Lpf>&)>& visit);
+// Number of distinct permutations of the multiset.
+std::int64_t permutation_count(const std::vector<Lpf>& items);
+
+// Allocates a loop order (innermost first) to the memory levels. Returns false when it does not
+// fit (a memory cannot even hold what is below it, or a top level cannot hold the rest).
+bool allocate(const cost::LoopNestProblem& p, const Lpf* order, int n,
+              cost::LnTemporalMapping& out);
+
+// True when the order satisfies the problem's ordering constraints (mapping temporal_ordering
+// with "*" sizes).
+bool satisfies_constraints(const cost::LoopNestProblem& p, const std::vector<Lpf>& order);
+
+struct LomaOptions {
+  int lpf_limit = 6;
+  Objective objective = Objective::Latency;
+};
+
+struct LomaStats {
+  std::int64_t orders = 0;       // loop orders visited (after constraints)
+  std::int64_t allocated = 0;    // orders that fit the hierarchy
+  std::int64_t evaluations = 0;  // cost model evaluations
+};
+
+struct TemporalSearchResult {
+  bool found = false;
+  cost::LnTemporalMapping mapping;
+  cost::LoopNestResult cost;
+  LomaStats stats;
+};
+
+// LOMA: every order, allocated and evaluated. A complete user ordering (or no temporal loops)
+// is allocated and evaluated as is.
+TemporalSearchResult loma_search(const cost::LoopNestProblem& p, const LomaOptions& options);
+
+}  // namespace mosaic::mapper

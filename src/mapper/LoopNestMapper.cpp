@@ -1,0 +1,97 @@
+#include "mapper/LoopNestMapper.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+#include "mapper/FastSearch.h"
+#include "mapper/SpatialSearch.h"
+
+namespace mosaic::mapper {
+
+const char* engine_name(TemporalEngine e) {
+  switch (e) {
+    case TemporalEngine::Loma:
+      return "loma";
+    case TemporalEngine::Fast:
+      return "fast";
+  }
+  return "?";
+}
+
+namespace {
+double cpu_now() {
+  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+}  // namespace
+
+LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
+  const double t0 = cpu_now();
+  LayerMapResult r;
+  r.layer_name = layer.name;
+  r.op_type = layer.op_type;
+  LomaOptions lo;
+  lo.lpf_limit = options.lpf_limit;
+  lo.objective = options.objective;
+  if (options.search_spatial) {
+    DataflowSpaceOptions ds;
+    ds.min_utilization = options.utilization_threshold;
+    const auto ss = search_spatial(layer, hw, ds, lo);
+    if (!ss.found)
+      throw UserError(
+          SourceLocation{layer.source_file, layer.source_line,
+                         fmt::format("layer '{}'", layer.name)},
+          fmt::format("no spatial mapping reaches {:.0f}% utilization and fits the memories",
+                      100 * options.utilization_threshold));
+    r.mapping_entry = "search:" + ss.best.dataflow.notation();
+    r.problem = ss.best.problem;
+    r.temporal = ss.best.temporal.mapping;
+    r.cost = ss.best.temporal.cost;
+    r.stats = ss.best.temporal.stats;
+    r.cpu_seconds = cpu_now() - t0;
+    return r;
+  }
+  const auto& entry = dataflow::select_mapping(mappings, layer.name, layer.op_type);
+  r.mapping_entry = entry.name;
+  r.problem = cost::compile_problem(layer, hw, entry);
+  const TemporalSearchResult s = options.engine == TemporalEngine::Fast
+                                     ? fast_search(r.problem, lo).best
+                                     : loma_search(r.problem, lo);
+  if (!s.found)
+    throw UserError(
+        SourceLocation{layer.source_file, layer.source_line, fmt::format("layer '{}'", layer.name)},
+        "no loop order fits the memory hierarchy (check the spatial mapping, memory sizes "
+        "and that every operand fits its top memory)");
+  r.temporal = s.mapping;
+  r.cost = s.cost;
+  r.stats = s.stats;
+  r.cpu_seconds = cpu_now() - t0;
+  return r;
+}
+
+WorkloadMapResult map_workload(
+    const std::vector<workload::EinsumLayer>& layers, const arch::LoopNestHardware& hw,
+    const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
+    const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress) {
+  WorkloadMapResult w;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    w.layers.push_back(map_layer(layers[i], hw, mappings, options));
+    const auto& r = w.layers.back();
+    w.energy_pj += r.cost.energy_pj;
+    w.latency_cycles += r.cost.latency_cycles;
+    w.mac_energy_pj += r.cost.mac_energy_pj;
+    if (progress) progress(r, i + 1, layers.size());
+  }
+  return w;
+}
+
+cost::LayerCost evaluate_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                               const dataflow::LoopNestMappingEntry& mapping,
+                               const cost::LnTemporalMapping& temporal) {
+  const cost::LoopNestProblem p = cost::compile_problem(layer, hw, mapping);
+  return cost::to_layer_cost(p, cost::evaluate(p, temporal));
+}
+
+}  // namespace mosaic::mapper

@@ -1,0 +1,70 @@
+// Mapping a whole workload onto a loop-nest accelerator, layer by layer, as ZigZag's
+// get_hardware_performance_zigzag does (single layer at a time, every layer's operands start and
+// end in the top memory), with a choice of temporal search engine.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "arch/MemoryHierarchy.h"
+#include "cost/LayerCost.h"
+#include "cost/LoopNestModel.h"
+#include "dataflow/LoopNestMapping.h"
+#include "mapper/Loma.h"
+#include "workload/ZigZagWorkload.h"
+
+namespace mosaic::mapper {
+
+enum class TemporalEngine {
+  Loma,  // ZigZag's LOMA, exact
+  Fast,  // mosaic's pruned branch-and-bound over the same space (same or better optimum)
+};
+const char* engine_name(TemporalEngine e);
+
+struct MapOptions {
+  int lpf_limit = 6;
+  Objective objective = Objective::Latency;
+  TemporalEngine engine = TemporalEngine::Loma;
+  // Spatial search instead of the mapping's spatial_mapping (see SpatialSearch.h).
+  bool search_spatial = false;
+  double utilization_threshold = 0.0;
+  std::uint64_t seed = 1;
+};
+
+struct LayerMapResult {
+  std::string layer_name;
+  std::string op_type;
+  std::string mapping_entry;  // which mapping entry was used
+  cost::LoopNestProblem problem;
+  cost::LnTemporalMapping temporal;
+  cost::LoopNestResult cost;
+  LomaStats stats;
+  double cpu_seconds = 0;
+};
+
+struct WorkloadMapResult {
+  std::vector<LayerMapResult> layers;
+  double energy_pj = 0;       // sum over layers (ZigZag SumStage order)
+  double latency_cycles = 0;  // sum of per-layer latency_total2
+  double mac_energy_pj = 0;
+};
+
+// Maps one layer with the mapping entry selected by name / operator type / default.
+LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
+
+// Maps every layer in order. `progress` (optional) is called after each layer.
+WorkloadMapResult map_workload(
+    const std::vector<workload::EinsumLayer>& layers, const arch::LoopNestHardware& hw,
+    const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
+    const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress = {});
+
+// The shared-API entry points used by the schedulers: cost one layer with a given temporal
+// mapping, or search the best one.
+cost::LayerCost evaluate_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                               const dataflow::LoopNestMappingEntry& mapping,
+                               const cost::LnTemporalMapping& temporal);
+
+}  // namespace mosaic::mapper

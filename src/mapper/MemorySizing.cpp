@@ -1,0 +1,161 @@
+#include "mapper/MemorySizing.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+
+namespace mosaic::mapper {
+
+namespace {
+
+std::string role_of(const std::string& memory_name) {
+  const auto us = memory_name.find('_');
+  return us == std::string::npos ? memory_name : memory_name.substr(0, us);
+}
+
+}  // namespace
+
+NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
+                             const arch::HierarchySpec& spec, const SizingOptions& options) {
+  const arch::EnergyTable& table = options.table ? *options.table : arch::interstellar_28nm();
+  const auto hw = arch::build_hierarchy(spec, table);
+  NetworkEnergy ne;
+  LomaOptions lo;
+  lo.objective = Objective::Energy;
+  lo.lpf_limit = options.lpf_limit;
+  for (const auto& layer : layers) {
+    // Each array dimension takes the first of its listed loops that the layer has.
+    std::vector<std::vector<std::string>> df;
+    for (const auto& alts : options.dataflow) {
+      std::vector<std::string> pick;
+      for (const auto& l : alts)
+        if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
+          pick.push_back(l);
+          break;
+        }
+      df.push_back(pick);
+    }
+    const auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
+    if (!r.temporal.found)
+      throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
+    const auto& c = r.temporal.cost;
+    ne.energy_pj += c.energy_pj;
+    ne.mac_pj += c.mac_energy_pj;
+    ne.noc_pj += c.noc_energy_pj;
+    ne.macs += static_cast<std::int64_t>(r.problem.total_mac);
+    for (std::size_t oi = 0; oi < r.problem.ops.size(); ++oi)
+      for (int m = 0; m < r.problem.ops[oi].num_mem; ++m)
+        ne.level_pj[r.problem
+                        .mems[static_cast<std::size_t>(
+                            r.problem.ops[oi].mems[static_cast<std::size_t>(m)])]
+                        .name] += c.levels[oi][static_cast<std::size_t>(m)].energy_pj;
+  }
+  for (const auto& [name, e] : ne.level_pj) {
+    const double share = ne.energy_pj > 0 ? e / ne.energy_pj : 0;
+    ne.role_share[role_of(name)] += share;
+    if (share > ne.dominant_share) {
+      ne.dominant_share = share;
+      ne.dominant_level = role_of(name);
+    }
+  }
+  return ne;
+}
+
+std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& layers,
+                                    const std::vector<std::int64_t>& rf_bytes,
+                                    const std::vector<std::int64_t>& gb_bytes,
+                                    const arch::HierarchySpec& base, const SizingOptions& options) {
+  std::vector<SweepPoint> out;
+  for (auto gb : gb_bytes)
+    for (auto rf : rf_bytes) {
+      arch::HierarchySpec s = base;
+      s.rf_bytes = {rf};
+      s.buffer_bytes = {gb};
+      out.push_back({s, network_energy(layers, s, options)});
+    }
+  return out;
+}
+
+MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
+                              const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
+                              const SizingOptions& options,
+                              const std::function<void(const SweepPoint&)>& progress) {
+  MemsizeResult res;
+  auto eval = [&](const arch::HierarchySpec& s) {
+    SweepPoint p{s, network_energy(layers, s, options)};
+    res.evaluated.push_back(p);
+    if (progress) progress(p);
+    return p;
+  };
+  res.baseline = eval(baseline);
+  res.best = res.baseline;
+  auto consider = [&](const SweepPoint& p) {
+    if (p.energy.energy_pj < res.best.energy.energy_pj) res.best = p;
+  };
+  // Phase 1: one register file level, one buffer.
+  std::vector<std::int64_t> gbs = mo.gb_bytes, rfs = mo.rf_bytes;
+  std::sort(gbs.begin(), gbs.end());
+  std::sort(rfs.begin(), rfs.end());
+  SweepPoint best1 = res.baseline;
+  bool have1 = false;
+  for (std::size_t gi = 0; gi < gbs.size(); ++gi) {
+    bool gb_dominates = false;
+    for (std::size_t ri = 0; ri < rfs.size(); ++ri) {
+      if (static_cast<double>(gbs[gi]) < mo.min_ratio * static_cast<double>(rfs[ri])) {
+        ++res.pruned_obs3;
+        continue;
+      }
+      arch::HierarchySpec s = baseline;
+      s.rf_bytes = {rfs[ri]};
+      s.buffer_bytes = {gbs[gi]};
+      const SweepPoint p = eval(s);
+      consider(p);
+      if (!have1 || p.energy.energy_pj < best1.energy.energy_pj) {
+        best1 = p;
+        have1 = true;
+      }
+      if (p.energy.role_share.count("gb1") && p.energy.role_share.at("gb1") > mo.dominance)
+        gb_dominates = true;
+      if (p.energy.role_share.count("rf1") && p.energy.role_share.at("rf1") > mo.dominance) {
+        res.pruned_obs2 += static_cast<std::int64_t>(rfs.size() - ri - 1);
+        break;  // larger register files only cost more per access
+      }
+    }
+    if (gb_dominates) {
+      res.pruned_obs2 += static_cast<std::int64_t>((gbs.size() - gi - 1) * rfs.size());
+      break;
+    }
+  }
+  // Phase 2: two register-file levels under the best buffer.
+  if (mo.two_level_rf && have1) {
+    const std::int64_t gb = best1.spec.buffer_bytes.front();
+    std::vector<std::int64_t> r2s = mo.rf2_bytes;
+    std::sort(r2s.begin(), r2s.end());
+    for (auto r1 : rfs) {
+      for (std::size_t i = 0; i < r2s.size(); ++i) {
+        const auto r2 = r2s[i];
+        if (static_cast<double>(r2) < mo.min_ratio * static_cast<double>(r1) ||
+            static_cast<double>(gb) < mo.min_ratio * static_cast<double>(r2)) {
+          ++res.pruned_obs3;
+          continue;
+        }
+        arch::HierarchySpec s = baseline;
+        s.rf_bytes = {r1, r2};
+        s.buffer_bytes = {gb};
+        const SweepPoint p = eval(s);
+        consider(p);
+        if (p.energy.role_share.count("rf2") && p.energy.role_share.at("rf2") > mo.dominance) {
+          res.pruned_obs2 += static_cast<std::int64_t>(r2s.size() - i - 1);
+          break;
+        }
+      }
+    }
+  }
+  res.gain =
+      res.best.energy.energy_pj > 0 ? res.baseline.energy.energy_pj / res.best.energy.energy_pj : 0;
+  return res;
+}
+
+}  // namespace mosaic::mapper

@@ -1,0 +1,356 @@
+#include "outputs/HeraldReport.h"
+
+#include <cctype>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+#include "outputs/HtmlReport.h"
+
+namespace mosaic::outputs {
+
+using nlohmann::json;
+
+namespace {
+
+json design_json(const search::HeraldResult& r, int index, double clock_ghz) {
+  if (index < 0) return nullptr;
+  const auto& p = r.points[static_cast<std::size_t>(index)];
+  const auto& style = r.styles[static_cast<std::size_t>(p.style)];
+  json j;
+  j["styles"] = style.label();
+  j["kind"] = std::string(arch::style_kind_name(style.kind));
+  j["dataflows"] = style.dataflows;
+  json part = json::array();
+  for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+    part.push_back({{"dataflow", style.kind == arch::StyleKind::RDA ? std::string("reconfigurable")
+                                                                    : style.dataflows[k]},
+                    {"pes", p.partition.pes[k]},
+                    {"bw_gbps", p.partition.bw_gbps[k]}});
+  j["partition"] = part;
+  j["latency_cycles"] = p.latency_cycles;
+  j["latency_s"] = p.latency_cycles / (clock_ghz * 1e9);
+  j["energy_j"] = p.energy_pj * 1e-12;
+  j["edp"] = p.latency_cycles / (clock_ghz * 1e9) * p.energy_pj * 1e-12;
+  j["edp_unit"] = "J*s";
+  return j;
+}
+
+void write(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw UserError(SourceLocation{path.string(), 0, ""}, "cannot write the file");
+  out << text;
+}
+
+}  // namespace
+
+json herald_summary_json(const search::HeraldResult& r, const search::HeraldConfig& c,
+                         const HeraldRunInfo& info) {
+  json j;
+  j["best"] = design_json(r, r.best, info.clock_ghz);
+  j["baselines"] = {{"fda", design_json(r, r.best_fda, info.clock_ghz)},
+                    {"sm_fda", design_json(r, r.best_smfda, info.clock_ghz)},
+                    {"rda", design_json(r, r.rda, info.clock_ghz)}};
+  json styles = json::array();
+  for (int i : r.searched) styles.push_back(r.styles[static_cast<std::size_t>(i)].label());
+  j["settings"] = {
+      {"workload", info.workload},
+      {"class", info.accelerator_class},
+      {"total_pes", c.cls.total_pes},
+      {"noc_gbps", c.cls.noc_gbps},
+      {"global_buffer_bytes", c.cls.global_buffer_bytes},
+      {"dram_gbps", c.cls.dram_gbps},
+      {"styles", styles},
+      {"search", info.search},
+      {"granularity", info.granularity},
+      {"objective", info.objective},
+      {"scheduler", info.scheduler},
+      {"load_balance_factor", c.scheduler.load_balance_factor},
+      {"ordering",
+       c.scheduler.ordering == schedule::Ordering::DepthFirst ? "depth-first" : "breadth-first"},
+      {"lookahead", c.scheduler.lookahead},
+      {"seed", info.seed},
+      {"clock_ghz", info.clock_ghz},
+      {"bytes_per_element", c.params.bytes_per_element}};
+  j["search"] = {
+      {"design_points", r.design_points},
+      {"wall_seconds", r.wall_seconds},
+      {"cost_table_seconds", r.cost_seconds},
+      {"schedule_seconds", r.schedule_seconds},
+      {"threads", r.threads},
+      {"layers", r.layers},
+      {"unique_layer_shapes", r.unique_layer_shapes},
+      {"core_configurations", r.core_configs},
+      {"us_per_layer_per_design_point",
+       r.design_points > 0 && r.layers > 0
+           ? 1e6 * r.schedule_seconds * r.threads / static_cast<double>(r.design_points * r.layers)
+           : 0.0},
+      {"interrupted", r.interrupted}};
+  return j;
+}
+
+std::string herald_pareto_csv(const search::HeraldResult& r, double clock_ghz) {
+  std::string s = "style,kind,pes,bw_gbps,latency_cycles,latency_s,energy_j,edp_js,pareto\n";
+  for (const auto& p : r.points) {
+    const auto& st = r.styles[static_cast<std::size_t>(p.style)];
+    std::string pes, bw;
+    for (std::size_t k = 0; k < p.partition.pes.size(); ++k) {
+      pes += (k ? "/" : "") + std::to_string(p.partition.pes[k]);
+      bw += (k ? "/" : "") + fmt::format("{:g}", p.partition.bw_gbps[k]);
+    }
+    const double ls = p.latency_cycles / (clock_ghz * 1e9);
+    s += fmt::format("{},{},{},{},{:.0f},{:.9g},{:.9g},{:.9g},{}\n", st.label(),
+                     arch::style_kind_name(st.kind), pes, bw, p.latency_cycles, ls,
+                     p.energy_pj * 1e-12, ls * p.energy_pj * 1e-12, p.pareto ? 1 : 0);
+  }
+  return s;
+}
+
+json herald_schedule_json(const search::HeraldResult& r, const workload::Workload& w,
+                          const workload::WorkloadGraph& g) {
+  json j;
+  json records = json::array();
+  const auto& s = r.best_schedule;
+  for (std::size_t i = 0; i < s.placed.size() && i < g.nodes.size(); ++i) {
+    const auto& pl = s.placed[i];
+    const auto& wn = g.nodes[i];
+    // Predecessors as layer indices within the same model instance.
+    int first = 0;
+    for (const auto& span : g.spans)
+      if (static_cast<std::int32_t>(i) >= span.first &&
+          static_cast<std::int32_t>(i) < span.first + span.count)
+        first = span.first;
+    json preds = json::array();
+    for (auto q : wn.preds) preds.push_back(q - first);
+    records.push_back({{"model", w.models.at(static_cast<std::size_t>(wn.model)).name},
+                       {"instance", wn.instance},
+                       {"layer", wn.layer.name},
+                       {"layer_index", static_cast<std::int32_t>(i) - first},
+                       {"predecessors", preds},
+                       {"core", pl.core},
+                       {"start_cycle", pl.start},
+                       {"end_cycle", pl.end},
+                       {"energy_pj", pl.energy_pj},
+                       {"output_in_dram", pl.output_in_dram}});
+  }
+  j["records"] = records;
+  j["core_busy_cycles"] = s.core_busy_cycles;
+  json mem = json::array();
+  std::vector<schedule::MemoryPoint> timeline;
+  schedule::validate_schedule(r.best_problem, s, &timeline);
+  for (const auto& m : timeline) mem.push_back({{"cycle", m.time}, {"bytes", m.bytes}});
+  j["global_buffer"] = {{"capacity_bytes", r.best_problem.capacity_bytes}, {"occupancy", mem}};
+  j["latency_cycles"] = s.latency_cycles;
+  j["energy_pj"] = s.energy_pj;
+  j["dram_bytes"] = s.dram_bytes;
+  return j;
+}
+
+std::string herald_report_html(const search::HeraldResult& r, const search::HeraldConfig& c,
+                               const HeraldRunInfo& info) {
+  const double ghz = info.clock_ghz;
+  HtmlReport rep(fmt::format("Herald: {} on the {} class", info.workload, info.accelerator_class));
+  rep.add_paragraph(
+      fmt::format("{} layers; {} design points ({} search, granularity 1/{}, objective {}, {} "
+                  "scheduler) in {:.2f} s on {} "
+                  "threads.{}",
+                  r.layers, r.design_points, info.search, info.granularity, info.objective,
+                  info.scheduler, r.wall_seconds, r.threads,
+                  r.interrupted ? " Interrupted: the finished points are shown." : ""));
+  // Design points.
+  json pts = json::array();
+  for (const auto& p : r.points) {
+    const auto& st = r.styles[static_cast<std::size_t>(p.style)];
+    std::string part;
+    for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+      part += fmt::format("{}{} PEs/{:g} GB/s", k ? " + " : "", p.partition.pes[k],
+                          p.partition.bw_gbps[k]);
+    std::string kind(arch::style_kind_name(st.kind));
+    for (char& ch : kind) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    pts.push_back({{"style", st.label()},
+                   {"class", kind},
+                   {"latency_s", p.latency_cycles / (ghz * 1e9)},
+                   {"energy_j", p.energy_pj * 1e-12},
+                   {"edp", p.latency_cycles / (ghz * 1e9) * p.energy_pj * 1e-12},
+                   {"partition", part},
+                   {"pareto", p.pareto ? "yes" : "no"}});
+  }
+  rep.add_dataset("points", pts);
+  rep.add_heading("Design space (latency vs energy)");
+  rep.add_chart(
+      {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+       {"title", "Every design point (Fig. 11 style)"},
+       {"width", 620},
+       {"height", 380},
+       {"data", {{"name", "points"}}},
+       {"mark", {{"type", "point"}, {"filled", true}, {"size", 45}, {"opacity", 0.75}}},
+       {"encoding",
+        {{"x",
+          {{"field", "latency_s"},
+           {"type", "quantitative"},
+           {"title", "latency (s)"},
+           {"scale", {{"type", "log"}}}}},
+         {"y",
+          {{"field", "energy_j"},
+           {"type", "quantitative"},
+           {"title", "energy (J)"},
+           {"scale", {{"zero", false}}}}},
+         {"color", {{"field", "style"}, {"type", "nominal"}, {"title", "style"}}},
+         {"shape", {{"field", "class"}, {"type", "nominal"}, {"title", "class"}}},
+         {"strokeWidth",
+          {{"condition", {{"test", "datum.pareto == 'yes'"}, {"value", 2}}}, {"value", 0}}},
+         {"stroke", {{"value", "black"}}},
+         {"tooltip", json::array({{{"field", "style"}},
+                                  {{"field", "partition"}},
+                                  {{"field", "latency_s"}, {"format", ".4g"}},
+                                  {{"field", "energy_j"}, {"format", ".4g"}},
+                                  {{"field", "edp"}, {"format", ".4g"}},
+                                  {{"field", "pareto"}}})}}}});
+  // Bests table.
+  Table t;
+  t.caption = "Best designs (black outline in the chart: on the Pareto front)";
+  t.columns = {"", "style", "partition", "latency (s)", "energy (J)", "EDP (J*s)"};
+  auto row = [&](const char* what, int idx) {
+    if (idx < 0) return;
+    const auto& p = pts[static_cast<std::size_t>(idx)];
+    t.rows.push_back({what, p["style"].get<std::string>(), p["partition"].get<std::string>(),
+                      fmt::format("{:.4g}", p["latency_s"].get<double>()),
+                      fmt::format("{:.4g}", p["energy_j"].get<double>()),
+                      fmt::format("{:.4g}", p["edp"].get<double>())});
+  };
+  row("best", r.best);
+  row("best FDA", r.best_fda);
+  row("best SM-FDA", r.best_smfda);
+  row("RDA", r.rda);
+  rep.add_table(t);
+  if (r.best < 0) return rep.render();
+  // The best design's schedule.
+  const auto& best = r.points[static_cast<std::size_t>(r.best)];
+  const auto& style = r.styles[static_cast<std::size_t>(best.style)];
+  const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
+  auto core_name = [&](int core) {
+    return fmt::format("core {} ({}, {} PEs)", core,
+                       style.kind == arch::StyleKind::RDA
+                           ? std::string("reconfigurable")
+                           : style.dataflows[static_cast<std::size_t>(core)],
+                       best.partition.pes[static_cast<std::size_t>(core)]);
+  };
+  json gantt = json::array();
+  const auto& sch = r.best_schedule;
+  const auto& prob = r.best_problem;
+  std::vector<double> onchip(static_cast<std::size_t>(prob.num_cores), 0),
+      offchip(static_cast<std::size_t>(prob.num_cores), 0);
+  for (std::size_t i = 0; i < sch.placed.size() && i < graph.nodes.size(); ++i) {
+    const auto& pl = sch.placed[i];
+    if (pl.end <= pl.start) continue;
+    const auto& wn = graph.nodes[i];
+    gantt.push_back({{"core", core_name(pl.core)},
+                     {"model", c.workload.models.at(static_cast<std::size_t>(wn.model)).name},
+                     {"layer", wn.name},
+                     {"start_ms", pl.start / (ghz * 1e6)},
+                     {"end_ms", pl.end / (ghz * 1e6)}});
+  }
+  for (std::size_t i = 0; i < sch.placed.size(); ++i) {
+    const auto& pl = sch.placed[i];
+    const double on = prob.energy_pj[prob.at(i, pl.core)];
+    onchip[static_cast<std::size_t>(pl.core)] += on;
+    offchip[static_cast<std::size_t>(pl.core)] += pl.energy_pj - on;
+  }
+  rep.add_dataset("gantt", gantt);
+  rep.add_heading(fmt::format("Schedule of the best design ({})", style.label()));
+  rep.add_chart({{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+                 {"title", "Layers on each core over time"},
+                 {"width", 760},
+                 {"height", 60 + 40 * prob.num_cores},
+                 {"data", {{"name", "gantt"}}},
+                 {"mark", "bar"},
+                 {"encoding",
+                  {{"y", {{"field", "core"}, {"type", "nominal"}, {"title", nullptr}}},
+                   {"x", {{"field", "start_ms"}, {"type", "quantitative"}, {"title", "time (ms)"}}},
+                   {"x2", {{"field", "end_ms"}}},
+                   {"color", {{"field", "model"}, {"type", "nominal"}}},
+                   {"tooltip", json::array({{{"field", "layer"}},
+                                            {{"field", "start_ms"}, {"format", ".4g"}},
+                                            {{"field", "end_ms"}, {"format", ".4g"}}})}}}});
+  json util = json::array(), energy = json::array();
+  for (int k = 0; k < prob.num_cores; ++k) {
+    const auto kk = static_cast<std::size_t>(k);
+    util.push_back(
+        {{"core", core_name(k)},
+         {"utilization",
+          sch.latency_cycles > 0 ? sch.core_busy_cycles[kk] / sch.latency_cycles : 0.0}});
+    energy.push_back({{"core", core_name(k)},
+                      {"part", "on chip (MAC, L1, L2, NoC)"},
+                      {"energy_j", onchip[kk] * 1e-12}});
+    energy.push_back({{"core", core_name(k)},
+                      {"part", "DRAM and penalties"},
+                      {"energy_j", offchip[kk] * 1e-12}});
+  }
+  rep.add_dataset("utilization", util);
+  rep.add_dataset("energy", energy);
+  rep.begin_grid();
+  rep.add_chart({{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+                 {"title", "Busy time / latency per core"},
+                 {"width", 320},
+                 {"height", 200},
+                 {"data", {{"name", "utilization"}}},
+                 {"mark", "bar"},
+                 {"encoding",
+                  {{"x", {{"field", "core"}, {"type", "nominal"}, {"title", nullptr}}},
+                   {"y",
+                    {{"field", "utilization"},
+                     {"type", "quantitative"},
+                     {"axis", {{"format", "%"}}},
+                     {"scale", {{"domain", {0, 1}}}}}}}}});
+  rep.add_chart(
+      {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+       {"title", "Energy breakdown per core"},
+       {"width", 320},
+       {"height", 200},
+       {"data", {{"name", "energy"}}},
+       {"mark", "bar"},
+       {"encoding",
+        {{"x", {{"field", "core"}, {"type", "nominal"}, {"title", nullptr}}},
+         {"y", {{"field", "energy_j"}, {"type", "quantitative"}, {"title", "energy (J)"}}},
+         {"color", {{"field", "part"}, {"type", "nominal"}}}}}});
+  rep.end_grid();
+  std::vector<schedule::MemoryPoint> mem;
+  schedule::validate_schedule(prob, sch, &mem);
+  json m = json::array();
+  for (const auto& point : mem)
+    m.push_back({{"time_ms", point.time / (ghz * 1e6)}, {"mib", point.bytes / (1024.0 * 1024.0)}});
+  rep.add_dataset("memory", m);
+  rep.add_chart({{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+                 {"title", fmt::format("Global buffer occupancy (capacity {:.1f} MiB)",
+                                       prob.capacity_bytes / (1024.0 * 1024.0))},
+                 {"width", 760},
+                 {"height", 200},
+                 {"data", {{"name", "memory"}}},
+                 {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
+                 {"encoding",
+                  {{"x", {{"field", "time_ms"}, {"type", "quantitative"}, {"title", "time (ms)"}}},
+                   {"y", {{"field", "mib"}, {"type", "quantitative"}, {"title", "MiB"}}}}}});
+  return rep.render();
+}
+
+std::vector<std::filesystem::path> write_herald_outputs(const std::filesystem::path& dir,
+                                                        const search::HeraldResult& r,
+                                                        const search::HeraldConfig& c,
+                                                        const HeraldRunInfo& info) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw UserError(SourceLocation{dir.string(), 0, "--out"},
+                    "cannot create the directory: " + ec.message());
+  std::vector<std::filesystem::path> files = {dir / "summary.json", dir / "pareto.csv",
+                                              dir / "schedule.json", dir / "report.html"};
+  write(files[0], herald_summary_json(r, c, info).dump(2) + "\n");
+  write(files[1], herald_pareto_csv(r, info.clock_ghz));
+  const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
+  write(files[2], herald_schedule_json(r, c.workload, graph).dump(1) + "\n");
+  write(files[3], herald_report_html(r, c, info));
+  return files;
+}
+
+}  // namespace mosaic::outputs

@@ -1,0 +1,748 @@
+#include "search/DseEngine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/concurrent_hash_map.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <nlohmann/json.hpp>
+
+#include "arch/Core.h"
+#include "arch/Technology.h"
+#include "common/Error.h"
+#include "cost/DirectiveAnalysis.h"
+#include "cost/MaestroNetwork.h"
+
+namespace mosaic::search {
+
+using dataflow::BoundDirective;
+
+DseCounts& DseCounts::operator+=(const DseCounts& o) {
+  explored += o.explored;
+  skipped += o.skipped;
+  evaluated += o.evaluated;
+  valid += o.valid;
+  illegal += o.illegal;
+  analyses += o.analyses;
+  return *this;
+}
+
+namespace {
+
+constexpr std::uint32_t kChunkFormat = 1;
+
+std::int64_t bytes_of(double elements, int bits) {
+  const auto e = static_cast<std::int64_t>(std::llround(elements));
+  return (e * bits + 7) / 8;
+}
+
+// The outer coordinates of a chunk.
+struct Coords {
+  int df = 0;
+  int pes_index = 0;
+  std::int64_t pes = 0, vw = 0;
+  std::array<std::int64_t, kMaxMapSweeps> maps{};
+};
+
+// The figures of the whole workload at one bandwidth.
+struct WorkloadEval {
+  double latency = 0;
+  double energy = 0;
+  std::array<double, 5> breakdown{};
+  std::int64_t macs = 0;
+  std::int64_t l1_req = 0, l2_req = 0;  // bytes
+};
+
+// Analyses shared by the PEs of one run (see Context::run_leader).
+struct CacheKey {
+  int df = 0;
+  int leader = 0;
+  std::int64_t vw = 0, bw = 0;
+  std::array<std::int64_t, kMaxMapSweeps> maps{};
+  bool operator==(const CacheKey&) const = default;
+};
+struct CacheHash {
+  static std::size_t hash(const CacheKey& k) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    mix(static_cast<std::uint64_t>(k.df));
+    mix(static_cast<std::uint64_t>(k.leader));
+    mix(static_cast<std::uint64_t>(k.vw));
+    mix(static_cast<std::uint64_t>(k.bw));
+    for (auto m : k.maps) mix(static_cast<std::uint64_t>(m));
+    return static_cast<std::size_t>(h);
+  }
+  static bool equal(const CacheKey& a, const CacheKey& b) { return a == b; }
+};
+struct CacheValue {
+  WorkloadEval eval;
+  bool full = false;  // energy and requirements filled
+};
+constexpr std::int64_t kMaxCacheEntries = 4'000'000;
+
+// Everything a chunk evaluation reads; immutable during the sweep.
+struct Context {
+  const DseWorkload& w;
+  const DseSpec& s;
+  std::vector<PreparedDataflow> dfs;
+  int n_maps = 0;
+  std::vector<std::int64_t> radix;  // outer loops, outermost first
+  std::int64_t n_chunks = 1;
+  std::vector<std::int64_t> inner_maps;  // values of the last mapping sweep ({0} when none)
+  std::int64_t n_bw = 0, n_l1 = 1, n_l2 = 1;
+  std::int64_t per_inner = 0;  // designs per inner mapping value
+  bool reuse_plateaus = true;
+  // The directive analysis sees the PE count only through the PEs its clusters use (the product
+  // of the Cluster sizes times the number of whole top-level clusters): PE counts that give every
+  // layer the same cluster sizes and the same used PEs get the same analysis results (their area
+  // and power differ). run_leader[df][i] is the index of the first PE value of such a run of
+  // consecutive values, or -1 when the run has only PE value i.
+  std::vector<std::vector<int>> run_leader;
+  mutable tbb::concurrent_hash_map<CacheKey, CacheValue, CacheHash> cache;
+  mutable std::atomic<std::int64_t> cache_size{0};
+  mutable std::atomic<std::int64_t> analyses_run{0};
+
+  Context(const DseWorkload& w_, const DseSpec& s_) : w(w_), s(s_) {}
+
+  void find_pe_runs() {
+    run_leader.assign(dfs.size(), std::vector<int>(s.pes.values.size(), -1));
+    for (std::size_t d = 0; d < dfs.size(); ++d) {
+      auto used = [&](std::int64_t pes) {
+        std::vector<std::int64_t> k;
+        for (const auto& pl : dfs[d].layers) {
+          std::int64_t uppermost = 1;
+          for (const auto& dir : pl.bound)
+            if (dir.kind == dataflow::DirectiveKind::Cluster)
+              uppermost *= (s.fit_clusters && pl.cluster_index >= 0) ? std::min(dir.size, pes)
+                                                                      : dir.size;
+          if (uppermost > pes) return std::vector<std::int64_t>{-pes};  // illegal: no sharing
+          k.push_back(uppermost);
+          k.push_back(uppermost * (pes / uppermost));
+        }
+        return k;
+      };
+      const auto& pv = s.pes.values;
+      std::size_t start = 0;
+      while (start < pv.size()) {
+        const auto key = used(pv[start]);
+        std::size_t end = start + 1;
+        while (end < pv.size() && used(pv[end]) == key) ++end;
+        if (end - start > 1)
+          for (std::size_t i = start; i < end; ++i) run_leader[d][i] = static_cast<int>(start);
+        start = end;
+      }
+    }
+  }
+
+  Coords decode(std::int64_t index) const {
+    std::array<std::int64_t, 3 + kMaxMapSweeps> digit{};
+    for (int i = static_cast<int>(radix.size()) - 1; i >= 0; --i) {
+      const auto r = radix[static_cast<std::size_t>(i)];
+      digit[static_cast<std::size_t>(i)] = index % r;
+      index /= r;
+    }
+    Coords c;
+    c.df = static_cast<int>(digit[0]);
+    c.pes_index = static_cast<int>(digit[1]);
+    c.pes = s.pes.values[static_cast<std::size_t>(digit[1])];
+    c.vw = s.vector_width.values[static_cast<std::size_t>(digit[2])];
+    for (int m = 0; m + 1 < n_maps; ++m)
+      c.maps[static_cast<std::size_t>(m)] =
+          s.map_sizes[static_cast<std::size_t>(m)]
+              .values.values[static_cast<std::size_t>(digit[static_cast<std::size_t>(3 + m)])];
+    return c;
+  }
+
+  std::string key(std::int64_t index) const {
+    const Coords c = decode(index);
+    const auto& df = dfs[static_cast<std::size_t>(c.df)];
+    std::string k = fmt::format("{}#{:016x}|pes={}|vw={}", df.name, df.hash, c.pes, c.vw);
+    for (int m = 0; m + 1 < n_maps; ++m)
+      k += fmt::format("|{}={}", s.map_sizes[static_cast<std::size_t>(m)].label(),
+                       c.maps[static_cast<std::size_t>(m)]);
+    return k;
+  }
+};
+
+bool fits(const DseSpec& s, const arch::AreaPower& ap) {
+  return ap.area_um2 <= s.area_budget_um2 && ap.power_mw <= s.power_budget_mw;
+}
+
+// Area and power are affine in the bandwidth (bus) and non-decreasing in L1/L2 (SRAM): the
+// smallest area/power over a bandwidth interval is at one of its ends.
+arch::AreaPower lower_bound(const DseSpec& s, std::int64_t pes, std::int64_t vw, std::int64_t bw_lo,
+                            std::int64_t bw_hi, std::int64_t l1, std::int64_t l2) {
+  const auto a = arch::area_power(s.technology, pes, vw, bw_lo, l1, l2);
+  const auto b = arch::area_power(s.technology, pes, vw, bw_hi, l1, l2);
+  arch::AreaPower r = a;
+  r.area_um2 = std::min(a.area_um2, b.area_um2);
+  r.power_mw = std::min(a.power_mw, b.power_mw);
+  return r;
+}
+
+// Area and power never decrease with the bandwidth when the bus cost per unit of bandwidth is
+// not negative at this PE count.
+bool bw_monotone(const arch::Technology& t, std::int64_t pes) {
+  return t.bus_c1 * static_cast<double>(pes) + t.bus_c0 >= 0;
+}
+
+struct Evaluator {
+  const Context& ctx;
+  std::vector<std::vector<BoundDirective>> bound;
+  DseCounts* counts = nullptr;
+
+  explicit Evaluator(const Context& c) : ctx(c), bound(c.w.layers.size()) {}
+
+  std::array<std::int64_t, kMaxMapSweeps> maps{};
+
+  void bind(const Coords& c, const std::array<std::int64_t, kMaxMapSweeps>& m) {
+    maps = m;
+    const auto& df = ctx.dfs[static_cast<std::size_t>(c.df)];
+    for (std::size_t l = 0; l < bound.size(); ++l)
+      bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]);
+  }
+
+  // The analysis of every layer (`full`: energy and requirements too), shared by the PEs of a
+  // run. `counts->analyses` counts the analyses the design needs, shared or not, so that the
+  // count does not depend on which thread got there first; Context::analyses_run counts the ones
+  // actually run.
+  WorkloadEval analyze(const Coords& c, std::int64_t bw, bool full) {
+    const int leader = ctx.run_leader[static_cast<std::size_t>(c.df)][static_cast<std::size_t>(c.pes_index)];
+    CacheKey key;
+    if (leader >= 0) {
+      key = CacheKey{c.df, leader, c.vw, bw, maps};
+      decltype(ctx.cache)::const_accessor a;
+      if (ctx.cache.find(a, key) && (a->second.full || !full)) {
+        counts->analyses += static_cast<std::int64_t>(bound.size());
+        return a->second.eval;
+      }
+    }
+    WorkloadEval e = run_analysis(c, bw, full);
+    if (leader >= 0 && ctx.cache_size.load(std::memory_order_relaxed) < kMaxCacheEntries) {
+      decltype(ctx.cache)::accessor a;
+      if (ctx.cache.insert(a, key)) ctx.cache_size.fetch_add(1, std::memory_order_relaxed);
+      if (!a->second.full) a->second = CacheValue{e, full};
+    }
+    return e;
+  }
+
+  WorkloadEval run_analysis(const Coords& c, std::int64_t bw, bool full) {
+    const DseSpec& s = ctx.s;
+    cost::DirectiveHardware hw;
+    hw.num_pes = c.pes;
+    hw.vector_width = c.vw;
+    hw.noc_bw = bw;
+    hw.noc_latency = s.noc_latency;
+    hw.offchip_bw = s.offchip_bw;
+    cost::DirectiveOptions opt;
+    opt.maestro_compat = s.maestro_compat;
+    arch::Core core;
+    core.num_pes = c.pes;
+    core.vector_width = c.vw;
+    core.noc_bw = bw;
+    WorkloadEval e;
+    for (std::size_t l = 0; l < bound.size(); ++l) {
+      const DseLayer& dl = ctx.w.layers[l];
+      cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound[l], hw, opt);
+      ++counts->analyses;
+      ctx.analyses_run.fetch_add(1, std::memory_order_relaxed);
+      if (dl.useful_macs) r.macs = *dl.useful_macs;
+      const double n = static_cast<double>(dl.count);
+      // No 0-cycle layer (MAESTRO reports one for degenerate mappings): at least 1 cycle.
+      e.latency += n * std::max(1.0, static_cast<double>(r.top.runtime));
+      if (!full) continue;
+      const cost::LayerCost lc =
+          cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
+      e.energy += n * lc.energy_pj;
+      e.breakdown[0] += n * lc.mac_energy_pj;
+      e.breakdown[1] += n * lc.levels[0].energy_pj;
+      e.breakdown[2] += n * lc.levels[1].energy_pj;
+      e.breakdown[3] += n * lc.levels[2].energy_pj;
+      e.breakdown[4] += n * lc.noc_energy_pj;
+      e.macs += dl.count * lc.macs;
+      e.l1_req = std::max(e.l1_req, bytes_of(lc.l1_required_elements, s.precision_bits));
+      e.l2_req = std::max(e.l2_req, bytes_of(lc.l2_required_elements, s.precision_bits));
+    }
+    return e;
+  }
+};
+
+// Latencies at the bandwidths bws[lo..hi], knowing lat[lo] and lat[hi]: the runtime never
+// increases with the bandwidth, so equal ends mean a plateau.
+void fill_plateaus(Evaluator& ev, const Coords& c, const std::vector<std::int64_t>& bws,
+                   std::vector<double>& lat, std::size_t lo, std::size_t hi) {
+  if (hi <= lo + 1) return;
+  if (lat[lo] == lat[hi]) {
+    for (std::size_t i = lo + 1; i < hi; ++i) lat[i] = lat[lo];
+    return;
+  }
+  const std::size_t mid = lo + (hi - lo) / 2;
+  lat[mid] = ev.analyze(c, bws[mid], false).latency;
+  fill_plateaus(ev, c, bws, lat, lo, mid);
+  fill_plateaus(ev, c, bws, lat, mid, hi);
+}
+
+ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
+  const DseSpec& s = ctx.s;
+  ChunkResult cr;
+  cr.index = index;
+  const Coords c = ctx.decode(index);
+  const std::int64_t n_inner = static_cast<std::int64_t>(ctx.inner_maps.size());
+  cr.counts.explored = n_inner * ctx.per_inner;
+
+  // 1. The smallest design of the chunk.
+  const std::int64_t l1_lb = s.l1_bytes ? s.l1_bytes->front() : 0;
+  const std::int64_t l2_lb = s.l2_bytes ? s.l2_bytes->front() : 0;
+  if (!fits(s, lower_bound(s, c.pes, c.vw, s.noc_bw.front(), s.noc_bw.back(), l1_lb, l2_lb))) {
+    cr.counts.skipped = cr.counts.explored;
+    return cr;
+  }
+  Evaluator ev(ctx);
+  ev.counts = &cr.counts;
+  const bool mono = bw_monotone(s.technology, c.pes);
+  const auto& bw_values = s.noc_bw.values;
+  std::vector<std::int64_t> feasible;
+  std::vector<std::int64_t> feasible_bw;
+  std::vector<double> lat;
+
+  for (std::int64_t inner : ctx.inner_maps) {
+    auto maps = c.maps;
+    if (ctx.n_maps > 0) maps[static_cast<std::size_t>(ctx.n_maps - 1)] = inner;
+    // 2. Bind and analyse at the lowest bandwidth.
+    WorkloadEval e0;
+    try {
+      ev.bind(c, maps);
+      e0 = ev.analyze(c, bw_values.front(), true);
+    } catch (const UserError& e) {
+      cr.counts.illegal += ctx.per_inner;
+      if (cr.note.empty()) cr.note = e.what();
+      continue;
+    }
+    // 3. Buffers that cannot hold the mapping.
+    std::int64_t i1 = 0, i2 = 0;
+    if (s.l1_bytes) {
+      const auto& v = s.l1_bytes->values;
+      i1 = std::lower_bound(v.begin(), v.end(), e0.l1_req) - v.begin();
+    }
+    if (s.l2_bytes) {
+      const auto& v = s.l2_bytes->values;
+      i2 = std::lower_bound(v.begin(), v.end(), e0.l2_req) - v.begin();
+    }
+    const std::int64_t n1 = ctx.n_l1 - i1;
+    cr.counts.skipped += i1 * ctx.n_l2 * ctx.n_bw;
+    const std::int64_t n2 = ctx.n_l2 - i2;
+    cr.counts.skipped += n1 * i2 * ctx.n_bw;
+    if (n1 == 0 || n2 == 0) continue;
+    auto l1_at = [&](std::int64_t k) {
+      return s.l1_bytes ? s.l1_bytes->values[static_cast<std::size_t>(i1 + k)] : e0.l1_req;
+    };
+    auto l2_at = [&](std::int64_t k) {
+      return s.l2_bytes ? s.l2_bytes->values[static_cast<std::size_t>(i2 + k)] : e0.l2_req;
+    };
+    // 4. Bandwidths whose smallest design fits the budgets.
+    feasible.clear();
+    feasible_bw.clear();
+    for (std::int64_t b = 0; b < ctx.n_bw; ++b) {
+      const auto bw = bw_values[static_cast<std::size_t>(b)];
+      if (fits(s, arch::area_power(s.technology, c.pes, c.vw, bw, l1_at(0), l2_at(0)))) {
+        feasible.push_back(b);
+        feasible_bw.push_back(bw);
+      } else if (mono) {
+        cr.counts.skipped += (ctx.n_bw - b) * n1 * n2;
+        break;
+      } else {
+        cr.counts.skipped += n1 * n2;
+      }
+    }
+    if (feasible.empty()) continue;
+    // 5. Runtime at every remaining bandwidth.
+    lat.assign(feasible.size(), 0.0);
+    try {
+      lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
+      if (feasible.size() > 1) {
+        if (ctx.reuse_plateaus) {
+          lat.back() = ev.analyze(c, feasible_bw.back(), false).latency;
+          fill_plateaus(ev, c, feasible_bw, lat, 0, feasible.size() - 1);
+        } else {
+          for (std::size_t k = 1; k < feasible.size(); ++k)
+            lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
+        }
+      }
+    } catch (const UserError&) {
+      throw InternalError(
+          "the directive analysis failed at one bandwidth after succeeding at "
+          "another");
+    }
+    // 6. Every remaining design, until the budget breaks.
+    for (std::size_t k = 0; k < feasible.size(); ++k) {
+      const auto bw = feasible_bw[k];
+      for (std::int64_t a = 0; a < n1; ++a) {
+        bool first_l2_failed = false;
+        for (std::int64_t b = 0; b < n2; ++b) {
+          DesignRecord d;
+          d.point.dataflow = c.df;
+          d.point.pes = c.pes;
+          d.point.vector_width = c.vw;
+          d.point.map_sizes = maps;
+          d.point.noc_bw = bw;
+          d.point.l1_bytes = l1_at(a);
+          d.point.l2_bytes = l2_at(b);
+          const auto ap =
+              arch::area_power(s.technology, c.pes, c.vw, bw, d.point.l1_bytes, d.point.l2_bytes);
+          d.metrics.latency_cycles = lat[k];
+          d.metrics.energy_pj = e0.energy;
+          d.metrics.energy_breakdown_pj = e0.breakdown;
+          d.metrics.area_um2 = ap.area_um2;
+          d.metrics.power_mw = ap.power_mw;
+          d.metrics.macs = e0.macs;
+          d.metrics.l1_required_bytes = e0.l1_req;
+          d.metrics.l2_required_bytes = e0.l2_req;
+          d.valid = fits(s, ap);
+          ++cr.counts.evaluated;
+          cr.designs.push_back(d);
+          if (d.valid) {
+            ++cr.counts.valid;
+            continue;
+          }
+          cr.counts.skipped += n2 - b - 1;
+          first_l2_failed = b == 0;
+          break;
+        }
+        if (first_l2_failed) {
+          cr.counts.skipped += (n1 - a - 1) * n2;
+          break;
+        }
+      }
+    }
+  }
+  return cr;
+}
+
+// ---- chunk encoding ------------------------------------------------------------------------
+
+struct Writer {
+  std::string out;
+  template <class T>
+  void put(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* p = reinterpret_cast<const char*>(&v);
+    out.append(p, sizeof(T));
+  }
+};
+
+struct Reader {
+  std::string_view in;
+  std::size_t pos = 0;
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (pos + sizeof(T) > in.size()) throw InternalError("result store: truncated chunk record");
+    T v;
+    std::memcpy(&v, in.data() + pos, sizeof(T));
+    pos += sizeof(T);
+    return v;
+  }
+};
+
+}  // namespace
+
+std::string encode_chunk(const ChunkResult& c) {
+  Writer w;
+  w.put(kChunkFormat);
+  const DseCounts& k = c.counts;
+  for (auto v : {k.explored, k.skipped, k.evaluated, k.valid, k.illegal, k.analyses}) w.put(v);
+  w.put(static_cast<std::uint64_t>(c.designs.size()));
+  for (const auto& d : c.designs) {
+    const auto& p = d.point;
+    for (auto v : {p.pes, p.vector_width, p.noc_bw, p.l1_bytes, p.l2_bytes}) w.put(v);
+    for (auto v : p.map_sizes) w.put(v);
+    const auto& m = d.metrics;
+    for (auto v : {m.latency_cycles, m.energy_pj, m.area_um2, m.power_mw}) w.put(v);
+    for (auto v : m.energy_breakdown_pj) w.put(v);
+    for (auto v : {m.macs, m.l1_required_bytes, m.l2_required_bytes}) w.put(v);
+    w.put(static_cast<std::uint8_t>(d.valid ? 1 : 0));
+  }
+  w.put(static_cast<std::uint64_t>(c.note.size()));
+  w.out += c.note;
+  return std::move(w.out);
+}
+
+ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int32_t dataflow) {
+  Reader r{payload};
+  if (r.get<std::uint32_t>() != kChunkFormat)
+    throw InternalError("result store: unknown chunk record format");
+  ChunkResult c;
+  c.index = index;
+  c.reused = true;
+  DseCounts& k = c.counts;
+  for (auto* v : {&k.explored, &k.skipped, &k.evaluated, &k.valid, &k.illegal, &k.analyses})
+    *v = r.get<std::int64_t>();
+  const auto n = r.get<std::uint64_t>();
+  if (n > payload.size()) throw InternalError("result store: corrupt chunk record");
+  c.designs.resize(n);
+  for (auto& d : c.designs) {
+    auto& p = d.point;
+    p.dataflow = dataflow;
+    for (auto* v : {&p.pes, &p.vector_width, &p.noc_bw, &p.l1_bytes, &p.l2_bytes})
+      *v = r.get<std::int64_t>();
+    for (auto& v : p.map_sizes) v = r.get<std::int64_t>();
+    auto& m = d.metrics;
+    for (auto* v : {&m.latency_cycles, &m.energy_pj, &m.area_um2, &m.power_mw})
+      *v = r.get<double>();
+    for (auto& v : m.energy_breakdown_pj) v = r.get<double>();
+    for (auto* v : {&m.macs, &m.l1_required_bytes, &m.l2_required_bytes})
+      *v = r.get<std::int64_t>();
+    d.valid = r.get<std::uint8_t>() != 0;
+  }
+  const auto len = r.get<std::uint64_t>();
+  if (r.pos + len > payload.size()) throw InternalError("result store: truncated chunk note");
+  c.note = std::string(payload.substr(r.pos, len));
+  return c;
+}
+
+std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
+  using nlohmann::json;
+  json j;
+  j["format"] = "mosaic-dse-1";
+  j["maestro_compat"] = s.maestro_compat;
+  j["fit_clusters"] = s.fit_clusters;
+  j["noc_latency"] = s.noc_latency;
+  j["offchip_bw"] = s.offchip_bw;
+  j["precision_bits"] = s.precision_bits;
+  auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
+  j["area_budget_um2"] = budget(s.area_budget_um2);
+  j["power_budget_mw"] = budget(s.power_budget_mw);
+  const auto& t = s.technology;
+  j["technology"] = {t.mac_pj,
+                     t.l1_pj,
+                     t.l2_pj,
+                     t.dram_pj,
+                     t.noc_pj,
+                     t.mac_area_um2,
+                     t.mac_power_mw,
+                     t.sram_area_um2_per_byte,
+                     t.sram_power_mw_per_byte,
+                     t.bus_area_unit,
+                     t.bus_power_unit,
+                     t.bus_c1,
+                     t.bus_c0,
+                     t.arbiter_area_unit,
+                     t.arbiter_power_unit,
+                     t.arbiter_c2,
+                     t.arbiter_c1,
+                     t.arbiter_c0,
+                     t.clock_ghz};
+  json maps = json::array();
+  for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
+    json e = {{"sweep", s.map_sizes[m].label()}};
+    if (m + 1 == s.map_sizes.size()) e["values"] = s.map_sizes[m].values.values;
+    maps.push_back(e);
+  }
+  j["map_sizes"] = maps;
+  j["noc_bw"] = s.noc_bw.values;
+  j["l1_bytes"] = s.l1_bytes ? json(s.l1_bytes->values) : json("exact");
+  j["l2_bytes"] = s.l2_bytes ? json(s.l2_bytes->values) : json("exact");
+  json layers = json::array();
+  for (const auto& l : w.layers) {
+    const auto& p = l.problem;
+    json e;
+    e["name"] = l.name;
+    e["type"] = static_cast<int>(p.type);
+    e["size"] = p.size;
+    e["stride"] = p.stride;
+    e["batch"] = p.batch;
+    e["count"] = l.count;
+    e["useful_macs"] = l.useful_macs ? *l.useful_macs : -1;
+    layers.push_back(e);
+  }
+  j["layers"] = layers;
+  return j.dump();
+}
+
+DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+                   const ChunkSink& sink) {
+  validate(s);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Context ctx(w, s);
+  ctx.dfs = prepare_dataflows(w, s);
+  ctx.n_maps = static_cast<int>(s.map_sizes.size());
+  ctx.radix = {static_cast<std::int64_t>(ctx.dfs.size()), s.pes.count(), s.vector_width.count()};
+  for (int m = 0; m + 1 < ctx.n_maps; ++m)
+    ctx.radix.push_back(s.map_sizes[static_cast<std::size_t>(m)].values.count());
+  for (auto r : ctx.radix) ctx.n_chunks *= r;
+  ctx.inner_maps = ctx.n_maps > 0 ? s.map_sizes.back().values.values : std::vector<std::int64_t>{0};
+  ctx.n_bw = s.noc_bw.count();
+  ctx.n_l1 = s.l1_bytes ? s.l1_bytes->count() : 1;
+  ctx.n_l2 = s.l2_bytes ? s.l2_bytes->count() : 1;
+  ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
+  ctx.reuse_plateaus = opt.reuse_bw_plateaus;
+  ctx.find_pe_runs();
+
+  DseRunInfo info;
+  info.chunks_total = ctx.n_chunks;
+  tbb::task_arena arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic);
+  info.threads = arena.max_concurrency();
+
+  ResultStore* store = opt.store;
+  std::int64_t run_id = 0;
+  std::unordered_set<std::string> stored;
+  if (store != nullptr) {
+    const auto run = store->open_run("dse", dse_run_config(w, s));
+    run_id = run.id;
+    info.run_hash = run.hash;
+    if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
+  }
+
+  auto stopping = [&] { return opt.stop != nullptr && opt.stop->load(std::memory_order_relaxed); };
+  std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
+  double last_progress = 0;
+  std::int64_t next = 0;
+  while (next < ctx.n_chunks) {
+    if (stopping()) {
+      info.interrupted = true;
+      break;
+    }
+    const auto wave_start = seconds();
+    const std::int64_t end = std::min(ctx.n_chunks, next + wave);
+    const auto n = static_cast<std::size_t>(end - next);
+    std::vector<ChunkResult> res(n);
+    std::vector<char> done(n, 0);
+    std::vector<std::size_t> todo;
+    std::vector<std::string> keys(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::int64_t index = next + static_cast<std::int64_t>(k);
+      if (store != nullptr) keys[k] = ctx.key(index);
+      if (!stored.empty() && stored.count(keys[k]) != 0) {
+        const auto rec = store->get(run_id, keys[k]);
+        if (!rec) throw InternalError("result store: a stored chunk disappeared");
+        res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
+        done[k] = 1;
+      } else {
+        todo.push_back(k);
+      }
+    }
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                            if (stopping()) return;
+                            const std::size_t k = todo[i];
+                            res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                            done[k] = 1;
+                          }
+                        });
+    });
+    // Commit what was computed (a skipped chunk without analysis is not worth a row: it is
+    // recomputed in a microsecond).
+    if (store != nullptr) {
+      std::vector<ResultStore::Record> recs;
+      for (std::size_t k : todo)
+        if (done[k] != 0 && res[k].counts.analyses > 0)
+          recs.push_back({keys[k], next + static_cast<std::int64_t>(k), encode_chunk(res[k])});
+      store->put(run_id, recs);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      if (done[k] == 0) {
+        info.interrupted = true;
+        break;
+      }
+      info.total += res[k].counts;
+      if (res[k].reused) {
+        ++info.chunks_reused;
+      } else {
+        info.session += res[k].counts;
+        ++info.chunks_computed;
+      }
+      if (!res[k].note.empty() && info.notes.size() < 8 &&
+          std::find(info.notes.begin(), info.notes.end(), res[k].note) == info.notes.end())
+        info.notes.push_back(res[k].note);
+      sink(res[k]);
+      res[k] = ChunkResult{};  // free the designs early
+    }
+    if (info.interrupted) break;
+    next = end;
+    const double now = seconds();
+    if (opt.progress &&
+        (now - last_progress >= opt.progress_interval_seconds || next == ctx.n_chunks)) {
+      last_progress = now;
+      opt.progress(DseProgress{next, ctx.n_chunks, info.total, now});
+    }
+    // Waves of about half a second: short enough to stop quickly, long enough to keep every
+    // thread busy.
+    const double took = now - wave_start;
+    if (took < 0.25 && wave < (1 << 16)) wave *= 2;
+    if (took > 1.0 && wave > 4 * info.threads) wave /= 2;
+  }
+  if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
+  info.wall_seconds = seconds();
+  info.analyses_run = ctx.analyses_run.load();
+  return info;
+}
+
+DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DesignPoint& p) {
+  DesignDetail out;
+  const auto dfs = prepare_dataflows(w, s);
+  if (p.dataflow < 0 || static_cast<std::size_t>(p.dataflow) >= dfs.size())
+    throw InternalError("evaluate_design: dataflow index out of range");
+  const auto& df = dfs[static_cast<std::size_t>(p.dataflow)];
+  cost::DirectiveHardware hw;
+  hw.num_pes = p.pes;
+  hw.vector_width = p.vector_width;
+  hw.noc_bw = p.noc_bw;
+  hw.noc_latency = s.noc_latency;
+  hw.offchip_bw = s.offchip_bw;
+  cost::DirectiveOptions opt;
+  opt.maestro_compat = s.maestro_compat;
+  arch::Core core;
+  core.num_pes = p.pes;
+  core.vector_width = p.vector_width;
+  core.noc_bw = p.noc_bw;
+  core.l1_bytes = p.l1_bytes;
+  core.l2_bytes = p.l2_bytes;
+  auto& m = out.metrics;
+  std::vector<BoundDirective> bound;
+  try {
+    for (std::size_t l = 0; l < w.layers.size(); ++l) {
+      const DseLayer& dl = w.layers[l];
+      bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
+      cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound, hw, opt);
+      if (dl.useful_macs) r.macs = *dl.useful_macs;
+      cost::LayerCost lc = cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
+      lc.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
+      const double n = static_cast<double>(dl.count);
+      m.latency_cycles += n * lc.latency_cycles;
+      m.energy_pj += n * lc.energy_pj;
+      m.energy_breakdown_pj[0] += n * lc.mac_energy_pj;
+      m.energy_breakdown_pj[1] += n * lc.levels[0].energy_pj;
+      m.energy_breakdown_pj[2] += n * lc.levels[1].energy_pj;
+      m.energy_breakdown_pj[3] += n * lc.levels[2].energy_pj;
+      m.energy_breakdown_pj[4] += n * lc.noc_energy_pj;
+      m.macs += dl.count * lc.macs;
+      m.l1_required_bytes =
+          std::max(m.l1_required_bytes, bytes_of(lc.l1_required_elements, s.precision_bits));
+      m.l2_required_bytes =
+          std::max(m.l2_required_bytes, bytes_of(lc.l2_required_elements, s.precision_bits));
+      out.layer_names.push_back(dl.name);
+      out.layers.push_back(lc);
+    }
+  } catch (const UserError& e) {
+    out.illegal_reason = e.what();
+    return out;
+  }
+  const auto ap =
+      arch::area_power(s.technology, p.pes, p.vector_width, p.noc_bw, p.l1_bytes, p.l2_bytes);
+  m.area_um2 = ap.area_um2;
+  m.power_mw = ap.power_mw;
+  out.valid = fits(s, ap) && p.l1_bytes >= m.l1_required_bytes && p.l2_bytes >= m.l2_required_bytes;
+  return out;
+}
+
+}  // namespace mosaic::search

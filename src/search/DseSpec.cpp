@@ -1,0 +1,239 @@
+#include "search/DseSpec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+
+namespace mosaic::search {
+
+namespace {
+
+constexpr std::int64_t kMaxSweepValues = 10'000'000;
+
+[[noreturn]] void bad(std::string_view flag, const std::string& msg) {
+  throw UserError(SourceLocation{"", 0, std::string(flag)}, msg);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::int64_t parse_value(std::string_view text, std::string_view flag, bool sizes) {
+  const std::string_view t = trim(text);
+  if (t.empty()) bad(flag, "empty value in the sweep");
+  std::int64_t mult = 1;
+  std::string_view digits = t;
+  const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(t.back())));
+  if (sizes && (last == 'K' || last == 'M' || last == 'G')) {
+    mult = last == 'K' ? (1LL << 10) : last == 'M' ? (1LL << 20) : (1LL << 30);
+    digits = t.substr(0, t.size() - 1);
+  }
+  if (digits.empty()) bad(flag, fmt::format("'{}' is not a number", t));
+  std::int64_t v = 0;
+  for (char c : digits) {
+    if (!std::isdigit(static_cast<unsigned char>(c)))
+      bad(flag, fmt::format("'{}' is not a positive integer{}", t,
+                            sizes ? " (sizes may end in K, M or G)" : ""));
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v))
+      bad(flag, fmt::format("'{}' is too large", t));
+  }
+  if (__builtin_mul_overflow(v, mult, &v)) bad(flag, fmt::format("'{}' is too large", t));
+  if (v <= 0) bad(flag, fmt::format("'{}' must be positive", t));
+  if (v > (std::int64_t{1} << 50)) bad(flag, fmt::format("'{}' is too large", t));
+  return v;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes) {
+  SweepRange r;
+  r.text = std::string(trim(text));
+  if (r.text.empty()) bad(flag, "empty sweep; give V, A:B, A:B:STEP or A:B:xFACTOR");
+  std::set<std::int64_t> values;
+  for (std::string_view item : split(r.text, ',')) {
+    const auto parts = split(trim(item), ':');
+    if (parts.size() == 1) {
+      values.insert(parse_value(parts[0], flag, sizes));
+    } else if (parts.size() == 2 || parts.size() == 3) {
+      const std::int64_t a = parse_value(parts[0], flag, sizes);
+      const std::int64_t b = parse_value(parts[1], flag, sizes);
+      if (b < a) bad(flag, fmt::format("'{}': the end is below the start", trim(item)));
+      bool geometric = false;
+      std::int64_t step = 1;
+      if (parts.size() == 3) {
+        std::string_view s = trim(parts[2]);
+        if (!s.empty() && (s.front() == 'x' || s.front() == 'X' || s.front() == '*')) {
+          geometric = true;
+          s.remove_prefix(1);
+        }
+        step = parse_value(s, flag, sizes && !geometric);
+        if (geometric && step < 2)
+          bad(flag, fmt::format("'{}': a geometric factor must be at least 2", trim(item)));
+      }
+      if (!geometric && (b - a) / step + 1 > kMaxSweepValues)
+        bad(flag, fmt::format("'{}' has more than {} values", trim(item), kMaxSweepValues));
+      for (std::int64_t v = a; v <= b;) {
+        values.insert(v);
+        if (static_cast<std::int64_t>(values.size()) > kMaxSweepValues)
+          bad(flag, fmt::format("more than {} values", kMaxSweepValues));
+        std::int64_t next = 0;
+        if (geometric ? __builtin_mul_overflow(v, step, &next)
+                      : __builtin_add_overflow(v, step, &next))
+          break;
+        v = next;
+      }
+    } else {
+      bad(flag, fmt::format("'{}': expected V, A:B, A:B:STEP or A:B:xFACTOR", trim(item)));
+    }
+  }
+  r.values.assign(values.begin(), values.end());
+  return r;
+}
+
+SweepRange single_value(std::int64_t v) {
+  SweepRange r;
+  r.values = {v};
+  r.text = std::to_string(v);
+  return r;
+}
+
+std::string MapSizeSweep::label() const {
+  std::string s(dataflow::dim_name(dim));
+  if (level != 0) s += "@" + std::to_string(level);
+  return s;
+}
+
+MapSizeSweep parse_map_size_sweep(std::string_view text) {
+  const std::string_view flag = "--map-size";
+  const std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos)
+    bad(flag, fmt::format("'{}': expected DIM=SWEEP or DIM@LEVEL=SWEEP, e.g. C=1:64", text));
+  std::string_view lhs = trim(text.substr(0, eq));
+  MapSizeSweep m;
+  if (const std::size_t at = lhs.find('@'); at != std::string_view::npos) {
+    const std::string_view lv = trim(lhs.substr(at + 1));
+    if (lv.empty() || lv.size() > 1 || !std::isdigit(static_cast<unsigned char>(lv[0])))
+      bad(flag, fmt::format("'{}': the cluster level must be a digit (0 = top)", text));
+    m.level = lv[0] - '0';
+    lhs = trim(lhs.substr(0, at));
+  }
+  const auto dim = dataflow::parse_dim(lhs);
+  if (!dim) bad(flag, fmt::format("'{}' is not a dimension (N G K C R S Y X Y' X' M)", lhs));
+  m.dim = *dim;
+  m.values = parse_sweep(text.substr(eq + 1), flag);
+  return m;
+}
+
+std::string_view objective_name(Objective o) {
+  switch (o) {
+    case Objective::Throughput:
+      return "throughput";
+    case Objective::Energy:
+      return "energy";
+    case Objective::ThroughputPerWatt:
+      return "perf_per_watt";
+    case Objective::Edp:
+      return "edp";
+  }
+  return "?";
+}
+
+Objective parse_objective(std::string_view text) {
+  std::string t(trim(text));
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "throughput" || t == "runtime" || t == "latency" || t == "performance")
+    return Objective::Throughput;
+  if (t == "energy") return Objective::Energy;
+  if (t == "perf_per_watt" || t == "throughput_per_watt" || t == "perf/watt" ||
+      t == "performance/watt")
+    return Objective::ThroughputPerWatt;
+  if (t == "edp" || t == "energy_delay" || t == "runtime-energy") return Objective::Edp;
+  throw UserError(SourceLocation{"", 0, "--objective"},
+                  fmt::format("unknown objective '{}'; choose throughput, energy, "
+                              "perf_per_watt or edp",
+                              text));
+}
+
+void validate(const DseSpec& s) {
+  auto nonempty = [](const SweepRange& r, std::string_view flag) {
+    if (r.values.empty()) bad(flag, "the sweep has no value");
+    for (auto v : r.values)
+      if (v <= 0) bad(flag, "values must be positive");
+  };
+  nonempty(s.pes, "--pes");
+  nonempty(s.vector_width, "--vector-width");
+  nonempty(s.noc_bw, "--bw");
+  if (s.l1_bytes) nonempty(*s.l1_bytes, "--l1");
+  if (s.l2_bytes) nonempty(*s.l2_bytes, "--l2");
+  if (s.pes.back() > (std::int64_t{1} << 30)) bad("--pes", "more than 2^30 PEs");
+  if (s.vector_width.back() > (std::int64_t{1} << 20))
+    bad("--vector-width", "more than 2^20 lanes");
+  if (static_cast<int>(s.map_sizes.size()) > kMaxMapSweeps)
+    bad("--map-size", fmt::format("at most {} mapping sizes can be swept", kMaxMapSweeps));
+  for (std::size_t i = 0; i < s.map_sizes.size(); ++i) {
+    nonempty(s.map_sizes[i].values, "--map-size");
+    for (std::size_t j = 0; j < i; ++j)
+      if (s.map_sizes[j].dim == s.map_sizes[i].dim && s.map_sizes[j].level == s.map_sizes[i].level)
+        bad("--map-size", fmt::format("{} is swept twice", s.map_sizes[i].label()));
+  }
+  if (s.noc_latency < 0) bad("--noc-latency", "must not be negative");
+  if (s.offchip_bw <= 0) bad("--offchip-bw", "must be positive");
+  if (s.precision_bits <= 0 || s.precision_bits > 64) bad("--precision-bits", "must be 1..64");
+  if (!(s.area_budget_um2 > 0)) bad("--area-mm2", "the area budget must be positive");
+  if (!(s.power_budget_mw > 0)) bad("--power-mw", "the power budget must be positive");
+  if (space_size(s) <= 0) bad("sweep", "the design space is empty");
+}
+
+std::int64_t space_size(const DseSpec& s) {
+  std::int64_t n = std::max<std::int64_t>(1, static_cast<std::int64_t>(s.dataflows.size()));
+  auto mul = [&](std::int64_t c) {
+    if (__builtin_mul_overflow(n, c, &n) || n > (std::int64_t{1} << 62))
+      throw UserError(SourceLocation{"", 0, "sweep"}, "the design space has more than 2^62 points");
+  };
+  mul(s.pes.count());
+  mul(s.vector_width.count());
+  for (const auto& m : s.map_sizes) mul(m.values.count());
+  mul(s.noc_bw.count());
+  if (s.l1_bytes) mul(s.l1_bytes->count());
+  if (s.l2_bytes) mul(s.l2_bytes->count());
+  return n;
+}
+
+double throughput_macs_per_cycle(const DesignMetrics& m) {
+  return m.latency_cycles > 0 ? static_cast<double>(m.macs) / m.latency_cycles : 0.0;
+}
+
+double throughput_per_watt(const DesignMetrics& m, double clock_ghz) {
+  if (m.power_mw <= 0) return 0;
+  return throughput_macs_per_cycle(m) * clock_ghz / (m.power_mw / 1000.0);
+}
+
+double edp_pj_cycles(const DesignMetrics& m) {
+  return m.energy_pj * m.latency_cycles;
+}
+
+std::int64_t buffer_bytes(const DesignPoint& p) {
+  return p.pes * p.l1_bytes + p.l2_bytes;
+}
+
+}  // namespace mosaic::search

@@ -1,0 +1,82 @@
+// Herald's co-optimisation (section IV-C): the PE and bandwidth partitions of Definition 1
+// searched exhaustively at a granularity, by binary sampling or randomly; every design point
+// scheduled with Herald's scheduler; the Pareto front over latency and energy; the best design
+// per objective; and the FDA, SM-FDA and RDA baselines of Table III.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/Accelerator.h"
+#include "arch/Technology.h"
+#include "schedule/Schedule.h"
+#include "workload/Workload.h"
+
+namespace mosaic::search {
+
+enum class SearchMode { Exhaustive, Binary, Random };
+SearchMode parse_search_mode(const std::string& s);
+std::string_view search_mode_name(SearchMode m);
+
+struct HeraldConfig {
+  workload::Workload workload;
+  arch::AcceleratorClass cls;
+  std::vector<arch::AcceleratorStyle> styles;  // searched (HDAs; other kinds are run as given)
+  int granularity = 16;  // PE and bandwidth shares in units of 1/granularity of the class
+  SearchMode mode = SearchMode::Exhaustive;
+  int random_samples = 256;
+  std::uint64_t seed = 1;
+  schedule::Metric objective = schedule::Metric::EDP;
+  schedule::Options scheduler;  // its metric is the objective unless set otherwise
+  arch::ExecutionParams params;
+  arch::Technology technology = arch::default_technology();
+  bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
+  int threads = 0;        // 0 = every core of the machine
+  bool progress = false;
+};
+
+struct DesignPoint {
+  int style = 0;  // index into HeraldResult::styles
+  arch::Partition partition;
+  double latency_cycles = 0;
+  double energy_pj = 0;
+  bool pareto = false;
+  double edp() const { return latency_cycles * energy_pj; }
+};
+
+struct HeraldResult {
+  std::vector<arch::AcceleratorStyle> styles;  // searched styles, then baselines
+  std::vector<int> searched;                   // indices of styles that were searched
+  std::vector<DesignPoint> points;             // every evaluated design point
+  int best = -1;                               // best searched point (by the objective)
+  int best_fda = -1, best_smfda = -1, rda = -1;
+  // The best point's schedule, and the problem it solves (for reports).
+  schedule::Problem best_problem;
+  schedule::Schedule best_schedule;
+  std::vector<std::string> node_names;
+  std::int64_t design_points = 0;
+  std::int64_t layers = 0;  // schedulable layers in the workload graph
+  double wall_seconds = 0;
+  double cost_seconds = 0;      // building the per-core cost tables
+  double schedule_seconds = 0;  // scheduling every design point
+  int threads = 1;
+  bool interrupted = false;
+  std::int64_t unique_layer_shapes = 0;
+  std::int64_t core_configs = 0;
+};
+
+double objective_value(schedule::Metric m, const DesignPoint& p);
+
+// Runs the search; Ctrl-C stops it and returns what is finished (interrupted = true).
+HeraldResult run_herald(const HeraldConfig& config);
+
+// The partitions of `cores` cores at a granularity (every core at least one unit), PEs and
+// bandwidth; exhaustive: all pairs of compositions.
+std::vector<arch::Partition> exhaustive_partitions(const arch::AcceleratorClass& cls, int cores,
+                                                   int granularity);
+
+// Pareto flags (minimise latency and energy) over `points`.
+void mark_pareto(std::vector<DesignPoint>& points);
+
+}  // namespace mosaic::search

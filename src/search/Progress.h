@@ -1,0 +1,39 @@
+// Progress reporting and Ctrl-C handling for long searches: a throttled progress line on stderr
+// and a SIGINT handler that asks the search to stop and keep what is finished.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace mosaic::search {
+
+// While alive, SIGINT sets a flag instead of killing the process (a second SIGINT restores the
+// default action, so a stuck run can still be killed).
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  static bool interrupted();
+  static void reset();
+};
+
+class Progress {
+ public:
+  Progress(std::string what, std::int64_t total, bool enabled);
+  void add(std::int64_t n = 1);
+  void finish();
+
+ private:
+  std::string what_;
+  std::int64_t total_;
+  bool enabled_;
+  std::atomic<std::int64_t> done_{0};
+  std::atomic<std::int64_t> last_print_ns_{0};
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace mosaic::search

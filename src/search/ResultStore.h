@@ -1,0 +1,96 @@
+// An embedded result store (SQLite, one file, no server) for searches that must survive a kill
+// and resume: a run is identified by its kind and a hash of its configuration text; its records
+// are keyed by a design-point key and carry an opaque payload (binary or JSON text).
+//
+// Every write is one transaction, so a kill at any moment (SIGKILL, power loss) leaves either the
+// whole batch or none of it; the database is in WAL mode with synchronous=NORMAL (a crash of the
+// process never loses a committed batch; a power cut may lose the last ones, never consistency).
+//
+// Schema (version 1):
+//   runs(id, kind, hash, config, created)               one row per configuration
+//   records(run, key, seq, payload)   PRIMARY KEY(run, key)   the results
+//   run_meta(run, name, value)        PRIMARY KEY(run, name)  free-form state (e.g. "complete")
+// Records are read back in (seq, key) order; `seq` is the caller's ordering (e.g. the index of
+// the design point in the sweep).
+//
+// Several processes may open the same file (SQLite locking, 10 s busy timeout); one object must
+// not be used from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace mosaic::search {
+
+// 64-bit FNV-1a (configuration hashes; not cryptographic).
+std::uint64_t fnv1a64(std::string_view text, std::uint64_t seed = 14695981039346656037ull);
+
+class ResultStore {
+ public:
+  // Opens (creating when absent) the store at `path`. Throws UserError when the file cannot be
+  // opened or is not a mosaic store.
+  static ResultStore open(const std::filesystem::path& path);
+  // An in-memory store (tests).
+  static ResultStore open_in_memory();
+
+  ResultStore(ResultStore&& other) noexcept;
+  ResultStore& operator=(ResultStore&& other) noexcept;
+  ResultStore(const ResultStore&) = delete;
+  ResultStore& operator=(const ResultStore&) = delete;
+  ~ResultStore();
+
+  struct Run {
+    std::int64_t id = 0;
+    std::string hash;      // 16 hex digits
+    bool created = false;  // false: the run existed (resume)
+  };
+  // The run of this kind and configuration, created when new. The hash is of `config`; a stored
+  // run with the same hash but another configuration text is an error (a hash collision).
+  Run open_run(std::string_view kind, std::string_view config);
+  static std::string config_hash(std::string_view config);
+
+  struct Record {
+    std::string key;
+    std::int64_t seq = 0;
+    std::string payload;
+  };
+  // Inserts or replaces the records in one transaction.
+  void put(std::int64_t run, const std::vector<Record>& records);
+  std::optional<Record> get(std::int64_t run, std::string_view key);
+  std::int64_t count(std::int64_t run);
+  std::unordered_set<std::string> keys(std::int64_t run);
+  // Every record of the run in (seq, key) order.
+  void for_each(std::int64_t run, const std::function<void(const Record&)>& fn);
+
+  void set_meta(std::int64_t run, std::string_view name, std::string_view value);
+  std::optional<std::string> meta(std::int64_t run, std::string_view name);
+
+  // Deletes a run and its records.
+  void drop_run(std::int64_t run);
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  ResultStore() = default;
+  void init(const std::string& where);
+  void exec(const char* sql);
+  sqlite3_stmt* prepare(const char* sql);
+  [[noreturn]] void fail(const std::string& what) const;
+  void close() noexcept;
+
+  sqlite3* db_ = nullptr;
+  std::filesystem::path path_;
+  sqlite3_stmt* put_ = nullptr;
+  sqlite3_stmt* get_ = nullptr;
+};
+
+}  // namespace mosaic::search
