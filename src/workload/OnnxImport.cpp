@@ -340,6 +340,7 @@ void Importer::convert_node(int index) {
   const bool default_domain = np.domain().empty() || np.domain() == "ai.onnx";
   Rule rule = default_domain ? onnx_detail::rule_of(np.op_type()) : Rule::Unknown;
   if (has_subgraph(np)) rule = Rule::Unknown;
+  if (rule == Rule::Einsum && np.input_size() != 2) rule = Rule::Unknown;
 
   bool all_constant = true;
   for (const auto& name : np.input()) {
@@ -355,8 +356,8 @@ void Importer::convert_node(int index) {
 
   std::vector<Value> outs(static_cast<std::size_t>(np.output_size()));
   const bool compute = rule == Rule::Conv || rule == Rule::ConvTranspose || rule == Rule::Gemm ||
-                       rule == Rule::MatMul || rule == Rule::Recurrent || rule == Rule::Pool ||
-                       rule == Rule::GlobalPool;
+                       rule == Rule::MatMul || rule == Rule::Recurrent || rule == Rule::Einsum ||
+                       rule == Rule::Pool || rule == Rule::GlobalPool;
   Layer layer;
   layer.name = unique_name(np, index);
   layer.source_op = default_domain ? np.op_type() : np.domain() + "." + np.op_type();

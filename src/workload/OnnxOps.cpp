@@ -6,6 +6,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -473,6 +474,98 @@ void build_recurrent(OpContext& ctx, Layer& l, std::vector<Value>& outs) {
   if (outs.size() > 2) outs[2] = shaped(yh, et);
 }
 
+// Two-operand Einsum as a GEMM: indices in both operands and the output are independent
+// GEMMs (G), indices of A and the output only are rows (N), of B and the output only columns
+// (K), and every index summed away is reduction (C). MACs = the product of all index sizes,
+// the cost of the contraction.
+void build_einsum(OpContext& ctx, Layer& l, std::vector<Value>& outs) {
+  std::string eq;
+  for (char ch : ctx.attr_string("equation", ""))
+    if (ch != ' ') eq += ch;
+  const auto arrow = eq.find("->");
+  const std::string lhs = arrow == std::string::npos ? eq : eq.substr(0, arrow);
+  const auto comma = lhs.find(',');
+  if (comma == std::string::npos || lhs.find(',', comma + 1) != std::string::npos)
+    ctx.fail(fmt::format("equation '{}' does not have two operands", eq));
+  std::string terms[2] = {lhs.substr(0, comma), lhs.substr(comma + 1)};
+  const Dims* shapes[2] = {&ctx.shape(0), &ctx.shape(1)};
+  // Ellipsis: right-aligned broadcast dimensions, named by the characters '0' + k.
+  std::size_t ell = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto e = terms[i].find("...");
+    if (e == std::string::npos) continue;
+    const std::size_t letters = terms[i].size() - 3;
+    if (shapes[i]->size() < letters) ctx.fail(fmt::format("operand {} has too few dimensions", i));
+    ell = std::max(ell, shapes[i]->size() - letters);
+  }
+  auto expand = [&](const std::string& t, std::size_t rank) {
+    const auto e = t.find("...");
+    if (e == std::string::npos) return t;
+    const std::size_t n = rank - (t.size() - 3);
+    std::string mid;
+    for (std::size_t k = ell - n; k < ell; ++k) mid += static_cast<char>('0' + k);
+    return t.substr(0, e) + mid + t.substr(e + 3);
+  };
+  if (ell > 9) ctx.fail("too many ellipsis dimensions");
+  std::map<char, std::int64_t> size;
+  std::map<char, int> where;  // bit 0: A, bit 1: B, bit 2: output
+  for (int i = 0; i < 2; ++i) {
+    terms[i] = expand(terms[i], shapes[i]->size());
+    if (terms[i].size() != shapes[i]->size())
+      ctx.fail(
+          fmt::format("operand {} has {} dimensions for '{}'", i, shapes[i]->size(), terms[i]));
+    for (std::size_t k = 0; k < terms[i].size(); ++k) {
+      const char c = terms[i][k];
+      const std::int64_t d = (*shapes[i])[k];
+      auto [it, fresh] = size.emplace(c, d);
+      if (!fresh && it->second != d) {
+        if (it->second == 1)
+          it->second = d;
+        else if (d != 1)
+          ctx.fail(fmt::format("index '{}' has sizes {} and {}", c, it->second, d));
+      }
+      where[c] |= 1 << i;
+    }
+  }
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+    const auto e = out.find("...");
+    if (e != std::string::npos) {
+      std::string mid;
+      for (std::size_t k = 0; k < ell; ++k) mid += static_cast<char>('0' + k);
+      out = out.substr(0, e) + mid + out.substr(e + 3);
+    }
+  } else {
+    for (std::size_t k = 0; k < ell; ++k) out += static_cast<char>('0' + k);
+    for (const auto& [c, w] : where) {
+      const int count =
+          (terms[0].find(c) != std::string::npos) + (terms[1].find(c) != std::string::npos);
+      if (count == 1 && !(c >= '0' && c <= '9')) out += c;
+    }
+  }
+  Dims out_shape;
+  for (char c : out) {
+    auto it = size.find(c);
+    if (it == size.end()) ctx.fail(fmt::format("output index '{}' is not in an operand", c));
+    where[c] |= 4;
+    out_shape.push_back(it->second);
+  }
+  std::int64_t g = 1, n = 1, k = 1, red = 1;
+  for (const auto& [c, w] : where) {
+    std::int64_t& slot = (w == 7) ? g : (w == 5) ? n : (w == 6) ? k : red;
+    slot = mul_bounded(slot, size[c]);
+    if (slot < 0 || slot > kMaxDim) ctx.fail("Einsum too large");
+  }
+  l.op = OpKind::Gemm;
+  l.G = g;
+  l.N = n;
+  l.K = k;
+  l.C = red;
+  check_layer(ctx, l);
+  if (!outs.empty()) outs[0] = shaped(out_shape, static_cast<int>(elem_or(ctx, 0)));
+}
+
 void build_pool(OpContext& ctx, Layer& l, std::vector<Value>& outs, bool global) {
   const Dims x = ctx.shape(0);
   if (x.size() < 3 || x.size() > 5)
@@ -685,6 +778,13 @@ void propagate_same_shape(OpContext& ctx, std::vector<Value>& outs) {
       for (auto& v : c.values) v = -v;
     } else if (ctx.op_type == "Sqrt") {
       for (auto& v : c.values) v = std::sqrt(v);
+    } else if (ctx.op_type == "Reciprocal") {
+      for (auto& v : c.values) v = 1 / v;
+      c.is_int = false;
+    } else if (ctx.op_type == "Abs") {
+      for (auto& v : c.values) v = std::fabs(v);
+    } else if (ctx.op_type == "Round") {
+      for (auto& v : c.values) v = std::nearbyint(v);
     } else if (ctx.op_type != "Identity" && ctx.op_type != "Dropout") {
       keep = false;
     }
@@ -1317,6 +1417,7 @@ const std::unordered_map<std::string_view, Rule>& rule_table() {
     t["MatMulInteger"] = Rule::MatMul;
     t["QLinearMatMul"] = Rule::MatMul;
     for (auto op : {"LSTM", "GRU", "RNN"}) t[op] = Rule::Recurrent;
+    t["Einsum"] = Rule::Einsum;
     for (auto op : {"MaxPool", "AveragePool", "LpPool"}) t[op] = Rule::Pool;
     for (auto op : {"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"}) t[op] = Rule::GlobalPool;
     for (auto op : {"Add",  "Sub",         "Mul",      "Div",        "Pow",       "Max",
@@ -1532,6 +1633,9 @@ void build_compute_layer(Rule rule, OpContext& ctx, Layer& layer, std::vector<Va
       break;
     case Rule::Recurrent:
       build_recurrent(ctx, layer, outputs);
+      break;
+    case Rule::Einsum:
+      build_einsum(ctx, layer, outputs);
       break;
     case Rule::Pool:
       build_pool(ctx, layer, outputs, false);

@@ -83,6 +83,7 @@ enum class Rule {
   Gemm,
   MatMul,
   Recurrent,   // LSTM, GRU, RNN
+  Einsum,      // two-operand Einsum: a GEMM over its index classes
   Pool,        // MaxPool, AveragePool, LpPool
   GlobalPool,  // GlobalAveragePool, GlobalMaxPool, GlobalLpPool
   Broadcast,   // element-wise arithmetic over broadcast inputs

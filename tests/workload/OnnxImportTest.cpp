@@ -162,6 +162,29 @@ TEST(OnnxImport, GemmAndMatMulForms) {
   EXPECT_EQ(att.output_shape, (Dims{1, 12, 197, 197}));
 }
 
+TEST(OnnxImport, EinsumIsAGemmOverItsIndexClasses) {
+  OnnxBuilder b(13);
+  b.input("q", {1, 4, 16, 8}).input("k", {1, 4, 16, 8}).input("a", {2, 3, 5, 6});
+  b.weight("w", {6, 7});
+  auto& s = b.node("Einsum", {"q", "k"}, {"s"}, "scores");
+  OnnxBuilder::attr(s, "equation", std::string("bhid, bhjd -> bhij"));
+  auto& e = b.node("Einsum", {"a", "w"}, {"y"}, "ellipsis");
+  OnnxBuilder::attr(e, "equation", std::string("...ij,jk"));  // implicit output ...ik
+  const Model m = b.import();
+  const Node& sc = by_name(m, "scores");
+  EXPECT_EQ(sc.layer.op, OpKind::Gemm);
+  EXPECT_EQ(sc.layer.G, 4);   // b, h
+  EXPECT_EQ(sc.layer.N, 16);  // i
+  EXPECT_EQ(sc.layer.K, 16);  // j
+  EXPECT_EQ(sc.layer.C, 8);   // d, summed
+  EXPECT_EQ(sc.output_shape, (Dims{1, 4, 16, 16}));
+  const Node& el = by_name(m, "ellipsis");
+  EXPECT_EQ(el.layer.N, 2 * 3 * 5);
+  EXPECT_EQ(el.layer.C, 6);
+  EXPECT_EQ(el.layer.K, 7);
+  EXPECT_EQ(el.output_shape, (Dims{2, 3, 5, 7}));
+}
+
 TEST(OnnxImport, LstmIsAGateGemm) {
   OnnxBuilder b;
   b.input("x", {25, 1, 512}).weight("W", {2, 4096, 512}).weight("R", {2, 4096, 1024});

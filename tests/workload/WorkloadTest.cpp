@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <random>
+
 #include "OnnxBuilder.h"
 #include "TestSupport.h"
 #include "common/Error.h"
@@ -450,6 +452,55 @@ TEST(WorkloadCli, Errors) {
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_CONTAINS(o.err, "cannot write the file");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing-dir"));
+}
+
+}  // namespace
+}  // namespace mosaic::workload
+
+namespace mosaic::workload {
+namespace {
+
+// Seeded mutations of a workload file: a UserError or a valid workload, never anything else.
+TEST(WorkloadFileMutation, CorruptedText) {
+  const std::string base = R"(name: m
+models:
+  - zoo: alexnet
+    batch: 2
+  - name: tiny
+    instances: 3
+    layers:
+      - {name: c1, op: conv, dims: {K: 16, C: 3, Y: 32, X: 32, R: 3, S: 3}, pad: [1, 1, 1, 1], stride: [1, 1]}
+      - {name: p, op: maxpool, dims: {G: 16, Y: 32, X: 32, R: 2, S: 2}, stride: 2}
+      - {name: fc, op: gemm, dims: {C: 4096, K: 10}, inputs: [{from: p, elements: 4096}], bits: {input: 16}}
+)";
+  const std::string alphabet = "{}[]:,- \n\"'#&*!|>%@`0123456789abcdefgKCYXRSN";
+  std::mt19937_64 rng(99);
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string s = base;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits && !s.empty(); ++e) {
+      const std::size_t pos = rng() % s.size();
+      switch (rng() % 3) {
+        case 0:
+          s[pos] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          s.erase(pos, 1 + rng() % 6);
+          break;
+        default:
+          s.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+          break;
+      }
+    }
+    try {
+      const Workload w = parse_workload_text(s, "m.yaml", ".");
+      for (const auto& e : w.models) EXPECT_NO_THROW(validate(e.model));
+      (void)flatten(w);
+    } catch (const UserError&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "unexpected exception " << e.what() << " for:\n" << s;
+    }
+  }
 }
 
 }  // namespace
