@@ -13,22 +13,25 @@ namespace {
 
 using namespace mosaic;
 
-void one_schedule(benchmark::State& state, const std::string& wl, const std::string& cls, bool greedy) {
+void one_schedule(benchmark::State& state, const std::string& wl, const std::string& cls,
+                  bool greedy) {
   const auto w = workload::load_workload(wl);
   const auto g = workload::flatten(w);
-  const auto acc = arch::build_accelerator(arch::accelerator_class(cls), arch::parse_style("nvdla,shi"), {});
+  const auto acc =
+      arch::build_accelerator(arch::accelerator_class(cls), arch::parse_style("nvdla,shi"), {});
   cost::CostCache cache;
   const schedule::Problem p = schedule::build_problem(g, acc, cache);
   schedule::Options o;
   o.greedy = greedy;
   for (auto _ : state) benchmark::DoNotOptimize(schedule::schedule_layers(p, o));
   state.counters["layers"] = static_cast<double>(g.nodes.size());
-  state.counters["us_per_layer"] = benchmark::Counter(static_cast<double>(g.nodes.size()),
-                                                      benchmark::Counter::kIsIterationInvariantRate |
-                                                          benchmark::Counter::kInvert);
+  state.counters["us_per_layer"] = benchmark::Counter(
+      static_cast<double>(g.nodes.size()),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
-void sweep(benchmark::State& state, const std::string& wl, const std::string& cls, int granularity) {
+void sweep(benchmark::State& state, const std::string& wl, const std::string& cls,
+           int granularity) {
   search::HeraldConfig cfg;
   cfg.workload = workload::load_workload(wl);
   cfg.cls = arch::accelerator_class(cls);
@@ -44,11 +47,22 @@ void sweep(benchmark::State& state, const std::string& wl, const std::string& cl
   state.counters["design_points"] = points;
 }
 
-BENCHMARK_CAPTURE(one_schedule, arvr_a_edge_herald, std::string("arvr-a"), std::string("edge"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(one_schedule, arvr_a_edge_greedy, std::string("arvr-a"), std::string("edge"), true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(one_schedule, arvr_b_cloud_herald, std::string("arvr-b"), std::string("cloud"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(one_schedule, mlperf_mobile_herald, std::string("mlperf"), std::string("mobile"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(sweep, arvr_a_cloud_1_64, std::string("arvr-a"), std::string("cloud"), 64)->Unit(benchmark::kSecond)->Iterations(1);
-BENCHMARK_CAPTURE(sweep, arvr_a_edge_1_16, std::string("arvr-a"), std::string("edge"), 16)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(one_schedule, arvr_a_edge_herald, std::string("arvr-a"), std::string("edge"),
+                  false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(one_schedule, arvr_a_edge_greedy, std::string("arvr-a"), std::string("edge"),
+                  true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(one_schedule, arvr_b_cloud_herald, std::string("arvr-b"), std::string("cloud"),
+                  false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(one_schedule, mlperf_mobile_herald, std::string("mlperf"), std::string("mobile"),
+                  false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(sweep, arvr_a_cloud_1_64, std::string("arvr-a"), std::string("cloud"), 64)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(sweep, arvr_a_edge_1_16, std::string("arvr-a"), std::string("edge"), 16)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
