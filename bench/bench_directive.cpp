@@ -32,7 +32,8 @@ Fixture load(const std::string& mapping) {
   } else {
     f.net = workload::maestro_format::parse_network_file(fs::path(MOSAIC_SOURCE_DIR) /
                                                          "examples/networks/vgg16.m");
-    f.core = arch::read_maestro_hardware(fs::path(MOSAIC_SOURCE_DIR) / "examples/hw/accelerator_256.m");
+    f.core =
+        arch::read_maestro_hardware(fs::path(MOSAIC_SOURCE_DIR) / "examples/hw/accelerator_256.m");
     f.dataflow = mapping.find("kcp") != std::string::npos ? "kcp_ws" : "yxp_os";
   }
   return f;
@@ -51,8 +52,8 @@ void network(benchmark::State& state, const std::string& mapping, bool compat) {
   }
   state.counters["layers"] = static_cast<double>(layers);
   state.counters["us_per_layer"] = benchmark::Counter(
-      static_cast<double>(layers) * 1e-6, benchmark::Counter::kIsIterationInvariantRate |
-                                              benchmark::Counter::kInvert);
+      static_cast<double>(layers) * 1e-6,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 // The analysis alone (problem and dataflow already bound), per layer.
@@ -79,17 +80,26 @@ void per_layer(benchmark::State& state, const std::string& mapping, bool compat)
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& it = items[i++ % items.size()];
-    benchmark::DoNotOptimize(cost::analyze_directives(it.p, it.df, hw, cost::DirectiveOptions{compat}));
+    benchmark::DoNotOptimize(
+        cost::analyze_directives(it.p, it.df, hw, cost::DirectiveOptions{compat}));
   }
 }
 
-BENCHMARK_CAPTURE(network, Resnet50_kcp_ws_compat, std::string("Resnet50_kcp_ws"), true)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(network, Resnet50_kcp_ws_default, std::string("Resnet50_kcp_ws"), false)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(network, vgg16_yxp_os_compat, std::string("vgg16_yxp_os"), true)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(network, vgg16_yxp_os_default, std::string("vgg16_yxp_os"), false)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(per_layer, Resnet50_kcp_ws_compat, std::string("Resnet50_kcp_ws"), true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(per_layer, Resnet50_kcp_ws_default, std::string("Resnet50_kcp_ws"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(per_layer, vgg16_yxp_os_compat, std::string("vgg16_yxp_os"), true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(per_layer, vgg16_yxp_os_default, std::string("vgg16_yxp_os"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(network, Resnet50_kcp_ws_compat, std::string("Resnet50_kcp_ws"), true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(network, Resnet50_kcp_ws_default, std::string("Resnet50_kcp_ws"), false)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(network, vgg16_yxp_os_compat, std::string("vgg16_yxp_os"), true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(network, vgg16_yxp_os_default, std::string("vgg16_yxp_os"), false)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(per_layer, Resnet50_kcp_ws_compat, std::string("Resnet50_kcp_ws"), true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(per_layer, Resnet50_kcp_ws_default, std::string("Resnet50_kcp_ws"), false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(per_layer, vgg16_yxp_os_compat, std::string("vgg16_yxp_os"), true)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(per_layer, vgg16_yxp_os_default, std::string("vgg16_yxp_os"), false)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -14,10 +14,18 @@ namespace mosaic::test {
 
 namespace fs = std::filesystem;
 
-fs::path source_dir() { return fs::path(MOSAIC_SOURCE_DIR); }
-fs::path shared_dir() { return fs::path(MOSAIC_SHARED_DIR); }
-bool have_shared() { return fs::exists(shared_dir() / "reference"); }
-fs::path mosaic_binary() { return fs::path(MOSAIC_BINARY); }
+fs::path source_dir() {
+  return fs::path(MOSAIC_SOURCE_DIR);
+}
+fs::path shared_dir() {
+  return fs::path(MOSAIC_SHARED_DIR);
+}
+bool have_shared() {
+  return fs::exists(shared_dir() / "reference");
+}
+fs::path mosaic_binary() {
+  return fs::path(MOSAIC_BINARY);
+}
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};

@@ -42,7 +42,7 @@ void write_file(const std::filesystem::path& p, const std::string& text);
 
 }  // namespace mosaic::test
 
-#define MOSAIC_REQUIRE_SHARED()                                                   \
-  do {                                                                            \
-    if (!::mosaic::test::have_shared()) GTEST_SKIP() << "../shared is absent";    \
+#define MOSAIC_REQUIRE_SHARED()                                                \
+  do {                                                                         \
+    if (!::mosaic::test::have_shared()) GTEST_SKIP() << "../shared is absent"; \
   } while (0)

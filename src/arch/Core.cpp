@@ -63,12 +63,18 @@ Core read_maestro_hardware(const std::filesystem::path& path) {
     for (std::size_t i = 0; i < tokens.size(); i += 2) {
       const std::string& key = tokens[i];
       std::int64_t* field = nullptr;
-      if (key == "num_pes") field = &c.num_pes;
-      else if (key == "l1_size_cstr") field = &c.l1_bytes;
-      else if (key == "l2_size_cstr") field = &c.l2_bytes;
-      else if (key == "noc_bw_cstr") field = &c.noc_bw;
-      else if (key == "offchip_bw_cstr") field = &c.offchip_bw;
-      else if (key == "NoC_NumHops") field = &c.noc_hop_latency;
+      if (key == "num_pes")
+        field = &c.num_pes;
+      else if (key == "l1_size_cstr")
+        field = &c.l1_bytes;
+      else if (key == "l2_size_cstr")
+        field = &c.l2_bytes;
+      else if (key == "noc_bw_cstr")
+        field = &c.noc_bw;
+      else if (key == "offchip_bw_cstr")
+        field = &c.offchip_bw;
+      else if (key == "NoC_NumHops")
+        field = &c.noc_hop_latency;
       else
         throw UserError(SourceLocation{file, line_no, key},
                         "unknown key; expected num_pes, l1_size_cstr, l2_size_cstr, noc_bw_cstr, "
@@ -108,18 +114,27 @@ Core read_core_yaml(const std::filesystem::path& path) {
         throw UserError(SourceLocation{file, line, key}, "expected an integer");
       }
     };
-    if (key == "name") c.name = kv.second.as<std::string>();
-    else if (key == "dataflow") c.dataflow = kv.second.as<std::string>();
-    else if (key == "pes" || key == "num_pes") c.num_pes = num();
-    else if (key == "vector_width") c.vector_width = num();
-    else if (key == "l1_bytes") c.l1_bytes = num();
-    else if (key == "l2_bytes") c.l2_bytes = num();
-    else if (key == "noc_bw") c.noc_bw = num();
+    if (key == "name")
+      c.name = kv.second.as<std::string>();
+    else if (key == "dataflow")
+      c.dataflow = kv.second.as<std::string>();
+    else if (key == "pes" || key == "num_pes")
+      c.num_pes = num();
+    else if (key == "vector_width")
+      c.vector_width = num();
+    else if (key == "l1_bytes")
+      c.l1_bytes = num();
+    else if (key == "l2_bytes")
+      c.l2_bytes = num();
+    else if (key == "noc_bw")
+      c.noc_bw = num();
     else if (key == "noc_latency") {
       c.noc_hops = 1;
       c.noc_hop_latency = num();
-    } else if (key == "offchip_bw") c.offchip_bw = num();
-    else if (key == "precision_bits") c.precision_bits = static_cast<int>(num());
+    } else if (key == "offchip_bw")
+      c.offchip_bw = num();
+    else if (key == "precision_bits")
+      c.precision_bits = static_cast<int>(num());
     else
       throw UserError(SourceLocation{file, line, key},
                       "unknown key; expected name, dataflow, pes, vector_width, l1_bytes, "

@@ -15,15 +15,15 @@ namespace mosaic::arch {
 
 struct Core {
   std::string name = "core";
-  std::string dataflow;                 // dataflow style name (e.g. "kcp_ws"); may be empty
+  std::string dataflow;  // dataflow style name (e.g. "kcp_ws"); may be empty
   std::int64_t num_pes = 256;
-  std::int64_t vector_width = 1;        // ALU lanes per PE
-  std::int64_t l1_bytes = INT_MAX;      // L1 per PE (a constraint: checked, never limits runtime)
-  std::int64_t l2_bytes = INT_MAX;      // shared buffer (likewise)
-  std::int64_t noc_bw = 1000;           // elements per cycle, L2 <-> PEs
+  std::int64_t vector_width = 1;    // ALU lanes per PE
+  std::int64_t l1_bytes = INT_MAX;  // L1 per PE (a constraint: checked, never limits runtime)
+  std::int64_t l2_bytes = INT_MAX;  // shared buffer (likewise)
+  std::int64_t noc_bw = 1000;       // elements per cycle, L2 <-> PEs
   std::int64_t noc_hops = 1;
-  std::int64_t noc_hop_latency = 1;     // cycles per hop; head latency = hops x hop latency
-  std::int64_t offchip_bw = 50;         // elements per cycle, DRAM <-> L2
+  std::int64_t noc_hop_latency = 1;  // cycles per hop; head latency = hops x hop latency
+  std::int64_t offchip_bw = 50;      // elements per cycle, DRAM <-> L2
   int precision_bits = 8;
 
   std::int64_t noc_latency() const { return noc_hops * noc_hop_latency; }

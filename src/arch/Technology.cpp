@@ -10,7 +10,9 @@
 
 namespace mosaic::arch {
 
-Technology default_technology() { return Technology{}; }
+Technology default_technology() {
+  return Technology{};
+}
 
 Technology read_technology(const std::filesystem::path& path) {
   const std::string file = path.string();
@@ -22,7 +24,8 @@ Technology read_technology(const std::filesystem::path& path) {
   } catch (const YAML::Exception& e) {
     throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
   }
-  if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
+  if (!root.IsMap())
+    throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
   Technology t;
   std::map<std::string, double*> keys = {
       {"mac_pj", &t.mac_pj},
@@ -60,7 +63,8 @@ Technology read_technology(const std::filesystem::path& path) {
       throw UserError(SourceLocation{file, line, key}, "expected a number");
     }
     if (!std::isfinite(value)) throw UserError(SourceLocation{file, line, key}, "must be finite");
-    if (key == "l1_relative" || key == "l2_relative" || key == "dram_relative" || key == "noc_relative") {
+    if (key == "l1_relative" || key == "l2_relative" || key == "dram_relative" ||
+        key == "noc_relative") {
       if (value < 0) throw UserError(SourceLocation{file, line, key}, "must not be negative");
       relative[key] = value;
       continue;
@@ -68,13 +72,16 @@ Technology read_technology(const std::filesystem::path& path) {
     auto it = keys.find(key);
     if (it == keys.end()) throw UserError(SourceLocation{file, line, key}, "unknown key");
     const bool may_be_negative = key == "arbiter_c0" || key == "bus_c0";
-    if (!may_be_negative && value < 0) throw UserError(SourceLocation{file, line, key}, "must not be negative");
-    if (key == "clock_ghz" && value <= 0) throw UserError(SourceLocation{file, line, key}, "must be positive");
+    if (!may_be_negative && value < 0)
+      throw UserError(SourceLocation{file, line, key}, "must not be negative");
+    if (key == "clock_ghz" && value <= 0)
+      throw UserError(SourceLocation{file, line, key}, "must be positive");
     *it->second = value;
   }
   if (auto r = relative.find("l1_relative"); r != relative.end()) t.l1_pj = r->second * t.mac_pj;
   if (auto r = relative.find("l2_relative"); r != relative.end()) t.l2_pj = r->second * t.mac_pj;
-  if (auto r = relative.find("dram_relative"); r != relative.end()) t.dram_pj = r->second * t.mac_pj;
+  if (auto r = relative.find("dram_relative"); r != relative.end())
+    t.dram_pj = r->second * t.mac_pj;
   if (auto r = relative.find("noc_relative"); r != relative.end()) t.noc_pj = r->second * t.mac_pj;
   return t;
 }
@@ -97,7 +104,8 @@ AreaPower area_power(const Technology& t, std::int64_t num_pes, std::int64_t vec
   const double bus_area = t.bus_area_unit * bus_scale * bw;
   const double bus_power = t.bus_power_unit * bus_scale / 1000.0 * bw;
   const double arb_area = std::max(t.arbiter_area_unit, t.arbiter_area_unit * arb_scale);
-  const double arb_power = std::max(t.arbiter_power_unit, t.arbiter_power_unit * arb_scale / 1000.0);
+  const double arb_power =
+      std::max(t.arbiter_power_unit, t.arbiter_power_unit * arb_scale / 1000.0);
   ap.noc_power_mw = bus_power + arb_power;
   ap.area_um2 = n * pe_area + t.sram_area_um2_per_byte * l2_cells + bus_area + arb_area;
   ap.power_mw = ap.pe_power_mw + ap.l1_power_mw + ap.l2_power_mw + ap.noc_power_mw;

@@ -33,7 +33,7 @@ struct Technology {
   double dram_pj = 0.23 * 200.0;
   double noc_pj = 0.23 * 2.0;
   // Area (um^2) and power (mW) of building blocks.
-  double mac_area_um2 = 283.0;       // per ALU lane
+  double mac_area_um2 = 283.0;  // per ALU lane
   double mac_power_mw = 1.2223;
   double sram_area_um2_per_byte = 0.104;
   double sram_power_mw_per_byte = 0.00345;

@@ -42,12 +42,14 @@ int run(const ExplainArgs& a) {
     throw UserError(SourceLocation{a.mapping, 0, "--layer"},
                     fmt::format("no layer named '{}'; the layers are:{}", a.layer, names));
   }
-  if (a.layer.empty()) df = net.layers[0].has_dataflow
-                                ? std::optional(dataflow::from_syntax(net.layers[0].dataflow, net.layers[0].name, net.file))
-                                : std::nullopt;
+  if (a.layer.empty())
+    df = net.layers[0].has_dataflow ? std::optional(dataflow::from_syntax(
+                                          net.layers[0].dataflow, net.layers[0].name, net.file))
+                                    : std::nullopt;
   const auto& ls = net.layers[index];
   const dataflow::Problem p = dataflow::problem_from_syntax(ls, net.file);
-  if (!a.dataflow.empty()) df = dataflow::adapt_to_problem(dataflow::library_dataflow(a.dataflow, p.type), p);
+  if (!a.dataflow.empty())
+    df = dataflow::adapt_to_problem(dataflow::library_dataflow(a.dataflow, p.type), p);
   if (!df)
     throw UserError(SourceLocation{a.mapping, ls.line, "Layer " + ls.name},
                     "has no Dataflow block; choose one with --dataflow");
@@ -80,7 +82,8 @@ const CommandRegistrar kRegistrar("explain", [](CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("explain", "Show a layer's mapping as a loop nest");
   cmd->add_option("--mapping", args->mapping, "MAESTRO-format network/mapping file")->required();
   cmd->add_option("--layer", args->layer, "Layer name (default: the first)");
-  cmd->add_option("--dataflow", args->dataflow, "Named dataflow (or .m file) instead of the file's");
+  cmd->add_option("--dataflow", args->dataflow,
+                  "Named dataflow (or .m file) instead of the file's");
   cmd->add_option("--pes", args->pes, "Number of PEs (default 256)");
   cmd->add_option("--hw", args->hw, "Hardware file (takes the PE count from it)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

@@ -143,7 +143,8 @@ int run_maestro(const std::vector<std::string>& args) {
       continue;
     }
     if (!value) {
-      if (i + 1 >= args.size()) usage_error(fmt::format("option '--{}' requires an argument", opt.name));
+      if (i + 1 >= args.size())
+        usage_error(fmt::format("option '--{}' requires an argument", opt.name));
       value = args[++i];
     }
     if (values.count(opt.name))
@@ -167,8 +168,9 @@ int run_maestro(const std::vector<std::string>& args) {
     return it == values.end() ? dflt : parse_int(n, it->second);
   };
   if (get_bool("bw_sweep", false) && get_bool("top_bw_only", false))
-    usage_error("--bw_sweep with --top_bw_only (MAESTRO's hard-coded NoC sweep) is not supported; "
-                "use `mosaic dse --bw MIN:MAX:STEP`");
+    usage_error(
+        "--bw_sweep with --top_bw_only (MAESTRO's hard-coded NoC sweep) is not supported; "
+        "use `mosaic dse --bw MIN:MAX:STEP`");
   const std::string mapping = values.count("Mapping_file") ? values["Mapping_file"] : "";
   if (mapping.empty()) usage_error("--Mapping_file is required");
 

@@ -22,8 +22,7 @@ UserError::UserError(SourceLocation where, const std::string& message)
       where_(std::move(where)),
       message_(message) {}
 
-UserError::UserError(const std::string& message)
-    : std::runtime_error(message), message_(message) {}
+UserError::UserError(const std::string& message) : std::runtime_error(message), message_(message) {}
 
 InternalError::InternalError(const std::string& message)
     : std::logic_error("internal error: " + message) {}

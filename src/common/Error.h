@@ -43,7 +43,7 @@ std::string format_location(const SourceLocation& where);
 }  // namespace mosaic
 
 // MOSAIC_CHECK(condition, message): an invariant; failing it is a bug, reported as InternalError.
-#define MOSAIC_CHECK(cond, msg)                                               \
-  do {                                                                        \
-    if (!(cond)) ::mosaic::internal_error(__FILE__, __LINE__, (msg));         \
+#define MOSAIC_CHECK(cond, msg)                                       \
+  do {                                                                \
+    if (!(cond)) ::mosaic::internal_error(__FILE__, __LINE__, (msg)); \
   } while (0)

@@ -1118,7 +1118,8 @@ std::int64_t problem_macs(const Problem& p) {
 
 DirectiveResult analyze_directives(const Problem& problem, const std::vector<BoundDirective>& df,
                                    const DirectiveHardware& hw, const DirectiveOptions& options) {
-  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0 || hw.noc_bw_inner < 0)
+  if (hw.num_pes <= 0 || hw.vector_width <= 0 || hw.noc_bw <= 0 || hw.offchip_bw <= 0 ||
+      hw.noc_bw_inner < 0)
     throw UserError(SourceLocation{"", 0, "hardware"},
                     fmt::format("PEs ({}), vector width ({}), NoC bandwidth ({}) and off-chip "
                                 "bandwidth ({}) must be positive",

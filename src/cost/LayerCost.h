@@ -17,7 +17,9 @@ namespace mosaic::cost {
 // The three operands of a layer.
 enum class Operand : int { Input = 0, Weight = 1, Output = 2 };
 inline constexpr int kNumOperands = 3;
-inline constexpr int idx(Operand o) { return static_cast<int>(o); }
+inline constexpr int idx(Operand o) {
+  return static_cast<int>(o);
+}
 std::string_view operand_name(Operand o);  // "input", "weight", "output"
 
 // Accesses to one memory level (or the DRAM, or the NoC) by each operand, in elements, and the
@@ -39,19 +41,19 @@ inline constexpr int kMaxLevels = 10;
 
 struct LayerCost {
   // ---- time
-  double latency_cycles = 0;        // end-to-end latency of the layer on the core
-  double ideal_cycles = 0;          // MACs / (active PEs x vector width): no stalls, full reuse
-  double stall_cycles = 0;          // bandwidth stalls (loop-nest analysis)
-  double onload_cycles = 0;         // filling the hierarchy before compute starts
-  double offload_cycles = 0;        // draining outputs after compute ends
+  double latency_cycles = 0;  // end-to-end latency of the layer on the core
+  double ideal_cycles = 0;    // MACs / (active PEs x vector width): no stalls, full reuse
+  double stall_cycles = 0;    // bandwidth stalls (loop-nest analysis)
+  double onload_cycles = 0;   // filling the hierarchy before compute starts
+  double offload_cycles = 0;  // draining outputs after compute ends
   // ---- work
-  std::int64_t macs = 0;            // multiply-accumulates computed
-  double utilization = 0;           // useful MACs / (latency x PEs x vector width), 0..1
-  double avg_active_pes = 0;        // average number of PEs (units) active per step
+  std::int64_t macs = 0;                 // multiply-accumulates computed
+  double utilization = 0;                // useful MACs / (latency x PEs x vector width), 0..1
+  double avg_active_pes = 0;             // average number of PEs (units) active per step
   double throughput_macs_per_cycle = 0;  // macs / latency
   double roofline_macs_per_cycle = 0;    // compute-bound throughput of this mapping
   // ---- energy (pJ)
-  double energy_pj = 0;             // total = mac + sum(levels) + noc
+  double energy_pj = 0;  // total = mac + sum(levels) + noc
   double mac_energy_pj = 0;
   double noc_energy_pj = 0;
   // ---- memory hierarchy, innermost level first; the last one is the outermost (DRAM or L2).

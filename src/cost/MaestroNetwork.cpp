@@ -46,7 +46,9 @@ std::int64_t declared_tensor_size(const Problem& p, const dataflow::TensorDims& 
   return r;
 }
 
-std::int64_t sum3(const std::array<std::int64_t, 3>& a) { return a[0] + a[1] + a[2]; }
+std::int64_t sum3(const std::array<std::int64_t, 3>& a) {
+  return a[0] + a[1] + a[2];
+}
 
 }  // namespace
 
@@ -62,12 +64,15 @@ LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::
   c.ideal_cycles = static_cast<double>(macs) / (pes * static_cast<double>(core.vector_width));
   c.avg_active_pes = top.avg_active_clusters;
   // Achieved utilisation: useful MACs over the MAC slots of the whole run.
-  c.utilization = c.latency_cycles > 0 ? static_cast<double>(macs) /
-                                             (c.latency_cycles * pes * static_cast<double>(core.vector_width))
-                                       : 0;
-  c.throughput_macs_per_cycle = c.latency_cycles > 0 ? static_cast<double>(macs) / c.latency_cycles : 0;
+  c.utilization = c.latency_cycles > 0
+                      ? static_cast<double>(macs) /
+                            (c.latency_cycles * pes * static_cast<double>(core.vector_width))
+                      : 0;
+  c.throughput_macs_per_cycle =
+      c.latency_cycles > 0 ? static_cast<double>(macs) / c.latency_cycles : 0;
   c.roofline_macs_per_cycle =
-      top.compute_cycles > 0 ? static_cast<double>(macs) / static_cast<double>(top.compute_cycles) : 0;
+      top.compute_cycles > 0 ? static_cast<double>(macs) / static_cast<double>(top.compute_cycles)
+                             : 0;
   // Memory levels: L1 (all PEs together), L2, DRAM.
   LevelCost& l1 = c.add_level("L1");
   LevelCost& l2 = c.add_level("L2");
@@ -222,8 +227,8 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     if (!compat) row.runtime_cycles = static_cast<std::int64_t>(row.cost.latency_cycles);
 
     // Energy column.
-    const std::array<std::int64_t, 6> cur_l1 = {top.l1_read[0], top.l1_write[0], top.l1_read[1],
-                                                top.l1_write[1], top.l1_read[2], top.l1_write[2]};
+    const std::array<std::int64_t, 6> cur_l1 = {top.l1_read[0],  top.l1_write[0], top.l1_read[1],
+                                                top.l1_write[1], top.l1_read[2],  top.l1_write[2]};
     if (compat) {
       double e = 0;
       e += static_cast<double>(top.l2_read[0]) * l2_rel;
@@ -244,8 +249,8 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     row.throughput_per_energy = static_cast<long double>(row.num_macs) /
                                 static_cast<long double>(row.runtime_cycles) /
                                 static_cast<long double>(row.csv_energy_nj) * 1e9L;
-    row.ops_per_joule = static_cast<long double>(row.num_macs) /
-                        static_cast<long double>(row.csv_energy_nj) * 1e9L;
+    row.ops_per_joule =
+        static_cast<long double>(row.num_macs) / static_cast<long double>(row.csv_energy_nj) * 1e9L;
     row.l1_size_req = sum3(first.l1_size_req);
     row.l2_size_req = sum3(top.l2_size_req);
     row.l1_size_per_tensor = first.l1_size_req;

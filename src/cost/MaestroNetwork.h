@@ -31,8 +31,8 @@ struct MaestroLayerReport {
   std::string layer;
   std::int64_t num_pes = 0;
   std::int64_t runtime_cycles = 0;
-  double csv_energy_nj = 0;      // "Activity count-based Energy (nJ)"
-  double throughput = 0;         // MACs / cycle
+  double csv_energy_nj = 0;  // "Activity count-based Energy (nJ)"
+  double throughput = 0;     // MACs / cycle
   long double throughput_per_energy = 0;
   double area_um2 = 0;
   double power_mw = 0;
@@ -47,7 +47,7 @@ struct MaestroLayerReport {
   std::int64_t input_pixels = 0;
   std::int64_t weight_pixels = 0;
   long double ops_per_joule = 0;
-  std::int64_t num_macs = 0;     // as reported (compat: MAESTRO's partial-sum count)
+  std::int64_t num_macs = 0;  // as reported (compat: MAESTRO's partial-sum count)
   double pe_power = 0, l1_power = 0, l2_power = 0, noc_power = 0;
   std::array<MaestroTensorRow, 3> tensors;
   std::array<std::array<std::int64_t, 3>, 3> delay{};  // ingress/egress/compute x min/max/avg
@@ -69,7 +69,7 @@ struct MaestroNetworkReport {
   std::int64_t max_l1_req = 0, max_l2_req = 0;      // buffer analysis
   std::int64_t total_l1_req = 0, total_l2_req = 0;  // model-wise sums
   std::int64_t max_noc_bw_req = 0, max_offchip_bw_req = 0;
-  std::vector<std::string> notes;                    // per-layer remarks (compat workarounds)
+  std::vector<std::string> notes;  // per-layer remarks (compat workarounds)
 };
 
 struct MaestroEvalOptions {

@@ -14,11 +14,13 @@ using workload::Layer;
 using workload::OpKind;
 
 namespace {
-constexpr std::array<std::string_view, kNumDims> kDimNames = {"C", "G", "K", "M", "N", "R",
+constexpr std::array<std::string_view, kNumDims> kDimNames = {"C", "G", "K",  "M", "N", "R",
                                                               "S", "X", "X'", "Y", "Y'"};
 }  // namespace
 
-std::string_view dim_name(Dim d) { return kDimNames[static_cast<std::size_t>(di(d))]; }
+std::string_view dim_name(Dim d) {
+  return kDimNames[static_cast<std::size_t>(di(d))];
+}
 
 std::optional<Dim> parse_dim(std::string_view name) {
   for (int i = 0; i < kNumDims; ++i)
@@ -72,7 +74,7 @@ Dataflow from_syntax(const std::vector<mf::DirectiveSyntax>& syntax, const std::
       case mf::DirectiveKind::TemporalMap:
       case mf::DirectiveKind::SpatialMap: {
         out.kind = d.kind == mf::DirectiveKind::TemporalMap ? DirectiveKind::TemporalMap
-                                                             : DirectiveKind::SpatialMap;
+                                                            : DirectiveKind::SpatialMap;
         const char* field = out.kind == DirectiveKind::TemporalMap ? "TemporalMap" : "SpatialMap";
         auto dim = parse_dim(d.dim);
         if (!dim)

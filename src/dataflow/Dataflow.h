@@ -24,7 +24,9 @@ namespace mosaic::dataflow {
 // and appends implicit directives in that order, which its analysis depends on).
 enum class Dim : std::uint8_t { C, G, K, M, N, R, S, X, Xp, Y, Yp };
 inline constexpr int kNumDims = 11;
-inline constexpr int di(Dim d) { return static_cast<int>(d); }
+inline constexpr int di(Dim d) {
+  return static_cast<int>(d);
+}
 std::string_view dim_name(Dim d);  // "C", ..., "X'", "Y'"
 std::optional<Dim> parse_dim(std::string_view name);
 
@@ -40,10 +42,10 @@ enum class DirectiveKind { TemporalMap, SpatialMap, Cluster };
 struct Directive {
   DirectiveKind kind = DirectiveKind::TemporalMap;
   Size size;
-  Size offset;        // maps only
-  Dim dim = Dim::K;   // maps only
-  bool physical = true;  // Cluster only
-  int line = 0;          // source line, 0 when built in code
+  Size offset;               // maps only
+  Dim dim = Dim::K;          // maps only
+  bool physical = true;      // Cluster only
+  int line = 0;              // source line, 0 when built in code
   std::string text() const;  // e.g. "SpatialMap(Sz(R),1) Y"
 };
 

@@ -8,11 +8,16 @@ namespace mosaic::dataflow {
 
 std::string_view rule_name(LegalityRule r) {
   switch (r) {
-    case LegalityRule::Bound: return "bound condition";
-    case LegalityRule::Coverage: return "coverage condition";
-    case LegalityRule::Redundancy: return "no-redundancy condition";
-    case LegalityRule::RSRule: return "R/S rule";
-    case LegalityRule::DuplicateDim: return "one map per dimension and level";
+    case LegalityRule::Bound:
+      return "bound condition";
+    case LegalityRule::Coverage:
+      return "coverage condition";
+    case LegalityRule::Redundancy:
+      return "no-redundancy condition";
+    case LegalityRule::RSRule:
+      return "R/S rule";
+    case LegalityRule::DuplicateDim:
+      return "one map per dimension and level";
   }
   return "?";
 }
@@ -59,20 +64,21 @@ std::vector<LegalityIssue> check_legality(const std::vector<BoundDirective>& df,
     if (!p.has(d.dim)) continue;  // reported by the analysis with the layer's context
     const std::int64_t dim = p[d.dim];
     if (d.size > dim)
-      add(LegalityRule::Bound, fmt::format("size {} exceeds {} = {}", d.size, dim_name(d.dim), dim));
+      add(LegalityRule::Bound,
+          fmt::format("size {} exceeds {} = {}", d.size, dim_name(d.dim), dim));
     if (d.offset > d.size)
-      add(LegalityRule::Coverage,
-          fmt::format("offset {} > size {} skips indices of {}", d.offset, d.size, dim_name(d.dim)));
+      add(LegalityRule::Coverage, fmt::format("offset {} > size {} skips indices of {}", d.offset,
+                                              d.size, dim_name(d.dim)));
     const std::int64_t win = window_of(p, d.dim);
     if (d.offset < d.size) {
       if (win == 0 || d.dim == Dim::Yp || d.dim == Dim::Xp)
-        add(LegalityRule::Redundancy,
-            fmt::format("offset {} < size {} maps indices of {} twice", d.offset, d.size,
-                        dim_name(d.dim)));
+        add(LegalityRule::Redundancy, fmt::format("offset {} < size {} maps indices of {} twice",
+                                                  d.offset, d.size, dim_name(d.dim)));
       else if (d.size - d.offset > win - 1)
         add(LegalityRule::Redundancy,
-            fmt::format("consecutive tiles of {} overlap by {}, more than the window ({}) minus one",
-                        dim_name(d.dim), d.size - d.offset, win));
+            fmt::format(
+                "consecutive tiles of {} overlap by {}, more than the window ({}) minus one",
+                dim_name(d.dim), d.size - d.offset, win));
     }
     if (d.kind == DirectiveKind::TemporalMap && (d.dim == Dim::R || d.dim == Dim::S) &&
         p.type != ProblemType::Gemm && (d.size != dim || d.offset != dim))

@@ -85,7 +85,8 @@ std::string render_loop_nest(const Problem& p, const std::vector<LoopNestLevel>&
         loop = fmt::format("pfor ({0} = 0; {0} < {1}; {0} += {2})", v, ext, d.offset);
       }
       std::string note = fmt::format("// {}: tile {}", directive_text(d), d.size);
-      if (d.kind == DirectiveKind::SpatialMap) note += fmt::format(" per sub-cluster, {} sub-clusters", lv.sub_clusters);
+      if (d.kind == DirectiveKind::SpatialMap)
+        note += fmt::format(" per sub-cluster, {} sub-clusters", lv.sub_clusters);
       if (whole) note += " (whole dimension)";
       if (unit.first == l && unit.second == i) note += "  <== unit temporal iteration";
       out += fmt::format("{}{:<44} {}\n", std::string(2 * depth, ' '), loop, note);

@@ -51,7 +51,9 @@ json layer_cost_json(const cost::LayerCost& c) {
 }
 
 namespace {
-double finite(double v) { return std::isfinite(v) ? v : 0.0; }
+double finite(double v) {
+  return std::isfinite(v) ? v : 0.0;
+}
 }  // namespace
 
 json eval_json(const cost::MaestroNetworkReport& report, const arch::Core& core,
@@ -59,13 +61,14 @@ json eval_json(const cost::MaestroNetworkReport& report, const arch::Core& core,
   json j;
   j["network"] = report.network;
   j["mode"] = compat ? "maestro" : "default";
-  j["hardware"] = {{"num_pes", core.num_pes},           {"vector_width", core.vector_width},
-                   {"noc_bw", core.noc_bw},             {"noc_latency", core.noc_latency()},
-                   {"offchip_bw", core.offchip_bw},     {"l1_bytes", core.l1_bytes},
+  j["hardware"] = {{"num_pes", core.num_pes},       {"vector_width", core.vector_width},
+                   {"noc_bw", core.noc_bw},         {"noc_latency", core.noc_latency()},
+                   {"offchip_bw", core.offchip_bw}, {"l1_bytes", core.l1_bytes},
                    {"l2_bytes", core.l2_bytes}};
-  j["technology"] = {{"name", tech.name},       {"mac_pj", tech.mac_pj}, {"l1_pj", tech.l1_pj},
-                     {"l2_pj", tech.l2_pj},     {"dram_pj", tech.dram_pj},
-                     {"noc_pj", tech.noc_pj},   {"clock_ghz", tech.clock_ghz}};
+  j["technology"] = {{"name", tech.name},          {"mac_pj", tech.mac_pj},
+                     {"l1_pj", tech.l1_pj},        {"l2_pj", tech.l2_pj},
+                     {"dram_pj", tech.dram_pj},    {"noc_pj", tech.noc_pj},
+                     {"clock_ghz", tech.clock_ghz}};
   json layers = json::array();
   double cycles = 0, energy = 0;
   std::int64_t macs = 0;
@@ -143,8 +146,8 @@ void write_eval_table(std::ostream& out, const cost::MaestroNetworkReport& repor
     out << fmt::format("warning: a layer needs {} L1 elements per PE; the core has {}\n",
                        report.max_l1_req, core.l1_bytes);
   if (report.max_l2_req > core.l2_bytes)
-    out << fmt::format("warning: a layer needs {} L2 elements; the core has {}\n", report.max_l2_req,
-                       core.l2_bytes);
+    out << fmt::format("warning: a layer needs {} L2 elements; the core has {}\n",
+                       report.max_l2_req, core.l2_bytes);
   for (const auto& n : report.notes) out << "note: " << n << "\n";
 }
 

@@ -24,8 +24,12 @@ std::string format_g(long double v) {
 
 namespace {
 // MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
-std::string g_compat(double v) { return std::isnan(v) ? std::string("-nan") : format_g(v); }
-std::string g_compat(long double v) { return std::isnan(v) ? std::string("-nan") : format_g(v); }
+std::string g_compat(double v) {
+  return std::isnan(v) ? std::string("-nan") : format_g(v);
+}
+std::string g_compat(long double v) {
+  return std::isnan(v) ? std::string("-nan") : format_g(v);
+}
 }  // namespace
 
 std::string maestro_csv_header() {

@@ -29,19 +29,23 @@ constexpr std::array<OpEntry, 9> kOps = {{
     {OpKind::Other, "other"},
 }};
 
-std::int64_t conv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k, int dil, int stride) {
+std::int64_t conv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k, int dil,
+                      int stride) {
   const std::int64_t span = static_cast<std::int64_t>(dil) * (k - 1) + 1;
   const std::int64_t padded = in + pad_lo + pad_hi;
   if (padded < span) return 0;
   return (padded - span) / stride + 1;
 }
 
-std::int64_t trconv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k, int dil, int stride,
-                        int out_pad) {
-  return (in - 1) * stride - pad_lo - pad_hi + static_cast<std::int64_t>(dil) * (k - 1) + out_pad + 1;
+std::int64_t trconv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k, int dil,
+                        int stride, int out_pad) {
+  return (in - 1) * stride - pad_lo - pad_hi + static_cast<std::int64_t>(dil) * (k - 1) + out_pad +
+         1;
 }
 
-std::int64_t bytes_of(std::int64_t elements, int bits) { return (elements * bits + 7) / 8; }
+std::int64_t bytes_of(std::int64_t elements, int bits) {
+  return (elements * bits + 7) / 8;
+}
 
 }  // namespace
 
@@ -64,7 +68,9 @@ bool parse_op_name(std::string_view text, OpKind& out) {
   return false;
 }
 
-bool has_weights(OpKind op) { return is_mac_op(op); }
+bool has_weights(OpKind op) {
+  return is_mac_op(op);
+}
 
 bool is_mac_op(OpKind op) {
   switch (op) {
@@ -82,7 +88,8 @@ bool is_mac_op(OpKind op) {
 std::int64_t output_rows(const Layer& l) {
   switch (l.op) {
     case OpKind::TransposedConv:
-      return trconv_out(l.Y, l.pad_top, l.pad_bottom, l.R, l.dilation_y, l.stride_y, l.output_pad_y);
+      return trconv_out(l.Y, l.pad_top, l.pad_bottom, l.R, l.dilation_y, l.stride_y,
+                        l.output_pad_y);
     case OpKind::Gemm:
     case OpKind::Elementwise:
     case OpKind::Other:
@@ -95,7 +102,8 @@ std::int64_t output_rows(const Layer& l) {
 std::int64_t output_cols(const Layer& l) {
   switch (l.op) {
     case OpKind::TransposedConv:
-      return trconv_out(l.X, l.pad_left, l.pad_right, l.S, l.dilation_x, l.stride_x, l.output_pad_x);
+      return trconv_out(l.X, l.pad_left, l.pad_right, l.S, l.dilation_x, l.stride_x,
+                        l.output_pad_x);
     case OpKind::Gemm:
     case OpKind::Elementwise:
     case OpKind::Other:
@@ -155,17 +163,23 @@ std::int64_t output_elements(const Layer& l) {
   }
 }
 
-std::int64_t input_bytes(const Layer& l) { return bytes_of(input_elements(l), l.input_bits); }
-std::int64_t weight_bytes(const Layer& l) { return bytes_of(weight_elements(l), l.weight_bits); }
-std::int64_t output_bytes(const Layer& l) { return bytes_of(output_elements(l), l.output_bits); }
+std::int64_t input_bytes(const Layer& l) {
+  return bytes_of(input_elements(l), l.input_bits);
+}
+std::int64_t weight_bytes(const Layer& l) {
+  return bytes_of(weight_elements(l), l.weight_bits);
+}
+std::int64_t output_bytes(const Layer& l) {
+  return bytes_of(output_elements(l), l.output_bits);
+}
 
 void validate(const Layer& l) {
   auto fail = [&](const std::string& field, const std::string& msg) {
     throw UserError(SourceLocation{"", 0, fmt::format("layer '{}' {}", l.name, field)}, msg);
   };
   const std::pair<const char*, std::int64_t> dims[] = {{"N", l.N}, {"G", l.G}, {"K", l.K},
-                                                        {"C", l.C}, {"Y", l.Y}, {"X", l.X},
-                                                        {"R", l.R}, {"S", l.S}};
+                                                       {"C", l.C}, {"Y", l.Y}, {"X", l.X},
+                                                       {"R", l.R}, {"S", l.S}};
   for (const auto& [name, value] : dims)
     if (value <= 0) fail(name, fmt::format("dimension must be positive, got {}", value));
   if (l.stride_y <= 0 || l.stride_x <= 0)

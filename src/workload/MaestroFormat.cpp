@@ -79,7 +79,8 @@ bool parse_int(std::string_view s, std::int64_t& out) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string file) : tokens_(tokenize(text)), file_(std::move(file)) {}
+  Parser(std::string_view text, std::string file)
+      : tokens_(tokenize(text)), file_(std::move(file)) {}
 
   NetworkSyntax parse_file() {
     NetworkSyntax net;
@@ -195,7 +196,8 @@ class Parser {
     while (true) {
       const Token& tok = next("Network");
       if (tok.text == "}") break;
-      if (tok.text != "Layer") fail(tok, "Network", fmt::format("expected 'Layer' or '}}', found '{}'", tok.text));
+      if (tok.text != "Layer")
+        fail(tok, "Network", fmt::format("expected 'Layer' or '}}', found '{}'", tok.text));
       net.layers.push_back(parse_layer(tok.line));
     }
   }
@@ -224,9 +226,15 @@ class Parser {
         for (const char* k : kTypes) known = known || ty.text == k;
         if (!known) {
           std::string hint;
-          if (ty.text == "FC" || ty.text == "POOL" || ty.text == "LSTM" || ty.text == "RESIDUAL_IDENTITY")
-            hint = " (MAESTRO declares it but cannot analyse it; write FC as CONV with R=S=Y=X=1 or GEMM, a residual add as DSCONV with R=S=1)";
-          fail(ty, "Type", fmt::format("unknown layer type '{}'; expected CONV, DSCONV, NGCONV, GEMM or TRCONV{}", ty.text, hint));
+          if (ty.text == "FC" || ty.text == "POOL" || ty.text == "LSTM" ||
+              ty.text == "RESIDUAL_IDENTITY")
+            hint =
+                " (MAESTRO declares it but cannot analyse it; write FC as CONV with R=S=Y=X=1 or "
+                "GEMM, a residual add as DSCONV with R=S=1)";
+          fail(ty, "Type",
+               fmt::format(
+                   "unknown layer type '{}'; expected CONV, DSCONV, NGCONV, GEMM or TRCONV{}",
+                   ty.text, hint));
         }
         layer.type = ty.text;
         have_type = true;
@@ -234,12 +242,16 @@ class Parser {
         if (have_dims) fail(tok, "Stride", "the Stride block must precede the Dimensions block");
         parse_dim_block("Stride", layer.strides);
         for (const auto& s : layer.strides)
-          if (s.size < 1) fail_at(s.line, "Stride " + s.name, fmt::format("stride must be a positive integer, got {}", s.size));
+          if (s.size < 1)
+            fail_at(s.line, "Stride " + s.name,
+                    fmt::format("stride must be a positive integer, got {}", s.size));
       } else if (tok.text == "Dimensions") {
         if (have_dims) fail(tok, "Dimensions", "a layer has one Dimensions block");
         parse_dim_block("Dimensions", layer.dims);
         for (const auto& d : layer.dims)
-          if (d.size < 1) fail_at(d.line, "Dimensions " + d.name, fmt::format("dimension size must be positive, got {}", d.size));
+          if (d.size < 1)
+            fail_at(d.line, "Dimensions " + d.name,
+                    fmt::format("dimension size must be positive, got {}", d.size));
         have_dims = true;
       } else if (tok.text == "Dataflow") {
         if (layer.has_dataflow) fail(tok, "Dataflow", "a layer has one Dataflow block");
@@ -255,7 +267,9 @@ class Parser {
           layer.dataflow.push_back(parse_directive(&layer));
         }
       } else {
-        fail(tok, "Layer " + layer.name, fmt::format("expected Type, Stride, Dimensions, Dataflow or '}}', found '{}'", tok.text));
+        fail(tok, "Layer " + layer.name,
+             fmt::format("expected Type, Stride, Dimensions, Dataflow or '}}', found '{}'",
+                         tok.text));
       }
     }
     if (!have_type) fail_at(line, "Layer " + layer.name, "missing 'Type'");
@@ -328,7 +342,8 @@ class Parser {
       d.size = parse_size(layer, "Cluster");
       if (!at_end() && (peek().text == "P" || peek().text == "L")) d.cluster_type = next().text[0];
     } else {
-      fail(kw, "Dataflow", fmt::format("expected TemporalMap, SpatialMap, Cluster or '}}', found '{}'", kw.text));
+      fail(kw, "Dataflow",
+           fmt::format("expected TemporalMap, SpatialMap, Cluster or '}}', found '{}'", kw.text));
     }
     return d;
   }
@@ -364,7 +379,8 @@ NetworkSyntax parse_network_file(const std::filesystem::path& path) {
   return parse_network_text(read_text(path), path.string());
 }
 
-std::vector<DirectiveSyntax> parse_dataflow_text(std::string_view text, const std::string& file_label) {
+std::vector<DirectiveSyntax> parse_dataflow_text(std::string_view text,
+                                                 const std::string& file_label) {
   return Parser(text, file_label).parse_dataflow_only();
 }
 
@@ -408,7 +424,8 @@ Layer to_layer(const LayerSyntax& ls, const std::string& file) {
     if (l.stride_y == 1) l.stride_y = 2;
     if (l.stride_x == 1) l.stride_x = 2;
   }
-  auto input_extent = [&](const char* in, const char* out, std::int64_t filt, int stride) -> std::int64_t {
+  auto input_extent = [&](const char* in, const char* out, std::int64_t filt,
+                          int stride) -> std::int64_t {
     if (auto v = ls.dim(in)) {
       if (ls.dim(out)) fail(in, fmt::format("both {} and {} are given; give one of them", in, out));
       return *v;

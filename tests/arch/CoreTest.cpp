@@ -14,14 +14,15 @@ TEST(Core, MaestroHardwareFileAndDefaults) {
   const Core c = read_hardware(d.path() / "hw.m");
   EXPECT_EQ(c.num_pes, 64);
   EXPECT_EQ(c.noc_bw, 32);
-  EXPECT_EQ(c.noc_latency(), 3);          // NoC_NumHops is the latency
-  EXPECT_EQ(c.offchip_bw, INT_MAX);       // absent: unbounded, as in MAESTRO
+  EXPECT_EQ(c.noc_latency(), 3);     // NoC_NumHops is the latency
+  EXPECT_EQ(c.offchip_bw, INT_MAX);  // absent: unbounded, as in MAESTRO
   test::write_file(d.path() / "bad.m", "num_pes: 64\nfoo: 3\n");
   try {
     read_hardware(d.path() / "bad.m");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("bad.m:2: foo: unknown key"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.m:2: foo: unknown key"), std::string::npos)
+        << e.what();
   }
   test::write_file(d.path() / "zero.m", "num_pes: 0\n");
   EXPECT_THROW(read_hardware(d.path() / "zero.m"), UserError);
@@ -31,7 +32,8 @@ TEST(Core, MaestroHardwareFileAndDefaults) {
 
 TEST(Core, YamlCore) {
   test::TempDir d;
-  test::write_file(d.path() / "c.yaml", "name: e\ndataflow: kcp_ws\npes: 1024\nnoc_bw: 64\noffchip_bw: 16\n");
+  test::write_file(d.path() / "c.yaml",
+                   "name: e\ndataflow: kcp_ws\npes: 1024\nnoc_bw: 64\noffchip_bw: 16\n");
   const Core c = read_hardware(d.path() / "c.yaml");
   EXPECT_EQ(c.name, "e");
   EXPECT_EQ(c.num_pes, 1024);
@@ -41,7 +43,8 @@ TEST(Core, YamlCore) {
     read_hardware(d.path() / "b.yaml");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("b.yaml:2: width: unknown key"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("b.yaml:2: width: unknown key"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(read_hardware(d.path() / "missing.yaml"), UserError);
 }

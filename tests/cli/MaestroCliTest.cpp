@@ -14,9 +14,13 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_mosaic;
 
-fs::path example(const std::string& rel) { return test::source_dir() / "examples" / rel; }
+fs::path example(const std::string& rel) {
+  return test::source_dir() / "examples" / rel;
+}
 
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int count_lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 TEST(MaestroDropIn, DerivedCsvNameAppendAndPrefixFlags) {
   test::TempDir d;
@@ -24,17 +28,24 @@ TEST(MaestroDropIn, DerivedCsvNameAppendAndPrefixFlags) {
   fs::copy(example("networks/tiny_mapping.m"), d.path() / "data/mapping/tiny_mapping.m");
   fs::copy(example("hw/accelerator_256.m"), d.path() / "hw.m");
   // Boost-style unambiguous prefixes (--noc_bw= for --noc_bw_cstr) and "--name value".
-  auto r = run_mosaic("maestro --HW_file=hw.m --Mapping_file data/mapping/tiny_mapping.m --noc_bw=8 --print_res=false", d.path());
+  auto r = run_mosaic(
+      "maestro --HW_file=hw.m --Mapping_file data/mapping/tiny_mapping.m --noc_bw=8 "
+      "--print_res=false",
+      d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(fs::exists(d.path() / "tiny_mapping.csv"));  // data/mapping/X.m -> X.csv
   EXPECT_EQ(count_lines(test::read_file(d.path() / "tiny_mapping.csv")), 3);
   EXPECT_NE(r.out.find("BW Analysis:"), std::string::npos);
   // Appended, header once.
-  r = run_mosaic("maestro --HW_file=hw.m --Mapping_file=data/mapping/tiny_mapping.m --print_res=0", d.path());
+  r = run_mosaic("maestro --HW_file=hw.m --Mapping_file=data/mapping/tiny_mapping.m --print_res=0",
+                 d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count_lines(test::read_file(d.path() / "tiny_mapping.csv")), 5);
   // Console lines that tools grep.
-  r = run_mosaic("maestro --HW_file=hw.m --Mapping_file=data/mapping/tiny_mapping.m --print_res_csv_file=false", d.path());
+  r = run_mosaic(
+      "maestro --HW_file=hw.m --Mapping_file=data/mapping/tiny_mapping.m "
+      "--print_res_csv_file=false",
+      d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Runtime: "), std::string::npos);
   EXPECT_NE(r.out.find(" cycles\n"), std::string::npos);
@@ -70,10 +81,11 @@ TEST(MaestroDropIn, GoldenThroughTheCli) {
                                 "' --Mapping_file=data/mapping/Resnet50_kcp_ws.m --print_res=false",
                             d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto diff = test::compare_maestro_csv(
-      test::read_file(ref / "golden/accelerator_1/Resnet50_kcp_ws.csv"),
-      test::read_file(d.path() / "Resnet50_kcp_ws.csv"));
-  EXPECT_TRUE(diff.ok()) << diff.structural << (diff.first_mismatches.empty() ? "" : diff.first_mismatches[0]);
+  const auto diff =
+      test::compare_maestro_csv(test::read_file(ref / "golden/accelerator_1/Resnet50_kcp_ws.csv"),
+                                test::read_file(d.path() / "Resnet50_kcp_ws.csv"));
+  EXPECT_TRUE(diff.ok()) << diff.structural
+                         << (diff.first_mismatches.empty() ? "" : diff.first_mismatches[0]);
   EXPECT_EQ(diff.rows, 66);
 }
 
@@ -98,8 +110,8 @@ TEST(MaestroDropIn, InputsMaestroCrashesOnGiveAnAnswerOrOneLine) {
   // A first layer without a dataflow (MAESTRO: segfault), cluster product above the PE count
   // (MAESTRO: SIGFPE), and `Dimensions {K:` without a space (MAESTRO: parse error).
   fs::copy(ref / "model/vgg16_model.m", d.path() / "data/mapping");
-  auto r = run_mosaic("maestro " + hw + " --print_res=false --Mapping_file=data/mapping/vgg16_model.m",
-                      d.path());
+  auto r = run_mosaic(
+      "maestro " + hw + " --print_res=false --Mapping_file=data/mapping/vgg16_model.m", d.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("has no Dataflow block"), std::string::npos) << r.err;
   fs::copy(ref / "mapping/example.m", d.path() / "data/mapping");
@@ -107,9 +119,10 @@ TEST(MaestroDropIn, InputsMaestroCrashesOnGiveAnAnswerOrOneLine) {
                  d.path());  // default 7 PEs under Cluster(64)
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("multiply to 64 PEs but the hardware has 7"), std::string::npos) << r.err;
-  test::write_file(d.path() / "nospace.m",
-                   "Network n {\nLayer L {\nType: CONV\nDimensions {K: 4, C: 4, R: 1, S: 1, Y: 4, X: 4}\n"
-                   "Dataflow {\nSpatialMap(1,1) K;\n}\n}\n}\n");
+  test::write_file(
+      d.path() / "nospace.m",
+      "Network n {\nLayer L {\nType: CONV\nDimensions {K: 4, C: 4, R: 1, S: 1, Y: 4, X: 4}\n"
+      "Dataflow {\nSpatialMap(1,1) K;\n}\n}\n}\n");
   r = run_mosaic("maestro --num_pes=4 --print_res=false --Mapping_file=nospace.m", d.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -124,8 +137,8 @@ TEST(Eval, JsonAndCsvOnTheTinyMapping) {
   EXPECT_NE(r.out.find("total"), std::string::npos);
   const auto j = nlohmann::json::parse(test::read_file(d.path() / "out.json"));
   ASSERT_EQ(j["layers"].size(), 2u);
-  EXPECT_EQ(j["layers"][0]["macs"], 8 * 4 * 8 * 8 * 9);   // K C Y' X' R S
-  EXPECT_EQ(j["layers"][1]["macs"], 8 * 8 * 8 * 9);       // depthwise
+  EXPECT_EQ(j["layers"][0]["macs"], 8 * 4 * 8 * 8 * 9);  // K C Y' X' R S
+  EXPECT_EQ(j["layers"][1]["macs"], 8 * 8 * 8 * 9);      // depthwise
   EXPECT_EQ(j["totals"]["macs"], 18432 + 4608);
   double cycles = 0, energy = 0;
   for (const auto& l : j["layers"]) {
@@ -143,7 +156,8 @@ TEST(Eval, JsonAndCsvOnTheTinyMapping) {
   EXPECT_NEAR(j["totals"]["energy_pj"].get<double>(), energy, 1e-6 * energy);
   const std::string csv = test::read_file(d.path() / "out.csv");
   EXPECT_EQ(count_lines(csv), 3);
-  EXPECT_EQ(std::count(csv.begin(), csv.begin() + static_cast<long>(csv.find('\n')), ','), 51);  // 52 columns
+  EXPECT_EQ(std::count(csv.begin(), csv.begin() + static_cast<long>(csv.find('\n')), ','),
+            51);  // 52 columns
 }
 
 TEST(Eval, CompatModeHasNoDramOrNocEnergy) {
@@ -162,13 +176,15 @@ TEST(Eval, CompatModeHasNoDramOrNocEnergy) {
 
 TEST(Eval, NamedDataflowOnAModelFile) {
   for (const char* df : {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "tpu_ck", "maeri", "ckp_ws"}) {
-    const auto r = run_mosaic(std::string("eval --quiet --mapping '") +
-                              example("networks/vgg16.m").string() + "' --dataflow " + df +
-                              " --hw '" + example("hw/edge_nvdla.yaml").string() + "' --json /dev/stdout");
+    const auto r =
+        run_mosaic(std::string("eval --quiet --mapping '") + example("networks/vgg16.m").string() +
+                   "' --dataflow " + df + " --hw '" + example("hw/edge_nvdla.yaml").string() +
+                   "' --json /dev/stdout");
     ASSERT_EQ(r.exit_code, 0) << df << ": " << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["totals"]["macs"], 15346630656LL) << df;  // VGG16's 13 convolutions, padded
-    for (const auto& l : j["layers"]) EXPECT_EQ(l["partial_sums"], l["macs"]) << df << " " << l["name"];
+    for (const auto& l : j["layers"])
+      EXPECT_EQ(l["partial_sums"], l["macs"]) << df << " " << l["name"];
   }
 }
 
@@ -178,7 +194,8 @@ TEST(Eval, Errors) {
   r = run_mosaic("eval --mapping '" + example("networks/vgg16.m").string() + "' --hw '" +
                  example("hw/accelerator_256.m").string() + "'");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("vgg16.m:6: Layer CONV1: has no Dataflow block"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("vgg16.m:6: Layer CONV1: has no Dataflow block"), std::string::npos)
+      << r.err;
   r = run_mosaic("eval --mapping '" + example("networks/vgg16.m").string() + "' --hw '" +
                  example("hw/accelerator_256.m").string() + "' --dataflow whatever");
   EXPECT_EQ(r.exit_code, 1);
@@ -195,7 +212,8 @@ TEST(Explain, RendersLoopNest) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("pfor (k0 = 0; k0 < 128; k0 += 1)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("<== unit temporal iteration"), std::string::npos) << r.out;
-  const auto bad = run_mosaic("explain --mapping '" + example("networks/vgg16.m").string() + "' --layer NOPE");
+  const auto bad =
+      run_mosaic("explain --mapping '" + example("networks/vgg16.m").string() + "' --layer NOPE");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("no layer named 'NOPE'"), std::string::npos) << bad.err;
 }

@@ -69,7 +69,7 @@ TEST(DirectiveAnalysis, HandComputedSpatialOverK) {
     EXPECT_EQ(t.l2_write[1], 4);
     EXPECT_EQ(t.l2_write[2], 4);  // every output written back once
     EXPECT_EQ(t.l2_read[2], 4);
-    EXPECT_EQ(t.l1_read[0], 4);   // one read per MAC per operand
+    EXPECT_EQ(t.l1_read[0], 4);  // one read per MAC per operand
     EXPECT_EQ(t.l1_read[1], 4);
     EXPECT_EQ(t.l1_read[2], 4);
     EXPECT_EQ(t.l1_write[0], 1);  // MAESTRO: one L1 write per L2 read
@@ -133,8 +133,9 @@ TEST(DirectiveAnalysis, ErrorsNameTheProblem) {
   cl.kind = DirectiveKind::Cluster;
   cl.size = 64;
   try {
-    analyze_directives(p, {map(DirectiveKind::SpatialMap, 1, 1, Dim::K), cl,
-                           map(DirectiveKind::SpatialMap, 1, 1, Dim::C)},
+    analyze_directives(p,
+                       {map(DirectiveKind::SpatialMap, 1, 1, Dim::K), cl,
+                        map(DirectiveKind::SpatialMap, 1, 1, Dim::C)},
                        hw, {});
     FAIL();
   } catch (const UserError& e) {

@@ -57,7 +57,7 @@ TEST(DirectiveDefaultMode, TransposedConvolutionUpsamples) {
   core.num_pes = 16;
   cost::MaestroEvalOptions opt;
   const auto def = cost::evaluate_maestro_network(net, core, opt);
-  EXPECT_EQ(def.layers[0].num_macs, 8 * 16 * 6 * 6 * 4);               // useful: every input x tap
+  EXPECT_EQ(def.layers[0].num_macs, 8 * 16 * 6 * 6 * 4);  // useful: every input x tap
   EXPECT_EQ(def.layers[0].analysis.problem_macs, 8 * 16 * 12 * 12 * 4);  // 12x12 output, dense
   EXPECT_EQ(def.layers[0].analysis.top.num_computations, 8 * 16 * 12 * 12 * 4);
   opt.maestro_compat = true;

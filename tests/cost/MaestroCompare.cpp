@@ -71,9 +71,10 @@ CsvDiff compare_maestro_csv(const std::string& golden_text, const std::string& o
       if (!to_double(a, x) || !to_double(b, y)) continue;
       if (std::isnan(x)) continue;
       const bool runtime = gh[j].rfind("Runtime", 0) == 0;
-      const bool same = runtime ? x == y
-                                : (x == y || (std::isfinite(y) &&
-                                              std::fabs(x - y) <= 1e-5 * std::max(std::fabs(x), std::fabs(y))));
+      const bool same =
+          runtime ? x == y
+                  : (x == y || (std::isfinite(y) &&
+                                std::fabs(x - y) <= 1e-5 * std::max(std::fabs(x), std::fabs(y))));
       if (!same) {
         ++d.differing_fields;
         if (d.first_mismatches.size() < 10)

@@ -28,7 +28,9 @@ cost::MaestroNetworkReport run(const std::string& text, bool compat, std::int64_
   return cost::evaluate_maestro_network(net, core, opt);
 }
 
-std::string net(const std::string& layers) { return "Network d {\n" + layers + "\n}\n"; }
+std::string net(const std::string& layers) {
+  return "Network d {\n" + layers + "\n}\n";
+}
 
 // A 3x3 stride-2 convolution under a ShiDianNao-like mapping (the shape of ResNet-50's CONV1).
 const std::string kStridedOs = net(R"(Layer c {
@@ -215,7 +217,8 @@ SpatialMap(2,1) K;
     run(redundant, false);
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("d.m:6: Layer c SpatialMap(2,1) K"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("d.m:6: Layer c SpatialMap(2,1) K"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("no-redundancy"), std::string::npos);
   }
   const std::string rs = net(R"(Layer c {
@@ -339,8 +342,8 @@ TemporalMap(1,1) X;
 TemporalMap(1,1) C;
 }
 })");
-  EXPECT_EQ(run(t, false, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4);      // each output once
-  EXPECT_EQ(run(t, true, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4 * 8);   // once per C step
+  EXPECT_EQ(run(t, false, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4);     // each output once
+  EXPECT_EQ(run(t, true, 4).layers[0].tensors[2].l2_write, 2 * 4 * 4 * 8);  // once per C step
 }
 
 }  // namespace

@@ -41,20 +41,30 @@ bool evaluate(const std::string& text, bool compat) {
 }
 
 std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const char* kTokens[] = {"{", "}", "(", ")", ";", ",", ":", "0", "1", "-3", "99999999999",
-                                  "Sz(R)", "Sz(Q)", "SpatialMap", "TemporalMap", "Cluster",
-                                  "Layer", "Dimensions", "Stride", "Dataflow", "Type", "GEMM",
-                                  "DSCONV", "NGCONV", "TRCONV", "Y'", "X'", "K", "N", "G", "M",
-                                  "Constant", "//", "\n", "P", "L", "2147483648", "7"};
+  static const char* kTokens[] = {
+      "{",           "}",          "(",      ")",           ";",      ",",        ":",
+      "0",           "1",          "-3",     "99999999999", "Sz(R)",  "Sz(Q)",    "SpatialMap",
+      "TemporalMap", "Cluster",    "Layer",  "Dimensions",  "Stride", "Dataflow", "Type",
+      "GEMM",        "DSCONV",     "NGCONV", "TRCONV",      "Y'",     "X'",       "K",
+      "N",           "G",          "M",      "Constant",    "//",     "\n",       "P",
+      "L",           "2147483648", "7"};
   const int n = 1 + static_cast<int>(rng() % 4);
   for (int i = 0; i < n && !s.empty(); ++i) {
     const std::size_t pos = rng() % s.size();
     switch (rng() % 5) {
-      case 0: s.erase(pos, 1 + rng() % 8); break;                                   // delete
-      case 1: s.insert(pos, kTokens[rng() % (sizeof(kTokens) / sizeof(*kTokens))]); break;
-      case 2: s[pos] = static_cast<char>(rng() % 128); break;                       // flip
-      case 3: s.resize(pos); break;                                                 // truncate
-      case 4: {                                                                     // duplicate
+      case 0:
+        s.erase(pos, 1 + rng() % 8);
+        break;  // delete
+      case 1:
+        s.insert(pos, kTokens[rng() % (sizeof(kTokens) / sizeof(*kTokens))]);
+        break;
+      case 2:
+        s[pos] = static_cast<char>(rng() % 128);
+        break;  // flip
+      case 3:
+        s.resize(pos);
+        break;   // truncate
+      case 4: {  // duplicate
         const std::size_t len = std::min<std::size_t>(s.size() - pos, 1 + rng() % 40);
         s.insert(rng() % s.size(), s.substr(pos, len));
         break;
@@ -65,7 +75,8 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
 }
 
 TEST(MaestroParserMutation, NeverCrashesNeverNaN) {
-  std::vector<std::string> seeds = {test::read_file(test::source_dir() / "examples/networks/tiny_mapping.m")};
+  std::vector<std::string> seeds = {
+      test::read_file(test::source_dir() / "examples/networks/tiny_mapping.m")};
   if (test::have_shared())
     for (const char* f : {"GEMM_Example.m", "example.m"})
       seeds.push_back(test::read_file(test::shared_dir() / "reference/maestro/inputs/mapping" / f));

@@ -20,7 +20,8 @@ Problem parse_problem(const std::string& layer) {
 
 TEST(Problem, MaestroDerivedDimensions) {
   const Problem p = parse_problem(
-      "Layer L { Type: CONV Stride { X: 2, Y: 2 } Dimensions { K: 64, C: 3, R: 7, S: 7, Y: 224, X: 224 } }");
+      "Layer L { Type: CONV Stride { X: 2, Y: 2 } Dimensions { K: 64, C: 3, R: 7, S: 7, Y: 224, X: "
+      "224 } }");
   EXPECT_EQ(p.type, ProblemType::Conv);
   EXPECT_EQ(p[Dim::Yp], 218);  // MAESTRO's Y' = Y - R + 1, stride applied by the analysis
   EXPECT_EQ(p.stride[static_cast<std::size_t>(di(Dim::Y))], 2);
@@ -79,14 +80,15 @@ TEST(Problem, FromFrameworkLayers) {
 }
 
 TEST(Bind, ResolvesSzAndReportsMissingDimensions) {
-  const Problem p = parse_problem(
-      "Layer L { Type: CONV Dimensions { K: 8, C: 4, R: 3, S: 3, Y: 10, X: 10 } }");
+  const Problem p =
+      parse_problem("Layer L { Type: CONV Dimensions { K: 8, C: 4, R: 3, S: 3, Y: 10, X: 10 } }");
   const Dataflow df = library_dataflow("kcp_ws", p.type);
   const auto b = bind(df, p);
   ASSERT_EQ(b.size(), 12u);
   EXPECT_EQ(b[2].dim, Dim::R);
   EXPECT_EQ(b[2].size, 3);  // Sz(R)
-  const Problem dw = parse_problem("Layer L { Type: DSCONV Dimensions { C: 8, R: 3, S: 3, Y: 10, X: 10 } }");
+  const Problem dw =
+      parse_problem("Layer L { Type: DSCONV Dimensions { C: 8, R: 3, S: 3, Y: 10, X: 10 } }");
   Dataflow bad;
   bad.file = "bad.m";
   Directive d;
@@ -105,8 +107,8 @@ TEST(Bind, ResolvesSzAndReportsMissingDimensions) {
 }
 
 TEST(Legality, EachRuleHasItsMessage) {
-  const Problem p = parse_problem(
-      "Layer L { Type: CONV Dimensions { K: 4, C: 8, R: 3, S: 3, Y: 10, X: 10 } }");
+  const Problem p =
+      parse_problem("Layer L { Type: CONV Dimensions { K: 4, C: 8, R: 3, S: 3, Y: 10, X: 10 } }");
   auto rules = [&](std::vector<BoundDirective> df) {
     std::vector<LegalityRule> out;
     for (const auto& i : check_legality(df, p)) out.push_back(i.rule);
@@ -128,7 +130,8 @@ TEST(Legality, EachRuleHasItsMessage) {
   EXPECT_EQ(rules({m(DirectiveKind::TemporalMap, 5, 1, Dim::Y)}), std::vector<R>{R::Redundancy});
   EXPECT_EQ(rules({m(DirectiveKind::TemporalMap, 1, 1, Dim::R)}), std::vector<R>{R::RSRule});
   EXPECT_TRUE(rules({m(DirectiveKind::SpatialMap, 1, 1, Dim::R)}).empty());
-  EXPECT_EQ(rules({m(DirectiveKind::SpatialMap, 1, 1, Dim::K), m(DirectiveKind::TemporalMap, 1, 1, Dim::K)}),
+  EXPECT_EQ(rules({m(DirectiveKind::SpatialMap, 1, 1, Dim::K),
+                   m(DirectiveKind::TemporalMap, 1, 1, Dim::K)}),
             std::vector<R>{R::DuplicateDim});
   const auto clamped = clamp_to_problem({m(DirectiveKind::TemporalMap, 64, 64, Dim::C)}, p);
   EXPECT_EQ(clamped[0].size, 8);
@@ -137,7 +140,8 @@ TEST(Legality, EachRuleHasItsMessage) {
 
 TEST(Library, NamesAliasesAndVariants) {
   const auto names = library_names();
-  for (const char* n : {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "dpt", "nmk", "tpu_ck", "ckp_ws", "maeri"})
+  for (const char* n :
+       {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "dpt", "nmk", "tpu_ck", "ckp_ws", "maeri"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   EXPECT_EQ(canonical_dataflow_name("NVDLA"), "kcp_ws");
   EXPECT_EQ(canonical_dataflow_name("shidiannao"), "yxp_os");
@@ -148,19 +152,20 @@ TEST(Library, NamesAliasesAndVariants) {
   EXPECT_THROW(library_dataflow("nosuch", ProblemType::Conv), UserError);
   EXPECT_THROW(library_dataflow("nmk", ProblemType::Conv), UserError);
   // Every library dataflow binds and is legal (up to clamping) on a typical layer.
-  const Problem p = parse_problem(
-      "Layer L { Type: CONV Dimensions { K: 64, C: 64, R: 3, S: 3, Y: 58, X: 58 } }");
+  const Problem p =
+      parse_problem("Layer L { Type: CONV Dimensions { K: 64, C: 64, R: 3, S: 3, Y: 58, X: 58 } }");
   for (const auto& n : names) {
     if (n == "nmk") continue;
     const auto b = bind(library_dataflow(n, p.type), p);
     for (const auto& issue : check_legality(b, p))
-      EXPECT_EQ(issue.rule, LegalityRule::Bound) << n << ": " << issue.directive << " " << issue.message;
+      EXPECT_EQ(issue.rule, LegalityRule::Bound)
+          << n << ": " << issue.directive << " " << issue.message;
   }
 }
 
 TEST(LoopNest, MarksTheUnitTemporalIteration) {
-  const Problem p = parse_problem(
-      "Layer L { Type: CONV Dimensions { K: 4, C: 3, R: 3, S: 3, Y: 8, X: 8 } }");
+  const Problem p =
+      parse_problem("Layer L { Type: CONV Dimensions { K: 4, C: 3, R: 3, S: 3, Y: 8, X: 8 } }");
   BoundDirective k, x, c;
   k.kind = DirectiveKind::SpatialMap;
   k.size = k.offset = 1;

@@ -58,7 +58,8 @@ TEST(MaestroFormat, ParsesLayersDimsStridesAndDirectives) {
 }
 
 TEST(MaestroFormat, BraceWithoutSpaceIsAccepted) {
-  const auto net = parse_network_text("Network n {\nLayer L {\nType: GEMM\nDimensions {K:4, M:2, N:3}\n}\n}\n", "g.m");
+  const auto net = parse_network_text(
+      "Network n {\nLayer L {\nType: GEMM\nDimensions {K:4, M:2, N:3}\n}\n}\n", "g.m");
   ASSERT_EQ(net.layers.size(), 1u);
   EXPECT_EQ(*net.layers[0].dim("K"), 4);
 }
@@ -70,7 +71,8 @@ TEST(MaestroFormat, ToLayerConventions) {
   EXPECT_EQ(output_rows(c1), 109);
   EXPECT_EQ(macs(c1), 111776448);
 
-  const auto g = parse_network_text("Network n { Layer L { Type: GEMM Dimensions { K: 100, M: 20, N: 30 } } }", "g.m");
+  const auto g = parse_network_text(
+      "Network n { Layer L { Type: GEMM Dimensions { K: 100, M: 20, N: 30 } } }", "g.m");
   const Layer gemm = to_layer(g.layers[0], "g.m");
   EXPECT_EQ(gemm.op, OpKind::Gemm);
   EXPECT_EQ(gemm.N, 20);   // rows
@@ -78,17 +80,23 @@ TEST(MaestroFormat, ToLayerConventions) {
   EXPECT_EQ(gemm.K, 30);   // columns
   EXPECT_EQ(macs(gemm), 60000);
 
-  const auto d = parse_network_text("Network n { Layer L { Type: DSCONV Dimensions { C: 32, R: 3, S: 3, Y: 10, X: 10 } } }", "d.m");
+  const auto d = parse_network_text(
+      "Network n { Layer L { Type: DSCONV Dimensions { C: 32, R: 3, S: 3, Y: 10, X: 10 } } }",
+      "d.m");
   const Layer dw = to_layer(d.layers[0], "d.m");
   EXPECT_EQ(dw.op, OpKind::DepthwiseConv);
   EXPECT_EQ(macs(dw), 32 * 8 * 8 * 9);
 
-  const auto t = parse_network_text("Network n { Layer L { Type: TRCONV Dimensions { K: 8, C: 16, R: 2, S: 2, Y: 28, X: 28 } } }", "t.m");
+  const auto t = parse_network_text(
+      "Network n { Layer L { Type: TRCONV Dimensions { K: 8, C: 16, R: 2, S: 2, Y: 28, X: 28 } } }",
+      "t.m");
   const Layer tr = to_layer(t.layers[0], "t.m");
   EXPECT_EQ(tr.op, OpKind::TransposedConv);
   EXPECT_EQ(output_rows(tr), 56);
 
-  const auto o = parse_network_text("Network n { Layer L { Type: CONV Dimensions { K: 8, C: 16, R: 3, S: 3, Y': 28, X': 28 } } }", "o.m");
+  const auto o = parse_network_text(
+      "Network n { Layer L { Type: CONV Dimensions { K: 8, C: 16, R: 3, S: 3, Y': 28, X': 28 } } }",
+      "o.m");
   EXPECT_EQ(to_layer(o.layers[0], "o.m").Y, 30);
 }
 
@@ -102,13 +110,25 @@ void expect_error(const std::string& text, const std::string& fragment) {
 }
 
 TEST(MaestroFormat, ErrorsNameFileLineAndField) {
-  expect_error("Network n {\n Layer L {\n Type: FC\n Dimensions { K: 1 }\n }\n}\n", "bad.m:3: Type: unknown layer type 'FC'");
-  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 0 }\n }\n}\n", "bad.m:4: Dimensions K: dimension size must be positive");
-  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Stride { X: 2 }\n }\n}\n", "bad.m:5: Stride: the Stride block must precede");
-  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Dataflow { TemporalMap(Sz(R),1) R; }\n }\n}\n", "bad.m:5: TemporalMap: Sz(R) names a dimension");
-  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n", "bad.m:4: Layer: unexpected end of file");
-  expect_error("Network n {\n Layer L {\n Dimensions { K: 4 }\n }\n}\n", "bad.m:2: Layer L: missing 'Type'");
-  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Dataflow { Foo(1,1) K; }\n }\n}\n", "bad.m:5: Dataflow: expected TemporalMap");
+  expect_error("Network n {\n Layer L {\n Type: FC\n Dimensions { K: 1 }\n }\n}\n",
+               "bad.m:3: Type: unknown layer type 'FC'");
+  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 0 }\n }\n}\n",
+               "bad.m:4: Dimensions K: dimension size must be positive");
+  expect_error(
+      "Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Stride { X: 2 }\n }\n}\n",
+      "bad.m:5: Stride: the Stride block must precede");
+  expect_error(
+      "Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Dataflow { "
+      "TemporalMap(Sz(R),1) R; }\n }\n}\n",
+      "bad.m:5: TemporalMap: Sz(R) names a dimension");
+  expect_error("Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n",
+               "bad.m:4: Layer: unexpected end of file");
+  expect_error("Network n {\n Layer L {\n Dimensions { K: 4 }\n }\n}\n",
+               "bad.m:2: Layer L: missing 'Type'");
+  expect_error(
+      "Network n {\n Layer L {\n Type: CONV\n Dimensions { K: 4 }\n Dataflow { Foo(1,1) K; }\n "
+      "}\n}\n",
+      "bad.m:5: Dataflow: expected TemporalMap");
   expect_error("", "bad.m:1: Network: no Network block");
 }
 
@@ -117,7 +137,8 @@ TEST(MaestroFormat, ParsesEveryShippedMaestroFile) {
   namespace fs = std::filesystem;
   int files = 0, layers = 0;
   for (const char* sub : {"mapping", "model", "validation"}) {
-    for (const auto& e : fs::directory_iterator(test::shared_dir() / "reference/maestro/inputs" / sub)) {
+    for (const auto& e :
+         fs::directory_iterator(test::shared_dir() / "reference/maestro/inputs" / sub)) {
       if (e.path().extension() != ".m") continue;
       const NetworkSyntax net = parse_network_file(e.path());
       EXPECT_FALSE(net.layers.empty()) << e.path();
