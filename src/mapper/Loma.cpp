@@ -352,53 +352,6 @@ bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMappi
         }
       }
     }
-    for (int h = 0; h < nh; ++h) {
-      const int oi = held[static_cast<std::size_t>(h)];
-      const auto uo = static_cast<std::size_t>(oi);
-      const cost::LnOperand& o = p.ops[uo];
-      double prec = o.precision_bits;
-      if (o.is_output) {
-        bool ir_left = false;
-        for (int a = level[uo] + 1; a <= o.num_mem && !ir_left; ++a)
-          for (const auto& l : o.su_frac[static_cast<std::size_t>(a)])
-            if (cost::in_mask(o.ir, l.dim)) ir_left = true;
-        for (int k = pos[uo]; k < n && !ir_left; ++k)
-          if (cost::in_mask(o.ir, order[k].first)) ir_left = true;
-        prec = ir_left ? o.precision_bits : p.final_output_bits;
-      }
-      std::array<double, kLnMaxDims> tmp = cur[uo];
-      int c = 0;
-      for (int i = 0; pos[uo] + i <= n; ++i) {
-        if (i > 0)
-          tmp[static_cast<std::size_t>(order[pos[uo] + i - 1].first)] *=
-              static_cast<double>(order[pos[uo] + i - 1].second);
-        const double bits = cost::tensor_size(p, oi, tmp.data()) * prec;
-        if (bits <= cap) {
-          sizes[uo][static_cast<std::size_t>(c++)] = bits;
-        } else {
-          if (i == 0) return false;
-          break;
-        }
-      }
-      const bool top = level[uo] == o.num_mem - 1;
-      offset[uo] = 0;
-      if (top) {
-        offset[uo] = c - 1;
-        sizes[uo][0] = sizes[uo][static_cast<std::size_t>(c - 1)];
-        c = 1;
-      }
-      count[uo] = c;
-      for (int i = 0; i < c; ++i) {
-        if (top) {
-          accesses[uo][static_cast<std::size_t>(i)] = 0;
-        } else {
-          double it = 1;
-          for (int k = pos[uo] + i + offset[uo]; k < n; ++k)
-            it *= static_cast<double>(order[k].second);
-          accesses[uo][static_cast<std::size_t>(i)] = it * sizes[uo][static_cast<std::size_t>(i)];
-        }
-      }
-    }
     // Joint choice: every combination in ZigZag's order (first operand most significant), the
     // last minimum wins (ZigZag uses <=). Tile sizes grow with the prefix length, so once a
     // combination overflows the memory, so do the following ones at that position: skip them.
