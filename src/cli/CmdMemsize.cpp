@@ -220,6 +220,7 @@ int run(const MemsizeArgs& a) {
       }
       std::cout << "\n  best per U|V:";
       std::vector<std::pair<double, std::string>> sorted;
+      sorted.reserve(per_uv.size());
       for (const auto& [k, v] : per_uv) sorted.emplace_back(v, k);
       std::sort(sorted.begin(), sorted.end());
       for (const auto& [v, k] : sorted) std::cout << fmt::format(" {} {:.3f}", k, v / best);

@@ -86,6 +86,7 @@ std::string show_text(const Workload& w, Granularity g, bool layers) {
       for (std::int64_t k = 0; k < w.models[i].instances; ++k)
         all.push_back(batched(n.layer, w.models[i].batch));
   std::vector<const Layer*> ptrs;
+  ptrs.reserve(all.size());
   for (const auto& l : all) ptrs.push_back(&l);
   os << fmt::format("workload {}: {} model{}, {} layers ({} granularity), {} MACs\n", w.name,
                     w.models.size(), w.models.size() == 1 ? "" : "s", total_layers,

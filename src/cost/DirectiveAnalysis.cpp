@@ -662,10 +662,7 @@ class Analyzer {
         switch (s.pos) {
           case State::Init:
             if (s.is_edge() && ee) {
-              if (c.nec == 1)
-                ret *= lv.mapped_edge[k];
-              else if (c.nec > 1)
-                ret *= lv.mapped_edge[k];
+              if (c.nec >= 1) ret *= lv.mapped_edge[k];
             } else {
               ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
             }
@@ -1044,7 +1041,8 @@ class Analyzer {
       if (compute == 0) compute = 1;
       const i64 traffic = std::max(ingress, egress);
       peak_bw = std::max(peak_bw, traffic / compute);
-      avg_bw += static_cast<ld>((occ * traffic) / compute);
+      // MAESTRO's average divides integers; kept so compat mode matches to 6 digits.
+      avg_bw += static_cast<ld>((occ * traffic) / compute);  // NOLINT(bugprone-integer-division)
       const i64 vals[3] = {in_delay, out_delay, compute};
       for (int k = 0; k < 3; ++k) {
         auto& row = delay[static_cast<std::size_t>(k)];

@@ -813,6 +813,7 @@ LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r) {
 std::vector<dataflow::TemporalLoop> loop_order(const LoopNestProblem& p,
                                                const LnTemporalMapping& tm) {
   std::vector<dataflow::TemporalLoop> out;
+  out.reserve(static_cast<std::size_t>(tm.n));
   for (int k = 0; k < tm.n; ++k)
     out.push_back({p.dim_names[static_cast<std::size_t>(tm.order[static_cast<std::size_t>(k)].dim)],
                    static_cast<std::int64_t>(tm.order[static_cast<std::size_t>(k)].size)});

@@ -1,6 +1,7 @@
 #include "mapper/Loma.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -101,8 +102,9 @@ std::vector<Lpf> loop_prime_factors(const LoopNestProblem& p, int lpf_limit) {
   const bool has_constraints = !p.order_constraints.empty() || !p.order_size_constraints.empty();
   if (has_constraints) {
     for (const auto& [sdim, ssize] : static_sizes) {
-      auto it = std::find_if(dims.begin(), dims.end(),
-                             [&](const DimFactors& f) { return f.dim == sdim; });
+      const int dim = sdim;  // (clang 14 cannot capture a structured binding)
+      auto it =
+          std::find_if(dims.begin(), dims.end(), [&](const DimFactors& f) { return f.dim == dim; });
       if (it == dims.end()) continue;
       for (auto [factor, mult] : factorize(ssize)) {
         auto pit = std::find(it->pfs.begin(), it->pfs.end(), factor);
@@ -195,7 +197,7 @@ std::int64_t permutation_count(const std::vector<Lpf>& items) {
     for (std::size_t c = 2; c <= j - i; ++c) n /= static_cast<double>(c);
     i = j;
   }
-  return static_cast<std::int64_t>(n + 0.5);
+  return std::llround(n);
 }
 
 std::int64_t for_each_permutation(const LoopNestProblem& p, std::vector<Lpf> items,

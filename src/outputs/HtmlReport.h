@@ -97,7 +97,7 @@ class HtmlReport {
   std::string title_;
   std::string body_;  // HTML, with chart placeholders
   nlohmann::json datasets_ = nlohmann::json::object();
-  struct Chart {
+  struct Chart {  // NOLINT(bugprone-exception-escape): nlohmann::json's move does not throw
     std::string id;
     nlohmann::json spec;
     std::string renderer;

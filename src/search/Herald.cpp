@@ -362,6 +362,7 @@ HeraldResult run_herald(const HeraldConfig& config) {
 
   auto evaluate_jobs = [&](const std::vector<Job>& js, Progress* progress) {
     std::vector<arch::Accelerator> accs;
+    accs.reserve(js.size());
     for (const auto& j : js)
       accs.push_back(engine.accelerator(res.styles[static_cast<std::size_t>(j.style)], j.part));
     engine.prepare(accs);

@@ -382,8 +382,8 @@ void build_conv_transpose(OpContext& ctx, Layer& l, std::vector<Value>& outs) {
 }
 
 void build_gemm(OpContext& ctx, Layer& l, std::vector<Value>& outs) {
-  const Dims a = ctx.shape(0);
-  const Dims b = ctx.shape(1);
+  const Dims& a = ctx.shape(0);
+  const Dims& b = ctx.shape(1);
   if (a.size() != 2 || b.size() != 2)
     ctx.fail(fmt::format("Gemm takes 2-D operands, got {} and {}", dims_text(a), dims_text(b)));
   const bool ta = ctx.attr_int("transA", 0) != 0, tb = ctx.attr_int("transB", 0) != 0;
@@ -469,7 +469,7 @@ void build_recurrent(OpContext& ctx, Layer& l, std::vector<Value>& outs) {
   const int et = static_cast<int>(elem_or(ctx, 0));
   const Dims y = batch_first ? Dims{batch, seq, dirs, hidden} : Dims{seq, dirs, batch, hidden};
   const Dims yh = batch_first ? Dims{batch, dirs, hidden} : Dims{dirs, batch, hidden};
-  if (outs.size() > 0) outs[0] = shaped(y, et);
+  if (!outs.empty()) outs[0] = shaped(y, et);
   if (outs.size() > 1) outs[1] = shaped(yh, et);
   if (outs.size() > 2) outs[2] = shaped(yh, et);
 }
@@ -1595,9 +1595,9 @@ float OpContext::attr_float(std::string_view name, float def) const {
   return a && a->has_f() ? a->f() : def;
 }
 
-std::string OpContext::attr_string(std::string_view name, std::string def) const {
+std::string OpContext::attr_string(std::string_view name, std::string_view def) const {
   const auto* a = find_attr(node, name);
-  return a && a->has_s() ? a->s() : def;
+  return a && a->has_s() ? a->s() : std::string(def);
 }
 
 const onnx::TensorProto* OpContext::attr_tensor(std::string_view name) const {

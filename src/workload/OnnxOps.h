@@ -72,7 +72,7 @@ struct OpContext {
   std::vector<std::int64_t> attr_ints(std::string_view name) const;  // empty when absent
   std::vector<float> attr_floats(std::string_view name) const;
   float attr_float(std::string_view name, float def) const;
-  std::string attr_string(std::string_view name, std::string def) const;
+  std::string attr_string(std::string_view name, std::string_view def) const;
   const onnx::TensorProto* attr_tensor(std::string_view name) const;
 };
 

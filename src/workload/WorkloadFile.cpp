@@ -43,7 +43,7 @@ class Reader {
       for (const char* a : ignored) ok = ok || key == a;
       if (!ok) {
         std::vector<std::string> names(allowed.begin(), allowed.end());
-        fail(kv.first, what + "." + key,
+        fail(kv.first, fmt::format("{}.{}", what, key),
              fmt::format("unknown key '{}'; expected one of: {}", key, fmt::join(names, ", ")));
       }
     }

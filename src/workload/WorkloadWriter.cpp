@@ -88,6 +88,7 @@ nlohmann::json workload_json(const Workload& w, Granularity g) {
                       {"layers", layers}});
   }
   std::vector<const Layer*> ptrs;
+  ptrs.reserve(all_layers.size());
   for (const auto& l : all_layers) ptrs.push_back(&l);
   return nlohmann::json{{"name", w.name},
                         {"granularity", g == Granularity::Compute ? "compute" : "all"},

@@ -182,9 +182,9 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
   if (!prec.IsMap()) y::fail(prec, path, where + " operand_precision", "expected a mapping");
   for (auto it = prec.begin(); it != prec.end(); ++it) {
     const std::string name = y::as_string(it->first, path, where + " operand_precision");
-    const std::int64_t bits = y::as_int(it->second, path, where + " operand_precision " + name);
-    if (bits < 0)
-      y::fail(it->second, path, where + " operand_precision " + name, "bits must not be negative");
+    const std::string field = fmt::format("{} operand_precision {}", where, name);
+    const std::int64_t bits = y::as_int(it->second, path, field);
+    if (bits < 0) y::fail(it->second, path, field, "bits must not be negative");
     l.precision_bits.emplace_back(name, static_cast<int>(bits));
   }
   for (const char* must : {"O", "O_final"})

@@ -68,7 +68,8 @@ class Net {
     l.C = in.c / groups;
     l.K = k_out / groups;
     spatial(l, in, kernel, kernel, stride, pad);
-    return add_layer(std::move(l), {from}, Shape{k_out, output_rows(l), output_cols(l)});
+    const Shape out{k_out, output_rows(l), output_cols(l)};
+    return add_layer(std::move(l), {from}, out);
   }
   int conv(const std::string& name, int from, std::int64_t k_out, std::int64_t kernel, int stride,
            int pad) {
@@ -87,7 +88,8 @@ class Net {
     l.C = in.c;
     l.K = k_out;
     spatial(l, in, kernel, kernel, stride, Pad{pad_begin, pad_end, pad_begin, pad_end});
-    return add_layer(std::move(l), {from}, Shape{k_out, output_rows(l), output_cols(l)});
+    const Shape out{k_out, output_rows(l), output_cols(l)};
+    return add_layer(std::move(l), {from}, out);
   }
 
   int pool(const std::string& name, int from, OpKind op, std::int64_t kernel, int stride, Pad pad,
@@ -108,7 +110,8 @@ class Net {
       pad.r = extra(in.x, pad.l, pad.r);
     }
     spatial(l, in, kernel, kernel, stride, pad);
-    return add_layer(std::move(l), {from}, Shape{in.c, output_rows(l), output_cols(l)});
+    const Shape out{in.c, output_rows(l), output_cols(l)};
+    return add_layer(std::move(l), {from}, out);
   }
   int pool(const std::string& name, int from, OpKind op, std::int64_t kernel, int stride,
            int pad = 0, bool ceil_mode = false) {
@@ -195,7 +198,8 @@ class Net {
     l.pad_right = pad.r;
   }
 
-  int add_layer(Layer l, std::vector<int> from, Shape out, std::vector<std::int64_t> shape = {}) {
+  int add_layer(Layer l, const std::vector<int>& from, Shape out,
+                const std::vector<std::int64_t>& shape = {}) {
     validate(l);
     Node n;
     for (int f : from) {
