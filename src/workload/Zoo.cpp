@@ -135,15 +135,16 @@ class Net {
   }
 
   // A general GEMM: rows x reduction x columns (rows include the batch), G independent copies.
-  int gemm(const std::string& name, std::vector<int> from, std::int64_t rows, std::int64_t red,
-           std::int64_t cols, std::int64_t g = 1, const char* source_op = "Gemm") {
+  int gemm(const std::string& name, const std::vector<int>& from, std::int64_t rows,
+           std::int64_t red, std::int64_t cols, std::int64_t g = 1,
+           const char* source_op = "Gemm") {
     Layer l = base(name, source_op);
     l.op = OpKind::Gemm;
     l.N = rows;
     l.C = red;
     l.K = cols;
     l.G = g;
-    return add_layer(std::move(l), std::move(from), Shape{cols, 1, 1}, {rows, cols});
+    return add_layer(std::move(l), from, Shape{cols, 1, 1}, {rows, cols});
   }
 
   int add(const std::string& name, int a, int b) {
