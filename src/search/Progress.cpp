@@ -46,6 +46,7 @@ void Progress::add(std::int64_t n) {
   std::int64_t last = last_print_ns_.load();
   if (done < total_ && ns - last < 200'000'000) return;
   if (!last_print_ns_.compare_exchange_strong(last, ns)) return;
+  if (done >= total_ && final_printed_.exchange(true)) return;  // the 100 % line once
   const double s = static_cast<double>(ns) * 1e-9;
   const double pct =
       total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0;

@@ -33,6 +33,7 @@ class Progress {
   bool enabled_;
   std::atomic<std::int64_t> done_{0};
   std::atomic<std::int64_t> last_print_ns_{0};
+  std::atomic<bool> final_printed_{false};
   std::chrono::steady_clock::time_point start_;
 };
 
