@@ -269,6 +269,13 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
 }
 
 Accelerator read_accelerator(const std::filesystem::path& path) {
+  const AcceleratorSpec spec = read_accelerator_spec(path);
+  Accelerator out = build_accelerator(spec.cls, spec.style, spec.partition, spec.params);
+  out.name = spec.name;
+  return out;
+}
+
+AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
   const std::string file = path.string();
   YAML::Node root;
   try {
@@ -311,6 +318,9 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
     }
   }
   if (cores.empty()) throw UserError(SourceLocation{file, 0, "cores"}, "no cores");
+  if (cores.size() > static_cast<std::size_t>(kMaxCores))
+    throw UserError(SourceLocation{file, cores[kMaxCores].Mark().line + 1, "cores"},
+                    fmt::format("{} cores; at most {}", cores.size(), kMaxCores));
   AcceleratorStyle style;
   Partition part;
   for (const auto& c : cores) {
@@ -348,10 +358,8 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
   cls.dram_gbps = dram_gbps > 0 ? dram_gbps : cls.noc_gbps;
   if (cls.global_buffer_bytes <= 0)
     throw UserError(SourceLocation{file, 0, "global_buffer_bytes"}, "must be given and positive");
-  const std::string name = a.name;
-  Accelerator out = build_accelerator(cls, style, part, a.params);
-  out.name = name;
-  return out;
+  cls.name = a.name;
+  return AcceleratorSpec{a.name, cls, style, part, a.params};
 }
 
 }  // namespace mosaic::arch

@@ -77,6 +77,9 @@ struct ExecutionParams {
   double rda_energy_overhead = 0.117;
 };
 
+// The most cores an accelerator may have (the scheduler keeps per-core state in fixed arrays).
+inline constexpr int kMaxCores = 64;
+
 // A concrete accelerator: the cores with their partition, the shared resources.
 struct Accelerator {
   std::string name;
@@ -114,5 +117,16 @@ Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& st
 //     - {name: nvdla, dataflow: kcp_ws, pes: 128, noc_gbps: 4}
 //     - {name: shi, dataflow: yxp_os, pes: 896, noc_gbps: 12}
 Accelerator read_accelerator(const std::filesystem::path& path);
+
+// The same file as a class (its totals), a style (its dataflows) and the partition the file
+// gives, so that the file's design can be scheduled beside the baselines of its class.
+struct AcceleratorSpec {
+  std::string name;
+  AcceleratorClass cls;
+  AcceleratorStyle style;
+  Partition partition;
+  ExecutionParams params;
+};
+AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path);
 
 }  // namespace mosaic::arch

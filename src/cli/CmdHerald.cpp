@@ -22,6 +22,7 @@ struct HeraldArgs {
   std::string workload = "arvr-a";
   std::string cls = "edge";
   std::string styles = "nvdla,shi";
+  std::string accelerator;  // a fixed design (YAML) instead of a searched style
   int granularity = 16;
   std::string search = "exhaustive";
   int samples = 256;
@@ -76,9 +77,18 @@ int run(const HeraldArgs& a) {
   }
   search::HeraldConfig cfg;
   cfg.workload = workload::load_workload(a.workload);
-  cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls)
-                                           : arch::accelerator_class(a.cls);
-  cfg.styles = parse_styles(a.styles);
+  if (!a.accelerator.empty()) {
+    // One fixed design, scheduled as given, beside the baselines of a class of its totals.
+    const auto spec = arch::read_accelerator_spec(a.accelerator);
+    cfg.cls = spec.cls;
+    cfg.styles = {spec.style};
+    cfg.fixed_partition = spec.partition;
+    cfg.params = spec.params;
+  } else {
+    cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls)
+                                             : arch::accelerator_class(a.cls);
+    cfg.styles = parse_styles(a.styles);
+  }
   if (a.granularity < 1)
     throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
   cfg.granularity = a.granularity;
@@ -149,6 +159,11 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
                   "Searched styles, '|'-separated: 'nvdla,shi' (HDA), 'fda:nvdla', 'smfda:shi', "
                   "'rda', or 'all' HDAs")
       ->capture_default_str();
+  auto* acc =
+      cmd->add_option("--accelerator", a->accelerator,
+                      "Schedule one fixed design from a YAML file (cores with dataflow, "
+                      "pes, noc_gbps; global_buffer_bytes; dram_gbps) instead of searching");
+  for (const char* other : {"--class", "--styles"}) acc->excludes(cmd->get_option(other));
   cmd->add_option("--granularity", a->granularity, "PE and bandwidth shares in 1/N of the class")
       ->capture_default_str();
   cmd->add_option("--search", a->search, "exhaustive, binary or random")->capture_default_str();

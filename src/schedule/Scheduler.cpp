@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "arch/Accelerator.h"
 #include "common/Error.h"
 #include "schedule/Schedule.h"
 
@@ -77,6 +78,7 @@ double metric_of(Metric m, double cycles, double energy) {
 class Scheduler {
  public:
   Scheduler(const Problem& p, const Options& o) : p_(p), o_(o), n_(p.nodes.size()) {
+    MOSAIC_CHECK(p.num_cores >= 1 && p.num_cores <= arch::kMaxCores, "1 to 64 cores");
     succ_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i)
       for (auto q : p.nodes[i].preds)
@@ -207,27 +209,27 @@ class Scheduler {
     }
     // Finish time of the layer on every candidate core.
     double quickest = kInf;
-    std::array<double, 64> finish{};
+    std::array<double, arch::kMaxCores> finish{};
     for (int c : rank_[i]) {
       const double start = std::max(cycle, core_free_[static_cast<std::size_t>(c)]);
       const double dur =
           p_.cycles[p_.at(i, c)] + penalty_cycles(i, c, core_variant_[static_cast<std::size_t>(c)]);
-      finish[static_cast<std::size_t>(c % 64)] = start + dur;
+      finish[static_cast<std::size_t>(c)] = start + dur;
       quickest = std::min(quickest, start + dur);
     }
     // Cores in metric order; equal metrics by earliest finish.
-    std::array<int, 64> order{};
+    std::array<int, arch::kMaxCores> order{};
     const std::size_t nr = rank_[i].size();
     std::copy(rank_[i].begin(), rank_[i].end(), order.begin());
     std::stable_sort(order.begin(), order.begin() + static_cast<long>(nr), [&](int a, int b) {
       const double ma = metric_of(o_.metric, p_.cycles[p_.at(i, a)], p_.energy_pj[p_.at(i, a)]);
       const double mb = metric_of(o_.metric, p_.cycles[p_.at(i, b)], p_.energy_pj[p_.at(i, b)]);
       if (ma != mb) return ma < mb;
-      return finish[static_cast<std::size_t>(a % 64)] < finish[static_cast<std::size_t>(b % 64)];
+      return finish[static_cast<std::size_t>(a)] < finish[static_cast<std::size_t>(b)];
     });
     for (std::size_t r = 0; r < nr; ++r) {
       const int c = order[r];
-      const double f = finish[static_cast<std::size_t>(c % 64)];
+      const double f = finish[static_cast<std::size_t>(c)];
       // Load balancing: a core is taken when it finishes the layer first, or less than
       // `load_balance_factor` times later (counted from now) than the quickest core.
       const bool balanced =

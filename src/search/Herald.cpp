@@ -312,8 +312,13 @@ HeraldResult run_herald(const HeraldConfig& config) {
   for (const auto& n : engine.graph().nodes) res.node_names.push_back(n.name);
 
   // The styles: searched ones first, then the baselines.
+  if (cfg.fixed_partition &&
+      (cfg.styles.size() != 1 ||
+       cfg.fixed_partition->pes.size() != static_cast<std::size_t>(cfg.styles[0].num_cores())))
+    throw UserError(SourceLocation{"", 0, "--accelerator"},
+                    "a fixed partition needs one style with one share per core");
   for (const auto& s : cfg.styles) {
-    if (s.num_cores() > cfg.granularity && s.kind != arch::StyleKind::SMFDA)
+    if (!cfg.fixed_partition && s.num_cores() > cfg.granularity && s.kind != arch::StyleKind::SMFDA)
       throw UserError(SourceLocation{"", 0, "--granularity"},
                       fmt::format("{} has {} cores; the granularity must be at least that",
                                   s.label(), s.num_cores()));
@@ -339,6 +344,10 @@ HeraldResult run_herald(const HeraldConfig& config) {
   for (int si : res.searched) {
     const auto& style = res.styles[static_cast<std::size_t>(si)];
     const int k = style.num_cores();
+    if (cfg.fixed_partition) {
+      jobs.push_back({si, *cfg.fixed_partition});
+      continue;
+    }
     if (style.kind != arch::StyleKind::HDA || k == 1) {
       jobs.push_back({si, arch::even_partition(cfg.cls, style)});
       continue;
@@ -393,7 +402,7 @@ HeraldResult run_herald(const HeraldConfig& config) {
 
   // Binary sampling: start from the even partition and move shares between cores by a step that
   // halves whenever no neighbour improves the objective.
-  if (cfg.mode == SearchMode::Binary && !res.interrupted) {
+  if (cfg.mode == SearchMode::Binary && !res.interrupted && !cfg.fixed_partition) {
     for (int si : res.searched) {
       const auto& style = res.styles[static_cast<std::size_t>(si)];
       const int k = style.num_cores();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct HeraldConfig {
   schedule::Options scheduler;  // its metric is the objective unless set otherwise
   arch::ExecutionParams params;
   arch::Technology technology = arch::default_technology();
+  // When set (an accelerator file): the one style of `styles` is evaluated at this partition only,
+  // no search; the baselines still use `cls`.
+  std::optional<arch::Partition> fixed_partition;
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;

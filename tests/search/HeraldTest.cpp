@@ -284,3 +284,73 @@ TEST(HeraldCli, InterruptKeepsFinishedPoints) {
 
 }  // namespace
 }  // namespace mosaic
+
+namespace mosaic {
+namespace {
+
+const char* kMyHda =
+    "name: my-hda\n"
+    "global_buffer_bytes: 4194304\n"
+    "dram_gbps: 16\n"
+    "cores:\n"
+    "  - {name: nvdla, dataflow: kcp_ws, pes: 768, noc_gbps: 12}\n"
+    "  - {name: shi, dataflow: yxp_os, pes: 256, noc_gbps: 4}\n";
+
+// A fixed design from an accelerator file is scheduled as given: the same latency and energy as
+// the same partition found by the search on the edge class (1,024 PEs, 16 GB/s, 4 MiB).
+TEST(HeraldCli, AcceleratorFileIsScheduledAsGiven) {
+  test::TempDir d;
+  test::write_file(d.path() / "my.yaml", kMyHda);
+  const auto fixed =
+      test::run_mosaic("herald --accelerator '" + (d.path() / "my.yaml").string() +
+                       "' --no-baselines --quiet --out '" + (d.path() / "fixed").string() + "'");
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  const auto s = nlohmann::json::parse(test::read_file(d.path() / "fixed" / "summary.json"));
+  EXPECT_EQ(s["search"]["design_points"].get<int>(), 1);
+  const auto& part = s["best"]["partition"];
+  ASSERT_EQ(part.size(), 2U);
+  EXPECT_EQ(part[0]["pes"].get<int>(), 768);
+  EXPECT_EQ(part[1]["pes"].get<int>(), 256);
+  EXPECT_DOUBLE_EQ(part[0]["bw_gbps"].get<double>(), 12.0);
+  EXPECT_EQ(part[1]["dataflow"].get<std::string>(), "yxp_os");
+
+  const auto searched = test::run_mosaic(
+      "herald --class edge --styles nvdla,shi --granularity 4 "
+      "--no-baselines --quiet --out '" +
+      (d.path() / "search").string() + "'");
+  ASSERT_EQ(searched.exit_code, 0) << searched.err;
+  const std::string csv = test::read_file(d.path() / "search" / "pareto.csv");
+  const std::string row = "HDA NVDLA+Shi,hda,768/256,12/4,";
+  const auto at = csv.find(row);
+  ASSERT_NE(at, std::string::npos) << csv;
+  const std::string cycles =
+      csv.substr(at + row.size(), csv.find(',', at + row.size()) - (at + row.size()));
+  EXPECT_DOUBLE_EQ(std::stod(cycles), s["best"]["latency_cycles"].get<double>());
+}
+
+TEST(HeraldCli, AcceleratorFileErrors) {
+  test::TempDir d;
+  test::write_file(d.path() / "my.yaml", kMyHda);
+  const auto both = test::run_mosaic("herald --accelerator '" + (d.path() / "my.yaml").string() +
+                                     "' --class cloud --quiet --out '" + d.path().string() + "'");
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("--class"), std::string::npos) << both.err;
+
+  std::string many = "global_buffer_bytes: 4194304\ncores:\n";
+  for (int k = 0; k < 65; ++k) many += "  - {dataflow: kcp_ws, pes: 16, noc_gbps: 1}\n";
+  test::write_file(d.path() / "many.yaml", many);
+  const auto r = test::run_mosaic("herald --accelerator '" + (d.path() / "many.yaml").string() +
+                                  "' --quiet --out '" + d.path().string() + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("many.yaml:67: cores"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("65 cores; at most 64"), std::string::npos) << r.err;
+
+  test::write_file(d.path() / "bad.yaml", "global_buffer_bytes: 1024\ncores:\n  - {pes: 16}\n");
+  const auto b = test::run_mosaic("herald --accelerator '" + (d.path() / "bad.yaml").string() +
+                                  "' --quiet --out '" + d.path().string() + "'");
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.err.find("bad.yaml:3: cores"), std::string::npos) << b.err;
+}
+
+}  // namespace
+}  // namespace mosaic
