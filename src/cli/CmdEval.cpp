@@ -1,11 +1,11 @@
 // `mosaic eval`: the directive (MAESTRO) cost model on a mapping file and a hardware file.
-#include <fstream>
 #include <iostream>
 
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "cost/MaestroNetwork.h"
 #include "outputs/EvalReport.h"
 #include "outputs/MaestroCsv.h"
@@ -18,12 +18,6 @@ struct EvalArgs {
   std::string mapping, hw, dataflow, compat, json_out, csv_out, technology;
   bool quiet = false;
 };
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw UserError(SourceLocation{path, 0, ""}, "cannot write the file");
-  out << text;
-}
 
 int run(const EvalArgs& a) {
   bool compat = false;
@@ -42,11 +36,13 @@ int run(const EvalArgs& a) {
   const auto report = cost::evaluate_maestro_network(net, core, opt);
   if (!a.quiet) outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
   if (!a.json_out.empty())
-    write_text(a.json_out, outputs::eval_json(report, core, opt.technology, compat).dump(2) + "\n");
+    write_file_atomically(a.json_out,
+                          outputs::eval_json(report, core, opt.technology, compat).dump(2) + "\n",
+                          "--json");
   if (!a.csv_out.empty()) {
     std::string csv = outputs::maestro_csv_header() + "\n";
     for (const auto& row : report.layers) csv += outputs::maestro_csv_row(row) + "\n";
-    write_text(a.csv_out, csv);
+    write_file_atomically(a.csv_out, csv, "--csv");
   }
   return 0;
 }

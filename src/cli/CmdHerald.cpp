@@ -1,6 +1,5 @@
 // `mosaic herald`: co-optimise an HDA's PE/bandwidth partition and the multi-DNN layer schedule.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -9,6 +8,7 @@
 #include "arch/Accelerator.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/HeraldReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/Herald.h"
@@ -71,7 +71,7 @@ int run(const HeraldArgs& a) {
     const std::string md = search::run_herald_experiments(eo);
     std::filesystem::create_directories(a.out);
     const auto path = std::filesystem::path(a.out) / "experiments.md";
-    std::ofstream(path) << md;
+    write_file_atomically(path, md, "--out");
     if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
     return 0;
   }

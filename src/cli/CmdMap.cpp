@@ -3,7 +3,6 @@
 // level, and workload totals summed the way ZigZag sums them.
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 #include "arch/ZigZagHardware.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
 #include "mapper/LoopNestMapper.h"
@@ -182,13 +182,7 @@ int run_map(const MapArgs& a) {
     nlohmann::json ls = nlohmann::json::array();
     for (const auto& r : result.layers) ls.push_back(layer_json(r));
     j["layers"] = ls;
-    const std::string tmp = a.json_out + ".tmp";
-    {
-      std::ofstream out(tmp);
-      if (!out) throw UserError(SourceLocation{a.json_out, 0, "--json"}, "cannot write");
-      out << j.dump(1) << "\n";
-    }
-    std::filesystem::rename(tmp, a.json_out);
+    write_file_atomically(a.json_out, j.dump(1) + "\n", "--json");
   }
   return 0;
 }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -18,6 +17,7 @@
 #include "arch/HierarchyBuilder.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "mapper/InterstellarNetworks.h"
 #include "mapper/MemorySizing.h"
 #include "mapper/SpatialSearch.h"
@@ -231,15 +231,7 @@ int run(const MemsizeArgs& a) {
     throw UserError(SourceLocation{"", 0, "--mode"},
                     fmt::format("'{}' is not optimize, sweep or dataflows", a.mode));
   }
-  if (!a.json_out.empty()) {
-    const std::string tmp = a.json_out + ".tmp";
-    {
-      std::ofstream out(tmp);
-      if (!out) throw UserError(SourceLocation{a.json_out, 0, "--json"}, "cannot write");
-      out << j.dump(1) << "\n";
-    }
-    std::filesystem::rename(tmp, a.json_out);
-  }
+  if (!a.json_out.empty()) write_file_atomically(a.json_out, j.dump(1) + "\n", "--json");
   return 0;
 }
 

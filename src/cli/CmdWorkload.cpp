@@ -2,7 +2,6 @@
 // workloads, zoo models, ONNX files, MAESTRO files, workload YAML/JSON).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "workload/Workload.h"
 #include "workload/WorkloadFile.h"
 #include "workload/WorkloadWriter.h"
@@ -31,25 +31,7 @@ void write_output(const std::string& path, const std::string& text) {
     std::cout.flush();
     return;
   }
-  const fs::path target(path);
-  const fs::path tmp = target.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw UserError(SourceLocation{path, 0, "--output"}, "cannot write the file");
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(tmp);
-      throw UserError(SourceLocation{path, 0, "--output"}, "writing the file failed");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp);
-    throw UserError(SourceLocation{path, 0, "--output"}, "cannot write the file: " + ec.message());
-  }
+  write_file_atomically(path, text, "--output");
 }
 
 std::string with_commas(std::int64_t v) {

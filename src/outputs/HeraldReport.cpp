@@ -1,11 +1,11 @@
 #include "outputs/HeraldReport.h"
 
 #include <cctype>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/HtmlReport.h"
 
 namespace mosaic::outputs {
@@ -35,12 +35,6 @@ json design_json(const search::HeraldResult& r, int index, double clock_ghz) {
   j["edp"] = p.latency_cycles / (clock_ghz * 1e9) * p.energy_pj * 1e-12;
   j["edp_unit"] = "J*s";
   return j;
-}
-
-void write(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw UserError(SourceLocation{path.string(), 0, ""}, "cannot write the file");
-  out << text;
 }
 
 }  // namespace
@@ -345,11 +339,12 @@ std::vector<std::filesystem::path> write_herald_outputs(const std::filesystem::p
                     "cannot create the directory: " + ec.message());
   std::vector<std::filesystem::path> files = {dir / "summary.json", dir / "pareto.csv",
                                               dir / "schedule.json", dir / "report.html"};
-  write(files[0], herald_summary_json(r, c, info).dump(2) + "\n");
-  write(files[1], herald_pareto_csv(r, info.clock_ghz));
+  write_file_atomically(files[0], herald_summary_json(r, c, info).dump(2) + "\n", "--out");
+  write_file_atomically(files[1], herald_pareto_csv(r, info.clock_ghz), "--out");
   const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
-  write(files[2], herald_schedule_json(r, c.workload, graph).dump(1) + "\n");
-  write(files[3], herald_report_html(r, c, info));
+  write_file_atomically(files[2], herald_schedule_json(r, c.workload, graph).dump(1) + "\n",
+                        "--out");
+  write_file_atomically(files[3], herald_report_html(r, c, info), "--out");
   return files;
 }
 
