@@ -99,25 +99,15 @@ Stationary stationary(const LnOperand& o, const LnTemporalMapping& tm, int op) {
 void level_products(const LoopNestProblem& p, const LnOperand& o, const LnTemporalMapping& tm,
                     const Stationary& st, const std::array<LnLoopList, kLnMaxArch>& su, bool shift,
                     int A, Arch& r, Arch& ir, std::array<bool, kLnMaxArch>& ir_flag) {
-  std::array<double, 8> ca{}, cb{}, prev_r{}, prev_ir{};
+  std::array<PrDecoupler, kLnMaxPr> dec{};
   const std::size_t npr = p.pr.size();
-  for (std::size_t k = 0; k < npr; ++k) ca[k] = cb[k] = prev_r[k] = prev_ir[k] = 1;
   auto process = [&](int a, int dim, double size) {
     if (o.has_pr && !in_mask(o.r, dim) && !in_mask(o.ir, dim)) {
       bool replaced = false;
       for (std::size_t k = 0; k < npr; ++k) {
         const LnPrDim& pr = p.pr[k];
         if (dim != pr.a && dim != pr.b) continue;
-        if (dim == pr.a)
-          ca[k] *= size;
-        else
-          cb[k] *= size;
-        const double rs = pr_size(pr, ca[k], cb[k]);
-        const double irs = (1.0 * ca[k]) * cb[k] / rs;
-        const double fr = rs / prev_r[k];
-        const double fir = irs / prev_ir[k];
-        prev_r[k] = rs;
-        prev_ir[k] = irs;
+        const auto [fr, fir] = dec[k].grow(pr, dim, size);
         r[static_cast<std::size_t>(a)] *= fr;
         ir[static_cast<std::size_t>(a)] *= fir;
         if (fir > 1) ir_flag[static_cast<std::size_t>(a)] = true;

@@ -284,8 +284,7 @@ void spatial_internal(const LoopNestProblem& p, LnOperand& o,
   r.fill(1);
   total.fill(1);
   // Decoupling state per pr dim: cumulative sizes of the two related dims, previous r / ir.
-  std::array<double, 8> ca{}, cb{}, prev_r{}, prev_ir{};
-  for (std::size_t k = 0; k < p.pr.size(); ++k) ca[k] = cb[k] = prev_r[k] = prev_ir[k] = 1;
+  std::array<PrDecoupler, kLnMaxPr> dec{};
   for (int lv = 0; lv < A; ++lv) {
     for (const LnLoop& l : su[static_cast<std::size_t>(lv)]) {
       const bool plain = !o.has_pr || in_mask(o.r, l.dim) || in_mask(o.ir, l.dim);
@@ -294,16 +293,7 @@ void spatial_internal(const LoopNestProblem& p, LnOperand& o,
         for (std::size_t k = 0; k < p.pr.size(); ++k) {
           const LnPrDim& pr = p.pr[k];
           if (l.dim != pr.a && l.dim != pr.b) continue;
-          if (l.dim == pr.a)
-            ca[k] *= l.size;
-          else
-            cb[k] *= l.size;
-          const double rs = pr_size(pr, ca[k], cb[k]);
-          const double irs = (1.0 * ca[k]) * cb[k] / rs;
-          const double fr = rs / prev_r[k];
-          const double fir = irs / prev_ir[k];
-          prev_r[k] = rs;
-          prev_ir[k] = irs;
+          const auto [fr, fir] = dec[k].grow(pr, l.dim, l.size);
           // (P_r, fr) is relevant; (P_ir, fir) is not.
           r[static_cast<std::size_t>(lv)] *= fr;
           total[static_cast<std::size_t>(lv)] *= fr;
@@ -356,6 +346,8 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
       fail(layer, "dimension_relations", fmt::format("{} uses an unknown dimension", rel.dim));
     pr.sa = rel.coef_a;
     pr.sb = rel.coef_b;
+    if (p.pr.size() == static_cast<std::size_t>(kLnMaxPr))
+      fail(layer, "dimension_relations", fmt::format("at most {} relations", kLnMaxPr));
     p.pr.push_back(pr);
   }
   for (auto& pr : p.pr) {
@@ -474,6 +466,22 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     std::vector<std::pair<int, double>> frac, integer;
   };
   std::vector<Conv> conv;
+  // Folds one array dimension's unrollings into per-layer-dimension products.
+  using Factors = std::vector<std::pair<int, double>>;
+  auto merge_unrollings = [](const Conv& cv, Factors& lf, Factors& li) {
+    auto multiply = [](Factors& v, int d, double f) {
+      for (auto& e : v)
+        if (e.first == d) {
+          e.second *= f;
+          return;
+        }
+      v.emplace_back(d, f);
+    };
+    for (std::size_t k = 0; k < cv.frac.size(); ++k) {
+      multiply(lf, cv.frac[k].first, cv.frac[k].second);
+      multiply(li, cv.integer[k].first, cv.integer[k].second);
+    }
+  };
   for (const auto& ad : p.spatial) {
     const int a = arch::array_dim_index(hw.array, ad.array_dim);
     if (a < 0)
@@ -531,44 +539,21 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     for (int lv = 0; lv < o.num_mem; ++lv) {
       const auto& mem = hw.memories[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(lv)])];
       // Merge unrollings of one layer dimension across the served array dimensions.
-      std::vector<std::pair<int, double>> lf, li;
+      Factors lf, li;
       for (const auto& served : mem.served_dims) {
         for (std::size_t c = 0; c < conv.size(); ++c) {
           if (used[c] || conv[c].array_dim != served) continue;
           used[c] = true;
-          for (std::size_t k = 0; k < conv[c].frac.size(); ++k) {
-            auto add = [](std::vector<std::pair<int, double>>& v, int d, double f) {
-              for (auto& e : v)
-                if (e.first == d) {
-                  e.second *= f;
-                  return;
-                }
-              v.emplace_back(d, f);
-            };
-            add(lf, conv[c].frac[k].first, conv[c].frac[k].second);
-            add(li, conv[c].integer[k].first, conv[c].integer[k].second);
-          }
+          merge_unrollings(conv[c], lf, li);
         }
       }
       for (auto& [d, f] : lf) o.su_frac[static_cast<std::size_t>(lv)].push(d, f);
       for (auto& [d, f] : li) o.su_int[static_cast<std::size_t>(lv)].push(d, f);
     }
     // Leftover array dimensions go on top.
-    std::vector<std::pair<int, double>> lf, li;
+    Factors lf, li;
     for (std::size_t c = 0; c < conv.size(); ++c) {
-      if (used[c]) continue;
-      for (std::size_t k = 0; k < conv[c].frac.size(); ++k) {
-        auto add = [](std::vector<std::pair<int, double>>& v, int d, double f) {
-          for (auto& e : v)
-            if (e.first == d) {
-              e.second *= f;
-              return;
-            }
-          v.emplace_back(d, f);
-        };
-        add(lf, conv[c].frac[k].first, conv[c].frac[k].second);
-        add(li, conv[c].integer[k].first, conv[c].integer[k].second);
-      }
+      if (!used[c]) merge_unrollings(conv[c], lf, li);
     }
     for (auto& [d, f] : lf) o.su_frac[static_cast<std::size_t>(A - 1)].push(d, f);
     for (auto& [d, f] : li) o.su_int[static_cast<std::size_t>(A - 1)].push(d, f);

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/MemoryHierarchy.h"
@@ -27,6 +28,7 @@ namespace mosaic::cost {
 
 inline constexpr int kLnMaxDims = 32;       // loop dims + 2 per partially relevant dim
 inline constexpr int kLnMaxOperands = 3;    // output + two inputs
+inline constexpr int kLnMaxPr = 8;          // partially relevant dimensions (relations) per layer
 inline constexpr int kLnMaxMemLevels = 10;  // memory levels per operand
 inline constexpr int kLnMaxArch = kLnMaxMemLevels + 2;
 inline constexpr int kLnMaxLoopsPerLevel = 48;
@@ -168,5 +170,22 @@ LoopNestProblem compile_problem(const workload::EinsumLayer& layer,
 double tensor_size(const LoopNestProblem& p, int op, const double* sizes);
 // Size of a partially relevant dimension for the given sizes of its two loop dims.
 double pr_size(const LnPrDim& pr, double size_a, double size_b);
+
+// ZigZag's decoupling of a partially relevant dimension pair (decouple_pr_loop): the cumulative
+// sizes of its two dimensions and its last relevant / irrelevant sizes.
+struct PrDecoupler {
+  double ca = 1, cb = 1, prev_r = 1, prev_ir = 1;
+  // Grows the pair by `size` along `dim` (pr.a or pr.b); returns the factors by which its
+  // relevant and irrelevant sizes grow.
+  std::pair<double, double> grow(const LnPrDim& pr, int dim, double size) {
+    (dim == pr.a ? ca : cb) *= size;
+    const double rs = pr_size(pr, ca, cb);
+    const double irs = ca * cb / rs;
+    const std::pair<double, double> f{rs / prev_r, irs / prev_ir};
+    prev_r = rs;
+    prev_ir = irs;
+    return f;
+  }
+};
 
 }  // namespace mosaic::cost

@@ -65,12 +65,8 @@ FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& 
     }
   };
   if (p.has_fixed_ordering || p.temporal_loops.empty()) {
-    std::vector<Lpf> order;
-    for (const auto& [d, s] : p.fixed_ordering) order.emplace_back(d, s);
-    consider(order);
-    if (!res.found && !incumbent)
-      throw UserError(fmt::format(
-          "layer '{}': the given temporal ordering does not fit the memories", p.layer_name));
+    consider(p.fixed_ordering);
+    if (!res.found && !incumbent) throw_fixed_order_does_not_fit(p);
   } else {
     const std::vector<Lpf> lpfs = loop_prime_factors(p, options.lpf_limit);
     const bool constrained = !p.order_constraints.empty() || !p.order_size_constraints.empty();

@@ -413,6 +413,11 @@ bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMappi
   return true;
 }
 
+void throw_fixed_order_does_not_fit(const LoopNestProblem& p) {
+  throw UserError(fmt::format("layer '{}': the given temporal ordering does not fit the memories",
+                              p.layer_name));
+}
+
 TemporalSearchResult loma_search(const LoopNestProblem& p, const LomaOptions& options) {
   TemporalSearchResult res;
   auto consider = [&](const std::vector<Lpf>& order) {
@@ -429,12 +434,8 @@ TemporalSearchResult loma_search(const LoopNestProblem& p, const LomaOptions& op
     }
   };
   if (p.has_fixed_ordering || p.temporal_loops.empty()) {
-    std::vector<Lpf> order;
-    for (const auto& [d, s] : p.fixed_ordering) order.emplace_back(d, s);
-    consider(order);
-    if (!res.found)
-      throw UserError(fmt::format(
-          "layer '{}': the given temporal ordering does not fit the memories", p.layer_name));
+    consider(p.fixed_ordering);  // already innermost-first LPFs
+    if (!res.found) throw_fixed_order_does_not_fit(p);
     return res;
   }
   const std::vector<Lpf> lpfs = loop_prime_factors(p, options.lpf_limit);

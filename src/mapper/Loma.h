@@ -48,6 +48,9 @@ std::int64_t permutation_count(const std::vector<Lpf>& items);
 bool allocate(const cost::LoopNestProblem& p, const Lpf* order, int n,
               cost::LnTemporalMapping& out);
 
+// The error of a given ordering that fits no allocation: a UserError naming the layer.
+[[noreturn]] void throw_fixed_order_does_not_fit(const cost::LoopNestProblem& p);
+
 // True when the order satisfies the problem's ordering constraints (mapping temporal_ordering
 // with "*" sizes).
 bool satisfies_constraints(const cost::LoopNestProblem& p, const std::vector<Lpf>& order);

@@ -90,6 +90,22 @@ TEST(MapCli, BrokenHardwareNamesTheLine) {
   EXPECT_NE(r.err.find("D9"), std::string::npos) << r.err;
 }
 
+// The loop-nest model keeps at most 8 partially relevant dimensions per layer; a ninth relation
+// is a user error, not a write past the end of its tables.
+TEST(MapCli, TooManyDimensionRelationsIsAUserError) {
+  TempDir tmp;
+  std::string wl = read_file(fixture("zigzag_small_workload.yaml"));
+  std::string many = "dimension_relations: [ix=2*ox+1*fx, iy=2*oy+1*fy";
+  for (int k = 0; k < 7; ++k) many += ", ix=2*ox+1*fx";
+  wl.replace(wl.find("dimension_relations: [ix=2*ox+1*fx, iy=2*oy+1*fy"), 48, many);
+  write_file(tmp.path() / "wl.yaml", wl);
+  const auto r = run_mosaic("map --workload '" + (tmp.path() / "wl.yaml").string() + "' --hw '" +
+                            fixture("zigzag_small_hw.yaml") + "' --mapping '" +
+                            fixture("zigzag_small_mapping.yaml") + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("at most 8 relations"), std::string::npos) << r.err;
+}
+
 TEST(MapCli, UnsupportedWorkloadFormat) {
   const auto r = run_mosaic("map --workload net.txt --hw '" + fixture("zigzag_small_hw.yaml") +
                             "' --mapping '" + fixture("zigzag_small_mapping.yaml") + "'");
