@@ -331,9 +331,13 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     for (const auto& kv : c) {
       const std::string key = kv.first.as<std::string>();
       try {
-        if (key == "dataflow")
-          df = dataflow_name(kv.second.as<std::string>());
-        else if (key == "pes")
+        if (key == "dataflow") {
+          try {
+            df = dataflow_name(kv.second.as<std::string>());
+          } catch (const UserError& e) {  // name the file's line, not the --styles flag
+            throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, e.message());
+          }
+        } else if (key == "pes")
           pes = kv.second.as<std::int64_t>();
         else if (key == "noc_gbps")
           bw = kv.second.as<double>();

@@ -350,6 +350,15 @@ TEST(HeraldCli, AcceleratorFileErrors) {
                                   "' --quiet --out '" + d.path().string() + "'");
   EXPECT_EQ(b.exit_code, 1);
   EXPECT_NE(b.err.find("bad.yaml:3: cores"), std::string::npos) << b.err;
+
+  test::write_file(d.path() / "df.yaml",
+                   "global_buffer_bytes: 1024\ncores:\n  - {dataflow: nosuch, pes: 16, "
+                   "noc_gbps: 1}\n");
+  const auto u = test::run_mosaic("herald --accelerator '" + (d.path() / "df.yaml").string() +
+                                  "' --quiet --out '" + d.path().string() + "'");
+  EXPECT_EQ(u.exit_code, 1);
+  EXPECT_NE(u.err.find("df.yaml:3: dataflow: unknown dataflow 'nosuch'"), std::string::npos)
+      << u.err;
 }
 
 }  // namespace
