@@ -1,0 +1,139 @@
+#include "outputs/StreamOutputs.h"
+
+#include <fmt/format.h>
+
+namespace mosaic::outputs {
+
+using nlohmann::json;
+using schedule::TransferCause;
+
+json stream_summary(const search::StreamRun& run, double wall_seconds) {
+  const auto& s = run.schedule;
+  json j;
+  j["latency_cycles"] = s.latency_cycles;
+  j["energy_pj"] = s.energy_pj;
+  json eb;
+  eb["cn_onchip"] = s.cn_onchip_pj;
+  for (int c = 0; c < 4; ++c) {
+    const auto cause = static_cast<TransferCause>(c);
+    eb[std::string(schedule::cause_name(cause)) + "_link"] = s.link_pj[static_cast<std::size_t>(c)];
+    eb[std::string(schedule::cause_name(cause)) + "_memory"] = s.memory_pj[static_cast<std::size_t>(c)];
+  }
+  j["energy_breakdown"] = eb;
+  j["cns"] = run.graph.cns.size();
+  j["edges"] = run.graph.edges.size();
+  json peak = json::object();
+  for (const auto& m : s.memories) {
+    if (m.core == run.acc.offchip_core_id) continue;
+    const std::string k = std::to_string(m.core);
+    const double bytes = m.peak_bits / 8;
+    peak[k] = peak.contains(k) ? peak[k].get<double>() + bytes : bytes;
+  }
+  j["peak_memory_bytes"] = peak;
+  json alloc = json::array();
+  for (std::size_t l = 0; l < run.workload.layers.size(); ++l) {
+    json cores = json::array();
+    for (std::size_t i = 0; i < run.graph.cns.size(); ++i)
+      if (run.graph.cns[i].layer == static_cast<int>(l)) {
+        const int c = run.core_of_cn[i];
+        if (std::find(cores.begin(), cores.end(), c) == cores.end()) cores.push_back(c);
+      }
+    alloc.push_back({{"layer", run.workload.layers[l].name}, {"id", run.workload.layers[l].id}, {"cores", cores}});
+  }
+  j["allocation"] = alloc;
+  json search;
+  search["method"] = run.allocation;
+  search["schedules_evaluated"] = run.evaluations;
+  search["cost_table_entries"] = run.cost_table_entries;
+  search["stopped_early"] = run.stopped_early;
+  json front = json::array();
+  for (const auto& g : run.pareto)
+    front.push_back({{"latency_cycles", g.latency_cycles}, {"energy_pj", g.energy_pj}, {"cores", g.core}});
+  search["pareto"] = front;
+  j["search"] = search;
+  json stacks = json::array();
+  for (const auto& st : run.graph.stacks) {
+    json ids = json::array();
+    for (int l : st) ids.push_back(run.workload.layers[static_cast<std::size_t>(l)].id);
+    stacks.push_back(ids);
+  }
+  j["layer_stacks"] = stacks;
+  j["wall_seconds"] = wall_seconds;
+  return j;
+}
+
+json stream_schedule(const search::StreamRun& run) {
+  const auto& s = run.schedule;
+  json cns = json::array();
+  for (std::size_t i = 0; i < run.graph.cns.size(); ++i) {
+    const auto& c = run.graph.cns[i];
+    const auto& l = run.workload.layers[static_cast<std::size_t>(c.layer)];
+    json ranges = json::object();
+    for (std::size_t d = 0; d < l.dims.size() && d < c.ranges.size(); ++d)
+      ranges[l.dims[d]] = {c.ranges[d].first, c.ranges[d].second};
+    const auto& cost = run.cn_cost[i];
+    cns.push_back({{"id", i},
+                   {"layer", l.name},
+                   {"layer_id", l.id},
+                   {"tile", c.sub_id},
+                   {"core", s.cns[i].core},
+                   {"start", s.cns[i].start},
+                   {"end", s.cns[i].end},
+                   {"ranges", ranges},
+                   {"onchip_energy_pj", cost.onchip_energy_pj},
+                   {"offchip_energy_pj", cost.offchip_energy_pj},
+                   {"dram_operands", cost.too_large},
+                   {"spatial_mapping", cost.spatial}});
+  }
+  json tr = json::array();
+  for (const auto& t : s.transfers) {
+    json links = json::array();
+    for (int l : t.links) links.push_back(run.acc.links[static_cast<std::size_t>(l)].name());
+    tr.push_back({{"kind", t.block ? "block" : "transfer"},
+                  {"from_core", t.from_core},
+                  {"to_core", t.to_core},
+                  {"links", links},
+                  {"start", t.start},
+                  {"end", t.end},
+                  {"bits", t.bits},
+                  {"cause", schedule::cause_name(t.cause)},
+                  {"cn", t.cn}});
+  }
+  json mem = json::array();
+  for (const auto& m : s.memories) {
+    json use = json::array();
+    for (const auto& [t, b] : m.usage) use.push_back({t, b});
+    mem.push_back({{"core", m.core}, {"memory", m.memory}, {"capacity_bits", m.capacity_bits},
+                   {"peak_bits", m.peak_bits}, {"usage", use}});
+  }
+  json edges = json::array();
+  for (const auto& e : run.graph.edges) edges.push_back({e.src, e.dst});
+  return {{"cns", cns}, {"transfers", tr}, {"memories", mem}, {"edges", edges}};
+}
+
+json stream_trace(const search::StreamRun& run) {
+  const auto& s = run.schedule;
+  json ev = json::array();
+  const int link_pid0 = 1000;
+  for (const auto& c : run.acc.cores)
+    ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", c.id}, {"args", {{"name", fmt::format("Core {} ({})", c.id, c.hw.name)}}}});
+  for (const auto& l : run.acc.links)
+    ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", link_pid0 + l.id}, {"args", {{"name", l.name()}}}});
+  for (std::size_t i = 0; i < run.graph.cns.size(); ++i) {
+    const auto& c = run.graph.cns[i];
+    const auto& l = run.workload.layers[static_cast<std::size_t>(c.layer)];
+    ev.push_back({{"ph", "X"}, {"name", fmt::format("{} tile {}", l.name, c.sub_id)}, {"cat", "cn"},
+                  {"pid", s.cns[i].core}, {"tid", 0}, {"ts", s.cns[i].start},
+                  {"dur", s.cns[i].end - s.cns[i].start},
+                  {"args", {{"layer_id", l.id}, {"tile", c.sub_id}}}});
+  }
+  for (const auto& t : s.transfers)
+    for (int l : t.links)
+      ev.push_back({{"ph", "X"}, {"name", fmt::format("{} {}->{}", t.block ? "block" : "transfer", t.from_core, t.to_core)},
+                    {"cat", schedule::cause_name(t.cause)}, {"pid", link_pid0 + l}, {"tid", 0},
+                    {"ts", t.start}, {"dur", t.end - t.start}, {"args", {{"bits", t.bits}}}});
+  return {{"traceEvents", ev}, {"displayTimeUnit", "ns"},
+          {"otherData", {{"time_unit", "1 us in the viewer = 1 cycle"}}}};
+}
+
+}  // namespace mosaic::outputs
