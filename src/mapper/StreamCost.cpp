@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstdio>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -220,7 +222,8 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
   }
   std::stable_sort(all.begin(), all.end(), [](const Scored& x, const Scored& y) { return x.indicator > y.indicator; });
   std::vector<Candidate> out;
-  for (std::size_t i = 0; i < all.size() && static_cast<int>(i) < keep; ++i) {
+  const bool ties = std::getenv("MOSAIC_STREAM_TIES") != nullptr;
+  for (std::size_t i = 0; i < all.size() && (static_cast<int>(i) < keep || (ties && all[i].indicator == all[static_cast<std::size_t>(keep - 1)].indicator)); ++i) {
     Candidate c;
     for (std::size_t a = 0; a < na; ++a) {
       dataflow::ArrayDimUnrolling u;
@@ -325,6 +328,10 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       const auto r = cost::evaluate(p, tm);
       ++out.evaluations;
       const double v = obj(r);
+      if (std::getenv("MOSAIC_STREAM_DEBUG2") && r.latency_cycles < 16133)
+        fmt::print(stderr, "  tm lat {} e {} bw O {} {} {} W {} {} I {} {}\n", r.latency_cycles, r.energy_pj,
+                   r.top_inst_bw_bits[0][0], r.top_inst_bw_bits[0][1], r.top_loading_bw_bits[0],
+                   r.top_inst_bw_bits[1][0], r.top_loading_bw_bits[1], r.top_inst_bw_bits[2][0], r.top_loading_bw_bits[2]);
       if (!found || v < best_obj) {
         found = true;
         best_obj = v;
@@ -333,6 +340,8 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
         out.spatial = render(c);
       }
     };
+    const double before = found ? best_obj : -1;
+    const std::int64_t ev0 = out.evaluations;
     if (lpfs.empty()) {
       consider(nullptr, 0);
       continue;
@@ -342,6 +351,10 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       consider(order.data(), static_cast<int>(order.size()));
       return true;
     });
+    if (std::getenv("MOSAIC_STREAM_DEBUG"))
+      fmt::print(stderr, "core {} cand {} evals {} best_obj before {} after {} lat {} e {} bw {}\n", core_id, render(c),
+                 out.evaluations - ev0, before, best_obj, best.latency_cycles, best.energy_pj,
+                 obj.has_dram ? obj.used(best, 0) + obj.used(best, 1) + obj.used(best, 2) : 0.0);
   }
   if (!found)
     throw UserError(fmt::format("layer '{}' fits no temporal mapping on core {} ({})", tile.name,

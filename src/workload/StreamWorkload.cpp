@@ -144,6 +144,19 @@ StreamWorkload stream_workload_from_file(const std::string& path) {
   }
   const Model m = import_onnx(path);
   w.layers = zigzag_layers(m);
+  // Stream's ONNX Conv parser orders the loops B K G OX C FX OY FY and indexes the weight
+  // without G when the convolution is not grouped.
+  for (auto& l : w.layers) {
+    if (l.dims.size() != 8 || l.op_type != "Conv") continue;
+    const std::vector<std::string> order{"B", "K", "G", "OX", "C", "FX", "OY", "FY"};
+    std::vector<std::int64_t> sizes;
+    for (const auto& d : order) sizes.push_back(dim_size(l, d));
+    l.dims = order;
+    l.sizes = sizes;
+    if (dim_size(l, "G") == 1)
+      for (auto& o : l.operands)
+        if (o.name == "W" && !o.dims.empty() && o.dims.front() == "G") o.dims.erase(o.dims.begin());
+  }
   std::map<std::int64_t, int> index;
   for (std::size_t i = 0; i < w.layers.size(); ++i) index[w.layers[i].id] = static_cast<int>(i);
   // The computation layer feeding a node input, through pass-through nodes (their first input).
