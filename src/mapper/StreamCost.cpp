@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <cstdio>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -188,8 +186,10 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
     }
   }
   std::vector<std::vector<std::pair<int, std::int64_t>>> per_oa(na);
+  std::vector<std::size_t> dim_order(t.dims.size());
+  std::iota(dim_order.begin(), dim_order.end(), 0);
   for (std::size_t a = 0; a < na; ++a)
-    for (std::size_t d = 0; d < t.dims.size(); ++d)
+    for (std::size_t d : dim_order)
       for (auto f : divisors_desc(std::max<std::int64_t>(1, maxu[a][d])))
         per_oa[a].emplace_back(static_cast<int>(d), f);
   struct Scored {
@@ -216,14 +216,14 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
       for (const auto& p : pick) mx = std::max(mx, static_cast<double>(total[static_cast<std::size_t>(p.first)]));
       all.push_back({pick, hw_util + (hw_util / mx - 1)});
     }
-    std::size_t a = 0;
-    while (a < na && ++idx[a] == per_oa[a].size()) idx[a++] = 0;
-    if (a == na) break;
+    // itertools.product order: the last array dimension varies fastest.
+    std::size_t a = na;
+    while (a > 0 && ++idx[a - 1] == per_oa[a - 1].size()) idx[--a] = 0;
+    if (a == 0) break;
   }
   std::stable_sort(all.begin(), all.end(), [](const Scored& x, const Scored& y) { return x.indicator > y.indicator; });
   std::vector<Candidate> out;
-  const bool ties = std::getenv("MOSAIC_STREAM_TIES") != nullptr;
-  for (std::size_t i = 0; i < all.size() && (static_cast<int>(i) < keep || (ties && all[i].indicator == all[static_cast<std::size_t>(keep - 1)].indicator)); ++i) {
+  for (std::size_t i = 0; i < all.size() && static_cast<int>(i) < keep; ++i) {
     Candidate c;
     for (std::size_t a = 0; a < na; ++a) {
       dataflow::ArrayDimUnrolling u;
@@ -252,6 +252,11 @@ struct DramObjective {
   double total_bw = 0;
   int parallel = 1;
   int output_op = 0;
+  std::vector<std::string> mem_op;  // per problem operand
+  int broadcast_rank(int op) const {
+    const std::string& m = mem_op[static_cast<std::size_t>(op)];
+    return m == "I1" ? 0 : m == "I2" ? 1 : 2;
+  }
   double used(const cost::LoopNestResult& r, int op) const {
     double s = r.top_loading_bw_bits[static_cast<std::size_t>(op)];
     for (double v : r.top_inst_bw_bits[static_cast<std::size_t>(op)]) s += v;
@@ -264,12 +269,11 @@ struct DramObjective {
     if (ops_with_dram.size() == 1) {
       bw = parallel * used(r, ops_with_dram[0]);
     } else {
+      // Stream broadcasts "the first non-output operand" of ZigZag's memory operand set, whose
+      // iteration order (fixed by ZigZag's SHA-512 operand hashes) is O, I1, I2.
       int bc = -1;
       for (int o : ops_with_dram)
-        if (o != output_op) {
-          bc = o;
-          break;
-        }
+        if (o != output_op && (bc < 0 || broadcast_rank(o) < broadcast_rank(bc))) bc = o;
       bw = used(r, bc);
       for (int o : ops_with_dram)
         if (o != bc) bw += parallel * used(r, o);
@@ -320,6 +324,7 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       const auto& dram = hw.memories.back();
       for (const auto& port : dram.ports) obj.total_bw = std::max(obj.total_bw, static_cast<double>(port.bw_max_bits));
       obj.output_op = 0;
+      for (const auto& o : p.ops) obj.mem_op.push_back(o.mem_operand);
     }
     const auto lpfs = loop_prime_factors(p, opt.lpf_limit);
     cost::LnTemporalMapping tm;
@@ -328,10 +333,6 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       const auto r = cost::evaluate(p, tm);
       ++out.evaluations;
       const double v = obj(r);
-      if (std::getenv("MOSAIC_STREAM_DEBUG2") && r.latency_cycles < 16133)
-        fmt::print(stderr, "  tm lat {} e {} bw O {} {} {} W {} {} I {} {}\n", r.latency_cycles, r.energy_pj,
-                   r.top_inst_bw_bits[0][0], r.top_inst_bw_bits[0][1], r.top_loading_bw_bits[0],
-                   r.top_inst_bw_bits[1][0], r.top_loading_bw_bits[1], r.top_inst_bw_bits[2][0], r.top_loading_bw_bits[2]);
       if (!found || v < best_obj) {
         found = true;
         best_obj = v;
@@ -340,8 +341,6 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
         out.spatial = render(c);
       }
     };
-    const double before = found ? best_obj : -1;
-    const std::int64_t ev0 = out.evaluations;
     if (lpfs.empty()) {
       consider(nullptr, 0);
       continue;
@@ -351,10 +350,6 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       consider(order.data(), static_cast<int>(order.size()));
       return true;
     });
-    if (std::getenv("MOSAIC_STREAM_DEBUG"))
-      fmt::print(stderr, "core {} cand {} evals {} best_obj before {} after {} lat {} e {} bw {}\n", core_id, render(c),
-                 out.evaluations - ev0, before, best_obj, best.latency_cycles, best.energy_pj,
-                 obj.has_dram ? obj.used(best, 0) + obj.used(best, 1) + obj.used(best, 2) : 0.0);
   }
   if (!found)
     throw UserError(fmt::format("layer '{}' fits no temporal mapping on core {} ({})", tile.name,
