@@ -15,7 +15,10 @@ bool MemInstance::add_usage(double t, double bits) {
     cumsum[i].second += bits;
     if (cumsum[i].second > capacity) ok = false;
   }
-  if (!present) cumsum.insert(cumsum.begin() + static_cast<std::ptrdiff_t>(idx), {t, prev + bits});
+  if (!present) {
+    cumsum.insert(cumsum.begin() + static_cast<std::ptrdiff_t>(idx), {t, prev + bits});
+    if (prev + bits > capacity) ok = false;  // Stream misses this case (an insert at the end)
+  }
   return ok;
 }
 
