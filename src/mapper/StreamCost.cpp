@@ -258,7 +258,9 @@ struct DramObjective {
     return m == "I1" ? 0 : m == "I2" ? 1 : 2;
   }
   double used(const cost::LoopNestResult& r, int op) const {
-    double s = r.top_loading_bw_bits[static_cast<std::size_t>(op)];
+    // The bandwidth the output's final off-loading borrows from the computation phase is not
+    // counted: with it, labs 1 and 2 pick other mappings than Stream does (docs/stream.md).
+    double s = op == output_op ? 0.0 : r.top_loading_bw_bits[static_cast<std::size_t>(op)];
     for (double v : r.top_inst_bw_bits[static_cast<std::size_t>(op)]) s += v;
     return s;
   }
