@@ -139,7 +139,8 @@ void compute_routes(StreamAccelerator& acc) {
       acc.reachable[s][t] = seen[t];
       if (!seen[t] || t == s) continue;
       std::vector<int> links;
-      for (int v = static_cast<int>(t); v != static_cast<int>(s); v = pred[static_cast<std::size_t>(v)])
+      for (int v = static_cast<int>(t); v != static_cast<int>(s);
+           v = pred[static_cast<std::size_t>(v)])
         links.push_back(edge[static_cast<std::size_t>(pred[static_cast<std::size_t>(v)])]
                             [static_cast<std::size_t>(v)]);
       std::reverse(links.begin(), links.end());
@@ -175,7 +176,8 @@ void read_connectivity(StreamAccelerator& acc, const YAML::Node& root, const std
                           : acc.unit_energy_cost;
     if (type == "link") {
       if (ids.size() != 2)
-        fail(path, y::find(e, "cores"), "core_connectivity cores", "a link joins exactly two cores");
+        fail(path, y::find(e, "cores"), "core_connectivity cores",
+             "a link joins exactly two cores");
       for (int dir = 0; dir < 2; ++dir) {
         StreamLink l;
         l.id = static_cast<int>(acc.links.size());
@@ -206,7 +208,8 @@ StreamAccelerator read_stream_accelerator(const std::string& path) {
   if (!root.IsMap()) throw UserError(SourceLocation{path, 1, ""}, "expected a mapping");
   StreamAccelerator acc;
   acc.source_file = path;
-  acc.name = y::has(root, "name") ? y::as_string(y::find(root, "name"), path, "name") : "accelerator";
+  acc.name =
+      y::has(root, "name") ? y::as_string(y::find(root, "name"), path, "name") : "accelerator";
   const YAML::Node cores = y::require(root, "cores", path, "cores");
   if (!cores.IsMap()) fail(path, cores, "cores", "expected a map from core id to core file");
   std::map<int, std::pair<std::string, YAML::Node>> by_id;
@@ -228,18 +231,19 @@ StreamAccelerator read_stream_accelerator(const std::string& path) {
            fmt::format("core file '{}' not found", entry.first));
     const YAML::Node croot = y::load_file(c.file);
     c.hw = read_core(c.file, croot);
-    c.type = y::has(croot, "type") ? y::as_string(y::find(croot, "type"), c.file, "type") : "compute";
+    c.type =
+        y::has(croot, "type") ? y::as_string(y::find(croot, "type"), c.file, "type") : "compute";
     acc.cores.push_back(std::move(c));
   }
   const YAML::Node off = y::require(root, "offchip_core_id", path, "offchip_core_id");
   acc.offchip_core_id = static_cast<int>(y::as_int(off, path, "offchip_core_id"));
   if (acc.offchip_core_id < 0 || acc.offchip_core_id >= static_cast<int>(acc.cores.size()))
-    fail(path, off, "offchip_core_id",
-         fmt::format("core {} does not exist", acc.offchip_core_id));
+    fail(path, off, "offchip_core_id", fmt::format("core {} does not exist", acc.offchip_core_id));
   if (acc.offchip().hw.memories.size() != 1)
     fail(path, off, "offchip_core_id", "the off-chip core must have exactly one memory");
   if (y::has(root, "unit_energy_cost"))
-    acc.unit_energy_cost = y::as_double(y::find(root, "unit_energy_cost"), path, "unit_energy_cost");
+    acc.unit_energy_cost =
+        y::as_double(y::find(root, "unit_energy_cost"), path, "unit_energy_cost");
   read_connectivity(acc, root, path);
   acc.memory_group.resize(acc.cores.size());
   for (std::size_t i = 0; i < acc.cores.size(); ++i) acc.memory_group[i] = static_cast<int>(i);

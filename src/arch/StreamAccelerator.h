@@ -34,8 +34,8 @@ struct StreamCore {
 struct StreamLink {
   int id = 0;
   bool bus = false;
-  int from = -1, to = -1;  // point-to-point links only
-  std::vector<int> cores;  // bus members
+  int from = -1, to = -1;     // point-to-point links only
+  std::vector<int> cores;     // bus members
   double bandwidth_bits = 0;  // bits per cycle
   double unit_energy_pj = 0;  // per active cycle at full bandwidth
   std::string name() const;

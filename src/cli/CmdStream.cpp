@@ -37,7 +37,8 @@ int run(const StreamArgs& a) {
   else if (a.mode == "fused")
     o.mode = workload::StackMode::Fused;
   else
-    throw UserError(SourceLocation{"", 0, "--mode"}, fmt::format("'{}' is neither lbl nor fused", a.mode));
+    throw UserError(SourceLocation{"", 0, "--mode"},
+                    fmt::format("'{}' is neither lbl nor fused", a.mode));
   if (!a.layer_stacks.empty() && o.mode != workload::StackMode::Fused)
     throw UserError(SourceLocation{"", 0, "--layer-stacks"}, "needs --mode fused");
   if (a.allocation == "fixed")
@@ -67,7 +68,8 @@ int run(const StreamArgs& a) {
   const auto dir = std::filesystem::path(a.out);
   write_file_atomically(dir / "schedule.json", outputs::stream_schedule(r).dump(1) + "\n", "--out");
   write_file_atomically(dir / "trace.json", outputs::stream_trace(r).dump() + "\n", "--out");
-  write_file_atomically(dir / "summary.json", outputs::stream_summary(r, wall).dump(2) + "\n", "--out");
+  write_file_atomically(dir / "summary.json", outputs::stream_summary(r, wall).dump(2) + "\n",
+                        "--out");
   std::cout << fmt::format("latency {} cycles, energy {} pJ, {} CNs, {} edges, allocation {}\n",
                            r.schedule.latency_cycles, r.schedule.energy_pj, r.graph.cns.size(),
                            r.graph.edges.size(), r.allocation);
@@ -77,9 +79,11 @@ int run(const StreamArgs& a) {
 const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<StreamArgs>();
   CLI::App* sub = app.add_subcommand(
-      "stream", "Layer-fused multi-core scheduling (Stream): tiles, per-core cost, allocation, schedule");
+      "stream",
+      "Layer-fused multi-core scheduling (Stream): tiles, per-core cost, allocation, schedule");
   sub->add_option("--accelerator", a->accelerator, "Stream accelerator YAML")->required();
-  sub->add_option("--workload", a->workload, "ONNX model or Stream/ZigZag workload YAML")->required();
+  sub->add_option("--workload", a->workload, "ONNX model or Stream/ZigZag workload YAML")
+      ->required();
   sub->add_option("--mapping", a->mapping, "Stream mapping YAML")->required();
   sub->add_option("--mode", a->mode, "lbl | fused (default lbl)");
   sub->add_option("--layer-stacks", a->layer_stacks, "fused stacks, e.g. 0-10,11-21");
@@ -87,7 +91,8 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--generations", a->generations, "GA generations (default 4)");
   sub->add_option("--population", a->population, "GA population (default 4)");
   sub->add_option("--seed", a->seed, "GA seed (default 1)");
-  sub->add_option("--threads", a->threads, "parallel schedules (default 1); results do not depend on it");
+  sub->add_option("--threads", a->threads,
+                  "parallel schedules (default 1); results do not depend on it");
   sub->add_option("--lpf-limit", a->lpf_limit, "LOMA loop prime factor limit (default 6)");
   sub->add_option("--out", a->out, "output directory")->required();
   sub->add_flag("--quiet", a->quiet, "no progress on stderr");

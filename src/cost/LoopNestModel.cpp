@@ -656,12 +656,15 @@ bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, con
             const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
             const auto uo = static_cast<std::size_t>(u.op);
             at_top[uo] = u.level == p.ops[uo].num_mem - 1;
-            borrowed[uo] = py::ceil(((before[static_cast<std::size_t>(i)] -
-                                      cyc[static_cast<std::size_t>(i)]) / total_comp) * port.bw_max);
+            borrowed[uo] =
+                py::ceil(((before[static_cast<std::size_t>(i)] - cyc[static_cast<std::size_t>(i)]) /
+                          total_comp) *
+                         port.bw_max);
           }
           for (int oi = 0; oi < nops; ++oi)
             if (at_top[static_cast<std::size_t>(oi)])
-              res.top_loading_bw_bits[static_cast<std::size_t>(oi)] += borrowed[static_cast<std::size_t>(oi)];
+              res.top_loading_bw_bits[static_cast<std::size_t>(oi)] +=
+                  borrowed[static_cast<std::size_t>(oi)];
           for (int i = 0; i < n1; ++i) {
             const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
             LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]

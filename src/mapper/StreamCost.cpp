@@ -82,7 +82,8 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
     for (const auto& b : bits) total += b.second;
     const double cap = static_cast<double>(mem.size_bits);
     if (cap >= total) continue;
-    std::stable_sort(bits.begin(), bits.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::stable_sort(bits.begin(), bits.end(),
+                     [](const auto& a, const auto& b) { return a.second < b.second; });
     int n = static_cast<int>(bits.size());
     auto prefix = [&](int k) {
       double s = 0;
@@ -95,7 +96,8 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
       for (std::size_t i = static_cast<std::size_t>(k); i < bits.size(); ++i) {
         const auto lv = arch::levels_of(core.hw, bits[i].first);
         const auto& low = core.hw.memories[static_cast<std::size_t>(lv.front())];
-        s += static_cast<double>(low.size_bits) * static_cast<double>(arch::instance_count(core.hw, low));
+        s += static_cast<double>(low.size_bits) *
+             static_cast<double>(arch::instance_count(core.hw, low));
       }
       return std::round(s);
     };
@@ -105,7 +107,8 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
         if (n == 0) break;
       }
     }
-    for (std::size_t i = static_cast<std::size_t>(n); i < bits.size(); ++i) out.push_back(bits[i].first);
+    for (std::size_t i = static_cast<std::size_t>(n); i < bits.size(); ++i)
+      out.push_back(bits[i].first);
   }
   return out;
 }
@@ -170,8 +173,10 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
       const auto lo = layer_op_of(t, mo);
       if (lo.empty()) continue;
       const bool out = lo == t.operands.front().name;
-      const int port = arch::port_of(mem, mo, out ? arch::DataDir::WrInByLow : arch::DataDir::RdOutToLow);
-      const double bw = port < 0 ? 0 : static_cast<double>(mem.ports[static_cast<std::size_t>(port)].bw_max_bits);
+      const int port =
+          arch::port_of(mem, mo, out ? arch::DataDir::WrInByLow : arch::DataDir::RdOutToLow);
+      const double bw =
+          port < 0 ? 0 : static_cast<double>(mem.ports[static_cast<std::size_t>(port)].bw_max_bits);
       const int prec = workload::precision_of(t, lo);
       for (const auto& sd : mem.served_dims) {
         const int a = arch::array_dim_index(arr, sd);
@@ -213,7 +218,8 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
       double hw_util = 1;
       for (const auto& p : pick) hw_util *= static_cast<double>(p.second);
       double mx = 0;
-      for (const auto& p : pick) mx = std::max(mx, static_cast<double>(total[static_cast<std::size_t>(p.first)]));
+      for (const auto& p : pick)
+        mx = std::max(mx, static_cast<double>(total[static_cast<std::size_t>(p.first)]));
       all.push_back({pick, hw_util + (hw_util / mx - 1)});
     }
     // itertools.product order: the last array dimension varies fastest.
@@ -221,14 +227,16 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
     while (a > 0 && ++idx[a - 1] == per_oa[a - 1].size()) idx[--a] = 0;
     if (a == 0) break;
   }
-  std::stable_sort(all.begin(), all.end(), [](const Scored& x, const Scored& y) { return x.indicator > y.indicator; });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Scored& x, const Scored& y) { return x.indicator > y.indicator; });
   std::vector<Candidate> out;
   for (std::size_t i = 0; i < all.size() && static_cast<int>(i) < keep; ++i) {
     Candidate c;
     for (std::size_t a = 0; a < na; ++a) {
       dataflow::ArrayDimUnrolling u;
       u.array_dim = arr.dims[a];
-      u.unrolls.push_back({t.dims[static_cast<std::size_t>(all[i].pick[a].first)], all[i].pick[a].second});
+      u.unrolls.push_back(
+          {t.dims[static_cast<std::size_t>(all[i].pick[a].first)], all[i].pick[a].second});
       c.push_back(u);
     }
     out.push_back(c);
@@ -289,7 +297,8 @@ struct DramObjective {
 std::string tile_shape_key(const EinsumLayer& t) {
   std::string k = t.op_type + "|" + t.equation + "|";
   for (std::size_t i = 0; i < t.dims.size(); ++i) k += fmt::format("{}={},", t.dims[i], t.sizes[i]);
-  for (const auto& r : t.relations) k += fmt::format("{}={}*{}+{}*{},", r.dim, r.coef_a, r.dim_a, r.coef_b, r.dim_b);
+  for (const auto& r : t.relations)
+    k += fmt::format("{}={}*{}+{}*{},", r.dim, r.coef_a, r.dim_a, r.coef_b, r.dim_b);
   for (const auto& [op, b] : t.precision_bits) k += fmt::format("{}:{},", op, b);
   for (std::size_t i = 0; i < t.pr_dims.size() && i < t.pr_sizes.size(); ++i)
     k += fmt::format("{}<{},", t.pr_dims[i], t.pr_sizes[i]);
@@ -324,7 +333,8 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       for (std::size_t oi = 0; oi < p.ops.size(); ++oi)
         if (p.ops[oi].num_mem == mx) obj.ops_with_dram.push_back(static_cast<int>(oi));
       const auto& dram = hw.memories.back();
-      for (const auto& port : dram.ports) obj.total_bw = std::max(obj.total_bw, static_cast<double>(port.bw_max_bits));
+      for (const auto& port : dram.ports)
+        obj.total_bw = std::max(obj.total_bw, static_cast<double>(port.bw_max_bits));
       obj.output_op = 0;
       for (const auto& o : p.ops) obj.mem_op.push_back(o.mem_operand);
     }
@@ -361,7 +371,8 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
   out.energy_pj = best.energy_pj;
   out.ideal_temporal_cycles = best.ideal_temporal_cycles;
   out.onchip_energy_pj = best.energy_pj;
-  const double scaling = best.latency_cycles > 0 ? best.ideal_temporal_cycles / best.latency_cycles : 1;
+  const double scaling =
+      best.latency_cycles > 0 ? best.ideal_temporal_cycles / best.latency_cycles : 1;
   for (const auto& mo : out.too_large) {
     const auto lo = layer_op_of(tile, mo);
     for (std::size_t oi = 0; oi < best_p.ops.size(); ++oi) {
@@ -375,7 +386,8 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
       const bool out_op = oi == 0;
       const int dir = out_op ? 1 : 0;
       double bw = std::ceil(best.top_inst_bw_bits[oi][static_cast<std::size_t>(dir)] * scaling);
-      const bool dram_has_o = std::find(out.too_large.begin(), out.too_large.end(), "O") != out.too_large.end();
+      const bool dram_has_o =
+          std::find(out.too_large.begin(), out.too_large.end(), "O") != out.too_large.end();
       if (!dram_has_o) bw += std::ceil(best.top_loading_bw_bits[oi] * scaling);
       out.offchip_bw_bits[mo] = bw;
     }
@@ -385,11 +397,13 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
 
 const StreamCnCost& StreamCostTable::get(const EinsumLayer& tile, int core_id, bool alone,
                                          int parallel) {
-  const std::string key = fmt::format("{}#{}#{}#{}", tile_shape_key(tile), core_id, alone, parallel);
+  const std::string key =
+      fmt::format("{}#{}#{}#{}", tile_shape_key(tile), core_id, alone, parallel);
   auto it = table_.find(key);
   if (it != table_.end()) return it->second;
   ++misses_;
-  return table_.emplace(key, cost_stream_cn(tile, acc_, core_id, alone, parallel, options_)).first->second;
+  return table_.emplace(key, cost_stream_cn(tile, acc_, core_id, alone, parallel, options_))
+      .first->second;
 }
 
 }  // namespace mosaic::mapper

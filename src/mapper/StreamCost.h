@@ -23,8 +23,8 @@ namespace mosaic::mapper {
 
 struct StreamCnCost {
   bool valid = false;
-  double runtime_cycles = 0;   // ZigZag latency_total2
-  double energy_pj = 0;        // ZigZag energy_total
+  double runtime_cycles = 0;  // ZigZag latency_total2
+  double energy_pj = 0;       // ZigZag energy_total
   double onchip_energy_pj = 0;
   double offchip_energy_pj = 0;  // the DRAM level's energy of the too-large operands
   double ideal_temporal_cycles = 0;

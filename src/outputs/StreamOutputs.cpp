@@ -17,7 +17,8 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   for (int c = 0; c < 4; ++c) {
     const auto cause = static_cast<TransferCause>(c);
     eb[std::string(schedule::cause_name(cause)) + "_link"] = s.link_pj[static_cast<std::size_t>(c)];
-    eb[std::string(schedule::cause_name(cause)) + "_memory"] = s.memory_pj[static_cast<std::size_t>(c)];
+    eb[std::string(schedule::cause_name(cause)) + "_memory"] =
+        s.memory_pj[static_cast<std::size_t>(c)];
   }
   j["energy_breakdown"] = eb;
   j["cns"] = run.graph.cns.size();
@@ -38,7 +39,9 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
         const int c = run.core_of_cn[i];
         if (std::find(cores.begin(), cores.end(), c) == cores.end()) cores.push_back(c);
       }
-    alloc.push_back({{"layer", run.workload.layers[l].name}, {"id", run.workload.layers[l].id}, {"cores", cores}});
+    alloc.push_back({{"layer", run.workload.layers[l].name},
+                     {"id", run.workload.layers[l].id},
+                     {"cores", cores}});
   }
   j["allocation"] = alloc;
   json search;
@@ -48,7 +51,8 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   search["stopped_early"] = run.stopped_early;
   json front = json::array();
   for (const auto& g : run.pareto)
-    front.push_back({{"latency_cycles", g.latency_cycles}, {"energy_pj", g.energy_pj}, {"cores", g.core}});
+    front.push_back(
+        {{"latency_cycles", g.latency_cycles}, {"energy_pj", g.energy_pj}, {"cores", g.core}});
   search["pareto"] = front;
   j["search"] = search;
   json stacks = json::array();
@@ -103,8 +107,11 @@ json stream_schedule(const search::StreamRun& run) {
   for (const auto& m : s.memories) {
     json use = json::array();
     for (const auto& [t, b] : m.usage) use.push_back({t, b});
-    mem.push_back({{"core", m.core}, {"memory", m.memory}, {"capacity_bits", m.capacity_bits},
-                   {"peak_bits", m.peak_bits}, {"usage", use}});
+    mem.push_back({{"core", m.core},
+                   {"memory", m.memory},
+                   {"capacity_bits", m.capacity_bits},
+                   {"peak_bits", m.peak_bits},
+                   {"usage", use}});
   }
   json edges = json::array();
   for (const auto& e : run.graph.edges) edges.push_back({e.src, e.dst});
@@ -116,23 +123,40 @@ json stream_trace(const search::StreamRun& run) {
   json ev = json::array();
   const int link_pid0 = 1000;
   for (const auto& c : run.acc.cores)
-    ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", c.id}, {"args", {{"name", fmt::format("Core {} ({})", c.id, c.hw.name)}}}});
+    ev.push_back({{"ph", "M"},
+                  {"name", "process_name"},
+                  {"pid", c.id},
+                  {"args", {{"name", fmt::format("Core {} ({})", c.id, c.hw.name)}}}});
   for (const auto& l : run.acc.links)
-    ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", link_pid0 + l.id}, {"args", {{"name", l.name()}}}});
+    ev.push_back({{"ph", "M"},
+                  {"name", "process_name"},
+                  {"pid", link_pid0 + l.id},
+                  {"args", {{"name", l.name()}}}});
   for (std::size_t i = 0; i < run.graph.cns.size(); ++i) {
     const auto& c = run.graph.cns[i];
     const auto& l = run.workload.layers[static_cast<std::size_t>(c.layer)];
-    ev.push_back({{"ph", "X"}, {"name", fmt::format("{} tile {}", l.name, c.sub_id)}, {"cat", "cn"},
-                  {"pid", s.cns[i].core}, {"tid", 0}, {"ts", s.cns[i].start},
+    ev.push_back({{"ph", "X"},
+                  {"name", fmt::format("{} tile {}", l.name, c.sub_id)},
+                  {"cat", "cn"},
+                  {"pid", s.cns[i].core},
+                  {"tid", 0},
+                  {"ts", s.cns[i].start},
                   {"dur", s.cns[i].end - s.cns[i].start},
                   {"args", {{"layer_id", l.id}, {"tile", c.sub_id}}}});
   }
   for (const auto& t : s.transfers)
     for (int l : t.links)
-      ev.push_back({{"ph", "X"}, {"name", fmt::format("{} {}->{}", t.block ? "block" : "transfer", t.from_core, t.to_core)},
-                    {"cat", schedule::cause_name(t.cause)}, {"pid", link_pid0 + l}, {"tid", 0},
-                    {"ts", t.start}, {"dur", t.end - t.start}, {"args", {{"bits", t.bits}}}});
-  return {{"traceEvents", ev}, {"displayTimeUnit", "ns"},
+      ev.push_back({{"ph", "X"},
+                    {"name", fmt::format("{} {}->{}", t.block ? "block" : "transfer", t.from_core,
+                                         t.to_core)},
+                    {"cat", schedule::cause_name(t.cause)},
+                    {"pid", link_pid0 + l},
+                    {"tid", 0},
+                    {"ts", t.start},
+                    {"dur", t.end - t.start},
+                    {"args", {{"bits", t.bits}}}});
+  return {{"traceEvents", ev},
+          {"displayTimeUnit", "ns"},
           {"otherData", {{"time_unit", "1 us in the viewer = 1 cycle"}}}};
 }
 

@@ -75,7 +75,8 @@ std::vector<std::pair<double, double>> LinkState::idle_windows(double required, 
   std::vector<double> act(ts.size());
   double run = 0;
   for (std::size_t i = 0; i < ts.size(); ++i) act[i] = (run += deltas[i]);
-  const auto i0 = static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), earliest) - ts.begin());
+  const auto i0 =
+      static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), earliest) - ts.begin());
   std::vector<double> uts{earliest}, uact{i0 == 0 ? 0.0 : act[i0 - 1]};
   for (std::size_t i = i0; i < ts.size(); ++i) {
     uts.push_back(ts[i]);
@@ -96,8 +97,9 @@ std::vector<std::pair<double, double>> LinkState::idle_windows(double required, 
   return out;
 }
 
-std::vector<std::pair<double, double>> intersections(const std::vector<std::pair<double, double>>& a,
-                                                     const std::vector<std::pair<double, double>>& b) {
+std::vector<std::pair<double, double>> intersections(
+    const std::vector<std::pair<double, double>>& a,
+    const std::vector<std::pair<double, double>>& b) {
   std::vector<std::pair<double, double>> r;
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {

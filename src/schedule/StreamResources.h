@@ -18,7 +18,7 @@ struct MemInstance {
   std::vector<int> cores;  // cores sharing it, in core order
   std::string memory;
   double capacity = 0;
-  std::vector<int> stored;                    // tensor ids, insertion order
+  std::vector<int> stored;  // tensor ids, insertion order
   std::map<int, double> stored_since, available_since;
   std::vector<std::pair<double, double>> cumsum{{0.0, 0.0}};  // (time, usage)
   bool contains(int t) const { return stored_since.count(t) > 0; }
@@ -40,7 +40,8 @@ struct LinkState {
                                                       double earliest) const;
 };
 
-std::vector<std::pair<double, double>> intersections(const std::vector<std::pair<double, double>>& a,
-                                                     const std::vector<std::pair<double, double>>& b);
+std::vector<std::pair<double, double>> intersections(
+    const std::vector<std::pair<double, double>>& a,
+    const std::vector<std::pair<double, double>>& b);
 
 }  // namespace mosaic::schedule::detail

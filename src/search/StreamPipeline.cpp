@@ -51,7 +51,8 @@ struct Problem {
         cost(static_cast<int>(i), base_core[i]);
         continue;
       }
-      for (int c : run.gene_choices[static_cast<std::size_t>(gene_of_cn[i])]) cost(static_cast<int>(i), c);
+      for (int c : run.gene_choices[static_cast<std::size_t>(gene_of_cn[i])])
+        cost(static_cast<int>(i), c);
     }
   }
   schedule::StreamScheduleResult evaluate(const Genome& g, bool details) {
@@ -79,7 +80,8 @@ std::vector<StreamGenome> pareto_front(const std::vector<StreamGenome>& all) {
     if (!dom && !dup) f.push_back(a);
   }
   std::sort(f.begin(), f.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.latency_cycles, a.energy_pj, a.core) < std::tie(b.latency_cycles, b.energy_pj, b.core);
+    return std::tie(a.latency_cycles, a.energy_pj, a.core) <
+           std::tie(b.latency_cycles, b.energy_pj, b.core);
   });
   return f;
 }
@@ -96,7 +98,8 @@ std::vector<StreamGenome> select_nsga2(const std::vector<StreamGenome>& pop, std
     for (int i : left) {
       bool dom = false;
       for (int j : left)
-        if (dominates(pop[static_cast<std::size_t>(j)], pop[static_cast<std::size_t>(i)])) dom = true;
+        if (dominates(pop[static_cast<std::size_t>(j)], pop[static_cast<std::size_t>(i)]))
+          dom = true;
       (dom ? rest : f).push_back(i);
     }
     fronts.push_back(f);
@@ -186,7 +189,8 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
       child = pop[static_cast<std::size_t>(rng() % pop.size())];
       if (r < 0.3 && n_genes > 1) {  // two-point crossover
         const auto& other = pop[static_cast<std::size_t>(rng() % pop.size())];
-        std::size_t a = static_cast<std::size_t>(rng() % n_genes), b = static_cast<std::size_t>(rng() % n_genes);
+        std::size_t a = static_cast<std::size_t>(rng() % n_genes),
+                    b = static_cast<std::size_t>(rng() % n_genes);
         if (a > b) std::swap(a, b);
         for (std::size_t i = a; i <= b; ++i) child.core[i] = other.core[i];
       } else {  // mutation: each gene with probability 1 / length
@@ -216,9 +220,10 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
   double total = 1;
   for (const auto& c : run.gene_choices) total *= static_cast<double>(c.size());
   if (total > static_cast<double>(o.exhaustive_limit))
-    throw UserError(SourceLocation{"", 0, "--allocation"},
-                    fmt::format("exhaustive allocation would schedule {} allocations (limit {}); use ga",
-                                total, o.exhaustive_limit));
+    throw UserError(
+        SourceLocation{"", 0, "--allocation"},
+        fmt::format("exhaustive allocation would schedule {} allocations (limit {}); use ga", total,
+                    o.exhaustive_limit));
   std::vector<StreamGenome> all;
   Genome g(run.gene_choices.size(), 0);
   std::vector<std::size_t> idx(g.size(), 0);
@@ -247,16 +252,19 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   for (const auto& e : mapping.entries)
     for (int c : e.core_allocation)
       if (c < 0 || c >= static_cast<int>(run.acc.cores.size()))
-        throw UserError(SourceLocation{mapping.source_file, e.source_line, "core_allocation"},
-                        fmt::format("entry '{}': core {} does not exist in {} (cores 0 to {})", e.name, c,
-                                    accelerator_path, static_cast<int>(run.acc.cores.size()) - 1));
+        throw UserError(
+            SourceLocation{mapping.source_file, e.source_line, "core_allocation"},
+            fmt::format("entry '{}': core {} does not exist in {} (cores 0 to {})", e.name, c,
+                        accelerator_path, static_cast<int>(run.acc.cores.size()) - 1));
   double weight_capacity = 0;
   for (const auto& c : run.acc.cores) {
     if (c.id == run.acc.offchip_core_id) continue;
     const int m = arch::top_memory_of(c, "I2");
-    if (m >= 0) weight_capacity += static_cast<double>(c.hw.memories[static_cast<std::size_t>(m)].size_bits);
+    if (m >= 0)
+      weight_capacity += static_cast<double>(c.hw.memories[static_cast<std::size_t>(m)].size_bits);
   }
-  const auto stacks = workload::make_layer_stacks(run.workload, o.mode, o.layer_stacks, weight_capacity);
+  const auto stacks =
+      workload::make_layer_stacks(run.workload, o.mode, o.layer_stacks, weight_capacity);
   run.graph = workload::split_workload(run.workload, mapping, stacks, o.mode);
   const auto& g = run.graph;
   mapper::StreamCostOptions co;
@@ -284,7 +292,9 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
       pb.gene_of_cn[i] = it->second;
     }
   }
-  if (o.progress) o.progress(fmt::format("{} CNs, {} edges, {} free allocation genes", g.cns.size(), g.edges.size(), run.genes.size()));
+  if (o.progress)
+    o.progress(fmt::format("{} CNs, {} edges, {} free allocation genes", g.cns.size(),
+                           g.edges.size(), run.genes.size()));
   pb.prepare();
   run.cost_table_entries = static_cast<std::int64_t>(table.size());
   if (o.progress) o.progress(fmt::format("cost table: {} (tile, core) entries", table.size()));
@@ -293,11 +303,14 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   if (!run.genes.empty()) {
     if (o.allocation == StreamAllocation::Fixed) {
       const auto& [layer, group] = run.genes.front();
-      throw UserError(SourceLocation{mapping_path, 0, "core_allocation"},
-                      fmt::format("layer '{}' may run on {} cores but is not split over them; use "
-                                  "--allocation ga or exhaustive, or give one core per inter-core split",
-                                  g.tile_layers.empty() ? "" : run.workload.layers[static_cast<std::size_t>(layer)].name,
-                                  run.gene_choices.front().size()));
+      throw UserError(
+          SourceLocation{mapping_path, 0, "core_allocation"},
+          fmt::format("layer '{}' may run on {} cores but is not split over them; use "
+                      "--allocation ga or exhaustive, or give one core per inter-core split",
+                      g.tile_layers.empty()
+                          ? ""
+                          : run.workload.layers[static_cast<std::size_t>(layer)].name,
+                      run.gene_choices.front().size()));
     }
     best = o.allocation == StreamAllocation::Ga ? run_ga(pb, o) : run_exhaustive(pb, o);
     run.allocation = o.allocation == StreamAllocation::Ga ? "ga" : "exhaustive";
@@ -305,7 +318,8 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   run.core_of_cn = pb.cores_for(best);
   run.schedule = pb.evaluate(best, true);
   ++run.evaluations;
-  for (std::size_t i = 0; i < g.cns.size(); ++i) run.cn_cost.push_back(*pb.cost(static_cast<int>(i), run.core_of_cn[i]));
+  for (std::size_t i = 0; i < g.cns.size(); ++i)
+    run.cn_cost.push_back(*pb.cost(static_cast<int>(i), run.core_of_cn[i]));
   return run;
 }
 

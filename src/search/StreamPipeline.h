@@ -30,7 +30,7 @@ struct StreamOptions {
   int lpf_limit = 6;
   std::int64_t exhaustive_limit = 100000;
   std::function<void(const std::string&)> progress;  // stderr lines
-  std::function<bool()> interrupted;  // Ctrl-C: stop the search, keep the best
+  std::function<bool()> interrupted;                 // Ctrl-C: stop the search, keep the best
 };
 
 struct StreamGenome {
@@ -50,7 +50,7 @@ struct StreamRun {
   // Search statistics.
   std::int64_t evaluations = 0;
   std::int64_t cost_table_entries = 0;
-  std::vector<StreamGenome> pareto;  // GA / exhaustive: the (energy, latency) front
+  std::vector<StreamGenome> pareto;        // GA / exhaustive: the (energy, latency) front
   std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
   std::vector<std::vector<int>> gene_choices;
   bool stopped_early = false;

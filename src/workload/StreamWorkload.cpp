@@ -33,7 +33,8 @@ std::string trim(const std::string& s) {
 std::vector<StreamTiling> parse_tiling(const YAML::Node& n, const std::string& path,
                                        const std::string& field) {
   std::vector<StreamTiling> out;
-  if (!n.IsSequence()) throw UserError(SourceLocation{path, y::line_of(n), field}, "expected a list of \"DIM, n\"");
+  if (!n.IsSequence())
+    throw UserError(SourceLocation{path, y::line_of(n), field}, "expected a list of \"DIM, n\"");
   for (const auto& e : n) {
     const std::string s = y::as_string(e, path, field);
     const auto comma = s.find(',');
@@ -66,7 +67,8 @@ StreamMappingSet parse_root(const YAML::Node& root, const std::string& path) {
   StreamMappingSet set;
   set.source_file = path;
   if (!root.IsSequence())
-    throw UserError(SourceLocation{path, y::line_of(root), ""}, "expected a list of mapping entries");
+    throw UserError(SourceLocation{path, y::line_of(root), ""},
+                    "expected a list of mapping entries");
   for (const auto& n : root) {
     StreamMappingEntry e;
     e.source_file = path;
@@ -76,7 +78,8 @@ StreamMappingSet parse_root(const YAML::Node& root, const std::string& path) {
     if (y::has(n, "core_allocation")) {
       const YAML::Node ca = y::find(n, "core_allocation");
       if (ca.IsScalar()) {
-        e.core_allocation.push_back(static_cast<int>(y::as_int(ca, path, where + " core_allocation")));
+        e.core_allocation.push_back(
+            static_cast<int>(y::as_int(ca, path, where + " core_allocation")));
       } else {
         for (auto v : y::as_int_list(ca, path, where + " core_allocation"))
           e.core_allocation.push_back(static_cast<int>(v));
@@ -118,9 +121,9 @@ const StreamMappingEntry& match_stream_mapping(const StreamMappingSet& set, cons
     if (lower(e.name) == lower(op_type)) return e;
   for (const auto& e : set.entries)
     if (e.name == "default") return e;
-  throw UserError(SourceLocation{set.source_file, 0, "name"},
-                  fmt::format("no mapping entry for layer '{}' (op {}) and no 'default' entry", name,
-                              op_type));
+  throw UserError(
+      SourceLocation{set.source_file, 0, "name"},
+      fmt::format("no mapping entry for layer '{}' (op {}) and no 'default' entry", name, op_type));
 }
 
 StreamWorkload stream_workload_from_file(const std::string& path) {
@@ -194,14 +197,16 @@ std::vector<int> topological_order(const StreamWorkload& w) {
       }
   std::set<std::pair<std::int64_t, int>> ready;
   for (int i = 0; i < n; ++i)
-    if (indeg[static_cast<std::size_t>(i)] == 0) ready.insert({w.layers[static_cast<std::size_t>(i)].id, i});
+    if (indeg[static_cast<std::size_t>(i)] == 0)
+      ready.insert({w.layers[static_cast<std::size_t>(i)].id, i});
   std::vector<int> order;
   while (!ready.empty()) {
     const int u = ready.begin()->second;
     ready.erase(ready.begin());
     order.push_back(u);
     for (int v : succ[static_cast<std::size_t>(u)])
-      if (--indeg[static_cast<std::size_t>(v)] == 0) ready.insert({w.layers[static_cast<std::size_t>(v)].id, v});
+      if (--indeg[static_cast<std::size_t>(v)] == 0)
+        ready.insert({w.layers[static_cast<std::size_t>(v)].id, v});
   }
   if (static_cast<int>(order.size()) != n) {
     for (int i = 0; i < n; ++i)

@@ -77,8 +77,8 @@ std::vector<std::vector<int>> make_layer_stacks(const StreamWorkload& w, StackMo
 
 struct CnTensor {
   int layer = 0;
-  std::string operand;            // layer operand: "O", "W", "I"
-  std::vector<std::string> dims;  // operand dimensions (equation order)
+  std::string operand;                                        // layer operand: "O", "W", "I"
+  std::vector<std::string> dims;                              // operand dimensions (equation order)
   std::vector<std::pair<std::int64_t, std::int64_t>> ranges;  // per dim, [begin, end)
   std::int64_t size_bits = 0;
 };
@@ -102,18 +102,18 @@ struct CnEdge {
 };
 
 struct TileGraph {
-  std::vector<int> layer_order;                // topological
+  std::vector<int> layer_order;  // topological
   std::vector<std::vector<int>> stacks;
-  std::vector<EinsumLayer> tile_layers;        // per unique CN: the tile as a layer
-  std::vector<int> unique_stack_size;          // per unique CN: size of its stack
-  std::vector<int> unique_layer;               // per unique CN: its layer
+  std::vector<EinsumLayer> tile_layers;  // per unique CN: the tile as a layer
+  std::vector<int> unique_stack_size;    // per unique CN: size of its stack
+  std::vector<int> unique_layer;         // per unique CN: its layer
   std::vector<Cn> cns;
   std::vector<CnEdge> edges;
   std::vector<CnTensor> tensors;
   std::vector<std::vector<int>> preds, succs;  // CN adjacency (edge ids)
   std::vector<int> order;                      // scheduling order: CN ids, highest priority first
   std::vector<int> inter_splits;               // per layer: product of inter-core factors
-  std::vector<std::vector<int>> core_allocation;  // per layer
+  std::vector<std::vector<int>> core_allocation;        // per layer
   std::vector<std::vector<StreamTiling>> intra, inter;  // per layer, after validation
 };
 

@@ -134,7 +134,8 @@ Range dim_range(const EinsumLayer& l, const std::vector<Range>& r, const std::st
 bool overlaps(const CnTensor& a, const CnTensor& b) {
   if (a.ranges.size() != b.ranges.size()) return true;  // different ranks: conservative
   for (std::size_t i = 0; i < a.ranges.size(); ++i)
-    if (std::max(a.ranges[i].first, b.ranges[i].first) >= std::min(a.ranges[i].second, b.ranges[i].second))
+    if (std::max(a.ranges[i].first, b.ranges[i].first) >=
+        std::min(a.ranges[i].second, b.ranges[i].second))
       return false;
   return true;
 }
@@ -178,12 +179,16 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
   TileGraph& g = b.g;
   g.layer_order = topological_order(w);
   std::vector<int> topo_pos(w.layers.size());
-  for (std::size_t i = 0; i < g.layer_order.size(); ++i) topo_pos[static_cast<std::size_t>(g.layer_order[i])] = static_cast<int>(i);
+  for (std::size_t i = 0; i < g.layer_order.size(); ++i)
+    topo_pos[static_cast<std::size_t>(g.layer_order[i])] = static_cast<int>(i);
   g.stacks = stacks_in;
   for (auto& s : g.stacks)
-    std::sort(s.begin(), s.end(), [&](int a, int c) { return topo_pos[static_cast<std::size_t>(a)] < topo_pos[static_cast<std::size_t>(c)]; });
+    std::sort(s.begin(), s.end(), [&](int a, int c) {
+      return topo_pos[static_cast<std::size_t>(a)] < topo_pos[static_cast<std::size_t>(c)];
+    });
   std::stable_sort(g.stacks.begin(), g.stacks.end(), [&](const auto& a, const auto& c) {
-    return topo_pos[static_cast<std::size_t>(a.front())] < topo_pos[static_cast<std::size_t>(c.front())];
+    return topo_pos[static_cast<std::size_t>(a.front())] <
+           topo_pos[static_cast<std::size_t>(c.front())];
   });
   std::vector<int> stack_size(w.layers.size(), 1);
   for (const auto& s : g.stacks)
@@ -203,7 +208,8 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
     g.core_allocation[ul] = e.core_allocation;
     const int nc = static_cast<int>(e.core_allocation.size());
     std::vector<StreamTiling> intra;
-    if (e.has_intra) intra = validate_tiling(l, e.intra, e, by_default, "intra_core_tiling", nc, true);
+    if (e.has_intra)
+      intra = validate_tiling(l, e.intra, e, by_default, "intra_core_tiling", nc, true);
     if (intra.empty() && mode == StackMode::Fused) {
       StreamTiling t;
       t.dim = default_intra_dim(l);
@@ -212,7 +218,8 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
     }
     if (stack_size[ul] == 1) intra.clear();
     std::vector<StreamTiling> inter;
-    if (e.has_inter) inter = validate_tiling(l, e.inter, e, by_default, "inter_core_tiling", nc, false);
+    if (e.has_inter)
+      inter = validate_tiling(l, e.inter, e, by_default, "inter_core_tiling", nc, false);
     if (inter.empty()) {
       StreamTiling t;
       t.dim = l.dims.front();
@@ -251,12 +258,14 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
       c.unique = unique;
       c.ranges = cn_ranges(l, t, n);
       const auto& alloc = g.core_allocation[ul];
-      if (static_cast<int>(alloc.size()) == t.inter_total) c.fixed_core = alloc[static_cast<std::size_t>(c.group)];
+      if (static_cast<int>(alloc.size()) == t.inter_total)
+        c.fixed_core = alloc[static_cast<std::size_t>(c.group)];
       for (std::size_t d = 0; d < l.dims.size(); ++d)
         if (std::find(out_dims.begin(), out_dims.end(), l.dims[d]) == out_dims.end() &&
             c.ranges[d].second < w.layers[ul].sizes[d])
           c.final_output = false;
-      for (const auto& o : l.operands) c.tensors.emplace_back(o.name, b.add_tensor(li, o.name, c.ranges, seen));
+      for (const auto& o : l.operands)
+        c.tensors.emplace_back(o.name, b.add_tensor(li, o.name, c.ranges, seen));
       g.cns.push_back(std::move(c));
       b.layer_cns[ul].push_back(static_cast<int>(g.cns.size()) - 1);
     }
@@ -302,7 +311,8 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
         const auto& t = plans[static_cast<std::size_t>(li)];
         const int per_slot = t.inter_total * (t.intra_total / slots);
         const auto& ids = b.layer_cns[static_cast<std::size_t>(li)];
-        for (int j = 0; j < per_slot; ++j) g.order.push_back(ids[static_cast<std::size_t>(i * per_slot + j)]);
+        for (int j = 0; j < per_slot; ++j)
+          g.order.push_back(ids[static_cast<std::size_t>(i * per_slot + j)]);
       }
   }
   return g;

@@ -32,7 +32,8 @@ std::string args(const fs::path& in, const fs::path& out) {
 TEST(StreamCli, Lab1WritesSummaryScheduleAndTrace) {
   MOSAIC_REQUIRE_SHARED();
   TempDir tmp;
-  const auto r = run_mosaic(args(shared_dir() / "reference/stream/tutorial/lab1/inputs", tmp.path() / "o"));
+  const auto r =
+      run_mosaic(args(shared_dir() / "reference/stream/tutorial/lab1/inputs", tmp.path() / "o"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto s = nlohmann::json::parse(read_file(tmp.path() / "o/summary.json"));
   EXPECT_NEAR(s["energy_pj"].get<double>(), 6143532, 6143532 * 1e-6);
@@ -63,7 +64,8 @@ TEST(StreamCli, BadInputsGiveOneClearMessage) {
       {"mapping/mapping.yaml", "core_allocation: [1]", "core_allocation: [7]",
        "core 7 does not exist"},
       {"hardware/hda_bus.yaml", "cores: [0, 1, 2]", "cores: [0, 1, 9]", "core 9 does not exist"},
-      {"mapping/mapping.yaml", "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - OY, all",
+      {"mapping/mapping.yaml",
+       "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - OY, all",
        "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - QQ, all",
        "has no dimension QQ"},
       {"hardware/cores/offchip.yaml", "size: 4294967296", "size: 2000", "can never fit"},
@@ -106,9 +108,10 @@ TEST(StreamCli, CyclicWorkloadIsAnError) {
   operand_source: {I: 0}
 )");
   if (!have_shared()) GTEST_SKIP() << "../shared is absent";
-  const auto r = run_mosaic("stream --accelerator '" + lab1("hardware/hda_bus.yaml") + "' --workload '" +
-                            (tmp.path() / "w.yaml").string() + "' --mapping '" + lab1("mapping/mapping.yaml") +
-                            "' --out '" + (tmp.path() / "o").string() + "' --quiet");
+  const auto r =
+      run_mosaic("stream --accelerator '" + lab1("hardware/hda_bus.yaml") + "' --workload '" +
+                 (tmp.path() / "w.yaml").string() + "' --mapping '" + lab1("mapping/mapping.yaml") +
+                 "' --out '" + (tmp.path() / "o").string() + "' --quiet");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("cyclic"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(tmp.path() / "o"));

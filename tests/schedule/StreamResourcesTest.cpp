@@ -10,9 +10,9 @@ namespace {
 TEST(StreamMemory, StepFunctionAndEarliestFit) {
   MemInstance m;
   m.capacity = 100;
-  EXPECT_TRUE(m.add_usage(0, 60));   // [0, inf): 60
-  EXPECT_TRUE(m.add_usage(10, 30));  // [10, inf): 90
-  EXPECT_TRUE(m.add_usage(20, -60)); // [20, inf): 30
+  EXPECT_TRUE(m.add_usage(0, 60));    // [0, inf): 60
+  EXPECT_TRUE(m.add_usage(10, 30));   // [10, inf): 90
+  EXPECT_TRUE(m.add_usage(20, -60));  // [20, inf): 30
   EXPECT_DOUBLE_EQ(m.usage_at(5), 60);
   EXPECT_DOUBLE_EQ(m.usage_at(15), 90);
   EXPECT_DOUBLE_EQ(m.usage_at(25), 30);
@@ -25,8 +25,8 @@ TEST(StreamMemory, StepFunctionAndEarliestFit) {
 TEST(StreamLink, IdleWindowsRespectActivity) {
   LinkState l;
   l.bandwidth = 32;
-  EXPECT_TRUE(l.update(1, 0, 100, 32));  // busy [0, 100) at full bandwidth
-  EXPECT_FALSE(l.update(1, 0, 100, 32)); // same tensor and start: not a new event
+  EXPECT_TRUE(l.update(1, 0, 100, 32));   // busy [0, 100) at full bandwidth
+  EXPECT_FALSE(l.update(1, 0, 100, 32));  // same tensor and start: not a new event
   EXPECT_TRUE(l.update(2, 150, 200, 16));
   auto w = l.idle_windows(16, 40, 0);
   ASSERT_FALSE(w.empty());

@@ -46,7 +46,8 @@ TEST(StreamLab, Lab2SplitOverThreeCores) {
   EXPECT_NEAR(r.schedule.latency_cycles, 128831, 128831 * 1e-4);
   // K = 8 padded to 9 and split in three: every tile has K = 3, one per core.
   for (const auto& c : r.graph.cns) EXPECT_EQ(c.ranges[1].second - c.ranges[1].first, 3);
-  for (std::size_t i = 0; i < r.graph.cns.size(); ++i) EXPECT_EQ(r.core_of_cn[i], static_cast<int>(i % 3));
+  for (std::size_t i = 0; i < r.graph.cns.size(); ++i)
+    EXPECT_EQ(r.core_of_cn[i], static_cast<int>(i % 3));
 }
 
 TEST(StreamLab, Lab3FusedGraphAndSearches) {
