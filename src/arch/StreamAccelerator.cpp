@@ -78,6 +78,39 @@ LoopNestHardware read_core(const std::string& file, const YAML::Node& root) {
   return hw;
 }
 
+std::vector<dataflow::ArrayDimUnrolling> read_dataflows(const YAML::Node& n, const StreamCore& c) {
+  std::vector<dataflow::ArrayDimUnrolling> out;
+  if (!n.IsMap()) fail(c.file, n, "dataflows", "expected D1: [\"K, 32\"], ...");
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    dataflow::ArrayDimUnrolling a;
+    a.array_dim = y::as_string(it->first, c.file, "dataflows");
+    if (array_dim_index(c.hw.array, a.array_dim) < 0)
+      fail(c.file, it->first, "dataflows",
+           fmt::format("'{}' is not an array dimension", a.array_dim));
+    for (const auto& e : y::as_string_list(it->second, c.file, "dataflows " + a.array_dim)) {
+      const auto comma = e.find(',');
+      dataflow::SpatialUnroll u;
+      bool ok = comma != std::string::npos;
+      if (ok) {
+        u.dim = e.substr(0, comma);
+        u.dim.erase(0, u.dim.find_first_not_of(' '));
+        u.dim.erase(u.dim.find_last_not_of(' ') + 1);
+        try {
+          u.factor = std::stoll(e.substr(comma + 1));
+        } catch (const std::exception&) {
+          ok = false;
+        }
+      }
+      if (!ok || u.factor < 1 || u.dim.empty())
+        fail(c.file, it->second, "dataflows " + a.array_dim,
+             fmt::format("'{}' is not \"DIM, n\"", e));
+      a.unrolls.push_back(u);
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
 std::vector<int> parse_sharing_group(const YAML::Node& n, const std::string& path) {
   std::vector<int> ids;
   if (n.IsSequence()) {
@@ -233,6 +266,7 @@ StreamAccelerator read_stream_accelerator(const std::string& path) {
     c.hw = read_core(c.file, croot);
     c.type =
         y::has(croot, "type") ? y::as_string(y::find(croot, "type"), c.file, "type") : "compute";
+    if (y::has(croot, "dataflows")) c.dataflows = read_dataflows(y::find(croot, "dataflows"), c);
     acc.cores.push_back(std::move(c));
   }
   const YAML::Node off = y::require(root, "offchip_core_id", path, "offchip_core_id");

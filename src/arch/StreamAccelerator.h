@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "arch/MemoryHierarchy.h"
+#include "dataflow/LoopNestMapping.h"
 
 namespace mosaic::arch {
 
@@ -28,6 +29,9 @@ struct StreamCore {
   std::string file;  // resolved path of the core YAML
   std::string type;  // "compute", "memory", ...
   LoopNestHardware hw;
+  // Stream's `dataflows`: a fixed spatial mapping (per array dimension "DIM, n"); empty = the
+  // spatial mapping is generated.
+  std::vector<dataflow::ArrayDimUnrolling> dataflows;
 };
 
 // One communication medium: a directed point-to-point link or a shared bus.

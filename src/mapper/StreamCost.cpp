@@ -315,7 +315,10 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
   DramObjective obj;
   obj.has_dram = !out.too_large.empty();
   obj.parallel = parallel;
-  const auto cands = generate_spatial(tile, hw, opt.spatial_candidates);
+  // A core's `dataflows` replace the generated spatial mappings (Stream's
+  // ZigZagCoreMappingEstimationStage); ZigZag then only legalizes them.
+  const auto cands = core.dataflows.empty() ? generate_spatial(tile, hw, opt.spatial_candidates)
+                                            : std::vector<Candidate>{core.dataflows};
   bool found = false;
   double best_obj = 0;
   cost::LoopNestResult best;
