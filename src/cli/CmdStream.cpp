@@ -1,6 +1,6 @@
 // mosaic stream: Stream's layer-fused multi-core scheduling (tiles, per-core cost, allocation,
-// COALA schedule) on Stream's own input formats. Writes summary.json, schedule.json and
-// trace.json into --out, only after the whole run succeeded.
+// COALA schedule) on Stream's own input formats. Writes summary.json, schedule.json,
+// trace.json and report.html into --out, only after the whole run succeeded.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -68,6 +68,7 @@ int run(const StreamArgs& a) {
   const auto dir = std::filesystem::path(a.out);
   write_file_atomically(dir / "schedule.json", outputs::stream_schedule(r).dump(1) + "\n", "--out");
   write_file_atomically(dir / "trace.json", outputs::stream_trace(r).dump() + "\n", "--out");
+  write_file_atomically(dir / "report.html", outputs::stream_report(r), "--out");
   write_file_atomically(dir / "summary.json", outputs::stream_summary(r, wall).dump(2) + "\n",
                         "--out");
   std::cout << fmt::format("latency {} cycles, energy {} pJ, {} CNs, {} edges, allocation {}\n",

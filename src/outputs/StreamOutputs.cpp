@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "outputs/HtmlReport.h"
+
 namespace mosaic::outputs {
 
 using nlohmann::json;
@@ -158,6 +160,105 @@ json stream_trace(const search::StreamRun& run) {
   return {{"traceEvents", ev},
           {"displayTimeUnit", "ns"},
           {"otherData", {{"time_unit", "1 us in the viewer = 1 cycle"}}}};
+}
+
+namespace {
+
+json gantt_rows(const search::StreamRun& run) {
+  const auto& s = run.schedule;
+  json rows = json::array();
+  for (std::size_t i = 0; i < run.graph.cns.size(); ++i) {
+    const auto& c = run.graph.cns[i];
+    rows.push_back({{"track", fmt::format("Core {}", s.cns[i].core)},
+                    {"start", s.cns[i].start},
+                    {"end", s.cns[i].end},
+                    {"what", run.workload.layers[static_cast<std::size_t>(c.layer)].name},
+                    {"tile", c.sub_id}});
+  }
+  for (const auto& t : s.transfers)
+    for (int l : t.links)
+      rows.push_back(
+          {{"track", run.acc.links[static_cast<std::size_t>(l)].name()},
+           {"start", t.start},
+           {"end", t.end},
+           {"what", std::string(t.block ? "block " : "") + schedule::cause_name(t.cause)},
+           {"tile", -1}});
+  return rows;
+}
+
+json memory_rows(const search::StreamRun& run, json& caps) {
+  json rows = json::array();
+  caps = json::array();
+  const double end = run.schedule.latency_cycles;
+  for (const auto& m : run.schedule.memories) {
+    if (m.core == run.acc.offchip_core_id) continue;
+    const std::string name = fmt::format("core {} {}", m.core, m.memory);
+    for (const auto& [t, bits] : m.usage)
+      rows.push_back({{"memory", name}, {"cycle", t}, {"bits", bits}});
+    if (!m.usage.empty())
+      rows.push_back({{"memory", name}, {"cycle", end}, {"bits", m.usage.back().second}});
+    caps.push_back({{"memory", name}, {"capacity_bits", m.capacity_bits}});
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string stream_report(const search::StreamRun& run) {
+  const auto& s = run.schedule;
+  HtmlReport r("mosaic stream: " + run.acc.name);
+  r.add_paragraph(fmt::format(
+      "{} computation nodes, {} edges; latency {} cycles, energy {} pJ; "
+      "allocation {}.",
+      run.graph.cns.size(), run.graph.edges.size(), s.latency_cycles, s.energy_pj, run.allocation));
+  r.add_dataset("gantt", gantt_rows(run));
+  json caps;
+  r.add_dataset("memory", memory_rows(run, caps));
+  r.add_dataset("capacity", caps);
+  json energy = json::array();
+  energy.push_back({{"cause", "CN on-chip"}, {"pj", s.cn_onchip_pj}});
+  for (int c = 0; c < 4; ++c) {
+    const auto cause = static_cast<TransferCause>(c);
+    energy.push_back({{"cause", std::string(schedule::cause_name(cause)) + " memory"},
+                      {"pj", s.memory_pj[static_cast<std::size_t>(c)]}});
+    energy.push_back({{"cause", std::string(schedule::cause_name(cause)) + " link"},
+                      {"pj", s.link_pj[static_cast<std::size_t>(c)]}});
+  }
+  r.add_dataset("energy", energy);
+  r.add_heading("Schedule: cores and links");
+  r.add_chart({{"data", {{"name", "gantt"}}},
+               {"width", 900},
+               {"mark", "bar"},
+               {"encoding",
+                {{"y", {{"field", "track"}, {"type", "nominal"}, {"title", nullptr}}},
+                 {"x", {{"field", "start"}, {"type", "quantitative"}, {"title", "cycle"}}},
+                 {"x2", {{"field", "end"}}},
+                 {"color", {{"field", "what"}, {"type", "nominal"}}},
+                 {"tooltip", json::array({{{"field", "what"}},
+                                          {{"field", "tile"}},
+                                          {{"field", "start"}},
+                                          {{"field", "end"}}})}}}});
+  r.add_heading("Memory use over time (top memories, with capacity)");
+  r.add_chart(
+      {{"width", 900},
+       {"layer", json::array({{{"data", {{"name", "memory"}}},
+                               {"mark", {{"type", "line"}, {"interpolate", "step-after"}}},
+                               {"encoding",
+                                {{"x", {{"field", "cycle"}, {"type", "quantitative"}}},
+                                 {"y", {{"field", "bits"}, {"type", "quantitative"}}},
+                                 {"color", {{"field", "memory"}, {"type", "nominal"}}}}}},
+                              {{"data", {{"name", "capacity"}}},
+                               {"mark", {{"type", "rule"}, {"strokeDash", {4, 4}}}},
+                               {"encoding",
+                                {{"y", {{"field", "capacity_bits"}, {"type", "quantitative"}}},
+                                 {"color", {{"field", "memory"}, {"type", "nominal"}}}}}}})}});
+  r.add_heading("Energy by cause");
+  r.add_chart({{"data", {{"name", "energy"}}},
+               {"mark", "bar"},
+               {"encoding",
+                {{"y", {{"field", "cause"}, {"type", "nominal"}, {"sort", nullptr}}},
+                 {"x", {{"field", "pj"}, {"type", "quantitative"}, {"title", "pJ"}}}}}});
+  return r.render();
 }
 
 }  // namespace mosaic::outputs

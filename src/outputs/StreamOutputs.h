@@ -11,5 +11,8 @@ namespace mosaic::outputs {
 nlohmann::json stream_summary(const search::StreamRun& run, double wall_seconds);
 nlohmann::json stream_schedule(const search::StreamRun& run);
 nlohmann::json stream_trace(const search::StreamRun& run);
+// report.html: the Gantt chart of cores and links, the memory use over time of every top memory
+// with its capacity, and the energy by cause (outputs/HtmlReport.h, charts inlined).
+std::string stream_report(const search::StreamRun& run);
 
 }  // namespace mosaic::outputs

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../outputs/HeadlessChromium.h"
 #include "TestSupport.h"
 
 namespace mosaic::test {
@@ -49,6 +50,24 @@ TEST(StreamCli, Lab1WritesSummaryScheduleAndTrace) {
   for (const auto& e : tr["traceEvents"])
     if (e["ph"] == "X" && e["cat"] == "cn") ++complete;
   EXPECT_EQ(complete, 4);
+}
+
+TEST(StreamCliSlow, ReportRendersInHeadlessChromium) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto browser = find_chromium();
+  if (!browser) GTEST_SKIP() << "chromium is not installed";
+  TempDir tmp;
+  const auto r =
+      run_mosaic(args(shared_dir() / "reference/stream/tutorial/lab1/inputs", tmp.path() / "o"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto page = load_in_chromium(*browser, tmp.path() / "o/report.html");
+  ASSERT_EQ(page.exit_code, 0);
+  EXPECT_EQ(body_attribute(page.dom, "data-charts"), "3");
+  if (body_attribute(page.dom, "data-charts-missing") == "true")
+    GTEST_SKIP() << "the chart bundles are not installed (scripts/setup.sh)";
+  EXPECT_EQ(body_attribute(page.dom, "data-charts-rendered"), "3");
+  EXPECT_EQ(body_attribute(page.dom, "data-chart-errors"), "0");
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
 }
 
 struct BadCase {
