@@ -47,9 +47,11 @@ int run(const StreamArgs& a) {
     o.allocation = search::StreamAllocation::Ga;
   else if (a.allocation == "exhaustive")
     o.allocation = search::StreamAllocation::Exhaustive;
+  else if (a.allocation == "milp")
+    o.allocation = search::StreamAllocation::Milp;
   else
     throw UserError(SourceLocation{"", 0, "--allocation"},
-                    fmt::format("'{}' is not fixed, ga or exhaustive", a.allocation));
+                    fmt::format("'{}' is not fixed, ga, milp or exhaustive", a.allocation));
   if (a.generations < 0 || a.population < 2 || a.threads < 1 || a.lpf_limit < 1)
     throw UserError(SourceLocation{"", 0, "--generations/--population/--threads/--lpf-limit"},
                     "need generations >= 0, population >= 2, threads >= 1, lpf-limit >= 1");
@@ -88,7 +90,7 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--mapping", a->mapping, "Stream mapping YAML")->required();
   sub->add_option("--mode", a->mode, "lbl | fused (default lbl)");
   sub->add_option("--layer-stacks", a->layer_stacks, "fused stacks, e.g. 0-10,11-21");
-  sub->add_option("--allocation", a->allocation, "fixed | ga | exhaustive (default fixed)");
+  sub->add_option("--allocation", a->allocation, "fixed | ga | milp | exhaustive (default fixed)");
   sub->add_option("--generations", a->generations, "GA generations (default 4)");
   sub->add_option("--population", a->population, "GA population (default 4)");
   sub->add_option("--seed", a->seed, "GA seed (default 1)");

@@ -51,6 +51,11 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   search["schedules_evaluated"] = run.evaluations;
   search["cost_table_entries"] = run.cost_table_entries;
   search["stopped_early"] = run.stopped_early;
+  if (run.allocation == "milp")
+    search["milp"] = {{"objective_cycles", run.milp_objective},
+                      {"bound_cycles", run.milp_bound},
+                      {"gap", run.milp_gap},
+                      {"optimal", run.milp_optimal}};
   json front = json::array();
   for (const auto& g : run.pareto)
     front.push_back(

@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include "common/Error.h"
+#include "search/StreamMilp.h"
 
 namespace mosaic::search {
 
@@ -241,6 +242,30 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
   return run.pareto.front().core;
 }
 
+Genome run_milp(Problem& pb) {
+  auto& run = pb.run;
+  const auto& g = run.graph;
+  std::vector<std::vector<double>> load(run.gene_choices.size());
+  for (std::size_t k = 0; k < load.size(); ++k) load[k].assign(run.gene_choices[k].size(), 0);
+  std::vector<double> fixed(run.acc.cores.size(), 0);
+  for (std::size_t i = 0; i < g.cns.size(); ++i) {
+    if (pb.base_core[i] >= 0) {
+      fixed[static_cast<std::size_t>(pb.base_core[i])] +=
+          pb.cost(static_cast<int>(i), pb.base_core[i])->runtime_cycles;
+      continue;
+    }
+    const auto gene = static_cast<std::size_t>(pb.gene_of_cn[i]);
+    for (std::size_t c = 0; c < run.gene_choices[gene].size(); ++c)
+      load[gene][c] += pb.cost(static_cast<int>(i), run.gene_choices[gene][c])->runtime_cycles;
+  }
+  const auto m = solve_allocation_milp(run.gene_choices, load, fixed, 60);
+  run.milp_objective = m.objective;
+  run.milp_bound = m.bound;
+  run.milp_gap = m.gap;
+  run.milp_optimal = m.optimal;
+  return m.core;
+}
+
 }  // namespace
 
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
@@ -312,8 +337,16 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
                           : run.workload.layers[static_cast<std::size_t>(layer)].name,
                       run.gene_choices.front().size()));
     }
-    best = o.allocation == StreamAllocation::Ga ? run_ga(pb, o) : run_exhaustive(pb, o);
-    run.allocation = o.allocation == StreamAllocation::Ga ? "ga" : "exhaustive";
+    if (o.allocation == StreamAllocation::Ga) {
+      best = run_ga(pb, o);
+      run.allocation = "ga";
+    } else if (o.allocation == StreamAllocation::Milp) {
+      best = run_milp(pb);
+      run.allocation = "milp";
+    } else {
+      best = run_exhaustive(pb, o);
+      run.allocation = "exhaustive";
+    }
   }
   run.core_of_cn = pb.cores_for(best);
   run.schedule = pb.evaluate(best, true);

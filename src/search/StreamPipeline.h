@@ -1,8 +1,8 @@
 // `mosaic stream` as a library call: Stream's pipeline (accelerator, workload, mapping ->
 // layer stacks -> tiles and their graph -> per (unique tile, core) cost -> allocation -> COALA
 // schedule). Allocation: fixed (one core per entry or per inter-core split), a seeded NSGA-II
-// genetic algorithm over the free layers (Stream's GeneticAlgorithmAllocationStage), or
-// exhaustive enumeration for small cases.
+// genetic algorithm over the free layers (Stream's GeneticAlgorithmAllocationStage), a
+// core-load MILP on CBC (search/StreamMilp.h), or exhaustive enumeration for small cases.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,7 @@
 
 namespace mosaic::search {
 
-enum class StreamAllocation { Fixed, Ga, Exhaustive };
+enum class StreamAllocation { Fixed, Ga, Exhaustive, Milp };
 
 struct StreamOptions {
   workload::StackMode mode = workload::StackMode::LayerByLayer;
@@ -54,6 +54,9 @@ struct StreamRun {
   std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
   std::vector<std::vector<int>> gene_choices;
   bool stopped_early = false;
+  // MILP allocation: the largest core load it minimised, CBC's bound and the relative gap.
+  double milp_objective = 0, milp_bound = 0, milp_gap = 0;
+  bool milp_optimal = false;
 };
 
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,

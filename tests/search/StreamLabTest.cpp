@@ -70,6 +70,15 @@ TEST(StreamLab, Lab3FusedGraphAndSearches) {
   EXPECT_LE(ex.schedule.latency_cycles, ga1.schedule.latency_cycles);
   // The true optimum under mosaic's model (Stream's GA reports 24,153 cycles).
   EXPECT_NEAR(ex.schedule.latency_cycles, 25842, 1e-6);
+  // The core-load MILP (CBC) is solved to optimality (gap 0) but balances loads, not the
+  // pipelined schedule: 13,440 cycles of largest core load, a 50,110-cycle schedule.
+  o.allocation = search::StreamAllocation::Milp;
+  const auto milp = run_lab("lab3", o);
+  EXPECT_TRUE(milp.milp_optimal);
+  EXPECT_NEAR(milp.milp_gap, 0, 1e-9);
+  EXPECT_NEAR(milp.milp_objective, 13440, 1e-6);
+  EXPECT_GE(milp.schedule.latency_cycles, ex.schedule.latency_cycles);
+  EXPECT_NEAR(milp.schedule.latency_cycles, 50110, 1e-6);
 }
 
 }  // namespace
