@@ -759,7 +759,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   return info;
 }
 
-DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DesignPoint& p) {
+DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDesignPoint& p) {
   DesignDetail out;
   const auto dfs = prepare_dataflows(w, s);
   if (p.dataflow < 0 || static_cast<std::size_t>(p.dataflow) >= dfs.size())

@@ -232,7 +232,7 @@ double edp_pj_cycles(const DesignMetrics& m) {
   return m.energy_pj * m.latency_cycles;
 }
 
-std::int64_t buffer_bytes(const DesignPoint& p) {
+std::int64_t buffer_bytes(const DseDesignPoint& p) {
   return p.pes * p.l1_bytes + p.l2_bytes;
 }
 

@@ -133,7 +133,7 @@ TEST(DseSpec, DerivedFigures) {
   EXPECT_DOUBLE_EQ(throughput_per_watt(m, 1.0), 40.0);
   EXPECT_DOUBLE_EQ(throughput_per_watt(m, 2.0), 80.0);
   EXPECT_DOUBLE_EQ(edp_pj_cycles(m), 500.0);
-  DesignPoint p;
+  DseDesignPoint p;
   p.pes = 64;
   p.l1_bytes = 100;
   p.l2_bytes = 1000;
