@@ -59,7 +59,8 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
     const LayerCost lc = to_layer_cost(r, p, core, tech, false);
     out.base.feasible = true;
     out.base.macs = lc.macs;
-    out.base.onchip_energy_pj = lc.energy_pj - lc.levels[2].energy_pj;  // without the DRAM level
+    out.base.onchip_energy_pj =
+        lc.energy_pj - lc.level_energy_pj("DRAM");  // without the DRAM level
     out.base.l2_bytes = lc.l2_required_elements * precision_bits / 8.0;
     out.cases = std::move(r.top_cases);
   } catch (const UserError& e) {

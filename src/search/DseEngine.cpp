@@ -15,6 +15,7 @@
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "common/Error.h"
+#include "common/Hash.h"
 #include "cost/DirectiveAnalysis.h"
 #include "cost/MaestroNetwork.h"
 
@@ -108,8 +109,8 @@ struct CacheKey {
 };
 struct CacheHash {
   static std::size_t hash(const CacheKey& k) {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    std::uint64_t h = kFnv1a64OffsetBasis;
+    auto mix = [&](std::uint64_t v) { h = fnv1a64_word(h, v); };
     mix(static_cast<std::uint64_t>(k.df));
     mix(static_cast<std::uint64_t>(k.leader));
     mix(static_cast<std::uint64_t>(k.vw));
@@ -311,9 +312,9 @@ struct Evaluator {
           cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
       e.energy += n * lc.energy_pj;
       e.breakdown[0] += n * lc.mac_energy_pj;
-      e.breakdown[1] += n * lc.levels[0].energy_pj;
-      e.breakdown[2] += n * lc.levels[1].energy_pj;
-      e.breakdown[3] += n * lc.levels[2].energy_pj;
+      e.breakdown[1] += n * lc.level_energy_pj("L1");
+      e.breakdown[2] += n * lc.level_energy_pj("L2");
+      e.breakdown[3] += n * lc.level_energy_pj("DRAM");
       e.breakdown[4] += n * lc.noc_energy_pj;
       e.macs += dl.count * lc.macs;
       e.l1_req = std::max(e.l1_req, bytes_of(lc.l1_required_elements, s.precision_bits));
@@ -793,9 +794,9 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
       m.latency_cycles += n * lc.latency_cycles;
       m.energy_pj += n * lc.energy_pj;
       m.energy_breakdown_pj[0] += n * lc.mac_energy_pj;
-      m.energy_breakdown_pj[1] += n * lc.levels[0].energy_pj;
-      m.energy_breakdown_pj[2] += n * lc.levels[1].energy_pj;
-      m.energy_breakdown_pj[3] += n * lc.levels[2].energy_pj;
+      m.energy_breakdown_pj[1] += n * lc.level_energy_pj("L1");
+      m.energy_breakdown_pj[2] += n * lc.level_energy_pj("L2");
+      m.energy_breakdown_pj[3] += n * lc.level_energy_pj("DRAM");
       m.energy_breakdown_pj[4] += n * lc.noc_energy_pj;
       m.macs += dl.count * lc.macs;
       m.l1_required_bytes =
