@@ -318,9 +318,6 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     }
   }
   if (cores.empty()) throw UserError(SourceLocation{file, 0, "cores"}, "no cores");
-  if (cores.size() > static_cast<std::size_t>(kMaxCores))
-    throw UserError(SourceLocation{file, cores[kMaxCores].Mark().line + 1, "cores"},
-                    fmt::format("{} cores; at most {}", cores.size(), kMaxCores));
   AcceleratorStyle style;
   Partition part;
   for (const auto& c : cores) {

@@ -77,9 +77,6 @@ struct ExecutionParams {
   double rda_energy_overhead = 0.117;
 };
 
-// The most cores an accelerator may have (the scheduler keeps per-core state in fixed arrays).
-inline constexpr int kMaxCores = 64;
-
 // A concrete accelerator: the cores with their partition, the shared resources.
 struct Accelerator {
   std::string name;
