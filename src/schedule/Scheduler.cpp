@@ -454,9 +454,8 @@ class Scheduler {
 Schedule schedule_layers(const Problem& p, const Options& options) {
   const std::size_t n = p.nodes.size();
   const std::size_t cells = n * static_cast<std::size_t>(p.num_cores);
-  if (p.num_cores < 1 || p.cycles.size() != cells ||
-      p.energy_pj.size() != cells || p.l2_bytes.size() != cells || p.feasible.size() != cells ||
-      p.variant.size() != cells)
+  if (p.num_cores < 1 || p.cycles.size() != cells || p.energy_pj.size() != cells ||
+      p.l2_bytes.size() != cells || p.feasible.size() != cells || p.variant.size() != cells)
     throw InternalError("schedule problem tables have the wrong size");
   for (std::size_t i = 0; i < n; ++i)
     for (auto q : p.nodes[i].preds)
@@ -465,7 +464,7 @@ Schedule schedule_layers(const Problem& p, const Options& options) {
         throw InternalError(
             "schedule problem: a predecessor is not an earlier node of the same group");
   if (options.load_balance_factor < 1)
-    throw UserError(SourceLocation{"", 0, "--load-balance"},
+    throw UserError(SourceLocation{"", 0, "load_balance_factor"},
                     "the load-balancing factor must be at least 1");
   if (n == 0) return Schedule{};
   Scheduler s(p, options);

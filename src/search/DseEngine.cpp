@@ -241,11 +241,18 @@ struct Evaluator {
 
   std::array<std::int64_t, kMaxMapSweeps> maps{};
 
-  void bind(const Coords& c, const std::array<std::int64_t, kMaxMapSweeps>& m) {
+  // Binds every layer; returns why the design cannot run one (legality first, for every layer,
+  // then the clusters' capacity, as the analysis would find it layer by layer).
+  std::optional<Infeasible> bind(const Coords& c,
+                                 const std::array<std::int64_t, kMaxMapSweeps>& m) {
     maps = m;
     const auto& df = ctx.dfs[static_cast<std::size_t>(c.df)];
     for (std::size_t l = 0; l < bound.size(); ++l)
-      bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]);
+      if (auto why = bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]))
+        return why;
+    for (std::size_t l = 0; l < bound.size(); ++l)
+      if (auto why = check_cluster_capacity(bound[l], c.pes)) return why;
+    return std::nullopt;
   }
 
   // The analysis of every layer (`full`: energy and requirements too), shared by the PEs of a
@@ -383,11 +390,17 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     auto maps = c.maps;
     if (ctx.n_maps > 0) maps[static_cast<std::size_t>(ctx.n_maps - 1)] = inner;
     // 2. Bind and analyse at the lowest bandwidth.
+    if (const auto why = ev.bind(c, maps)) {
+      cr.counts.illegal += ctx.per_inner;
+      if (cr.note.empty()) cr.note = why->text();
+      continue;
+    }
     WorkloadEval e0;
     try {
-      ev.bind(c, maps);
       e0 = ev.analyze(c, bw_values.front(), true);
     } catch (const UserError& e) {
+      // A mapping the analysis itself rejects (a malformed cluster structure): the same for
+      // every design of the dataflow, reported as illegal designs with its message.
       cr.counts.illegal += ctx.per_inner;
       if (cr.note.empty()) cr.note = e.what();
       continue;
@@ -785,7 +798,12 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
   try {
     for (std::size_t l = 0; l < w.layers.size(); ++l) {
       const DseLayer& dl = w.layers[l];
-      bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
+      auto why = bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
+      if (!why) why = check_cluster_capacity(bound, p.pes);
+      if (why) {
+        out.illegal_reason = why->text();
+        return out;
+      }
       cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound, hw, opt);
       if (dl.useful_macs) r.macs = *dl.useful_macs;
       cost::LayerCost lc = cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
@@ -806,7 +824,7 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
       out.layer_names.push_back(dl.name);
       out.layers.push_back(lc);
     }
-  } catch (const UserError& e) {
+  } catch (const UserError& e) {  // a mapping the analysis itself rejects
     out.illegal_reason = e.what();
     return out;
   }

@@ -44,14 +44,14 @@ std::vector<ParetoAxis> parse_pareto_axes(std::string_view text) {
                    ParetoAxis::Edp, ParetoAxis::Buffer}) {
       if (item == axis_name(a) || (a == ParetoAxis::Latency && item == "throughput")) {
         if (std::find(out.begin(), out.end(), a) != out.end())
-          throw UserError(SourceLocation{"", 0, "--pareto"},
+          throw UserError(SourceLocation{"", 0, "pareto_axes"},
                           fmt::format("axis '{}' is given twice", item));
         out.push_back(a);
         found = true;
       }
     }
     if (!found)
-      throw UserError(SourceLocation{"", 0, "--pareto"},
+      throw UserError(SourceLocation{"", 0, "pareto_axes"},
                       fmt::format("unknown axis '{}'; choose from latency (or throughput), "
                                   "energy, area, power, edp, buffer",
                                   item));
@@ -59,7 +59,7 @@ std::vector<ParetoAxis> parse_pareto_axes(std::string_view text) {
     start = comma + 1;
   }
   if (out.size() < 2 || out.size() > 4)
-    throw UserError(SourceLocation{"", 0, "--pareto"},
+    throw UserError(SourceLocation{"", 0, "pareto_axes"},
                     "give 2 to 4 axes, e.g. latency,energy,area");
   return out;
 }

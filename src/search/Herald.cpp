@@ -23,7 +23,7 @@ SearchMode parse_search_mode(const std::string& s) {
   if (s == "exhaustive") return SearchMode::Exhaustive;
   if (s == "binary") return SearchMode::Binary;
   if (s == "random") return SearchMode::Random;
-  throw UserError(SourceLocation{"", 0, "--search"},
+  throw UserError(SourceLocation{"", 0, "search"},
                   fmt::format("unknown search '{}'; expected exhaustive, binary or random", s));
 }
 
@@ -135,7 +135,7 @@ class Engine {
   explicit Engine(const HeraldConfig& c) : cfg_(c) {
     graph_ = workload::flatten(cfg_.workload, workload::Granularity::Compute);
     if (graph_.nodes.empty())
-      throw UserError(SourceLocation{"", 0, "--workload"}, "the workload has no layers");
+      throw UserError(SourceLocation{"", 0, "workload"}, "the workload has no layers");
     // Unique layer shapes (instances and repeated blocks share costs).
     std::unordered_map<std::string, std::int32_t> ids;
     for (const auto& n : graph_.nodes) {
@@ -295,9 +295,9 @@ void mark_pareto(std::vector<DesignPoint>& points) {
 HeraldResult run_herald(const HeraldConfig& config) {
   const auto t0 = Clock::now();
   if (config.granularity < 1)
-    throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
+    throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
   if (config.styles.empty())
-    throw UserError(SourceLocation{"", 0, "--styles"}, "no accelerator style");
+    throw UserError(SourceLocation{"", 0, "styles"}, "no accelerator style");
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
@@ -315,11 +315,11 @@ HeraldResult run_herald(const HeraldConfig& config) {
   if (cfg.fixed_partition &&
       (cfg.styles.size() != 1 ||
        cfg.fixed_partition->pes.size() != static_cast<std::size_t>(cfg.styles[0].num_cores())))
-    throw UserError(SourceLocation{"", 0, "--accelerator"},
+    throw UserError(SourceLocation{"", 0, "fixed_partition"},
                     "a fixed partition needs one style with one share per core");
   for (const auto& s : cfg.styles) {
     if (!cfg.fixed_partition && s.num_cores() > cfg.granularity && s.kind != arch::StyleKind::SMFDA)
-      throw UserError(SourceLocation{"", 0, "--granularity"},
+      throw UserError(SourceLocation{"", 0, "granularity"},
                       fmt::format("{} has {} cores; the granularity must be at least that",
                                   s.label(), s.num_cores()));
     res.searched.push_back(static_cast<int>(res.styles.size()));

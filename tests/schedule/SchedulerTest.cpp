@@ -139,8 +139,7 @@ TEST(Scheduler, MoreThan64Cores) {
   const int cores = 100;
   Problem p = chains(cores, 1, cores);
   for (std::size_t i = 0; i < p.nodes.size(); ++i)
-    for (int c = 0; c < cores; ++c)
-      p.cycles[p.at(i, c)] = c == static_cast<int>(i) ? 10 : 1000;
+    for (int c = 0; c < cores; ++c) p.cycles[p.at(i, c)] = c == static_cast<int>(i) ? 10 : 1000;
   Options o;
   o.metric = Metric::Latency;
   const Schedule s = schedule_layers(p, o);

@@ -474,7 +474,7 @@ TEST(DseEngine, SpecificationErrors) {
     sweep(w, s);
     ADD_FAILURE() << "accepted a mapping sweep that matches no map";
   } catch (const UserError& e) {
-    EXPECT_EQ(e.where().field, "--map-size Y");
+    EXPECT_EQ(e.where().field, "map_sizes Y");  // the command line says --map-size
     EXPECT_NE(std::string(e.what()).find("sliding windows cannot be swept"), std::string::npos);
   }
   s.map_sizes.clear();

@@ -217,6 +217,14 @@ TEST(HeraldCli, BadInput) {
   EXPECT_NE(r.err.find("unknown accelerator class 'phone'"), std::string::npos) << r.err;
   r = test::run_mosaic("herald --workload nosuch --quiet --out /tmp/mosaic-herald-bad");
   EXPECT_EQ(r.exit_code, 1);
+  // Library errors name the value; the command line names the flag it came from.
+  r = test::run_mosaic("herald --styles nvdla,foo --quiet --out /tmp/mosaic-herald-bad");
+  EXPECT_NE(r.err.find("error: --styles: unknown dataflow 'foo'"), std::string::npos) << r.err;
+  r = test::run_mosaic("herald --search sideways --quiet --out /tmp/mosaic-herald-bad");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("error: --search: unknown search 'sideways'"), std::string::npos) << r.err;
+  r = test::run_mosaic("herald --class phone --quiet --out /tmp/mosaic-herald-bad");
+  EXPECT_NE(r.err.find("error: --class: "), std::string::npos) << r.err;
 }
 
 }  // namespace
