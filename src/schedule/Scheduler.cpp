@@ -64,15 +64,7 @@ class Occupancy {
 };
 
 double metric_of(Metric m, double cycles, double energy) {
-  switch (m) {
-    case Metric::Latency:
-      return cycles;
-    case Metric::Energy:
-      return energy;
-    case Metric::EDP:
-      return cycles * energy;
-  }
-  return cycles * energy;
+  return objective_cost(m, cycles, energy);
 }
 
 class Scheduler {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arch/Technology.h"
+#include "common/Objective.h"
 #include "dataflow/Dataflow.h"
 
 namespace mosaic::search {
@@ -58,7 +59,8 @@ inline constexpr int kMaxMapSweeps = 4;
 // Parses "C=1:64:1" or "K@1=8,16,32".
 MapSizeSweep parse_map_size_sweep(std::string_view text);
 
-enum class Objective { Throughput, Energy, ThroughputPerWatt, Edp };
+using Objective =
+    mosaic::Objective;  // common/Objective.h: Throughput, Energy, ThroughputPerWatt, Edp
 inline constexpr std::array<Objective, 4> kAllObjectives = {
     Objective::Throughput, Objective::Energy, Objective::ThroughputPerWatt, Objective::Edp};
 std::string_view objective_name(Objective o);  // "throughput", "energy", "perf_per_watt", "edp"

@@ -13,6 +13,7 @@
 #include <tbb/parallel_for.h>
 
 #include "common/Error.h"
+#include "common/Pareto.h"
 #include "cost/CoreCost.h"
 #include "schedule/HeraldProblem.h"
 #include "search/Progress.h"
@@ -40,15 +41,7 @@ std::string_view search_mode_name(SearchMode m) {
 }
 
 double objective_value(schedule::Metric m, const DesignPoint& p) {
-  switch (m) {
-    case schedule::Metric::Latency:
-      return p.latency_cycles;
-    case schedule::Metric::Energy:
-      return p.energy_pj;
-    case schedule::Metric::EDP:
-      return p.edp();
-  }
-  return p.edp();
+  return objective_cost(m, p.latency_cycles, p.energy_pj);
 }
 
 namespace {
@@ -132,20 +125,15 @@ struct ConfigKey {
 
 class Engine {
  public:
-  explicit Engine(const HeraldConfig& c) : cfg_(c) {
+  explicit Engine(const HeraldConfig& c) : cfg_(c), cache_(c.technology) {
     graph_ = workload::flatten(cfg_.workload, workload::Granularity::Compute);
     if (graph_.nodes.empty())
       throw UserError(SourceLocation{"", 0, "workload"}, "the workload has no layers");
     // Unique layer shapes (instances and repeated blocks share costs).
     std::unordered_map<std::string, std::int32_t> ids;
     for (const auto& n : graph_.nodes) {
-      const workload::Layer& l = n.layer;
-      std::string key = fmt::format(
-          "{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}",
-          static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
-          l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right,
-          l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs);
-      auto [it, inserted] = ids.emplace(key, static_cast<std::int32_t>(shapes_.size()));
+      auto [it, inserted] =
+          ids.emplace(workload::shape_key(n.layer), static_cast<std::int32_t>(shapes_.size()));
       if (inserted) shapes_.push_back(&n.layer);
       shape_of_.push_back(it->second);
     }
@@ -154,9 +142,6 @@ class Engine {
   const workload::WorkloadGraph& graph() const { return graph_; }
   std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }
   std::int64_t configs() const { return static_cast<std::int64_t>(table_.size()); }
-  std::int64_t analyses() const {
-    return static_cast<std::int64_t>(curves_.size() * shapes_.size());
-  }
   double cost_seconds = 0;
 
   arch::Accelerator accelerator(const arch::AcceleratorStyle& style,
@@ -164,9 +149,9 @@ class Engine {
     return arch::build_accelerator(cfg_.cls, style, part, cfg_.params);
   }
 
-  // Computes the cost tables of every core configuration the accelerators need. The directive
-  // analysis runs once per (dataflow, PEs, layer shape); each NoC bandwidth and DRAM share then
-  // only re-times the top level's cases.
+  // Computes the cost tables of every core configuration the accelerators need, through the one
+  // cost cache: the directive analysis runs once per (dataflow, PEs, layer shape); each NoC
+  // bandwidth and DRAM share then only re-times the top level's cases.
   void prepare(const std::vector<arch::Accelerator>& accs) {
     const auto t0 = Clock::now();
     std::set<ConfigKey> wanted;
@@ -183,42 +168,33 @@ class Engine {
     for (const auto& k : wanted)
       if (!table_.count(k)) {
         missing.push_back(k);
-        if (!curves_.count({k.dataflow, k.pes})) curve_keys.insert({k.dataflow, k.pes});
+        curve_keys.insert({k.dataflow, k.pes});
       }
     if (missing.empty()) return;
-    // 1. Curves.
+    // 1. The curves, in parallel (the cache returns the ones it holds).
     const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(),
                                                                curve_keys.end());
-    std::vector<std::vector<cost::CoreCostCurve>> curves(ck.size());
-    for (auto& v : curves) v.resize(shapes_.size());
     const std::size_t tasks = ck.size() * shapes_.size();
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                          const std::size_t k = t / shapes_.size();
-                          const std::size_t sh = t % shapes_.size();
-                          curves[k][sh] = cost::cost_curve_on_core(
-                              *shapes_[sh], ck[k].first, ck[k].second, cfg_.params.vector_width,
-                              cfg_.params.noc_latency_cycles, 8 * cfg_.params.bytes_per_element,
-                              cfg_.technology);
+                          const auto& [df, pes] = ck[t / shapes_.size()];
+                          const arch::Core core = core_of(df, pes, 1, 1);
+                          cache_.curve(*shapes_[t % shapes_.size()], df, pes, core.vector_width,
+                                       core.noc_latency(), core.precision_bits);
                         }
                       });
-    for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
     // 2. Tables at each bandwidth.
     std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t k = r.begin(); k != r.end(); ++k) {
-                          const auto& cv = curves_.at({missing[k].dataflow, missing[k].pes});
-                          arch::Core core;
-                          core.num_pes = missing[k].pes;
-                          core.noc_bw = missing[k].noc_bw;
-                          core.offchip_bw = missing[k].offchip_bw;
-                          core.vector_width = cfg_.params.vector_width;
-                          core.noc_hops = 1;
-                          core.noc_hop_latency = cfg_.params.noc_latency_cycles;
+                          const ConfigKey& m = missing[k];
+                          const arch::Core core =
+                              core_of(m.dataflow, m.pes, m.noc_bw, m.offchip_bw);
                           results[k].reserve(shapes_.size());
-                          for (const auto& c : cv) results[k].push_back(cost::cost_at(c, core));
+                          for (const auto* shape : shapes_)
+                            results[k].push_back(cache_.get(*shape, m.dataflow, core));
                         }
                       });
     for (std::size_t k = 0; k < missing.size(); ++k)
@@ -262,8 +238,26 @@ class Engine {
   workload::WorkloadGraph graph_;
   std::vector<const workload::Layer*> shapes_;
   std::vector<std::int32_t> shape_of_;
+  cost::CostCache cache_;
+  // Per core configuration, the cost of every layer shape (shape_of_ order): the scheduler's
+  // tables, filled from the cache.
   std::map<ConfigKey, std::vector<cost::CoreLayerCost>> table_;
-  std::map<std::pair<std::string, std::int64_t>, std::vector<cost::CoreCostCurve>> curves_;
+
+  // A core of Herald's execution model: one NoC hop at the configured latency, the class's
+  // vector width and precision.
+  arch::Core core_of(const std::string& dataflow, std::int64_t pes, std::int64_t noc_bw,
+                     std::int64_t offchip_bw) const {
+    arch::Core core;
+    core.dataflow = dataflow;
+    core.num_pes = pes;
+    core.noc_bw = noc_bw;
+    core.offchip_bw = offchip_bw;
+    core.vector_width = cfg_.params.vector_width;
+    core.noc_hops = 1;
+    core.noc_hop_latency = cfg_.params.noc_latency_cycles;
+    core.precision_bits = 8 * cfg_.params.bytes_per_element;
+    return core;
+  }
 };
 
 }  // namespace
@@ -278,18 +272,14 @@ std::vector<arch::Partition> exhaustive_partitions(const arch::AcceleratorClass&
 }
 
 void mark_pareto(std::vector<DesignPoint>& points) {
-  for (auto& p : points) {
-    p.pareto = true;
-    for (const auto& q : points) {
-      if (&p == &q) continue;
-      const bool no_worse = q.latency_cycles <= p.latency_cycles && q.energy_pj <= p.energy_pj;
-      const bool better = q.latency_cycles < p.latency_cycles || q.energy_pj < p.energy_pj;
-      if (no_worse && better) {
-        p.pareto = false;
-        break;
-      }
-    }
+  std::vector<double> v;
+  v.reserve(2 * points.size());
+  for (const auto& p : points) {
+    v.push_back(p.latency_cycles);
+    v.push_back(p.energy_pj);
+    p.pareto = false;
   }
+  for (std::size_t i : pareto_indices(v, 2, ParetoTies::KeepAll)) points[i].pareto = true;
 }
 
 HeraldResult run_herald(const HeraldConfig& config) {
