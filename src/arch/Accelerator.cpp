@@ -264,7 +264,18 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
         1, static_cast<std::int64_t>(std::llround(a.dram_bw * part.bw_gbps[k] / cls.noc_gbps)));
     c.precision_bits = 8 * params.bytes_per_element;
     a.cores.push_back(c);
+    a.links.push_back(Link{
+        fmt::format("noc{}", i), {kGlobalBufferEnd, i}, part.bw_gbps[k] / params.clock_ghz, 0.0});
   }
+  return a;
+}
+
+Accelerator loop_nest_accelerator(LoopNestHardware hw) {
+  Accelerator a;
+  a.name = hw.name;
+  a.style.kind = StyleKind::FDA;
+  a.cores.push_back(loop_nest_core(std::move(hw)));
+  a.style.dataflows = {a.cores[0].dataflow};
   return a;
 }
 

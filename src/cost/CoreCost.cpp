@@ -56,18 +56,30 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
     core.vector_width = vector_width;
     core.noc_bw = hw.noc_bw;
     core.precision_bits = precision_bits;
-    const LayerCost lc = to_layer_cost(r, p, core, tech, false);
-    out.base.feasible = true;
-    out.base.macs = lc.macs;
-    out.base.onchip_energy_pj =
-        lc.energy_pj - lc.level_energy_pj("DRAM");  // without the DRAM level
-    out.base.l2_bytes = lc.l2_required_elements * precision_bits / 8.0;
+    out.base = core_layer_cost(to_layer_cost(r, p, core, tech, false), core);
+    // The cycles follow from the cases at the core's bandwidth (cost_at).
+    out.base.cycles = 0;
+    out.base.utilization = 0;
     out.cases = std::move(r.top_cases);
   } catch (const UserError& e) {
     out.base.feasible = false;
     out.base.why = e.what();
   }
   return out;
+}
+
+CoreLayerCost core_layer_cost(const LayerCost& lc, const arch::Core& core) {
+  CoreLayerCost c;
+  c.feasible = true;
+  c.cycles = lc.latency_cycles;
+  c.macs = lc.macs;
+  c.utilization = lc.utilization;
+  // The outermost level is the off-chip one (DRAM) in both analyses.
+  const double offchip =
+      lc.num_levels > 0 ? lc.levels[static_cast<std::size_t>(lc.num_levels - 1)].energy_pj : 0;
+  c.onchip_energy_pj = lc.energy_pj - offchip;
+  c.l2_bytes = lc.l2_required_elements * core.precision_bits / 8.0;
+  return c;
 }
 
 CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core) {

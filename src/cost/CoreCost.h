@@ -21,6 +21,8 @@
 
 namespace mosaic::cost {
 
+// The cost of a layer (or a tile of one) on a core, as a multi-core scheduler needs it; either
+// analysis produces it (core_layer_cost).
 struct CoreLayerCost {
   bool feasible = false;        // false: the dataflow cannot run this layer (see `why`)
   double cycles = 0;            // latency on the core: the directive analysis (no per-step
@@ -33,6 +35,12 @@ struct CoreLayerCost {
   double utilization = 0;
   std::string why;  // for infeasible entries
 };
+
+// The CoreLayerCost of a layer costed by either analysis: a directive LayerCost (to_layer_cost in
+// MaestroNetwork.h) or a loop-nest one (to_layer_cost in LoopNestModel.h). Cycles are its
+// latency; the on-chip energy is everything but the outermost level (DRAM: its traffic is the
+// scheduler's); l2_bytes is the shared-buffer requirement at the core's precision.
+CoreLayerCost core_layer_cost(const LayerCost& cost, const arch::Core& core);
 
 // The bandwidth-independent part of a layer's cost on a core of `num_pes` PEs: everything but
 // the cycles, plus the top level's cases from which the cycles at any global NoC bandwidth
