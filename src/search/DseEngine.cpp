@@ -35,7 +35,19 @@ DseCounts& DseCounts::operator+=(const DseCounts& o) {
 
 namespace {
 
-constexpr std::uint32_t kChunkFormat = 1;
+// Adds `count` identical layers' energy (the total and its MAC, L1, L2, DRAM, NoC parts) and
+// MACs.
+void add_energy(const cost::LayerCost& lc, std::int64_t count, double& energy,
+                std::array<double, 5>& breakdown, std::int64_t& macs) {
+  const double n = static_cast<double>(count);
+  energy += n * lc.energy_pj;
+  breakdown[0] += n * lc.mac_energy_pj;
+  breakdown[1] += n * lc.level_energy_pj("L1");
+  breakdown[2] += n * lc.level_energy_pj("L2");
+  breakdown[3] += n * lc.level_energy_pj("DRAM");
+  breakdown[4] += n * lc.noc_energy_pj;
+  macs += count * lc.macs;
+}
 
 std::int64_t bytes_of(double elements, int bits) {
   const auto e = static_cast<std::int64_t>(std::llround(elements));
@@ -317,13 +329,7 @@ struct Evaluator {
       if (!full) continue;
       const cost::LayerCost lc =
           cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
-      e.energy += n * lc.energy_pj;
-      e.breakdown[0] += n * lc.mac_energy_pj;
-      e.breakdown[1] += n * lc.level_energy_pj("L1");
-      e.breakdown[2] += n * lc.level_energy_pj("L2");
-      e.breakdown[3] += n * lc.level_energy_pj("DRAM");
-      e.breakdown[4] += n * lc.noc_energy_pj;
-      e.macs += dl.count * lc.macs;
+      add_energy(lc, dl.count, e.energy, e.breakdown, e.macs);
       e.l1_req = std::max(e.l1_req, bytes_of(lc.l1_required_elements, s.precision_bits));
       e.l2_req = std::max(e.l2_req, bytes_of(lc.l2_required_elements, s.precision_bits));
     }
@@ -360,6 +366,102 @@ void fill_latencies(Evaluator& ev, const Coords& c, const std::vector<std::int64
   fill_latencies(ev, c, bws, evals, lat, lo, mid);
   fill_latencies(ev, c, bws, evals, lat, mid, hi);
   evals[mid] = WorkloadEval{};
+}
+
+// The latencies at the feasible bandwidths (evals: scratch of the plateau reuse).
+void latencies(const Context& ctx, Evaluator& ev, const Coords& c,
+               const std::vector<std::int64_t>& feasible,
+               const std::vector<std::int64_t>& feasible_bw, const WorkloadEval& e0,
+               std::vector<WorkloadEval>& evals, std::vector<double>& lat) {
+  lat.assign(feasible.size(), 0.0);
+  try {
+    if (ctx.reuse_plateaus) {
+      evals.assign(feasible.size(), WorkloadEval{});
+      evals[0] = feasible[0] == 0 ? e0 : ev.analyze(c, feasible_bw[0], false);
+      lat[0] = evals[0].latency;
+      if (feasible.size() > 1) {
+        evals.back() = ev.analyze(c, feasible_bw.back(), false);
+        lat.back() = evals.back().latency;
+        fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
+      }
+    } else {
+      lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
+      for (std::size_t k = 1; k < feasible.size(); ++k)
+        lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
+    }
+  } catch (const UserError&) {
+    throw InternalError(
+        "the directive analysis failed at one bandwidth after succeeding at "
+        "another");
+  }
+}
+
+// One mapping choice of a chunk: its coordinates, its analysis at the lowest bandwidth, and the
+// buffer sizes that can hold it (n1 L1 sizes from index i1, n2 L2 sizes from i2; the exact
+// requirement when the buffers are not swept).
+struct InnerDesigns {
+  const DseSpec& s;
+  const Coords& c;
+  const std::array<std::int64_t, kMaxMapSweeps>& maps;
+  const WorkloadEval& e0;
+  std::int64_t n1, n2, i1, i2;
+  std::int64_t l1_at(std::int64_t k) const {
+    return s.l1_bytes ? s.l1_bytes->values[static_cast<std::size_t>(i1 + k)] : e0.l1_req;
+  }
+  std::int64_t l2_at(std::int64_t k) const {
+    return s.l2_bytes ? s.l2_bytes->values[static_cast<std::size_t>(i2 + k)] : e0.l2_req;
+  }
+};
+
+// Every design of one mapping choice at the feasible bandwidths, L1 and L2 sizes ascending,
+// until the budget breaks (larger buffers only cost more).
+void emit_designs(const DseSpec& s, const InnerDesigns& in,
+                  const std::vector<std::int64_t>& feasible_bw, const std::vector<double>& lat,
+                  ChunkResult& cr) {
+  const Coords& c = in.c;
+  const auto& maps = in.maps;
+  const WorkloadEval& e0 = in.e0;
+  const std::int64_t n1 = in.n1, n2 = in.n2;
+  for (std::size_t k = 0; k < feasible_bw.size(); ++k) {
+    const auto bw = feasible_bw[k];
+    for (std::int64_t a = 0; a < n1; ++a) {
+      bool first_l2_failed = false;
+      for (std::int64_t b = 0; b < n2; ++b) {
+        DesignRecord d;
+        d.point.dataflow = c.df;
+        d.point.pes = c.pes;
+        d.point.vector_width = c.vw;
+        d.point.map_sizes = maps;
+        d.point.noc_bw = bw;
+        d.point.l1_bytes = in.l1_at(a);
+        d.point.l2_bytes = in.l2_at(b);
+        const auto ap =
+            arch::area_power(s.technology, c.pes, c.vw, bw, d.point.l1_bytes, d.point.l2_bytes);
+        d.metrics.latency_cycles = lat[k];
+        d.metrics.energy_pj = e0.energy;
+        d.metrics.energy_breakdown_pj = e0.breakdown;
+        d.metrics.area_um2 = ap.area_um2;
+        d.metrics.power_mw = ap.power_mw;
+        d.metrics.macs = e0.macs;
+        d.metrics.l1_required_bytes = e0.l1_req;
+        d.metrics.l2_required_bytes = e0.l2_req;
+        d.valid = fits(s, ap);
+        ++cr.counts.evaluated;
+        cr.designs.push_back(d);
+        if (d.valid) {
+          ++cr.counts.valid;
+          continue;
+        }
+        cr.counts.skipped += n2 - b - 1;
+        first_l2_failed = b == 0;
+        break;
+      }
+      if (first_l2_failed) {
+        cr.counts.skipped += (n1 - a - 1) * n2;
+        break;
+      }
+    }
+  }
 }
 
 ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
@@ -420,18 +522,14 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     const std::int64_t n2 = ctx.n_l2 - i2;
     cr.counts.skipped += n1 * i2 * ctx.n_bw;
     if (n1 == 0 || n2 == 0) continue;
-    auto l1_at = [&](std::int64_t k) {
-      return s.l1_bytes ? s.l1_bytes->values[static_cast<std::size_t>(i1 + k)] : e0.l1_req;
-    };
-    auto l2_at = [&](std::int64_t k) {
-      return s.l2_bytes ? s.l2_bytes->values[static_cast<std::size_t>(i2 + k)] : e0.l2_req;
-    };
+    const InnerDesigns inner{s, c, maps, e0, n1, n2, i1, i2};
     // 4. Bandwidths whose smallest design fits the budgets.
     feasible.clear();
     feasible_bw.clear();
     for (std::int64_t b = 0; b < ctx.n_bw; ++b) {
       const auto bw = bw_values[static_cast<std::size_t>(b)];
-      if (fits(s, arch::area_power(s.technology, c.pes, c.vw, bw, l1_at(0), l2_at(0)))) {
+      if (fits(s,
+               arch::area_power(s.technology, c.pes, c.vw, bw, inner.l1_at(0), inner.l2_at(0)))) {
         feasible.push_back(b);
         feasible_bw.push_back(bw);
       } else if (mono) {
@@ -443,153 +541,14 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     }
     if (feasible.empty()) continue;
     // 5. Runtime at every remaining bandwidth.
-    lat.assign(feasible.size(), 0.0);
-    try {
-      if (ctx.reuse_plateaus) {
-        evals.assign(feasible.size(), WorkloadEval{});
-        evals[0] = feasible[0] == 0 ? e0 : ev.analyze(c, feasible_bw[0], false);
-        lat[0] = evals[0].latency;
-        if (feasible.size() > 1) {
-          evals.back() = ev.analyze(c, feasible_bw.back(), false);
-          lat.back() = evals.back().latency;
-          fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
-        }
-      } else {
-        lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
-        for (std::size_t k = 1; k < feasible.size(); ++k)
-          lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
-      }
-    } catch (const UserError&) {
-      throw InternalError(
-          "the directive analysis failed at one bandwidth after succeeding at "
-          "another");
-    }
+    latencies(ctx, ev, c, feasible, feasible_bw, e0, evals, lat);
     // 6. Every remaining design, until the budget breaks.
-    for (std::size_t k = 0; k < feasible.size(); ++k) {
-      const auto bw = feasible_bw[k];
-      for (std::int64_t a = 0; a < n1; ++a) {
-        bool first_l2_failed = false;
-        for (std::int64_t b = 0; b < n2; ++b) {
-          DesignRecord d;
-          d.point.dataflow = c.df;
-          d.point.pes = c.pes;
-          d.point.vector_width = c.vw;
-          d.point.map_sizes = maps;
-          d.point.noc_bw = bw;
-          d.point.l1_bytes = l1_at(a);
-          d.point.l2_bytes = l2_at(b);
-          const auto ap =
-              arch::area_power(s.technology, c.pes, c.vw, bw, d.point.l1_bytes, d.point.l2_bytes);
-          d.metrics.latency_cycles = lat[k];
-          d.metrics.energy_pj = e0.energy;
-          d.metrics.energy_breakdown_pj = e0.breakdown;
-          d.metrics.area_um2 = ap.area_um2;
-          d.metrics.power_mw = ap.power_mw;
-          d.metrics.macs = e0.macs;
-          d.metrics.l1_required_bytes = e0.l1_req;
-          d.metrics.l2_required_bytes = e0.l2_req;
-          d.valid = fits(s, ap);
-          ++cr.counts.evaluated;
-          cr.designs.push_back(d);
-          if (d.valid) {
-            ++cr.counts.valid;
-            continue;
-          }
-          cr.counts.skipped += n2 - b - 1;
-          first_l2_failed = b == 0;
-          break;
-        }
-        if (first_l2_failed) {
-          cr.counts.skipped += (n1 - a - 1) * n2;
-          break;
-        }
-      }
-    }
+    emit_designs(s, inner, feasible_bw, lat, cr);
   }
   return cr;
 }
 
-// ---- chunk encoding ------------------------------------------------------------------------
-
-struct Writer {
-  std::string out;
-  template <class T>
-  void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    const auto* p = reinterpret_cast<const char*>(&v);
-    out.append(p, sizeof(T));
-  }
-};
-
-struct Reader {
-  std::string_view in;
-  std::size_t pos = 0;
-  template <class T>
-  T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
-    if (pos + sizeof(T) > in.size()) throw InternalError("result store: truncated chunk record");
-    T v;
-    std::memcpy(&v, in.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-  }
-};
-
 }  // namespace
-
-std::string encode_chunk(const ChunkResult& c) {
-  Writer w;
-  w.put(kChunkFormat);
-  const DseCounts& k = c.counts;
-  for (auto v : {k.explored, k.skipped, k.evaluated, k.valid, k.illegal, k.analyses}) w.put(v);
-  w.put(static_cast<std::uint64_t>(c.designs.size()));
-  for (const auto& d : c.designs) {
-    const auto& p = d.point;
-    for (auto v : {p.pes, p.vector_width, p.noc_bw, p.l1_bytes, p.l2_bytes}) w.put(v);
-    for (auto v : p.map_sizes) w.put(v);
-    const auto& m = d.metrics;
-    for (auto v : {m.latency_cycles, m.energy_pj, m.area_um2, m.power_mw}) w.put(v);
-    for (auto v : m.energy_breakdown_pj) w.put(v);
-    for (auto v : {m.macs, m.l1_required_bytes, m.l2_required_bytes}) w.put(v);
-    w.put(static_cast<std::uint8_t>(d.valid ? 1 : 0));
-  }
-  w.put(static_cast<std::uint64_t>(c.note.size()));
-  w.out += c.note;
-  return std::move(w.out);
-}
-
-ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int32_t dataflow) {
-  Reader r{payload};
-  if (r.get<std::uint32_t>() != kChunkFormat)
-    throw InternalError("result store: unknown chunk record format");
-  ChunkResult c;
-  c.index = index;
-  c.reused = true;
-  DseCounts& k = c.counts;
-  for (auto* v : {&k.explored, &k.skipped, &k.evaluated, &k.valid, &k.illegal, &k.analyses})
-    *v = r.get<std::int64_t>();
-  const auto n = r.get<std::uint64_t>();
-  if (n > payload.size()) throw InternalError("result store: corrupt chunk record");
-  c.designs.resize(n);
-  for (auto& d : c.designs) {
-    auto& p = d.point;
-    p.dataflow = dataflow;
-    for (auto* v : {&p.pes, &p.vector_width, &p.noc_bw, &p.l1_bytes, &p.l2_bytes})
-      *v = r.get<std::int64_t>();
-    for (auto& v : p.map_sizes) v = r.get<std::int64_t>();
-    auto& m = d.metrics;
-    for (auto* v : {&m.latency_cycles, &m.energy_pj, &m.area_um2, &m.power_mw})
-      *v = r.get<double>();
-    for (auto& v : m.energy_breakdown_pj) v = r.get<double>();
-    for (auto* v : {&m.macs, &m.l1_required_bytes, &m.l2_required_bytes})
-      *v = r.get<std::int64_t>();
-    d.valid = r.get<std::uint8_t>() != 0;
-  }
-  const auto len = r.get<std::uint64_t>();
-  if (r.pos + len > payload.size()) throw InternalError("result store: truncated chunk note");
-  c.note = std::string(payload.substr(r.pos, len));
-  return c;
-}
 
 std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
   using nlohmann::json;
@@ -810,13 +769,7 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
       lc.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
       const double n = static_cast<double>(dl.count);
       m.latency_cycles += n * lc.latency_cycles;
-      m.energy_pj += n * lc.energy_pj;
-      m.energy_breakdown_pj[0] += n * lc.mac_energy_pj;
-      m.energy_breakdown_pj[1] += n * lc.level_energy_pj("L1");
-      m.energy_breakdown_pj[2] += n * lc.level_energy_pj("L2");
-      m.energy_breakdown_pj[3] += n * lc.level_energy_pj("DRAM");
-      m.energy_breakdown_pj[4] += n * lc.noc_energy_pj;
-      m.macs += dl.count * lc.macs;
+      add_energy(lc, dl.count, m.energy_pj, m.energy_breakdown_pj, m.macs);
       m.l1_required_bytes =
           std::max(m.l1_required_bytes, bytes_of(lc.l1_required_elements, s.precision_bits));
       m.l2_required_bytes =
