@@ -522,14 +522,14 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     const std::int64_t n2 = ctx.n_l2 - i2;
     cr.counts.skipped += n1 * i2 * ctx.n_bw;
     if (n1 == 0 || n2 == 0) continue;
-    const InnerDesigns inner{s, c, maps, e0, n1, n2, i1, i2};
+    const InnerDesigns designs{s, c, maps, e0, n1, n2, i1, i2};
     // 4. Bandwidths whose smallest design fits the budgets.
     feasible.clear();
     feasible_bw.clear();
     for (std::int64_t b = 0; b < ctx.n_bw; ++b) {
       const auto bw = bw_values[static_cast<std::size_t>(b)];
-      if (fits(s,
-               arch::area_power(s.technology, c.pes, c.vw, bw, inner.l1_at(0), inner.l2_at(0)))) {
+      if (fits(s, arch::area_power(s.technology, c.pes, c.vw, bw, designs.l1_at(0),
+                                   designs.l2_at(0)))) {
         feasible.push_back(b);
         feasible_bw.push_back(bw);
       } else if (mono) {
@@ -543,7 +543,7 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     // 5. Runtime at every remaining bandwidth.
     latencies(ctx, ev, c, feasible, feasible_bw, e0, evals, lat);
     // 6. Every remaining design, until the budget breaks.
-    emit_designs(s, inner, feasible_bw, lat, cr);
+    emit_designs(s, designs, feasible_bw, lat, cr);
   }
   return cr;
 }

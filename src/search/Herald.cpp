@@ -163,7 +163,7 @@ std::vector<arch::Partition> exhaustive_partitions(const arch::AcceleratorClass&
 void mark_pareto(std::vector<DesignPoint>& points) {
   std::vector<double> v;
   v.reserve(2 * points.size());
-  for (const auto& p : points) {
+  for (auto& p : points) {
     v.push_back(p.latency_cycles);
     v.push_back(p.energy_pj);
     p.pareto = false;
