@@ -33,7 +33,6 @@ struct sqlite3_stmt;
 
 namespace mosaic::search {
 
-
 class ResultStore {
  public:
   // Opens (creating when absent) the store at `path`. Throws UserError when the file cannot be
