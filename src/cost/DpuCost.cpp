@@ -98,8 +98,28 @@ double dpu_array_cycles(const workload::Layer& l, const arch::DpuCore& core) {
 
 namespace {
 
+// Pooling and element-wise layers run on the DPU's separate pooling / element-wise engine
+// (PG338), not on the convolution array the dataflow describes: PP pixels x ICP channels per
+// cycle, each operation one ALU op, every input and output element one buffer access.
+CoreLayerCost misc_engine(const workload::Layer& l, const arch::DpuCore& c,
+                          const arch::Technology& tech) {
+  CoreLayerCost cc;
+  cc.feasible = true;
+  cc.macs = workload::ops(l);
+  cc.cycles = std::max(1.0, dpu_array_cycles(l, c));
+  cc.onchip_energy_pj = static_cast<double>(cc.macs) * tech.mac_pj +
+                        static_cast<double>(workload::input_elements(l) +
+                                            workload::output_elements(l)) *
+                            tech.l2_pj;
+  cc.utilization = static_cast<double>(cc.macs) /
+                   (cc.cycles * static_cast<double>(c.pp) * static_cast<double>(c.icp));
+  return cc;
+}
+
 CoreLayerCost one_core(const workload::Layer& l, const std::string& df, const arch::DpuCore& c,
                        const DpuCostParams& prm, const arch::Technology& tech) {
+  if (!workload::is_mac_op(l.op) && l.op != workload::OpKind::Other)
+    return misc_engine(l, c, tech);
   const CoreCostCurve curve = cost_curve_on_core(l, df, c.macs_per_cycle(), 1,
                                                  prm.noc_latency_cycles, 8, tech);
   arch::Core core;
@@ -126,7 +146,9 @@ GangLayerCost gang_layer_cost(const workload::Layer& layer, const std::string& d
                               const arch::Technology& tech) {
   GangLayerCost best;
   bool have = false;
-  const SplitDim dims[] = {SplitDim::P, SplitDim::K, SplitDim::C};
+  // No split (one core of the gang runs the layer, the others idle) is always a candidate: a
+  // global pooling of one output pixel cannot be split at all.
+  const SplitDim dims[] = {SplitDim::None, SplitDim::P, SplitDim::K, SplitDim::C};
   for (SplitDim d : m <= 1 ? std::vector<SplitDim>{SplitDim::None}
                            : std::vector<SplitDim>(std::begin(dims), std::end(dims))) {
     workload::Layer sub;
@@ -138,7 +160,7 @@ GangLayerCost gang_layer_cost(const workload::Layer& layer, const std::string& d
       continue;
     }
     GangLayerCost g;
-    g.split = m <= 1 ? SplitDim::None : d;
+    g.split = d;
     g.cores_used = used;
     g.cost = c;
     g.cost.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);

@@ -74,7 +74,9 @@ class Searcher {
     for (std::size_t i = 0; i < fresh.size(); ++i) {
       memo_.emplace(fresh[i], evs[i].feasible ? evs[i].edp : kInf);
       evaluations_ += 1;
-      if (evs[i].feasible && evs[i].edp < best_.edp) {
+      if (!best_.feasible && !evs[i].feasible && best_.design.why.empty())
+        best_ = evs[i];  // says why, until a feasible design comes
+      if (evs[i].feasible && (!best_.feasible || evs[i].edp < best_.edp)) {
         best_ = evs[i];
         best_at_ = evaluations_;
       }

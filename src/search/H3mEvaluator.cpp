@@ -141,7 +141,14 @@ struct H3mEvaluator::Impl {
                                                   cfg.technology.dram_pj, schedule::Metric::EDP);
     schedule::Options o = cfg.scheduler;
     o.metric = schedule::Metric::EDP;
-    const schedule::Schedule sch = schedule::schedule_layers(p, o);
+    schedule::Schedule sch;
+    try {
+      sch = schedule::schedule_layers(p, o);
+    } catch (const UserError& err) {
+      e.design.feasible = false;
+      e.design.why = err.what();  // e.g. a layer no dataflow of the design can map
+      return e;
+    }
     e.feasible = true;
     e.latency_cycles = sch.latency_cycles;
     e.energy_pj = sch.energy_pj;
