@@ -89,9 +89,8 @@ DpuCore parse_granularity(const std::string& text, DspUsage usage) {
     if (t == r.name) return from_row(r, usage);
   int pp = 0, icp = 0, ocp = 0;
   char x1 = 0, x2 = 0, extra = 0;
-  if (std::sscanf(t.c_str(), "%d%c%d%c%d%c", &pp, &x1, &icp, &x2, &ocp, &extra) == 5 &&
-      x1 == 'X' && x2 == 'X' && pp > 0 && icp > 0 && ocp > 0 && pp <= 64 && icp <= 256 &&
-      ocp <= 256) {
+  if (std::sscanf(t.c_str(), "%d%c%d%c%d%c", &pp, &x1, &icp, &x2, &ocp, &extra) == 5 && x1 == 'X' &&
+      x2 == 'X' && pp > 0 && icp > 0 && ocp > 0 && pp <= 64 && icp <= 256 && ocp <= 256) {
     DpuCore c;
     c.pp = pp;
     c.icp = icp;
@@ -190,15 +189,17 @@ Platform asic() {
 
 }  // namespace
 
-std::vector<std::string> platform_names() { return {"u200", "u280", "asic"}; }
+std::vector<std::string> platform_names() {
+  return {"u200", "u280", "asic"};
+}
 
 Platform platform_by_name(const std::string& name) {
   if (name == "u200") return u200();
   if (name == "u280") return u280();
   if (name == "asic") return asic();
-  throw UserError(SourceLocation{"", 0, "--platform"},
-                  fmt::format("unknown platform '{}'; expected u200, u280, asic or a YAML file",
-                              name));
+  throw UserError(
+      SourceLocation{"", 0, "--platform"},
+      fmt::format("unknown platform '{}'; expected u200, u280, asic or a YAML file", name));
 }
 
 Platform read_platform(const std::filesystem::path& path) {
@@ -230,15 +231,24 @@ Platform read_platform(const std::filesystem::path& path) {
       const double v = kv.second.as<double>();
       if (!(v >= 0) || !std::isfinite(v))
         throw UserError(SourceLocation{file, line, key}, "must be a non-negative number");
-      if (key == "lut") p.lut = v;
-      else if (key == "bram36k") p.bram36k = v;
-      else if (key == "uram") p.uram = v;
-      else if (key == "dsp") p.dsp = v;
-      else if (key == "asic_macs") p.asic_macs = static_cast<std::int64_t>(v);
-      else if (key == "asic_sram_bytes") p.asic_sram_bytes = v;
-      else if (key == "clock_mhz") p.clock_mhz = v;
-      else if (key == "dram_gbps") p.dram_gbps = v;
-      else if (key == "shared_buffer_bytes") p.shared_buffer_bytes = v;
+      if (key == "lut")
+        p.lut = v;
+      else if (key == "bram36k")
+        p.bram36k = v;
+      else if (key == "uram")
+        p.uram = v;
+      else if (key == "dsp")
+        p.dsp = v;
+      else if (key == "asic_macs")
+        p.asic_macs = static_cast<std::int64_t>(v);
+      else if (key == "asic_sram_bytes")
+        p.asic_sram_bytes = v;
+      else if (key == "clock_mhz")
+        p.clock_mhz = v;
+      else if (key == "dram_gbps")
+        p.dram_gbps = v;
+      else if (key == "shared_buffer_bytes")
+        p.shared_buffer_bytes = v;
       else
         throw UserError(SourceLocation{file, line, key},
                         "unknown key; expected name, fpga, lut, bram36k, uram, dsp, asic_macs, "
@@ -247,10 +257,8 @@ Platform read_platform(const std::filesystem::path& path) {
       throw UserError(SourceLocation{file, line, key}, "expected a number");
     }
   }
-  if (!(p.clock_mhz > 0))
-    throw UserError(SourceLocation{file, 0, "clock_mhz"}, "must be positive");
-  if (!(p.dram_gbps > 0))
-    throw UserError(SourceLocation{file, 0, "dram_gbps"}, "must be positive");
+  if (!(p.clock_mhz > 0)) throw UserError(SourceLocation{file, 0, "clock_mhz"}, "must be positive");
+  if (!(p.dram_gbps > 0)) throw UserError(SourceLocation{file, 0, "dram_gbps"}, "must be positive");
   return p;
 }
 

@@ -22,9 +22,7 @@ struct DpuCore {
   int pp = 1, icp = 1, ocp = 1;
   double lut = 0, registers = 0, bram36k = 0, dsp = 0;  // at the chosen DSP usage
   bool published = true;
-  std::int64_t macs_per_cycle() const {
-    return static_cast<std::int64_t>(pp) * icp * ocp;
-  }
+  std::int64_t macs_per_cycle() const { return static_cast<std::int64_t>(pp) * icp * ocp; }
   std::int64_t ops_per_cycle() const { return 2 * macs_per_cycle(); }
   // On-chip RAM of the core in bytes (BRAM36K blocks of 4.5 KiB).
   double ram_bytes() const { return bram36k * 36.0 * 1024 / 8; }
@@ -46,10 +44,10 @@ struct Platform {
   std::string name;
   bool fpga = true;
   double lut = 0, bram36k = 0, uram = 0, dsp = 0;  // FPGA resources available to the cores
-  std::int64_t asic_macs = 0;                        // ASIC: multipliers available
-  double asic_sram_bytes = 0;                        // ASIC: on-chip SRAM for the cores
-  double clock_mhz = 300;                            // core clock (the DSPs run at 2x)
-  double dram_gbps = 0;                              // off-chip bandwidth
+  std::int64_t asic_macs = 0;                      // ASIC: multipliers available
+  double asic_sram_bytes = 0;                      // ASIC: on-chip SRAM for the cores
+  double clock_mhz = 300;                          // core clock (the DSPs run at 2x)
+  double dram_gbps = 0;                            // off-chip bandwidth
   double shared_buffer_bytes = 0;  // the buffer that holds activations between layers
   std::string source;              // where the figures come from (and what is assumed)
 };

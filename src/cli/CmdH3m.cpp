@@ -144,7 +144,8 @@ int run(const H3mArgs& a) {
     for (const auto& s : summary["sla"])
       std::cout << fmt::format("SLA {}: finishes at {:.4g} s, limit {:.4g} s: {}\n",
                                s["model"].get<std::string>(), s["finish_s"].get<double>(),
-                               s["limit_s"].get<double>(), s["met"].get<bool>() ? "met" : "NOT met");
+                               s["limit_s"].get<double>(),
+                               s["met"].get<bool>() ? "met" : "NOT met");
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
   }
   return r.interrupted ? 130 : 0;
@@ -175,7 +176,8 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
-  cmd->add_flag("--no-baselines", a->no_baselines, "Skip the homogeneous and Herald-like baselines");
+  cmd->add_flag("--no-baselines", a->no_baselines,
+                "Skip the homogeneous and Herald-like baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });

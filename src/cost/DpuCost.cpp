@@ -21,7 +21,9 @@ std::string_view split_name(SplitDim s) {
 
 namespace {
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 bool grouped(const workload::Layer& l) {
   return l.op == workload::OpKind::DepthwiseConv || l.op == workload::OpKind::GroupedConv ||
@@ -107,10 +109,9 @@ CoreLayerCost misc_engine(const workload::Layer& l, const arch::DpuCore& c,
   cc.feasible = true;
   cc.macs = workload::ops(l);
   cc.cycles = std::max(1.0, dpu_array_cycles(l, c));
-  cc.onchip_energy_pj = static_cast<double>(cc.macs) * tech.mac_pj +
-                        static_cast<double>(workload::input_elements(l) +
-                                            workload::output_elements(l)) *
-                            tech.l2_pj;
+  cc.onchip_energy_pj =
+      static_cast<double>(cc.macs) * tech.mac_pj +
+      static_cast<double>(workload::input_elements(l) + workload::output_elements(l)) * tech.l2_pj;
   cc.utilization = static_cast<double>(cc.macs) /
                    (cc.cycles * static_cast<double>(c.pp) * static_cast<double>(c.icp));
   return cc;
@@ -118,24 +119,23 @@ CoreLayerCost misc_engine(const workload::Layer& l, const arch::DpuCore& c,
 
 CoreLayerCost one_core(const workload::Layer& l, const std::string& df, const arch::DpuCore& c,
                        const DpuCostParams& prm, const arch::Technology& tech) {
-  if (!workload::is_mac_op(l.op) && l.op != workload::OpKind::Other)
-    return misc_engine(l, c, tech);
-  const CoreCostCurve curve = cost_curve_on_core(l, df, c.macs_per_cycle(), 1,
-                                                 prm.noc_latency_cycles, 8, tech);
+  if (!workload::is_mac_op(l.op) && l.op != workload::OpKind::Other) return misc_engine(l, c, tech);
+  const CoreCostCurve curve =
+      cost_curve_on_core(l, df, c.macs_per_cycle(), 1, prm.noc_latency_cycles, 8, tech);
   arch::Core core;
   core.num_pes = c.macs_per_cycle();
   // The core's buffers feed the array PP x ICP activations and ICP x OCP weights per cycle.
   core.noc_bw = static_cast<std::int64_t>(c.icp) * (c.pp + c.ocp);
   core.noc_hops = 1;
   core.noc_hop_latency = prm.noc_latency_cycles;
-  core.offchip_bw = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::floor(prm.dram_elements_per_cycle)));
+  core.offchip_bw =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(prm.dram_elements_per_cycle)));
   CoreLayerCost cc = cost_at(curve, core);
   if (!cc.feasible) return cc;
   cc.cycles = std::max({cc.cycles, dpu_array_cycles(l, c), 1.0});
   cc.l2_bytes = 0;  // tiles are staged in the core's own RAM (its BRAM is in its budget)
-  cc.utilization = static_cast<double>(cc.macs) /
-                   (cc.cycles * static_cast<double>(c.macs_per_cycle()));
+  cc.utilization =
+      static_cast<double>(cc.macs) / (cc.cycles * static_cast<double>(c.macs_per_cycle()));
   return cc;
 }
 

@@ -15,7 +15,9 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
   for (const auto& sub : e.design.subs) {
     const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)];
     const double n = static_cast<double>(sub.cores);
-    json res = {{"dsp", n * g.dsp}, {"bram36k", n * g.bram36k}, {"lut", n * g.lut},
+    json res = {{"dsp", n * g.dsp},
+                {"bram36k", n * g.bram36k},
+                {"lut", n * g.lut},
                 {"macs", n * static_cast<double>(g.macs_per_cycle())}};
     subs.push_back({{"dataflow", s.dataflows[static_cast<std::size_t>(sub.dataflow)]},
                     {"granularity", g.name},
@@ -26,9 +28,12 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                     {"gangs", sub.gang_sizes},
                     {"resources", res}});
   }
-  json j = {{"sub_accelerators", subs},     {"feasible", e.feasible},
-            {"latency_s", e.latency_s},     {"energy_j", e.energy_j},
-            {"edp", e.edp},                 {"latency_cycles", e.latency_cycles},
+  json j = {{"sub_accelerators", subs},
+            {"feasible", e.feasible},
+            {"latency_s", e.latency_s},
+            {"energy_j", e.energy_j},
+            {"edp", e.edp},
+            {"latency_cycles", e.latency_cycles},
             {"clock_mhz", c.platform.clock_mhz}};
   if (!e.feasible) j["why"] = e.design.why.empty() ? "not evaluated" : e.design.why;
   return j;
@@ -163,20 +168,24 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
   add(r.best);
   for (const auto& b : r.baselines) add(b);
   h.add_dataset("convergence", conv);
-  h.add_chart({{"title", "Convergence (best EDP so far)"},
-               {"data", {{"name", "convergence"}}},
-               {"mark", "line"},
-               {"width", 520},
-               {"height", 280},
-               {"encoding",
-                {{"x", {{"field", "evaluation"}, {"type", "quantitative"}}},
-                 {"y", {{"field", "best_edp"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}}},
-                 {"color", {{"field", "run"}, {"type", "nominal"}}}}}});
+  h.add_chart(
+      {{"title", "Convergence (best EDP so far)"},
+       {"data", {{"name", "convergence"}}},
+       {"mark", "line"},
+       {"width", 520},
+       {"height", 280},
+       {"encoding",
+        {{"x", {{"field", "evaluation"}, {"type", "quantitative"}}},
+         {"y", {{"field", "best_edp"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}}},
+         {"color", {{"field", "run"}, {"type", "nominal"}}}}}});
   const json sched = schedule_json(r, c);
   json bars = json::array();
   for (const auto& l : sched["layers"])
-    bars.push_back({{"gang", l["gang"]}, {"start_s", l["start_s"]}, {"end_s", l["end_s"]},
-                    {"layer", l["layer"]}, {"group", l["group"]}});
+    bars.push_back({{"gang", l["gang"]},
+                    {"start_s", l["start_s"]},
+                    {"end_s", l["end_s"]},
+                    {"layer", l["layer"]},
+                    {"group", l["group"]}});
   h.add_dataset("schedule", bars);
   h.add_chart({{"title", "Schedule of the best design"},
                {"data", {{"name", "schedule"}}},

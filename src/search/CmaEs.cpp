@@ -5,10 +5,10 @@
 #include <numeric>
 #include <random>
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <Eigen/Dense>
 
 #include "common/Error.h"
 
@@ -43,8 +43,7 @@ struct Params {
 // One run (no restart) of the strategy.
 class Run {
  public:
-  Run(const Params& p, VectorXd mean, double sigma)
-      : p_(p), m_(std::move(mean)), sigma_(sigma) {
+  Run(const Params& p, VectorXd mean, double sigma) : p_(p), m_(std::move(mean)), sigma_(sigma) {
     const int n = p.n;
     pc_ = VectorXd::Zero(n);
     ps_ = VectorXd::Zero(n);
@@ -98,8 +97,7 @@ class Run {
     sigma_ *= std::exp((p_.cs / p_.damps) * (ps_.norm() / p_.chin - 1));
     // The eigendecomposition is refreshed every 1/(c1+cmu)/n/10 generations' worth of
     // evaluations (the tutorial's O(n^2) amortisation).
-    if (static_cast<double>(evaluations - eigen_at_) >
-        p_.lambda / (p_.c1 + p_.cmu) / p_.n / 10.0) {
+    if (static_cast<double>(evaluations - eigen_at_) > p_.lambda / (p_.c1 + p_.cmu) / p_.n / 10.0) {
       eigen_at_ = evaluations;
       decompose();
     }

@@ -18,16 +18,16 @@
 namespace mosaic::search {
 
 struct CmaEsOptions {
-  std::vector<double> x0;      // initial mean (its size is the dimension)
-  double sigma0 = 0.3;         // initial step size
-  int lambda = 0;              // population of the first run; 0 = 4 + floor(3 ln n)
+  std::vector<double> x0;  // initial mean (its size is the dimension)
+  double sigma0 = 0.3;     // initial step size
+  int lambda = 0;          // population of the first run; 0 = 4 + floor(3 ln n)
   std::uint64_t seed = 1;
   std::int64_t max_evaluations = 10000;
-  int max_restarts = 9;        // IPOP restarts after the first run (population x2 each)
+  int max_restarts = 9;  // IPOP restarts after the first run (population x2 each)
   double target = -std::numeric_limits<double>::infinity();  // stop when best <= target
-  double tol_fun = 1e-12;      // stop a run when the best values of recent generations and the
-                               // current population span less than this
-  double tol_x = 1e-12;        // stop a run when sigma x the largest axis is below this
+  double tol_fun = 1e-12;  // stop a run when the best values of recent generations and the
+                           // current population span less than this
+  double tol_x = 1e-12;    // stop a run when sigma x the largest axis is below this
   // Restarts draw a new mean uniformly in [restart_lower, restart_upper]^n (when lower < upper);
   // otherwise they restart from x0.
   double restart_lower = 0, restart_upper = 0;
@@ -38,7 +38,7 @@ struct CmaEsPoint {
   double best = 0;              // best value so far
   double generation_best = 0;   // best value of this generation
   double sigma = 0;
-  int run = 0;                  // 0 = first run, 1.. = IPOP restarts
+  int run = 0;  // 0 = first run, 1.. = IPOP restarts
 };
 
 struct CmaEsResult {

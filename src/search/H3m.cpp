@@ -104,19 +104,27 @@ class Searcher {
   const H3mSpace& s_;
   Progress* progress_;
   std::map<H3mChoice, double> memo_;
-  H3mEvaluation best_{.design = {}, .latency_cycles = 0, .energy_pj = 0, .latency_s = 0,
-                      .energy_j = 0, .edp = kInf, .feasible = false};
+  H3mEvaluation best_{.design = {},
+                      .latency_cycles = 0,
+                      .energy_pj = 0,
+                      .latency_s = 0,
+                      .energy_j = 0,
+                      .edp = kInf,
+                      .feasible = false};
   std::int64_t evaluations_ = 0, best_at_ = 0, samples_ = 0;
   std::vector<H3mConvergencePoint> curve_;
 };
 
-bool stopped() { return InterruptGuard::interrupted(); }
+bool stopped() {
+  return InterruptGuard::interrupted();
+}
 
 void run_exhaustive(Searcher& s, const std::vector<H3mChoice>& all) {
   constexpr std::size_t kBatch = 512;
   for (std::size_t i = 0; i < all.size() && !stopped(); i += kBatch)
-    s.run(std::vector<H3mChoice>(all.begin() + static_cast<long>(i),
-                                 all.begin() + static_cast<long>(std::min(all.size(), i + kBatch))));
+    s.run(
+        std::vector<H3mChoice>(all.begin() + static_cast<long>(i),
+                               all.begin() + static_cast<long>(std::min(all.size(), i + kBatch))));
 }
 
 void run_random(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uint64_t seed) {
@@ -240,8 +248,8 @@ H3mResult run_h3m(const H3mConfig& config) {
     res.baselines.push_back(
         run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
     if (!stopped())
-      res.baselines.push_back(run_baseline(ev, config, "fixed_granularity_hda",
-                                           fixed_granularity_space(config.space)));
+      res.baselines.push_back(
+          run_baseline(ev, config, "fixed_granularity_hda", fixed_granularity_space(config.space)));
   }
   res.interrupted = stopped();
   if (res.best.best.feasible) {
@@ -252,8 +260,8 @@ H3mResult run_h3m(const H3mConfig& config) {
     res.model_finish_s.assign(static_cast<std::size_t>(groups), 0);
     for (std::size_t i = 0; i < res.problem.nodes.size(); ++i) {
       const auto g = static_cast<std::size_t>(res.problem.nodes[i].group);
-      res.model_finish_s[g] = std::max(res.model_finish_s[g], res.schedule.placed[i].end /
-                                                                  (config.platform.clock_mhz * 1e6));
+      res.model_finish_s[g] = std::max(
+          res.model_finish_s[g], res.schedule.placed[i].end / (config.platform.clock_mhz * 1e6));
     }
     for (const auto& sp : ev.graph().spans) {
       const auto& e = config.workload.models[static_cast<std::size_t>(sp.model)];

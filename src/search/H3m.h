@@ -29,8 +29,8 @@ std::string_view h3m_search_name(H3mSearch s);
 struct H3mSpace {
   std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs"};  // library names
   std::vector<arch::DpuCore> granularities = arch::dpu_table();
-  int max_subs = 3;       // sub-accelerators
-  int share_units = 8;    // the budget is split in units of 1/share_units
+  int max_subs = 3;                                // sub-accelerators
+  int share_units = 8;                             // the budget is split in units of 1/share_units
   std::vector<int> gang_levels = {1, 2, 4, 8, 0};  // cores per gang; 0 = all of them
   bool one_granularity = false;  // every sub-accelerator uses the same granularity
 };

@@ -54,9 +54,9 @@ struct H3mEvaluator::Impl {
     dram_bytes_per_cycle = cfg.platform.dram_gbps * 1e3 / cfg.platform.clock_mhz;
     platform_macs = 0;
     for (const auto& g : cfg.space.granularities)
-      platform_macs = std::max(platform_macs, static_cast<double>(arch::cores_that_fit(
-                                                  cfg.platform, g)) *
-                                                  static_cast<double>(g.macs_per_cycle()));
+      platform_macs =
+          std::max(platform_macs, static_cast<double>(arch::cores_that_fit(cfg.platform, g)) *
+                                      static_cast<double>(g.macs_per_cycle()));
     if (platform_macs <= 0) platform_macs = 1;
   }
 
@@ -91,17 +91,16 @@ struct H3mEvaluator::Impl {
         if (g.name == std::get<1>(k)) c = &g;
       cores.push_back(c);
     }
-    std::vector<std::vector<cost::CoreLayerCost>> out(missing.size(),
-                                                      std::vector<cost::CoreLayerCost>(shapes.size()));
+    std::vector<std::vector<cost::CoreLayerCost>> out(
+        missing.size(), std::vector<cost::CoreLayerCost>(shapes.size()));
     const std::size_t tasks = missing.size() * shapes.size();
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 4),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t t = r.begin(); t != r.end(); ++t) {
                           const std::size_t k = t / shapes.size(), sh = t % shapes.size();
-                          out[k][sh] = cost::gang_layer_cost(
-                                           *shapes[sh], std::get<0>(missing[k]), *cores[k],
-                                           std::get<2>(missing[k]), params_for(*cores[k]),
-                                           cfg.technology)
+                          out[k][sh] = cost::gang_layer_cost(*shapes[sh], std::get<0>(missing[k]),
+                                                             *cores[k], std::get<2>(missing[k]),
+                                                             params_for(*cores[k]), cfg.technology)
                                            .cost;
                         }
                       });
@@ -162,7 +161,9 @@ struct H3mEvaluator::Impl {
 };
 
 H3mEvaluator::H3mEvaluator(const H3mConfig& config) : impl_(new Impl(config)) {}
-H3mEvaluator::~H3mEvaluator() { delete impl_; }
+H3mEvaluator::~H3mEvaluator() {
+  delete impl_;
+}
 
 std::vector<H3mEvaluation> H3mEvaluator::evaluate(const H3mSpace& s,
                                                   const std::vector<H3mChoice>& cs) {
@@ -197,6 +198,8 @@ std::int64_t H3mEvaluator::tables() const {
   std::lock_guard lock(impl_->mu);
   return static_cast<std::int64_t>(impl_->tables.size());
 }
-const workload::WorkloadGraph& H3mEvaluator::graph() const { return impl_->graph; }
+const workload::WorkloadGraph& H3mEvaluator::graph() const {
+  return impl_->graph;
+}
 
 }  // namespace mosaic::search

@@ -11,7 +11,9 @@
 
 namespace mosaic::search {
 
-int h3m_dimension(const H3mSpace& s) { return 4 * s.max_subs; }
+int h3m_dimension(const H3mSpace& s) {
+  return 4 * s.max_subs;
+}
 
 namespace {
 
@@ -27,9 +29,8 @@ H3mChoice canonical(const H3mSpace& s, H3mChoice c) {
           c.end());
   if (s.one_granularity && !c.empty()) {
     // The granularity of the largest share (the first slot on ties) for all.
-    const auto big = std::max_element(c.begin(), c.end(), [](const H3mSlot& a, const H3mSlot& b) {
-      return a.units < b.units;
-    });
+    const auto big = std::max_element(
+        c.begin(), c.end(), [](const H3mSlot& a, const H3mSlot& b) { return a.units < b.units; });
     const int g = big->granularity;
     for (auto& t : c) t.granularity = g;
   }
@@ -192,9 +193,9 @@ H3mDesign build_design(const H3mSpace& s, const arch::Platform& p, const H3mChoi
     return t;
   };
   while (total() > static_cast<std::size_t>(arch::kMaxCores)) {
-    auto most = std::max_element(d.subs.begin(), d.subs.end(), [](const H3mSub& a, const H3mSub& b) {
-      return a.gang_sizes.size() < b.gang_sizes.size();
-    });
+    auto most = std::max_element(
+        d.subs.begin(), d.subs.end(),
+        [](const H3mSub& a, const H3mSub& b) { return a.gang_sizes.size() < b.gang_sizes.size(); });
     make_gangs(*most, most->gang * 2);
   }
   d.feasible = true;

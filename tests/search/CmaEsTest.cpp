@@ -186,11 +186,12 @@ TEST(CmaEsPythonSlow, SameConvergenceAsPythonCmaes) {
     if (run(rastrigin, 5, 3.0, 2.0, k, 20000, 0, 50).best <= 1e-8) ++solved;
   EXPECT_NEAR(s[2] / py_sphere, 1.0, 0.35) << "mosaic " << s[2] << " python " << py_sphere;
   EXPECT_NEAR(r[2] / py_rosen, 1.0, 0.35) << "mosaic " << r[2] << " python " << py_rosen;
-  EXPECT_LE(std::abs(solved - py_rastrigin), 4) << "mosaic " << solved << " python "
-                                                << py_rastrigin;
-  std::printf("median evaluations to 1e-8: sphere-10 mosaic %.0f python %.0f; rosenbrock-10 "
-              "mosaic %.0f python %.0f; rastrigin-5 solved mosaic %d/10 python %d/10\n",
-              s[2], py_sphere, r[2], py_rosen, solved, py_rastrigin);
+  EXPECT_LE(std::abs(solved - py_rastrigin), 4)
+      << "mosaic " << solved << " python " << py_rastrigin;
+  std::printf(
+      "median evaluations to 1e-8: sphere-10 mosaic %.0f python %.0f; rosenbrock-10 "
+      "mosaic %.0f python %.0f; rastrigin-5 solved mosaic %d/10 python %d/10\n",
+      s[2], py_sphere, r[2], py_rosen, solved, py_rastrigin);
 }
 
 }  // namespace

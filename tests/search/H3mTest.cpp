@@ -202,8 +202,8 @@ TEST(H3mWorkloads, ServingSets) {
   const auto bert = search::bert_base(128);
   EXPECT_EQ(bert.nodes.size(), 72u);
   // Per layer: 128x768x2304 + 2 x 12x128x64x128 + 128x768x768 + 2 x 128x768x3072.
-  const std::int64_t per = 128LL * 768 * 2304 + 2LL * 12 * 128 * 64 * 128 + 128LL * 768 * 768 +
-                           2LL * 128 * 768 * 3072;
+  const std::int64_t per =
+      128LL * 768 * 2304 + 2LL * 12 * 128 * 64 * 128 + 128LL * 768 * 768 + 2LL * 128 * 768 * 3072;
   EXPECT_EQ(workload::total_macs(bert), 12 * per);
   EXPECT_EQ(search::h3m_workload("vision").models.size(), 5u);
   EXPECT_EQ(search::h3m_workload("nlp").models.size(), 3u);
@@ -239,6 +239,27 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
       dir.path().string());
   EXPECT_EQ(sla.exit_code, 0) << sla.err;
   EXPECT_NE(sla.out.find("NOT met"), std::string::npos) << sla.out;
+}
+
+// Must-show: on the enumerable space (2 sub-accelerators, B512/B1024/B4096, U200), CMA-ES with
+// the default budget finds an EDP within 2 % of the exhaustive optimum on each serving set.
+TEST(H3mMustShowSlow, CmaEsWithinTwoPercentOfExhaustive) {
+  for (const char* w : {"vision", "nlp", "mixed"}) {
+    search::H3mConfig c;
+    c.workload = search::h3m_workload(w);
+    c.platform = arch::platform_by_name("u200");
+    c.space.granularities = arch::parse_granularities("B512,B1024,B4096");
+    c.space.max_subs = 2;
+    c.baselines = false;
+    c.search = search::H3mSearch::Exhaustive;
+    const auto ex = search::run_h3m(c);
+    c.search = search::H3mSearch::CmaEs;
+    const auto cm = search::run_h3m(c);
+    ASSERT_TRUE(ex.best.best.feasible) << w;
+    EXPECT_EQ(ex.best.space_size, 7155) << w;
+    EXPECT_LE(cm.best.best.edp, 1.02 * ex.best.best.edp) << w;
+    EXPECT_GE(cm.best.best.edp, ex.best.best.edp) << w;
+  }
 }
 
 }  // namespace
