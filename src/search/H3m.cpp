@@ -244,6 +244,7 @@ H3mResult run_h3m(const H3mConfig& config) {
   res.threads = threads;
   res.best = search_space(ev, "h3m", config.space, config.search, config.evaluations, config.seed,
                           config.progress);
+  res.search_table_seconds = ev.table_seconds();
   if (config.baselines && !stopped()) {
     res.baselines.push_back(
         run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
@@ -272,6 +273,7 @@ H3mResult run_h3m(const H3mConfig& config) {
   res.layers = ev.layers();
   res.unique_shapes = ev.unique_shapes();
   res.cost_tables = ev.tables();
+  res.table_seconds = ev.table_seconds();
   res.wall_seconds = seconds_since(t0);
   return res;
 }

@@ -121,6 +121,8 @@ struct H3mResult {
   std::vector<std::string> group_names;
   std::int64_t layers = 0, unique_shapes = 0, cost_tables = 0;
   double wall_seconds = 0;
+  double table_seconds = 0;         // of all runs: building the per-gang cost tables
+  double search_table_seconds = 0;  // of the searched design's run
   int threads = 1;
   bool interrupted = false;
 };
@@ -160,6 +162,7 @@ class H3mEvaluator {
   std::int64_t unique_shapes() const;
   std::int64_t tables() const;
   const workload::WorkloadGraph& graph() const;
+  double table_seconds() const;  // wall time spent building cost tables so far
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 // H3M design evaluation: per-(dataflow, granularity, gang size) cost tables over the workload's
 // distinct layer shapes (memoised), the accelerator of gangs, Herald's layer scheduler.
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -38,6 +39,7 @@ struct H3mEvaluator::Impl {
   std::mutex mu;
   std::map<TableKey, std::vector<cost::CoreLayerCost>> tables;
   double dram_bytes_per_cycle = 0;
+  double table_seconds = 0;  // building cost tables (wall)
   double platform_macs = 1;  // multipliers when the budget is filled with the best granularity
 
   explicit Impl(const H3mConfig& c) : cfg(c) {
@@ -84,6 +86,7 @@ struct H3mEvaluator::Impl {
         if (!tables.count(k)) missing.push_back(k);
     }
     if (missing.empty()) return;
+    const auto t0 = std::chrono::steady_clock::now();
     std::vector<const arch::DpuCore*> cores;
     for (const auto& k : missing) {
       const arch::DpuCore* c = nullptr;
@@ -106,6 +109,7 @@ struct H3mEvaluator::Impl {
                       });
     std::lock_guard lock(mu);
     for (std::size_t k = 0; k < missing.size(); ++k) tables.emplace(missing[k], std::move(out[k]));
+    table_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 
   H3mEvaluation evaluate(const H3mSpace& s, const H3mDesign& d, schedule::Problem* keep_p,
@@ -201,5 +205,7 @@ std::int64_t H3mEvaluator::tables() const {
 const workload::WorkloadGraph& H3mEvaluator::graph() const {
   return impl_->graph;
 }
+
+double H3mEvaluator::table_seconds() const { return impl_->table_seconds; }
 
 }  // namespace mosaic::search
