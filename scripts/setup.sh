@@ -9,6 +9,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 
