@@ -116,7 +116,8 @@ class Run {
       if (hi - lo < tol_fun) return "tolfun";
     }
     if (D_.maxCoeff() > 1e7 * D_.minCoeff()) return "condition";
-    if (gen_ > 0 && (0.2 * sigma_ * D_.maxCoeff() == 0)) return "noeffectaxis";
+    for (int i = 0; i < p_.n; ++i)  // adding 0.2 standard deviations changes no coordinate
+      if (m_[i] == m_[i] + 0.2 * sigma_ * std::sqrt(C_(i, i))) return "noeffectcoord";
     return "";
   }
 
@@ -156,7 +157,8 @@ CmaEsResult cma_es_minimize(const BatchObjective& f, const CmaEsOptions& o,
   std::mt19937_64 rng(o.seed);
   CmaEsResult res;
   int lambda = o.lambda > 0 ? o.lambda : 4 + static_cast<int>(std::floor(3 * std::log(n)));
-  lambda = std::max(lambda, 2);
+  // A budget smaller than one generation still gets one (smaller) generation.
+  lambda = std::max<int>(2, static_cast<int>(std::min<std::int64_t>(lambda, o.max_evaluations)));
   VectorXd mean = Eigen::Map<const VectorXd>(o.x0.data(), n);
   for (int run = 0; run <= o.max_restarts; ++run) {
     if (run > 0) {
