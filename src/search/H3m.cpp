@@ -178,12 +178,13 @@ H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& s
   r.space = space;
   std::vector<H3mChoice> all;
   if (method == H3mSearch::Exhaustive) {
-    all = enumerate_h3m(space);
-    if (static_cast<std::int64_t>(all.size()) > kMaxExhaustive)
+    if (count_h3m(space, kMaxExhaustive) > kMaxExhaustive)
       throw UserError(SourceLocation{"", 0, "--search"},
-                      fmt::format("the space has {} designs, too many to enumerate; restrict "
-                                  "--max-sub-accelerators or --granularities",
-                                  all.size()));
+                      fmt::format("the space has more than {} designs, too many to enumerate; "
+                                  "restrict --max-sub-accelerators, --granularities, "
+                                  "--dataflows or --share-units",
+                                  kMaxExhaustive));
+    all = enumerate_h3m(space);
     r.space_size = static_cast<std::int64_t>(all.size());
   }
   Progress bar(fmt::format("h3m {} ({})", name, h3m_search_name(method)),
@@ -221,10 +222,8 @@ void check_budget(const H3mConfig& c) {
 // Baselines: exhaustive when their restricted space fits the budget, otherwise the main method.
 H3mRun run_baseline(H3mEvaluator& ev, const H3mConfig& c, const std::string& name,
                     const H3mSpace& space) {
-  const std::size_t n = enumerate_h3m(space).size();
-  const H3mSearch m = static_cast<std::int64_t>(n) <= std::max<std::int64_t>(c.evaluations, 1)
-                          ? H3mSearch::Exhaustive
-                          : c.search;
+  const std::int64_t budget = std::max<std::int64_t>(c.evaluations, 1);
+  const H3mSearch m = count_h3m(space, budget) <= budget ? H3mSearch::Exhaustive : c.search;
   return search_space(ev, name, space, m, c.evaluations, c.seed, c.progress);
 }
 

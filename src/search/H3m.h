@@ -65,6 +65,8 @@ H3mChoice decode_h3m(const H3mSpace& space, const std::vector<double>& x);
 H3mChoice canonical(const H3mSpace& space, H3mChoice c);
 // Every canonical choice of the space (the units of the used slots add up to share_units).
 std::vector<H3mChoice> enumerate_h3m(const H3mSpace& space);
+// Their number, counted up to limit + 1 (without building them).
+std::int64_t count_h3m(const H3mSpace& space, std::int64_t limit);
 // Core counts under the platform budget (each slot its share of every resource, then the
 // leftover filled round-robin one core at a time: the repair), gangs of the chosen size, at most
 // 64 schedulable gangs in all.

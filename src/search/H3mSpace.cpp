@@ -84,29 +84,31 @@ H3mChoice decode_h3m(const H3mSpace& s, const std::vector<double>& x) {
 
 namespace {
 
-void enumerate_rec(const H3mSpace& s, const std::vector<H3mSlot>& options, std::size_t from,
-                   int units_left, int slots_left, H3mChoice& cur, std::vector<H3mChoice>& out) {
+// Visits every canonical choice (multisets of slot options in option order); `visit` returns
+// false to stop. Returns false when stopped.
+template <class Visit>
+bool enumerate_rec(const H3mSpace& s, const std::vector<H3mSlot>& options, std::size_t from,
+                   int units_left, int slots_left, H3mChoice& cur, Visit& visit) {
   if (units_left == 0) {
-    if (!cur.empty()) {
-      if (s.one_granularity)
-        for (const auto& t : cur)
-          if (t.granularity != cur.front().granularity) return;
-      out.push_back(cur);
-    }
-    return;
+    if (cur.empty()) return true;
+    if (s.one_granularity)
+      for (const auto& t : cur)
+        if (t.granularity != cur.front().granularity) return true;
+    return visit(cur);
   }
-  if (slots_left == 0) return;
+  if (slots_left == 0) return true;
   for (std::size_t i = from; i < options.size(); ++i) {
     if (options[i].units > units_left) continue;
     cur.push_back(options[i]);
-    enumerate_rec(s, options, i, units_left - options[i].units, slots_left - 1, cur, out);
+    const bool go =
+        enumerate_rec(s, options, i, units_left - options[i].units, slots_left - 1, cur, visit);
     cur.pop_back();
+    if (!go) return false;
   }
+  return true;
 }
 
-}  // namespace
-
-std::vector<H3mChoice> enumerate_h3m(const H3mSpace& s) {
+std::vector<H3mSlot> slot_options(const H3mSpace& s) {
   std::vector<H3mSlot> options;  // sorted like canonical choices
   for (int u = 1; u <= s.share_units; ++u)
     for (int d = 0; d < static_cast<int>(s.dataflows.size()); ++d)
@@ -114,10 +116,30 @@ std::vector<H3mChoice> enumerate_h3m(const H3mSpace& s) {
         for (int l = 0; l < static_cast<int>(s.gang_levels.size()); ++l)
           options.push_back(H3mSlot{u, d, g, l});
   std::sort(options.begin(), options.end());
+  return options;
+}
+
+}  // namespace
+
+std::vector<H3mChoice> enumerate_h3m(const H3mSpace& s) {
+  const auto options = slot_options(s);
   std::vector<H3mChoice> out;
   H3mChoice cur;
-  enumerate_rec(s, options, 0, s.share_units, s.max_subs, cur, out);
+  auto visit = [&](const H3mChoice& c) {
+    out.push_back(c);
+    return true;
+  };
+  enumerate_rec(s, options, 0, s.share_units, s.max_subs, cur, visit);
   return out;
+}
+
+std::int64_t count_h3m(const H3mSpace& s, std::int64_t limit) {
+  const auto options = slot_options(s);
+  std::int64_t n = 0;
+  H3mChoice cur;
+  auto visit = [&](const H3mChoice&) { return ++n <= limit; };
+  enumerate_rec(s, options, 0, s.share_units, s.max_subs, cur, visit);
+  return n;
 }
 
 namespace {

@@ -38,7 +38,8 @@ TEST(H3mCli, InterruptKeepsTheBest) {
   const std::string err = (d.path() / "err").string();
   const std::string cmd =
       "'" + test::mosaic_binary().string() +
-      "' h3m --workload vision --search random --evaluations 1000000 --no-baselines "
+      "' h3m --workload mobilenet_v1 --search random --evaluations 1000000 --no-baselines "
+      "--granularities B512,B4096 "
       "--threads 1 --out '" +
       d.path().string() + "' >/dev/null 2> '" + err +
       "' & pid=$!; for i in $(seq 1 1200); do grep -q 'h3m h3m (random): [1-9]' '" + err +

@@ -112,6 +112,8 @@ TEST(H3mSpace, EnumerationDecodingAndRepair) {
   s.share_units = 2;
   // Units 2: {B512}, {B4096}; units 1+1: {B512,B512}, {B512,B4096}, {B4096,B4096}.
   EXPECT_EQ(search::enumerate_h3m(s).size(), 5u);
+  EXPECT_EQ(search::count_h3m(s, 100), 5);
+  EXPECT_EQ(search::count_h3m(s, 2), 3);  // stops one past the limit
   EXPECT_EQ(search::h3m_dimension(s), 8);
   const auto c = search::decode_h3m(s, {0.9, 0.2, 0.1, 0.5, 0.9, 0.7, 0.95, 0.5});
   ASSERT_EQ(c.size(), 2u);
@@ -195,6 +197,18 @@ TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
     FAIL();
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("fits no core"), std::string::npos) << e.what();
+  }
+}
+
+TEST(H3mSearch, ExhaustiveRefusesAHugeSpaceWithoutBuildingIt) {
+  auto c = small_config();
+  c.space = search::H3mSpace{};  // 3 sub-accelerators, 8 granularities: about 6 million designs
+  c.search = search::H3mSearch::Exhaustive;
+  try {
+    search::run_h3m(c);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("too many to enumerate"), std::string::npos) << e.what();
   }
 }
 
