@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
 #include "dataflow/Library.h"
@@ -27,7 +28,8 @@ struct H3mArgs {
   std::string dsp_usage = "high";
   int max_subs = 3;
   int share_units = 8;
-  std::string sla;  // "model=ms,model=ms"
+  std::string sla;         // "model=ms,model=ms"
+  std::string technology;  // YAML technology file (per-access energies)
   std::uint64_t seed = 1;
   int threads = 0;
   std::string out = "mosaic-out/h3m";
@@ -96,6 +98,7 @@ search::H3mConfig make_config(const H3mArgs& a) {
     throw UserError(SourceLocation{"", 0, "--share-units"}, "must be 1 to 64");
   c.space.max_subs = a.max_subs;
   c.space.share_units = a.share_units;
+  if (!a.technology.empty()) c.technology = arch::read_technology(a.technology);
   c.search = search::parse_h3m_search(a.search);
   c.evaluations = a.evaluations;
   c.seed = a.seed;
@@ -173,6 +176,8 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--share-units", a->share_units, "Budget split in 1/N units")
       ->capture_default_str();
   cmd->add_option("--sla", a->sla, "Per-model latency limits, e.g. resnet50=20,bert_base=50 (ms)");
+  cmd->add_option("--technology", a->technology,
+                  "Technology YAML: per-access energies (default: the maestro-28nm table)");
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();

@@ -80,5 +80,28 @@ TEST(H3mCli, BudgetThatFitsNoCore) {
   EXPECT_NE(bad.err.find(":2"), std::string::npos) << bad.err;  // the line
 }
 
+// Per-access energies come from a technology file when given: a dearer MAC costs more energy.
+TEST(H3mCli, TechnologyFileChangesTheEnergy) {
+  test::TempDir d;
+  const auto tech = d.path() / "tech.yaml";
+  {
+    std::FILE* f = std::fopen(tech.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("mac_pj: 0.5\n", f);
+    std::fclose(f);
+  }
+  const std::string args =
+      "h3m --workload alexnet --search random --evaluations 50 --granularities B4096 "
+      "--max-sub-accelerators 1 --no-baselines --quiet --out '";
+  const auto a = test::run_mosaic(args + (d.path() / "a").string() + "'");
+  const auto b =
+      test::run_mosaic(args + (d.path() / "b").string() + "' --technology '" + tech.string() + "'");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto ja = nlohmann::json::parse(test::read_file(d.path() / "a" / "summary.json"));
+  const auto jb = nlohmann::json::parse(test::read_file(d.path() / "b" / "summary.json"));
+  EXPECT_GT(jb["best"]["energy_j"].get<double>(), ja["best"]["energy_j"].get<double>());
+}
+
 }  // namespace
 }  // namespace mosaic
