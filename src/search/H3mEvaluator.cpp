@@ -131,7 +131,6 @@ struct H3mEvaluator::Impl {
         for (std::size_t j = 0; j < sub.gang_sizes.size(); ++j) {
           const int m = sub.gang_sizes[j];
           arch::Core core;
-          core.name = fmt::format("s{}.{}x{}{}", i, m, g.name, m == 1 ? "" : "");
           core.dataflow = df;
           core.num_pes = g.macs_per_cycle() * m;
           acc.cores.push_back(core);
