@@ -9,6 +9,7 @@
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
 #include "outputs/HtmlReport.h"
@@ -131,6 +132,7 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 
 int run(const H3mArgs& a) {
   const search::H3mConfig c = make_config(a);
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::H3mRunInfo info;
   info.workload = a.workload;
   info.platform = a.platform;
