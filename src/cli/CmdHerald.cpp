@@ -9,6 +9,7 @@
 #include "cli/Commands.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
+#include "outputs/HeraldExperimentsReport.h"
 #include "outputs/HeraldReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/Herald.h"
@@ -69,7 +70,7 @@ int run(const HeraldArgs& a) {
     search::ExperimentOptions eo;
     eo.threads = a.threads;
     eo.progress = !a.quiet;
-    const std::string md = search::run_herald_experiments(eo);
+    const std::string md = outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
     std::filesystem::create_directories(a.out);
     const auto path = std::filesystem::path(a.out) / "experiments.md";
     write_file_atomically(path, md, "--out");
