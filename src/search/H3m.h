@@ -68,8 +68,7 @@ std::vector<H3mChoice> enumerate_h3m(const H3mSpace& space);
 // Their number, counted up to limit + 1 (without building them).
 std::int64_t count_h3m(const H3mSpace& space, std::int64_t limit);
 // Core counts under the platform budget (each slot its share of every resource, then the
-// leftover filled round-robin one core at a time: the repair), gangs of the chosen size, at most
-// 64 schedulable gangs in all.
+// leftover filled round-robin one core at a time: the repair), gangs of the chosen size.
 H3mDesign build_design(const H3mSpace& space, const arch::Platform& platform, const H3mChoice& c);
 
 struct H3mConfig {

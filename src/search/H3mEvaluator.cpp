@@ -21,14 +21,6 @@ namespace {
 
 using TableKey = std::tuple<std::string, std::string, int>;  // dataflow, granularity, gang
 
-std::string shape_key(const workload::Layer& l) {
-  return fmt::format("{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{},{}",
-                     static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
-                     l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
-                     l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
-                     l.output_bits, l.num_inputs, l.psum_bits);
-}
-
 }  // namespace
 
 struct H3mEvaluator::Impl {
@@ -49,7 +41,7 @@ struct H3mEvaluator::Impl {
     std::unordered_map<std::string, std::int32_t> ids;
     for (const auto& n : graph.nodes) {
       auto [it, inserted] =
-          ids.emplace(shape_key(n.layer), static_cast<std::int32_t>(shapes.size()));
+          ids.emplace(workload::shape_key(n.layer), static_cast<std::int32_t>(shapes.size()));
       if (inserted) shapes.push_back(&n.layer);
       shape_of.push_back(it->second);
     }
@@ -205,6 +197,8 @@ const workload::WorkloadGraph& H3mEvaluator::graph() const {
   return impl_->graph;
 }
 
-double H3mEvaluator::table_seconds() const { return impl_->table_seconds; }
+double H3mEvaluator::table_seconds() const {
+  return impl_->table_seconds;
+}
 
 }  // namespace mosaic::search

@@ -207,19 +207,6 @@ H3mDesign build_design(const H3mSpace& s, const arch::Platform& p, const H3mChoi
     d.why = "no core of the chosen granularities fits the platform's budget";
     return d;
   }
-  // At most kMaxCores schedulable gangs: the sub-accelerator with the most gangs doubles its
-  // gang size until the total fits (the scheduler keeps per-core state for 64 cores).
-  auto total = [&] {
-    std::size_t t = 0;
-    for (const auto& sub : d.subs) t += sub.gang_sizes.size();
-    return t;
-  };
-  while (total() > static_cast<std::size_t>(arch::kMaxCores)) {
-    auto most = std::max_element(
-        d.subs.begin(), d.subs.end(),
-        [](const H3mSub& a, const H3mSub& b) { return a.gang_sizes.size() < b.gang_sizes.size(); });
-    make_gangs(*most, most->gang * 2);
-  }
   d.feasible = true;
   return d;
 }
