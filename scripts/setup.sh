@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   coinor-libcbc-dev  # MILP allocation of mosaic stream
   python3
+  python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 
