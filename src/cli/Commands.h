@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -34,6 +35,8 @@ std::vector<RegisteredCommand> registered_commands();
 using RawCommand = std::function<int(const std::vector<std::string>& args)>;
 struct RawCommandRegistrar {
   RawCommandRegistrar(std::string name, RawCommand run);
+  // With the one-line description `mosaic --help` shows for it.
+  RawCommandRegistrar(std::string name, std::string description, RawCommand run);
 };
 const RawCommand* find_raw_command(const std::string& name);
 
@@ -43,5 +46,8 @@ const RawCommand* find_raw_command(const std::string& name);
 // with one and a space: "map_sizes C") comes back naming the flag ("--granularity", "--bw",
 // "--map-size C"); any other error comes back unchanged. main() applies it to every error.
 UserError with_flag_name(const UserError& e);
+
+// Every raw command's name and description, sorted by name.
+std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
 
 }  // namespace mosaic::cli
