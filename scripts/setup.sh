@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
   python3
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )

@@ -44,4 +44,8 @@ const RawCommand* find_raw_command(const std::string& name);
 // "--map-size C"); any other error comes back unchanged. main() applies it to every error.
 UserError with_flag_name(const UserError& e);
 
+// Parses the command line and runs the verb; prints errors and returns the exit code (the body of
+// main() of both `mosaic` and `mosaic-mpi`).
+int run_main(int argc, char** argv);
+
 }  // namespace mosaic::cli

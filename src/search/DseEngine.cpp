@@ -548,76 +548,10 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
   return cr;
 }
 
-}  // namespace
-
-std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
-  using nlohmann::json;
-  json j;
-  j["format"] = "mosaic-dse-1";
-  j["maestro_compat"] = s.maestro_compat;
-  j["fit_clusters"] = s.fit_clusters;
-  j["noc_latency"] = s.noc_latency;
-  j["offchip_bw"] = s.offchip_bw;
-  j["precision_bits"] = s.precision_bits;
-  auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
-  j["area_budget_um2"] = budget(s.area_budget_um2);
-  j["power_budget_mw"] = budget(s.power_budget_mw);
-  const auto& t = s.technology;
-  j["technology"] = {t.mac_pj,
-                     t.l1_pj,
-                     t.l2_pj,
-                     t.dram_pj,
-                     t.noc_pj,
-                     t.mac_area_um2,
-                     t.mac_power_mw,
-                     t.sram_area_um2_per_byte,
-                     t.sram_power_mw_per_byte,
-                     t.bus_area_unit,
-                     t.bus_power_unit,
-                     t.bus_c1,
-                     t.bus_c0,
-                     t.arbiter_area_unit,
-                     t.arbiter_power_unit,
-                     t.arbiter_c2,
-                     t.arbiter_c1,
-                     t.arbiter_c0,
-                     t.clock_ghz};
-  json maps = json::array();
-  for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
-    json e = {{"sweep", s.map_sizes[m].label()}};
-    if (m + 1 == s.map_sizes.size()) e["values"] = s.map_sizes[m].values.values;
-    maps.push_back(e);
-  }
-  j["map_sizes"] = maps;
-  j["noc_bw"] = s.noc_bw.values;
-  j["l1_bytes"] = s.l1_bytes ? json(s.l1_bytes->values) : json("exact");
-  j["l2_bytes"] = s.l2_bytes ? json(s.l2_bytes->values) : json("exact");
-  json layers = json::array();
-  for (const auto& l : w.layers) {
-    const auto& p = l.problem;
-    json e;
-    e["name"] = l.name;
-    e["type"] = static_cast<int>(p.type);
-    e["size"] = p.size;
-    e["stride"] = p.stride;
-    e["batch"] = p.batch;
-    e["count"] = l.count;
-    e["useful_macs"] = l.useful_macs ? *l.useful_macs : -1;
-    layers.push_back(e);
-  }
-  j["layers"] = layers;
-  return j.dump();
-}
-
-DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
-                   const ChunkSink& sink) {
-  validate(s);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  Context ctx(w, s);
-  ctx.dfs = prepare_dataflows(w, s);
+// Prepares the dataflows, the chunking and the PE runs of a sweep.
+void init_context(Context& ctx, bool reuse_plateaus) {
+  const DseSpec& s = ctx.s;
+  ctx.dfs = prepare_dataflows(ctx.w, s);
   ctx.n_maps = static_cast<int>(s.map_sizes.size());
   ctx.radix = {static_cast<std::int64_t>(ctx.dfs.size()), s.pes.count(), s.vector_width.count()};
   for (int m = 0; m + 1 < ctx.n_maps; ++m)
@@ -628,8 +562,31 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ctx.n_l1 = s.l1_bytes ? s.l1_bytes->count() : 1;
   ctx.n_l2 = s.l2_bytes ? s.l2_bytes->count() : 1;
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
-  ctx.reuse_plateaus = opt.reuse_bw_plateaus;
+  ctx.reuse_plateaus = reuse_plateaus;
   ctx.find_pe_runs();
+}
+
+// The chunks [first, end) of the previous run that were under way when it stopped (empty when
+// it finished or never ran): computing one of them again is counted as recomputed.
+std::pair<std::int64_t, std::int64_t> under_way(ResultStore& store, std::int64_t run) {
+  const auto m = store.meta(run, "under_way");
+  if (!m) return {0, 0};
+  const auto colon = m->find(':');
+  if (colon == std::string::npos) return {0, 0};
+  return {std::stoll(m->substr(0, colon)), std::stoll(m->substr(colon + 1))};
+}
+
+}  // namespace
+
+DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+                   const ChunkSink& sink) {
+  validate(s);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Context ctx(w, s);
+  init_context(ctx, opt.reuse_bw_plateaus);
 
   DseRunInfo info;
   info.chunks_total = ctx.n_chunks;
@@ -639,15 +596,20 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ResultStore* store = opt.store;
   std::int64_t run_id = 0;
   std::unordered_set<std::string> stored;
+  std::pair<std::int64_t, std::int64_t> lost{0, 0};
+  ChunkTransport* remote =
+      opt.transport != nullptr && opt.transport->workers() > 0 ? opt.transport : nullptr;
   if (store != nullptr) {
     const auto run = store->open_run("dse", dse_run_config(w, s));
     run_id = run.id;
     info.run_hash = run.hash;
     if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
+    lost = under_way(*store, run_id);
   }
 
   auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
+  if (remote != nullptr) wave = std::max<std::int64_t>(wave, 16 * remote->workers());
   double last_progress = 0;
   std::int64_t next = 0;
   while (next < ctx.n_chunks) {
@@ -674,17 +636,34 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
         todo.push_back(k);
       }
     }
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                            if (stopping()) return;
-                            const std::size_t k = todo[i];
-                            res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
-                            done[k] = 1;
-                          }
-                        });
-    });
+    if (store != nullptr && !todo.empty())
+      store->set_meta(run_id, "under_way", fmt::format("{}:{}", next, end));
+    if (remote != nullptr) {
+      // Other processes compute the chunks; their payloads are the store's records.
+      std::vector<std::int64_t> indices;
+      for (std::size_t k : todo) indices.push_back(next + static_cast<std::int64_t>(k));
+      remote->compute(
+          indices,
+          [&](std::int64_t index, std::string&& payload) {
+            const auto k = static_cast<std::size_t>(index - next);
+            res[k] = decode_chunk(payload, index, ctx.decode(index).df);
+            res[k].reused = false;
+            done[k] = 1;
+          },
+          stopping);
+    } else {
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+                          [&](const tbb::blocked_range<std::size_t>& r) {
+                            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                              if (stopping()) return;
+                              const std::size_t k = todo[i];
+                              res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                              done[k] = 1;
+                            }
+                          });
+      });
+    }
     // Commit what was computed (a skipped chunk without analysis is not worth a row: it is
     // recomputed in a microsecond).
     if (store != nullptr) {
@@ -705,6 +684,9 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
       } else {
         info.session += res[k].counts;
         ++info.chunks_computed;
+        const std::int64_t index = next + static_cast<std::int64_t>(k);
+        if (index >= lost.first && index < lost.second && res[k].counts.analyses > 0)
+          ++info.chunks_recomputed;
       }
       if (!res[k].note.empty() && info.notes.size() < 8 &&
           std::find(info.notes.begin(), info.notes.end(), res[k].note) == info.notes.end())
@@ -729,7 +711,22 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
+  if (remote != nullptr) {
+    // The workers' threads; their analyses are not reported back: the analyses the designs
+    // need stand in for those run (an upper bound).
+    info.threads = std::max(1, remote->worker_threads());
+    info.analyses_run = info.session.analyses;
+  }
   return info;
+}
+
+void serve_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+               ChunkTransport& transport) {
+  validate(s);
+  Context ctx(w, s);
+  init_context(ctx, opt.reuse_bw_plateaus);
+  transport.serve([&](std::int64_t index) { return encode_chunk(evaluate_chunk(ctx, index)); },
+                  opt.threads);
 }
 
 DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDesignPoint& p) {
