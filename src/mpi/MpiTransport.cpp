@@ -116,8 +116,7 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
   }
 }
 
-void MpiTransport::serve(const std::function<std::string(std::int64_t)>& compute_one,
-                         int threads) {
+void MpiTransport::serve(const std::function<std::string(std::int64_t)>& compute_one, int threads) {
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   const std::int32_t t = arena.max_concurrency();
   MPI_Send(&t, 1, MPI_INT32_T, 0, kReady, MPI_COMM_WORLD);

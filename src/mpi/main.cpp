@@ -4,6 +4,7 @@
 // run on rank 0 alone (the other ranks exit at once).
 #include <mpi.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,6 +12,17 @@
 #include "cli/Commands.h"
 #include "mpi/MpiTransport.h"
 #include "search/ChunkTransport.h"
+
+namespace {
+
+// mpirun turns Ctrl-C into SIGTERM for every rank (then SIGKILL after a grace period). On rank 0
+// it becomes the SIGINT the verbs handle (search::InterruptGuard): stop handing out chunks,
+// commit the finished ones, exit. Raising a signal is async-signal-safe.
+void on_sigterm(int) {
+  std::raise(SIGINT);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   int provided = 0;
@@ -20,6 +32,7 @@ int main(int argc, char** argv) {
   mosaic::search::set_chunk_transport(&transport);
   const std::string verb = argc >= 2 ? argv[1] : "";
   const bool distributed = verb == "dse" || verb == "herald";
+  if (transport.leader()) std::signal(SIGTERM, on_sigterm);
   if (!transport.leader()) {
     if (!distributed) {
       MPI_Finalize();

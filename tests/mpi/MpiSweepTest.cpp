@@ -29,8 +29,8 @@ bool have_mpirun() {
   return std::system("command -v mpirun >/dev/null 2>&1") == 0;
 }
 
-#define MOSAIC_REQUIRE_MPIRUN() \
-  do {                          \
+#define MOSAIC_REQUIRE_MPIRUN()                             \
+  do {                                                      \
     if (!have_mpirun()) GTEST_SKIP() << "mpirun is absent"; \
   } while (0)
 
@@ -41,8 +41,8 @@ std::string mpirun(int ranks) {
 
 // Runs a shell command in `cwd`; stdout and stderr into files there.
 test::RunResult run_shell(const std::string& cmd, const fs::path& cwd, const std::string& tag) {
-  const std::string full = "cd '" + cwd.string() + "' && " + cmd + " >" + tag + ".out 2>" + tag +
-                           ".err </dev/null";
+  const std::string full =
+      "cd '" + cwd.string() + "' && " + cmd + " >" + tag + ".out 2>" + tag + ".err </dev/null";
   const int status = std::system(full.c_str());
   test::RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -181,9 +181,8 @@ TEST(MpiDseSlow, KilledRankRerunEqualsUninterrupted) {
   MOSAIC_REQUIRE_MPIRUN();
   test::TempDir d;
   // Start 3 ranks in the background and SIGKILL rank 1 once some chunks are stored.
-  const std::string cmd = "cd '" + d.path().string() + "' && { " + mpirun(3) +
-                          long_sweep("mpi") + " >killed.out 2>killed.err </dev/null & echo $! " +
-                          ">mpirun.pid; }";
+  const std::string cmd = "cd '" + d.path().string() + "' && { " + mpirun(3) + long_sweep("mpi") +
+                          " >killed.out 2>killed.err </dev/null & echo $! " + ">mpirun.pid; }";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const pid_t mpirun_pid = static_cast<pid_t>(std::stol(test::read_file(d.path() / "mpirun.pid")));
