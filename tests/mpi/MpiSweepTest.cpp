@@ -126,11 +126,11 @@ TEST(MpiHerald, ExhaustiveThreeRanksEqualOneProcess) {
             herald_comparable(read_json(d.path() / "mpi/summary.json")));
   for (const char* f : {"pareto.csv", "schedule.json"})
     EXPECT_EQ(test::read_file(d.path() / "one" / f), test::read_file(d.path() / "mpi" / f)) << f;
-  // 7 x 7 partitions of the HDA + 5 baselines, all in the csv.
+  // 7 x 7 partitions of the HDA + the 7 baselines of Table III, all in the csv.
   const std::string csv = test::read_file(d.path() / "mpi/pareto.csv");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 49 + 5);
-  // A rerun reads every chunk back from the store.
-  r = run_shell(mpirun(2) + args + "mpi", d.path(), "again");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 49 + 7);
+  // A rerun by the plain executable reads every chunk back from the distributed run's store.
+  r = test::run_mosaic(args + "mpi", d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("herald: resumed: 7 chunks read from the store, 0 computed now"),
             std::string::npos)
@@ -157,6 +157,10 @@ pid_t rank_pid(pid_t parent, int rank) {
   return 0;
 }
 
+std::string fmt_kept(std::int64_t n) {
+  return "resumed: " + std::to_string(n) + " chunks read from the store";
+}
+
 std::int64_t stored_records(const fs::path& store) {
   if (!fs::exists(store)) return 0;
   try {
@@ -169,23 +173,35 @@ std::int64_t stored_records(const fs::path& store) {
   }
 }
 
-// 2 dataflows x 64 PE counts x 2 vector widths = 256 chunks (a few seconds on 2 ranks).
+// VGG16's 13 layers, 2 dataflows x 64 PE counts x 3 vector widths = 384 chunks (about 3 s on
+// one thread).
 std::string long_sweep(const std::string& out) {
   return "dse --mapping " + example("networks/vgg16.m") +
-         " --layer CONV11 --dataflow kcp_ws,rs --pes 16:1024:16 --vector-width 1,2 --bw 1:64 "
+         " --dataflow kcp_ws,rs --pes 16:1024:16 --vector-width 1,2,4 --bw 1:64 "
          "--designs csv --no-html --threads 1 --out " +
          out;
+}
+
+// Starts 3 ranks on long_sweep("mpi") in the background; returns mpirun's pid.
+pid_t start_background(const fs::path& dir) {
+  const std::string cmd = "cd '" + dir.string() + "' && { " + mpirun(3) + long_sweep("mpi") +
+                          " >killed.out 2>killed.err </dev/null & echo $! >mpirun.pid; }";
+  if (std::system(cmd.c_str()) != 0) return 0;
+  return static_cast<pid_t>(std::stol(test::read_file(dir / "mpirun.pid")));
+}
+
+bool wait_exit(pid_t pid, int tenths) {
+  for (int i = 0; i < tenths && ::kill(pid, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return ::kill(pid, 0) != 0;
 }
 
 TEST(MpiDseSlow, KilledRankRerunEqualsUninterrupted) {
   MOSAIC_REQUIRE_MPIRUN();
   test::TempDir d;
-  // Start 3 ranks in the background and SIGKILL rank 1 once some chunks are stored.
-  const std::string cmd = "cd '" + d.path().string() + "' && { " + mpirun(3) + long_sweep("mpi") +
-                          " >killed.out 2>killed.err </dev/null & echo $! " + ">mpirun.pid; }";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const pid_t mpirun_pid = static_cast<pid_t>(std::stol(test::read_file(d.path() / "mpirun.pid")));
+  // SIGKILL rank 1 once some chunks are stored.
+  const pid_t mpirun_pid = start_background(d.path());
+  ASSERT_GT(mpirun_pid, 0);
   pid_t victim = 0;
   bool killed = false;
   for (int i = 0; i < 600 && !killed; ++i) {  // up to a minute on a loaded machine
@@ -196,9 +212,7 @@ TEST(MpiDseSlow, KilledRankRerunEqualsUninterrupted) {
     if (::kill(mpirun_pid, 0) != 0) break;  // mpirun ended
   }
   ASSERT_TRUE(killed) << "no rank 1 to kill before the run ended";
-  for (int i = 0; i < 300 && ::kill(mpirun_pid, 0) == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_NE(::kill(mpirun_pid, 0), 0) << "mpirun did not end after a rank died";
+  ASSERT_TRUE(wait_exit(mpirun_pid, 300)) << "mpirun did not end after a rank died";
   EXPECT_FALSE(fs::exists(d.path() / "mpi/summary.json"));
   // Rerun (3 ranks again): resumes from the store and logs how many chunks it recomputed.
   auto r = run_shell(mpirun(3) + long_sweep("mpi"), d.path(), "rerun");
@@ -222,6 +236,29 @@ TEST(MpiDseSlow, KilledRankRerunEqualsUninterrupted) {
             dse_comparable(read_json(d.path() / "mpi/summary.json")));
   for (const char* f : {"designs.csv", "pareto.csv", "pareto.json"})
     EXPECT_EQ(test::read_file(d.path() / "one" / f), test::read_file(d.path() / "mpi" / f)) << f;
+}
+
+TEST(MpiDseSlow, CtrlCStopsEveryRankAndKeepsFinishedChunks) {
+  MOSAIC_REQUIRE_MPIRUN();
+  test::TempDir d;
+  const pid_t mpirun_pid = start_background(d.path());
+  ASSERT_GT(mpirun_pid, 0);
+  pid_t worker = 0;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (worker == 0) worker = rank_pid(mpirun_pid, 2);
+    if (worker != 0 && stored_records(d.path() / "mpi/dse.sqlite") > 0) break;
+  }
+  ASSERT_NE(worker, 0);
+  ASSERT_EQ(::kill(mpirun_pid, SIGINT), 0);  // what Ctrl-C sends
+  ASSERT_TRUE(wait_exit(mpirun_pid, 100)) << "mpirun still running 10 s after SIGINT";
+  EXPECT_TRUE(wait_exit(worker, 50)) << "a worker rank outlived mpirun";
+  const std::int64_t kept = stored_records(d.path() / "mpi/dse.sqlite");
+  EXPECT_GT(kept, 0);
+  // The plain executable resumes the distributed run's store.
+  const auto r = test::run_mosaic(long_sweep("mpi") + " --quiet", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(fmt_kept(kept)), std::string::npos) << r.err;
 }
 
 }  // namespace
