@@ -77,13 +77,16 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
   MPI_Status st;
   while (next < n || outstanding > 0) {
     // Hand out batches: about a quarter of each worker's fair share of what is left, at most
-    // two chunks per thread, so that the end of the list spreads over every rank.
+    // eight chunks per thread, so that the end of the list spreads over every rank. A worker
+    // holds up to two batches (it is in idle_ twice after READY): the next one is queued while
+    // it computes, which hides the round trip (long on a loaded node, where a rank that sleeps
+    // waits for a core to wake up).
     while (!idle_.empty() && next < n) {
-      const int w = idle_.back();
-      idle_.pop_back();
+      const int w = idle_.front();
+      idle_.pop_front();
       const std::int64_t fair = (n - next) / (4 * std::max(1, workers()));
       const std::int64_t batch =
-          std::clamp<std::int64_t>(fair, 1, 2 * std::max(1, threads_[static_cast<std::size_t>(w)]));
+          std::clamp<std::int64_t>(fair, 1, 8 * std::max(1, threads_[static_cast<std::size_t>(w)]));
       MPI_Send(indices.data() + next, static_cast<int>(batch), MPI_INT64_T, w, kWork,
                MPI_COMM_WORLD);
       next += batch;
@@ -97,6 +100,7 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
       std::int32_t t = 1;
       std::memcpy(&t, msg.data(), std::min(msg.size(), sizeof t));
       threads_[static_cast<std::size_t>(src)] = std::max(1, t);
+      idle_.push_back(src);
       idle_.push_back(src);
     } else if (st.MPI_TAG == kResult) {
       std::size_t pos = 0;

@@ -14,6 +14,7 @@
 // Ctrl-C between messages.
 #pragma once
 
+#include <deque>
 #include <vector>
 
 #include "search/ChunkTransport.h"
@@ -38,7 +39,7 @@ class MpiTransport final : public search::ChunkTransport {
  private:
   int rank_ = 0, size_ = 1;
   std::vector<int> threads_;  // per rank, 0 = not ready yet
-  std::vector<int> idle_;     // ranks ready for work
+  std::deque<int> idle_;      // ranks ready for a batch (twice: one computing, one queued)
   bool stopped_ = false;
   bool dispatched_ = false;
 };
