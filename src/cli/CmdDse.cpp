@@ -9,6 +9,7 @@
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/DseReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/DseEngine.h"
@@ -173,7 +174,8 @@ int run(const DseArgs& a) {
     search::serve_dse(w, spec, wopt, *transport);
     return 0;
   }
-  outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     const std::filesystem::path p = a.store.empty() ? std::filesystem::path(a.out) / "dse.sqlite"

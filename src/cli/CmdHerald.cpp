@@ -1,7 +1,7 @@
 // `mosaic herald`: co-optimise an HDA's PE/bandwidth partition and the multi-DNN layer schedule.
 #include <filesystem>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,8 +13,8 @@
 #include "outputs/HeraldExperimentsReport.h"
 #include "outputs/HeraldReport.h"
 #include "outputs/HtmlReport.h"
-#include "search/Herald.h"
 #include "search/ChunkTransport.h"
+#include "search/Herald.h"
 #include "search/HeraldExperiments.h"
 #include "search/ResultStore.h"
 #include "workload/WorkloadFile.h"
@@ -72,6 +72,10 @@ std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
 int run(const HeraldArgs& a) {
   search::ChunkTransport* transport = search::chunk_transport();
   const bool worker = transport != nullptr && !transport->leader();
+  // A second run on the directory refuses (not taken by mosaic-mpi's worker ranks: they write
+  // nothing).
+  std::optional<OutputDirectoryLock> out_lock;
+  if (!worker) out_lock.emplace(a.out, "--out");
   if (a.experiment) {
     if (worker) return 0;  // the experiments run on rank 0 alone
     search::ExperimentOptions eo;
@@ -129,9 +133,9 @@ int run(const HeraldArgs& a) {
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     std::filesystem::create_directories(a.out);
-    store = search::ResultStore::open(a.store.empty()
-                                          ? std::filesystem::path(a.out) / "herald.sqlite"
-                                          : std::filesystem::path(a.store));
+    store =
+        search::ResultStore::open(a.store.empty() ? std::filesystem::path(a.out) / "herald.sqlite"
+                                                  : std::filesystem::path(a.store));
   }
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;

@@ -218,7 +218,7 @@ class Search {
     return std::move(res_);
   }
 
- // A worker rank: computes the chunks the leader sends.
+  // A worker rank: computes the chunks the leader sends.
   void serve(ChunkTransport& transport) {
     add_styles();
     const std::vector<Job> jobs = initial_jobs();
@@ -381,8 +381,8 @@ class Search {
         cfg_.transport != nullptr && cfg_.transport->workers() > 0 ? cfg_.transport : nullptr;
     if (cfg_.store == nullptr && remote == nullptr) return evaluate(js, progress);
     const auto ts = Clock::now();
-    const auto n = static_cast<std::int64_t>((js.size() + kHeraldChunkPoints - 1) /
-                                             kHeraldChunkPoints);
+    const auto n =
+        static_cast<std::int64_t>((js.size() + kHeraldChunkPoints - 1) / kHeraldChunkPoints);
     res_.chunks_total = n;
     ResultStore* store = cfg_.store;
     std::int64_t run_id = 0;
@@ -403,9 +403,8 @@ class Search {
     std::vector<std::uint8_t> have(static_cast<std::size_t>(n), 0);
     std::vector<std::int64_t> todo;
     for (std::int64_t c = 0; c < n; ++c) {
-      const auto rec = stored.count(std::to_string(c)) != 0
-                           ? store->get(run_id, std::to_string(c))
-                           : std::optional<ResultStore::Record>{};
+      const auto rec = stored.count(std::to_string(c)) != 0 ? store->get(run_id, std::to_string(c))
+                                                            : std::optional<ResultStore::Record>{};
       if (!rec) {
         todo.push_back(c);
         continue;
@@ -413,8 +412,9 @@ class Search {
       decode_chunk(js, c, rec->payload, out);
       have[static_cast<std::size_t>(c)] = 1;
       ++res_.chunks_reused;
-      if (progress) progress->add(static_cast<std::int64_t>(chunk_range(js.size(), c).second -
-                                                            chunk_range(js.size(), c).first));
+      if (progress)
+        progress->add(static_cast<std::int64_t>(chunk_range(js.size(), c).second -
+                                                chunk_range(js.size(), c).first));
     }
     const std::size_t wave = static_cast<std::size_t>(
         remote != nullptr ? 16 * remote->workers() : 8 * std::max(1, res_.threads));

@@ -98,8 +98,7 @@ void serve_herald(const HeraldConfig& config, ChunkTransport& transport);
 // The text identifying a search in the result store: the workload graph (names, shapes, edges),
 // the class, execution parameters, technology, objective, scheduler options and every design
 // point of the chunked part.
-std::string herald_run_config(const HeraldConfig& config,
-                              const workload::WorkloadGraph& graph,
+std::string herald_run_config(const HeraldConfig& config, const workload::WorkloadGraph& graph,
                               const std::vector<std::pair<int, arch::Partition>>& points,
                               const std::vector<arch::AcceleratorStyle>& styles);
 

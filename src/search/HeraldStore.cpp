@@ -42,9 +42,12 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                      t.clock_ghz};
   j["objective"] = static_cast<int>(c.objective);
   const auto& s = c.scheduler;
-  j["scheduler"] = {static_cast<int>(s.metric),  static_cast<int>(s.ordering),
-                    s.load_balance_factor,       s.lookahead,
-                    s.post_process,              s.greedy};
+  j["scheduler"] = {static_cast<int>(s.metric),
+                    static_cast<int>(s.ordering),
+                    s.load_balance_factor,
+                    s.lookahead,
+                    s.post_process,
+                    s.greedy};
   json nodes = json::array();
   for (const auto& n : graph.nodes)
     nodes.push_back({n.name, workload::shape_key(n.layer), n.preds});
