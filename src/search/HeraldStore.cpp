@@ -1,8 +1,10 @@
 // What the result store holds of a Herald search: the configuration text naming the run
 // (herald_run_config of Herald.h). A chunk's record is its design points' latency and energy
 // (two doubles each, native byte order), in job order.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/Hash.h"
 #include "schedule/Schedule.h"
 #include "search/Herald.h"
 #include "workload/Layer.h"
@@ -52,12 +54,16 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
   for (const auto& n : graph.nodes)
     nodes.push_back({n.name, workload::shape_key(n.layer), n.preds});
   j["graph"] = nodes;
-  json pts = json::array();
-  for (const auto& [style, part] : points)
-    pts.push_back({styles[static_cast<std::size_t>(style)].label(),
-                   static_cast<int>(styles[static_cast<std::size_t>(style)].kind),
-                   styles[static_cast<std::size_t>(style)].dataflows, part.pes, part.bw_gbps});
-  j["points"] = pts;
+  // The design points by their count and hash (an exhaustive search has millions: the text
+  // would dwarf the rest).
+  std::string pts;
+  for (const auto& [style, part] : points) {
+    const auto& st = styles[static_cast<std::size_t>(style)];
+    pts +=
+        json({st.label(), static_cast<int>(st.kind), st.dataflows, part.pes, part.bw_gbps}).dump();
+    pts += '\n';
+  }
+  j["points"] = {{"count", points.size()}, {"fnv1a64", fmt::format("{:016x}", fnv1a64(pts))}};
   return j.dump();
 }
 
