@@ -3,13 +3,14 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build g++ clang clang-format clang-tidy
+  build-essential cmake ninja-build ccache g++ clang clang-format clang-tidy
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
   python3
+  python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 

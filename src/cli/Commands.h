@@ -40,6 +40,9 @@ struct RawCommandRegistrar {
 };
 const RawCommand* find_raw_command(const std::string& name);
 
+// Every raw command's name and description, sorted by name.
+std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
+
 // Library errors describe the value at fault by its library name (a configuration field such as
 // "granularity" or "noc_bw"); the command line says where the value came from. An error with no
 // line whose field is one of the library names the command line fills from a flag (or starts
@@ -50,8 +53,5 @@ UserError with_flag_name(const UserError& e);
 // Parses the command line and runs the verb; prints errors and returns the exit code (the body of
 // main() of both `mosaic` and `mosaic-mpi`).
 int run_main(int argc, char** argv);
-
-// Every raw command's name and description, sorted by name.
-std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
 
 }  // namespace mosaic::cli

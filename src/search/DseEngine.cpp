@@ -548,9 +548,13 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
   return cr;
 }
 
-// Prepares the dataflows, the chunking and the PE runs of a sweep.
-void init_context(Context& ctx, bool reuse_plateaus) {
-  const DseSpec& s = ctx.s;
+}  // namespace
+
+namespace {
+
+// The sweep's geometry: the chunks (dataflow x PEs x lanes x all but the last mapping sweep), and
+// inside a chunk the last mapping sweep, the bandwidths and the buffers.
+void setup(Context& ctx, const DseSpec& s, const DseOptions& opt) {
   ctx.dfs = prepare_dataflows(ctx.w, s);
   ctx.n_maps = static_cast<int>(s.map_sizes.size());
   ctx.radix = {static_cast<std::int64_t>(ctx.dfs.size()), s.pes.count(), s.vector_width.count()};
@@ -562,8 +566,58 @@ void init_context(Context& ctx, bool reuse_plateaus) {
   ctx.n_l1 = s.l1_bytes ? s.l1_bytes->count() : 1;
   ctx.n_l2 = s.l2_bytes ? s.l2_bytes->count() : 1;
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
-  ctx.reuse_plateaus = reuse_plateaus;
+  ctx.reuse_plateaus = opt.reuse_bw_plateaus;
   ctx.find_pe_runs();
+}
+
+// The result store of a run, and the chunks it already holds.
+struct StoreRun {
+  ResultStore* store = nullptr;
+  std::int64_t id = 0;
+  std::unordered_set<std::string> stored;
+};
+
+// A wave of chunks [first, first + res.size()): the ones in the store decoded, the others to do.
+struct Wave {
+  std::int64_t first = 0;
+  std::vector<ChunkResult> res;
+  std::vector<char> done;
+  std::vector<std::size_t> todo;
+  std::vector<std::string> keys;
+};
+
+Wave load_wave(const Context& ctx, const StoreRun& sr, std::int64_t first, std::int64_t end) {
+  Wave wv;
+  wv.first = first;
+  const auto n = static_cast<std::size_t>(end - first);
+  wv.res.resize(n);
+  wv.done.assign(n, 0);
+  wv.keys.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t index = first + static_cast<std::int64_t>(k);
+    if (sr.store != nullptr) wv.keys[k] = ctx.key(index);
+    if (!sr.stored.empty() && sr.stored.count(wv.keys[k]) != 0) {
+      const auto rec = sr.store->get(sr.id, wv.keys[k]);
+      if (!rec) throw InternalError("result store: a stored chunk disappeared");
+      wv.res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
+      wv.done[k] = 1;
+    } else {
+      wv.todo.push_back(k);
+    }
+  }
+  return wv;
+}
+
+// Commits what was computed (a skipped chunk without analysis is not worth a row: it is
+// recomputed in a microsecond).
+void store_wave(const StoreRun& sr, const Wave& wv) {
+  if (sr.store == nullptr) return;
+  std::vector<ResultStore::Record> recs;
+  for (std::size_t k : wv.todo)
+    if (wv.done[k] != 0 && wv.res[k].counts.analyses > 0)
+      recs.push_back(
+          {wv.keys[k], wv.first + static_cast<std::int64_t>(k), encode_chunk(wv.res[k])});
+  sr.store->put(sr.id, recs);
 }
 
 // The chunks [first, end) of the previous run that were under way when it stopped (empty when
@@ -576,6 +630,43 @@ std::pair<std::int64_t, std::int64_t> under_way(ResultStore& store, std::int64_t
   return {std::stoll(m->substr(0, colon)), std::stoll(m->substr(colon + 1))};
 }
 
+// The wave's chunks computed by other processes (their payloads are the store's records).
+void compute_remote(const Context& ctx, Wave& wv, ChunkTransport& remote,
+                    const std::function<bool()>& stopping) {
+  std::vector<std::int64_t> indices;
+  for (std::size_t k : wv.todo) indices.push_back(wv.first + static_cast<std::int64_t>(k));
+  remote.compute(
+      indices,
+      [&](std::int64_t index, std::string&& payload) {
+        const auto k = static_cast<std::size_t>(index - wv.first);
+        wv.res[k] = decode_chunk(payload, index, ctx.decode(index).df);
+        wv.res[k].reused = false;
+        wv.done[k] = 1;
+      },
+      stopping);
+}
+
+// Hands the wave's chunks to the sink in order; false at the first unfinished one (interrupted).
+bool deliver_wave(Wave& wv, DseRunInfo& info, const ChunkSink& sink) {
+  for (std::size_t k = 0; k < wv.res.size(); ++k) {
+    if (wv.done[k] == 0) return false;
+    ChunkResult& r = wv.res[k];
+    info.total += r.counts;
+    if (r.reused) {
+      ++info.chunks_reused;
+    } else {
+      info.session += r.counts;
+      ++info.chunks_computed;
+    }
+    if (!r.note.empty() && info.notes.size() < 8 &&
+        std::find(info.notes.begin(), info.notes.end(), r.note) == info.notes.end())
+      info.notes.push_back(r.note);
+    sink(r);
+    r = ChunkResult{};  // free the designs early
+  }
+  return true;
+}
+
 }  // namespace
 
 DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
@@ -586,28 +677,24 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   Context ctx(w, s);
-  init_context(ctx, opt.reuse_bw_plateaus);
-
+  setup(ctx, s, opt);
   DseRunInfo info;
   info.chunks_total = ctx.n_chunks;
   tbb::task_arena arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic);
   info.threads = arena.max_concurrency();
-
-  ResultStore* store = opt.store;
-  std::int64_t run_id = 0;
-  std::unordered_set<std::string> stored;
+  StoreRun sr;
+  sr.store = opt.store;
   std::pair<std::int64_t, std::int64_t> lost{0, 0};
   ChunkTransport* remote =
       opt.transport != nullptr && opt.transport->workers() > 0 ? opt.transport : nullptr;
-  if (store != nullptr) {
-    const auto run = store->open_run("dse", dse_run_config(w, s));
-    run_id = run.id;
+  if (sr.store != nullptr) {
+    const auto run = sr.store->open_run("dse", dse_run_config(w, s));
+    sr.id = run.id;
     info.run_hash = run.hash;
-    if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
-    lost = under_way(*store, run_id);
+    if (!run.created && sr.store->count(sr.id) > 0) sr.stored = sr.store->keys(sr.id);
+    lost = under_way(*sr.store, sr.id);
   }
-
-  auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
+  const std::function<bool()> stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
   if (remote != nullptr) wave = std::max<std::int64_t>(wave, 16 * remote->workers());
   double last_progress = 0;
@@ -619,82 +706,33 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     }
     const auto wave_start = seconds();
     const std::int64_t end = std::min(ctx.n_chunks, next + wave);
-    const auto n = static_cast<std::size_t>(end - next);
-    std::vector<ChunkResult> res(n);
-    std::vector<char> done(n, 0);
-    std::vector<std::size_t> todo;
-    std::vector<std::string> keys(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::int64_t index = next + static_cast<std::int64_t>(k);
-      if (store != nullptr) keys[k] = ctx.key(index);
-      if (!stored.empty() && stored.count(keys[k]) != 0) {
-        const auto rec = store->get(run_id, keys[k]);
-        if (!rec) throw InternalError("result store: a stored chunk disappeared");
-        res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
-        done[k] = 1;
-      } else {
-        todo.push_back(k);
-      }
-    }
-    if (store != nullptr && !todo.empty())
-      store->set_meta(run_id, "under_way", fmt::format("{}:{}", next, end));
-    if (remote != nullptr) {
-      // Other processes compute the chunks; their payloads are the store's records.
-      std::vector<std::int64_t> indices;
-      for (std::size_t k : todo) indices.push_back(next + static_cast<std::int64_t>(k));
-      remote->compute(
-          indices,
-          [&](std::int64_t index, std::string&& payload) {
-            const auto k = static_cast<std::size_t>(index - next);
-            res[k] = decode_chunk(payload, index, ctx.decode(index).df);
-            res[k].reused = false;
-            done[k] = 1;
-          },
-          stopping);
-    } else {
+    Wave wv = load_wave(ctx, sr, next, end);
+    if (sr.store != nullptr && !wv.todo.empty())
+      sr.store->set_meta(sr.id, "under_way", fmt::format("{}:{}", next, end));
+    if (remote != nullptr) compute_remote(ctx, wv, *remote, stopping);
+    if (remote == nullptr)
       arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, wv.todo.size(), 1),
                           [&](const tbb::blocked_range<std::size_t>& r) {
                             for (std::size_t i = r.begin(); i != r.end(); ++i) {
                               if (stopping()) return;
-                              const std::size_t k = todo[i];
-                              res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
-                              done[k] = 1;
+                              const std::size_t k = wv.todo[i];
+                              wv.res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                              wv.done[k] = 1;
                             }
                           });
       });
+    store_wave(sr, wv);
+    for (std::size_t k : wv.todo) {
+      const std::int64_t index = next + static_cast<std::int64_t>(k);
+      if (wv.done[k] != 0 && wv.res[k].counts.analyses > 0 && index >= lost.first &&
+          index < lost.second)
+        ++info.chunks_recomputed;
     }
-    // Commit what was computed (a skipped chunk without analysis is not worth a row: it is
-    // recomputed in a microsecond).
-    if (store != nullptr) {
-      std::vector<ResultStore::Record> recs;
-      for (std::size_t k : todo)
-        if (done[k] != 0 && res[k].counts.analyses > 0)
-          recs.push_back({keys[k], next + static_cast<std::int64_t>(k), encode_chunk(res[k])});
-      store->put(run_id, recs);
+    if (!deliver_wave(wv, info, sink)) {
+      info.interrupted = true;
+      break;
     }
-    for (std::size_t k = 0; k < n; ++k) {
-      if (done[k] == 0) {
-        info.interrupted = true;
-        break;
-      }
-      info.total += res[k].counts;
-      if (res[k].reused) {
-        ++info.chunks_reused;
-      } else {
-        info.session += res[k].counts;
-        ++info.chunks_computed;
-        const std::int64_t index = next + static_cast<std::int64_t>(k);
-        if (index >= lost.first && index < lost.second && res[k].counts.analyses > 0)
-          ++info.chunks_recomputed;
-      }
-      if (!res[k].note.empty() && info.notes.size() < 8 &&
-          std::find(info.notes.begin(), info.notes.end(), res[k].note) == info.notes.end())
-        info.notes.push_back(res[k].note);
-      sink(res[k]);
-      res[k] = ChunkResult{};  // free the designs early
-    }
-    if (info.interrupted) break;
     next = end;
     const double now = seconds();
     if (opt.progress &&
@@ -708,7 +746,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     if (took < 0.25 && wave < (1 << 16)) wave *= 2;
     if (took > 1.0 && wave > 4 * info.threads) wave /= 2;
   }
-  if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
+  if (sr.store != nullptr && !info.interrupted) sr.store->set_meta(sr.id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
   if (remote != nullptr) {
@@ -724,7 +762,7 @@ void serve_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
                ChunkTransport& transport) {
   validate(s);
   Context ctx(w, s);
-  init_context(ctx, opt.reuse_bw_plateaus);
+  setup(ctx, s, opt);
   transport.serve([&](std::int64_t index) { return encode_chunk(evaluate_chunk(ctx, index)); },
                   opt.threads);
 }

@@ -1,6 +1,5 @@
-// What the result store holds of a DSE run: the configuration text naming the run
-// (dse_run_config) and the binary record of one evaluated chunk (encode_chunk, decode_chunk), all
-// of DseEngine.h.
+// What the DSE writes to the result store (DseEngine.h): the run's configuration (dse_run_config)
+// and the binary record of each evaluated chunk (encode_chunk, decode_chunk).
 #include <cmath>
 #include <cstring>
 #include <string>
