@@ -9,6 +9,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   coinor-libcbc-dev  # MILP allocation of mosaic stream
+  openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
   python3
   python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
   chromium  # headless browser for the HTML report tests (skipped when absent)

@@ -166,6 +166,14 @@ int run(const DseArgs& a) {
   const search::DseSpec spec = dse_spec(a);
   const outputs::DseOutputOptions oo = output_options(a);
   const search::DseWorkload w = dse_layers(a, spec);
+  search::ChunkTransport* transport = search::chunk_transport();
+  if (transport != nullptr && !transport->leader()) {
+    // A worker rank of mosaic-mpi: computes the chunks rank 0 hands out; writes nothing.
+    search::DseOptions wopt;
+    wopt.threads = a.threads;
+    search::serve_dse(w, spec, wopt, *transport);
+    return 0;
+  }
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
@@ -178,6 +186,7 @@ int run(const DseArgs& a) {
   opt.threads = a.threads;
   opt.stop_requested = &search::InterruptGuard::interrupted;
   opt.store = store ? &*store : nullptr;
+  opt.transport = transport;
   const std::int64_t space = search::space_size(spec);
   if (!a.quiet) {
     std::cerr << fmt::format("dse: {} designs ({} layer{}, {} dataflow{}){}\n", space,
@@ -185,6 +194,9 @@ int run(const DseArgs& a) {
                              std::max<std::size_t>(1, spec.dataflows.size()),
                              std::max<std::size_t>(1, spec.dataflows.size()) == 1 ? "" : "s",
                              store ? ", store " + store->path().string() : "");
+    if (transport != nullptr && transport->workers() > 0)
+      std::cerr << fmt::format("dse: {} MPI ranks: rank 0 hands out the chunks, {} compute\n",
+                               transport->size(), transport->workers());
     opt.progress = [](const search::DseProgress& p) {
       std::cerr << fmt::format(
           "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s)\n",
@@ -201,6 +213,11 @@ int run(const DseArgs& a) {
     search::InterruptGuard guard;
     info = search::run_dse(w, spec, opt, [&](const search::ChunkResult& c) { outs.add(c); });
   }
+  if (info.chunks_reused > 0 || info.chunks_recomputed > 0)
+    std::cerr << fmt::format(
+        "dse: resumed: {} chunks read from the store, {} computed now, of which {} recomputed "
+        "(under way when the previous run stopped)\n",
+        info.chunks_reused, info.chunks_computed, info.chunks_recomputed);
   if (info.interrupted) {
     outs.abandon();
     std::cerr << fmt::format(

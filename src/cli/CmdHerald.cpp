@@ -1,6 +1,7 @@
 // `mosaic herald`: co-optimise an HDA's PE/bandwidth partition and the multi-DNN layer schedule.
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,8 +13,10 @@
 #include "outputs/HeraldExperimentsReport.h"
 #include "outputs/HeraldReport.h"
 #include "outputs/HtmlReport.h"
+#include "search/ChunkTransport.h"
 #include "search/Herald.h"
 #include "search/HeraldExperiments.h"
+#include "search/ResultStore.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -39,6 +42,8 @@ struct HeraldArgs {
   bool quiet = false;
   double rearrange_cycles_per_byte = 0;
   bool experiment = false;
+  std::string store;  // default OUT/herald.sqlite
+  bool no_store = false;
 };
 
 schedule::Metric parse_metric(const std::string& s, const char* flag) {
@@ -65,8 +70,14 @@ std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
 }
 
 int run(const HeraldArgs& a) {
-  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  search::ChunkTransport* transport = search::chunk_transport();
+  const bool worker = transport != nullptr && !transport->leader();
+  // A second run on the directory refuses (not taken by mosaic-mpi's worker ranks: they write
+  // nothing).
+  std::optional<OutputDirectoryLock> out_lock;
+  if (!worker) out_lock.emplace(a.out, "--out");
   if (a.experiment) {
+    if (worker) return 0;  // the experiments run on rank 0 alone
     search::ExperimentOptions eo;
     eo.threads = a.threads;
     eo.progress = !a.quiet;
@@ -114,7 +125,26 @@ int run(const HeraldArgs& a) {
   cfg.baselines = !a.no_baselines;
   cfg.threads = a.threads;
   cfg.progress = !a.quiet;
+  if (worker) {
+    // A worker rank of mosaic-mpi: computes the design points rank 0 hands out.
+    search::serve_herald(cfg, *transport);
+    return 0;
+  }
+  std::optional<search::ResultStore> store;
+  if (!a.no_store) {
+    std::filesystem::create_directories(a.out);
+    store =
+        search::ResultStore::open(a.store.empty() ? std::filesystem::path(a.out) / "herald.sqlite"
+                                                  : std::filesystem::path(a.store));
+  }
+  cfg.store = store ? &*store : nullptr;
+  cfg.transport = transport;
   const auto r = search::run_herald(cfg);
+  if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
+    std::cerr << fmt::format(
+        "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
+        "recomputed (under way when the previous run stopped)\n",
+        r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
   outputs::HeraldRunInfo info{a.workload,  cfg.cls.name, a.search, a.granularity,
                               a.objective, a.scheduler,  a.seed,   cfg.params.clock_ghz};
   const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
@@ -183,6 +213,9 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
   cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  cmd->add_option("--store", a->store,
+                  "Result store (SQLite) of the design points; default OUT/herald.sqlite");
+  cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
   cmd->add_flag("--no-baselines", a->no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,

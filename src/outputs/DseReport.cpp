@@ -238,6 +238,7 @@ json DseOutputs::summary(const search::DseRunInfo& info) const {
   session["chunks_total"] = info.chunks_total;
   session["chunks_computed"] = info.chunks_computed;
   session["chunks_reused"] = info.chunks_reused;
+  session["chunks_recomputed"] = info.chunks_recomputed;
   session["designs_explored"] = se.explored;
   session["designs_evaluated"] = se.evaluated;
   session["analyses"] = se.analyses;

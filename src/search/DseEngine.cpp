@@ -620,6 +620,32 @@ void store_wave(const StoreRun& sr, const Wave& wv) {
   sr.store->put(sr.id, recs);
 }
 
+// The chunks [first, end) of the previous run that were under way when it stopped (empty when
+// it finished or never ran): computing one of them again is counted as recomputed.
+std::pair<std::int64_t, std::int64_t> under_way(ResultStore& store, std::int64_t run) {
+  const auto m = store.meta(run, "under_way");
+  if (!m) return {0, 0};
+  const auto colon = m->find(':');
+  if (colon == std::string::npos) return {0, 0};
+  return {std::stoll(m->substr(0, colon)), std::stoll(m->substr(colon + 1))};
+}
+
+// The wave's chunks computed by other processes (their payloads are the store's records).
+void compute_remote(const Context& ctx, Wave& wv, ChunkTransport& remote,
+                    const std::function<bool()>& stopping) {
+  std::vector<std::int64_t> indices;
+  for (std::size_t k : wv.todo) indices.push_back(wv.first + static_cast<std::int64_t>(k));
+  remote.compute(
+      indices,
+      [&](std::int64_t index, std::string&& payload) {
+        const auto k = static_cast<std::size_t>(index - wv.first);
+        wv.res[k] = decode_chunk(payload, index, ctx.decode(index).df);
+        wv.res[k].reused = false;
+        wv.done[k] = 1;
+      },
+      stopping);
+}
+
 // Hands the wave's chunks to the sink in order; false at the first unfinished one (interrupted).
 bool deliver_wave(Wave& wv, DseRunInfo& info, const ChunkSink& sink) {
   for (std::size_t k = 0; k < wv.res.size(); ++k) {
@@ -658,14 +684,19 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   info.threads = arena.max_concurrency();
   StoreRun sr;
   sr.store = opt.store;
+  std::pair<std::int64_t, std::int64_t> lost{0, 0};
+  ChunkTransport* remote =
+      opt.transport != nullptr && opt.transport->workers() > 0 ? opt.transport : nullptr;
   if (sr.store != nullptr) {
     const auto run = sr.store->open_run("dse", dse_run_config(w, s));
     sr.id = run.id;
     info.run_hash = run.hash;
     if (!run.created && sr.store->count(sr.id) > 0) sr.stored = sr.store->keys(sr.id);
+    lost = under_way(*sr.store, sr.id);
   }
-  auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
+  const std::function<bool()> stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
+  if (remote != nullptr) wave = std::max<std::int64_t>(wave, 16 * remote->workers());
   double last_progress = 0;
   std::int64_t next = 0;
   while (next < ctx.n_chunks) {
@@ -676,18 +707,28 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     const auto wave_start = seconds();
     const std::int64_t end = std::min(ctx.n_chunks, next + wave);
     Wave wv = load_wave(ctx, sr, next, end);
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, wv.todo.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                            if (stopping()) return;
-                            const std::size_t k = wv.todo[i];
-                            wv.res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
-                            wv.done[k] = 1;
-                          }
-                        });
-    });
+    if (sr.store != nullptr && !wv.todo.empty())
+      sr.store->set_meta(sr.id, "under_way", fmt::format("{}:{}", next, end));
+    if (remote != nullptr) compute_remote(ctx, wv, *remote, stopping);
+    if (remote == nullptr)
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, wv.todo.size(), 1),
+                          [&](const tbb::blocked_range<std::size_t>& r) {
+                            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                              if (stopping()) return;
+                              const std::size_t k = wv.todo[i];
+                              wv.res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                              wv.done[k] = 1;
+                            }
+                          });
+      });
     store_wave(sr, wv);
+    for (std::size_t k : wv.todo) {
+      const std::int64_t index = next + static_cast<std::int64_t>(k);
+      if (wv.done[k] != 0 && wv.res[k].counts.analyses > 0 && index >= lost.first &&
+          index < lost.second)
+        ++info.chunks_recomputed;
+    }
     if (!deliver_wave(wv, info, sink)) {
       info.interrupted = true;
       break;
@@ -708,7 +749,22 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   if (sr.store != nullptr && !info.interrupted) sr.store->set_meta(sr.id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
+  if (remote != nullptr) {
+    // The workers' threads; their analyses are not reported back: the analyses the designs
+    // need stand in for those run (an upper bound).
+    info.threads = std::max(1, remote->worker_threads());
+    info.analyses_run = info.session.analyses;
+  }
   return info;
+}
+
+void serve_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+               ChunkTransport& transport) {
+  validate(s);
+  Context ctx(w, s);
+  setup(ctx, s, opt);
+  transport.serve([&](std::int64_t index) { return encode_chunk(evaluate_chunk(ctx, index)); },
+                  opt.threads);
 }
 
 DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDesignPoint& p) {

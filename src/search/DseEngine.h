@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "cost/LayerCost.h"
+#include "search/ChunkTransport.h"
 #include "search/DseSpec.h"
 #include "search/DseWorkload.h"
 #include "search/ResultStore.h"
@@ -78,6 +79,9 @@ struct DseOptions {
   double progress_interval_seconds = 2.0;
   bool reuse_bw_plateaus = true;
   ResultStore* store = nullptr;  // persist and resume; nullptr = in memory only
+  // Compute the chunks on other processes (mosaic-mpi's leader); nullptr or no workers = this
+  // process's threads. The results, their order and the store are the same either way.
+  ChunkTransport* transport = nullptr;
 };
 
 struct DseRunInfo {
@@ -86,6 +90,9 @@ struct DseRunInfo {
   std::int64_t chunks_total = 0;
   std::int64_t chunks_computed = 0;
   std::int64_t chunks_reused = 0;
+  // Computed again: chunks the previous run of this configuration had under way when it stopped
+  // (killed or interrupted) and had not stored.
+  std::int64_t chunks_recomputed = 0;
   bool interrupted = false;
   double wall_seconds = 0;
   int threads = 1;
@@ -103,6 +110,11 @@ using ChunkSink = std::function<void(const ChunkResult&)>;
 // UserError for a bad specification (unknown dataflow, a mapping sweep matching no map, ...).
 DseRunInfo run_dse(const DseWorkload& w, const DseSpec& spec, const DseOptions& options,
                    const ChunkSink& sink);
+
+// A worker of a distributed sweep (mosaic-mpi): computes the chunks the transport's leader
+// sends (the leader runs run_dse with the same workload and specification) until it ends the run.
+void serve_dse(const DseWorkload& w, const DseSpec& spec, const DseOptions& options,
+               ChunkTransport& transport);
 
 // One design evaluated in full, with every layer's cost (for reports).
 struct DesignDetail {

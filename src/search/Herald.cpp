@@ -11,11 +11,15 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <cstring>
+#include <unordered_set>
 
 #include "common/Error.h"
 #include "common/Pareto.h"
+#include "search/ChunkTransport.h"
 #include "search/DesignEvaluator.h"
 #include "search/Progress.h"
+#include "search/ResultStore.h"
 
 namespace mosaic::search {
 
@@ -192,7 +196,7 @@ class Search {
     const std::vector<Job> jobs = initial_jobs();
     Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()),
                       cfg_.progress);
-    for (auto& d : evaluate(jobs, &progress)) res_.points.push_back(std::move(d));
+    for (auto& d : evaluate_chunked(jobs, &progress)) res_.points.push_back(std::move(d));
     if (cfg_.mode == SearchMode::Binary && !cfg_.fixed_partition)
       for (int si : res_.searched) {
         if (res_.interrupted) break;
@@ -204,6 +208,7 @@ class Search {
     res_.design_points = static_cast<std::int64_t>(res_.points.size());
     if (res_.best >= 0) {
       const auto& b = res_.points[static_cast<std::size_t>(res_.best)];
+      engine_.prepare({engine_.accelerator(style(b.style), b.partition)});  // when read back
       engine_.evaluate(b.style, style(b.style), b.partition, &res_.best_schedule,
                        &res_.best_problem);
     }
@@ -211,6 +216,16 @@ class Search {
     res_.core_configs = engine_.configs();
     res_.cost_seconds = engine_.cost_seconds();
     return std::move(res_);
+  }
+
+  // A worker rank: computes the chunks the leader sends.
+  void serve(ChunkTransport& transport) {
+    add_styles();
+    const std::vector<Job> jobs = initial_jobs();
+    std::vector<arch::Accelerator> accs;
+    for (const auto& j : jobs) accs.push_back(engine_.accelerator(style(j.style), j.part));
+    engine_.prepare(accs);
+    transport.serve([&](std::int64_t c) { return compute_chunk(jobs, c); }, res_.threads);
   }
 
  private:
@@ -300,6 +315,137 @@ class Search {
     for (std::size_t i = 0; i < js.size(); ++i)
       if (done[i]) kept.push_back(out[i]);
     if (kept.size() < js.size()) res_.interrupted = true;
+    return kept;
+  }
+
+  static std::pair<std::size_t, std::size_t> chunk_range(std::size_t jobs, std::int64_t c) {
+    const std::size_t first = static_cast<std::size_t>(c) * kHeraldChunkPoints;
+    return {first, std::min(jobs, first + kHeraldChunkPoints)};
+  }
+
+  // A chunk's record: latency and energy of each of its design points (prepared engine).
+  std::string compute_chunk(const std::vector<Job>& js, std::int64_t c) const {
+    const auto [first, end] = chunk_range(js.size(), c);
+    std::string out;
+    for (std::size_t i = first; i < end; ++i) {
+      const DesignPoint d = engine_.evaluate(js[i].style, style(js[i].style), js[i].part);
+      for (double v : {d.latency_cycles, d.energy_pj})
+        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    return out;
+  }
+
+  void decode_chunk(const std::vector<Job>& js, std::int64_t c, std::string_view payload,
+                    std::vector<DesignPoint>& out) const {
+    const auto [first, end] = chunk_range(js.size(), c);
+    if (payload.size() != (end - first) * 2 * sizeof(double))
+      throw InternalError("result store: a Herald chunk record has the wrong size");
+    for (std::size_t i = first; i < end; ++i) {
+      DesignPoint& d = out[i];
+      d.style = js[i].style;
+      d.partition = js[i].part;
+      std::memcpy(&d.latency_cycles, payload.data() + (i - first) * 16, sizeof(double));
+      std::memcpy(&d.energy_pj, payload.data() + (i - first) * 16 + 8, sizeof(double));
+    }
+  }
+
+  // The chunks `cs` computed here (local threads) or on the workers; finished ones go to `done`.
+  void compute_chunks(const std::vector<Job>& js, const std::vector<std::int64_t>& cs,
+                      ChunkTransport* remote, const ChunkTransport::Done& done) {
+    if (remote != nullptr) {
+      remote->compute(cs, done, &InterruptGuard::interrupted);
+      return;
+    }
+    std::vector<arch::Accelerator> accs;
+    for (auto c : cs) {
+      const auto [first, end] = chunk_range(js.size(), c);
+      for (std::size_t i = first; i < end; ++i)
+        accs.push_back(engine_.accelerator(style(js[i].style), js[i].part));
+    }
+    engine_.prepare(accs);
+    std::vector<std::string> out(cs.size());
+    std::vector<std::uint8_t> ok(cs.size(), 0);
+    tbb::parallel_for(std::size_t{0}, cs.size(), [&](std::size_t k) {
+      if (InterruptGuard::interrupted()) return;
+      out[k] = compute_chunk(js, cs[k]);
+      ok[k] = 1;
+    });
+    for (std::size_t k = 0; k < cs.size(); ++k)
+      if (ok[k] != 0) done(cs[k], std::move(out[k]));
+  }
+
+  // The non-adaptive design points in chunks: read back from the store, computed here or on the
+  // workers, committed wave by wave. Without a store or workers: evaluate().
+  std::vector<DesignPoint> evaluate_chunked(const std::vector<Job>& js, Progress* progress) {
+    ChunkTransport* remote =
+        cfg_.transport != nullptr && cfg_.transport->workers() > 0 ? cfg_.transport : nullptr;
+    if (cfg_.store == nullptr && remote == nullptr) return evaluate(js, progress);
+    const auto ts = Clock::now();
+    const auto n =
+        static_cast<std::int64_t>((js.size() + kHeraldChunkPoints - 1) / kHeraldChunkPoints);
+    res_.chunks_total = n;
+    ResultStore* store = cfg_.store;
+    std::int64_t run_id = 0;
+    std::unordered_set<std::string> stored;
+    std::pair<std::int64_t, std::int64_t> lost{0, 0};
+    if (store != nullptr) {
+      std::vector<std::pair<int, arch::Partition>> pts;
+      for (const auto& j : js) pts.emplace_back(j.style, j.part);
+      const auto run =
+          store->open_run("herald", herald_run_config(cfg_, engine_.graph(), pts, res_.styles));
+      run_id = run.id;
+      res_.run_hash = run.hash;
+      if (!run.created) stored = store->keys(run_id);
+      if (const auto m = store->meta(run_id, "under_way"); m && m->find(':') != std::string::npos)
+        lost = {std::stoll(m->substr(0, m->find(':'))), std::stoll(m->substr(m->find(':') + 1))};
+    }
+    std::vector<DesignPoint> out(js.size());
+    std::vector<std::uint8_t> have(static_cast<std::size_t>(n), 0);
+    std::vector<std::int64_t> todo;
+    for (std::int64_t c = 0; c < n; ++c) {
+      const auto rec = stored.count(std::to_string(c)) != 0 ? store->get(run_id, std::to_string(c))
+                                                            : std::optional<ResultStore::Record>{};
+      if (!rec) {
+        todo.push_back(c);
+        continue;
+      }
+      decode_chunk(js, c, rec->payload, out);
+      have[static_cast<std::size_t>(c)] = 1;
+      ++res_.chunks_reused;
+      if (progress)
+        progress->add(static_cast<std::int64_t>(chunk_range(js.size(), c).second -
+                                                chunk_range(js.size(), c).first));
+    }
+    const std::size_t wave = static_cast<std::size_t>(
+        remote != nullptr ? 16 * remote->workers() : 8 * std::max(1, res_.threads));
+    for (std::size_t w0 = 0; w0 < todo.size() && !InterruptGuard::interrupted(); w0 += wave) {
+      const std::vector<std::int64_t> cs(
+          todo.begin() + static_cast<std::ptrdiff_t>(w0),
+          todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), w0 + wave)));
+      if (store != nullptr)
+        store->set_meta(run_id, "under_way", fmt::format("{}:{}", cs.front(), cs.back() + 1));
+      std::vector<ResultStore::Record> recs;
+      compute_chunks(js, cs, remote, [&](std::int64_t c, std::string&& payload) {
+        decode_chunk(js, c, payload, out);
+        have[static_cast<std::size_t>(c)] = 1;
+        ++res_.chunks_computed;
+        if (c >= lost.first && c < lost.second) ++res_.chunks_recomputed;
+        const auto [first, end] = chunk_range(js.size(), c);
+        if (progress) progress->add(static_cast<std::int64_t>(end - first));
+        if (store != nullptr) recs.push_back({std::to_string(c), c, std::move(payload)});
+      });
+      if (store != nullptr) store->put(run_id, recs);
+    }
+    res_.schedule_seconds += seconds_since(ts);
+    std::vector<DesignPoint> kept;
+    for (std::int64_t c = 0; c < n; ++c) {
+      if (have[static_cast<std::size_t>(c)] == 0) {
+        res_.interrupted = true;
+        continue;
+      }
+      const auto [first, end] = chunk_range(js.size(), c);
+      for (std::size_t i = first; i < end; ++i) kept.push_back(out[i]);
+    }
     return kept;
   }
 
@@ -405,7 +551,19 @@ HeraldResult run_herald(const HeraldConfig& config) {
                             static_cast<std::size_t>(threads));
   HeraldResult res = Search(cfg, threads).run();
   res.wall_seconds = seconds_since(t0);
+  if (cfg.transport != nullptr && cfg.transport->workers() > 0)
+    res.threads = std::max(1, cfg.transport->worker_threads());
   return res;
+}
+
+void serve_herald(const HeraldConfig& config, ChunkTransport& transport) {
+  HeraldConfig cfg = config;
+  cfg.scheduler.metric = cfg.objective;
+  const int threads =
+      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  Search(cfg, threads).serve(transport);
 }
 
 }  // namespace mosaic::search

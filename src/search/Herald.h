@@ -16,6 +16,9 @@
 
 namespace mosaic::search {
 
+class ResultStore;
+class ChunkTransport;
+
 enum class SearchMode { Exhaustive, Binary, Random };
 SearchMode parse_search_mode(const std::string& s);
 std::string_view search_mode_name(SearchMode m);
@@ -38,7 +41,16 @@ struct HeraldConfig {
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;
+  // The non-adaptive design points (every one of an exhaustive or random search, the baselines)
+  // are cut into chunks of kHeraldChunkPoints in job order. With a store, finished chunks are
+  // committed and a rerun of the same configuration reads them back; with a transport that has
+  // workers (mosaic-mpi's rank 0), the chunks are computed by the other ranks. The results are
+  // the same either way. The binary search's adaptive steps always run here, unstored.
+  ResultStore* store = nullptr;
+  ChunkTransport* transport = nullptr;
 };
+
+inline constexpr std::size_t kHeraldChunkPoints = 8;
 
 struct DesignPoint {
   int style = 0;  // index into HeraldResult::styles
@@ -68,12 +80,27 @@ struct HeraldResult {
   bool interrupted = false;
   std::int64_t unique_layer_shapes = 0;
   std::int64_t core_configs = 0;
+  // Chunks of the non-adaptive design points (0 without a store or transport): read back from
+  // the store, computed now, and of those computed the ones the previous run had under way.
+  std::int64_t chunks_total = 0, chunks_reused = 0, chunks_computed = 0, chunks_recomputed = 0;
+  std::string run_hash;  // the store's run
 };
 
 double objective_value(schedule::Metric m, const DesignPoint& p);
 
 // Runs the search; Ctrl-C stops it and returns what is finished (interrupted = true).
 HeraldResult run_herald(const HeraldConfig& config);
+
+// A worker of a distributed search (mosaic-mpi): computes the chunks of design points the
+// transport's leader sends (the leader runs run_herald with the same configuration).
+void serve_herald(const HeraldConfig& config, ChunkTransport& transport);
+
+// The text identifying a search in the result store: the workload graph (names, shapes, edges),
+// the class, execution parameters, technology, objective, scheduler options and every design
+// point of the chunked part.
+std::string herald_run_config(const HeraldConfig& config, const workload::WorkloadGraph& graph,
+                              const std::vector<std::pair<int, arch::Partition>>& points,
+                              const std::vector<arch::AcceleratorStyle>& styles);
 
 // The partitions of `cores` cores at a granularity (every core at least one unit), PEs and
 // bandwidth; exhaustive: all pairs of compositions.

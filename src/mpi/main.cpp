@@ -1,0 +1,59 @@
+// mosaic-mpi: the verbs of mosaic with their chunked sweeps (dse, herald) spread over MPI ranks.
+// Rank 0 runs the verb as `mosaic` would and hands the chunks to the other ranks; the other ranks
+// run the same argument parsing and setup, then serve chunks. Verbs without a distributed sweep
+// run on rank 0 alone (the other ranks exit at once).
+#include <mpi.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "cli/Commands.h"
+#include "mpi/MpiTransport.h"
+#include "search/ChunkTransport.h"
+
+namespace {
+
+// mpirun turns Ctrl-C into SIGTERM for every rank (then SIGKILL after a grace period). On rank 0
+// it becomes the SIGINT the verbs handle (search::InterruptGuard): stop handing out chunks,
+// commit the finished ones, exit. Raising a signal is async-signal-safe.
+void on_sigterm(int) {
+  std::raise(SIGINT);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int provided = 0;
+  // Only the main thread calls MPI (the TBB threads compute chunks, never communicate).
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  mosaic::mpi::MpiTransport transport;
+  mosaic::search::set_chunk_transport(&transport);
+  const std::string verb = argc >= 2 ? argv[1] : "";
+  const bool distributed = verb == "dse" || verb == "herald";
+  if (transport.leader()) std::signal(SIGTERM, on_sigterm);
+  if (!transport.leader()) {
+    if (!distributed) {
+      MPI_Finalize();
+      return 0;
+    }
+    // Workers print nothing: the leader reports for the run (a worker's error reaches it as a
+    // message). MOSAIC_MPI_WORKER_LOG=1 keeps their output for debugging.
+    if (std::getenv("MOSAIC_MPI_WORKER_LOG") == nullptr) {
+      if (std::freopen("/dev/null", "w", stdout) == nullptr) return 1;
+      if (std::freopen("/dev/null", "w", stderr) == nullptr) return 1;
+    }
+  }
+  const int rc = mosaic::cli::run_main(argc, argv);
+  if (transport.leader()) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    // Interrupted or failed with chunks still at the workers: end every rank now (the finished
+    // chunks are in the store already).
+    if (rc != 0 && transport.dispatched()) MPI_Abort(MPI_COMM_WORLD, rc);
+    transport.stop_workers();
+  }
+  MPI_Finalize();
+  return rc;
+}

@@ -1,0 +1,70 @@
+// What the result store holds of a Herald search: the configuration text naming the run
+// (herald_run_config of Herald.h). A chunk's record is its design points' latency and energy
+// (two doubles each, native byte order), in job order.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/Hash.h"
+#include "schedule/Schedule.h"
+#include "search/Herald.h"
+#include "workload/Layer.h"
+
+namespace mosaic::search {
+
+std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGraph& graph,
+                              const std::vector<std::pair<int, arch::Partition>>& points,
+                              const std::vector<arch::AcceleratorStyle>& styles) {
+  using nlohmann::json;
+  json j;
+  j["format"] = "mosaic-herald-1";
+  j["class"] = {c.cls.name, c.cls.total_pes, c.cls.noc_gbps, c.cls.global_buffer_bytes,
+                c.cls.dram_gbps};
+  const auto& p = c.params;
+  j["params"] = {p.clock_ghz,
+                 p.bytes_per_element,
+                 p.l1_bytes_per_pe,
+                 p.vector_width,
+                 p.noc_latency_cycles,
+                 p.rearrange_cycles_per_byte,
+                 p.rearrange_pj_per_byte,
+                 p.rda_reconfig_cycles,
+                 p.rda_reconfig_pj_per_pe,
+                 p.rda_energy_overhead};
+  const auto& t = c.technology;
+  j["technology"] = {t.name,
+                     t.mac_pj,
+                     t.l1_pj,
+                     t.l2_pj,
+                     t.dram_pj,
+                     t.noc_pj,
+                     t.mac_area_um2,
+                     t.mac_power_mw,
+                     t.sram_area_um2_per_byte,
+                     t.sram_power_mw_per_byte,
+                     t.clock_ghz};
+  j["objective"] = static_cast<int>(c.objective);
+  const auto& s = c.scheduler;
+  j["scheduler"] = {static_cast<int>(s.metric),
+                    static_cast<int>(s.ordering),
+                    s.load_balance_factor,
+                    s.lookahead,
+                    s.post_process,
+                    s.greedy};
+  json nodes = json::array();
+  for (const auto& n : graph.nodes)
+    nodes.push_back({n.name, workload::shape_key(n.layer), n.preds});
+  j["graph"] = nodes;
+  // The design points by their count and hash (an exhaustive search has millions: the text
+  // would dwarf the rest).
+  std::string pts;
+  for (const auto& [style, part] : points) {
+    const auto& st = styles[static_cast<std::size_t>(style)];
+    pts +=
+        json({st.label(), static_cast<int>(st.kind), st.dataflows, part.pes, part.bw_gbps}).dump();
+    pts += '\n';
+  }
+  j["points"] = {{"count", points.size()}, {"fnv1a64", fmt::format("{:016x}", fnv1a64(pts))}};
+  return j.dump();
+}
+
+}  // namespace mosaic::search
