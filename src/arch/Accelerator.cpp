@@ -30,7 +30,9 @@ std::string trim(const std::string& s) {
 std::string dataflow_name(const std::string& text) {
   const std::string t = lower(trim(text));
   if (t == "nvdla" || t == "dla" || t == "kcp_ws") return "kcp_ws";
-  if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "yxp_os") return "yxp_os";
+  // Herald's Shi-diannao style is Fig. 4(b) (shi_os); MAESTRO's example mapping of it keeps
+  // its own name, yxp_os.
+  if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "shi_os") return "shi_os";
   if (t == "eyeriss" || t == "rs") return "rs";
   if (t.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "empty dataflow name");
   if (!dataflow::is_library_dataflow(t)) {
@@ -46,7 +48,8 @@ std::string dataflow_name(const std::string& text) {
 
 std::string pretty(const std::string& df) {
   if (df == "kcp_ws") return "NVDLA";
-  if (df == "yxp_os") return "Shi";
+  if (df == "shi_os") return "Shi";
+  if (df == "yxp_os") return "Shi(yxp_os)";
   if (df == "rs") return "Eyeriss";
   return df;
 }
@@ -181,7 +184,7 @@ AcceleratorStyle parse_style(const std::string& text) {
   } else if (t == "rda" || t.rfind("rda:", 0) == 0) {
     s.kind = StyleKind::RDA;
     if (t == "rda") {
-      s.dataflows = {"kcp_ws", "yxp_os", "rs"};
+      s.dataflows = {"kcp_ws", "shi_os", "rs"};
     } else {
       for (const auto& p : split(t.substr(4), ',')) s.dataflows.push_back(dataflow_name(p));
     }

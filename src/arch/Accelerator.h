@@ -75,6 +75,11 @@ struct ExecutionParams {
   double rda_reconfig_cycles = 1000;
   double rda_reconfig_pj_per_pe = 0.23;  // one MAC-energy per PE (switch) reconfigured
   double rda_energy_overhead = 0.117;
+  // The sub-accelerator model (cost/SubAccelerator.h, default mode of `mosaic herald`): each
+  // core's own buffer per PE (Eyeriss's 108 KiB over 168 PEs) and its local network in elements
+  // per PE and cycle.
+  double subacc_buffer_bytes_per_pe = 108.0 * 1024.0 / 168.0;
+  double local_elements_per_pe_cycle = 1.0;
 };
 
 // The most cores an accelerator may have (the scheduler keeps per-core state in fixed arrays).

@@ -69,8 +69,33 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
   return out;
 }
 
-CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core) {
+CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core, CoreObjective objective) {
   CoreLayerCost c = curve.base;
+  if (curve.subaccel) {
+    if (!c.feasible || curve.mappings.empty()) return c;
+    c.global_elements = curve.global_elements;
+    c.global_cycles =
+        curve.global_elements / static_cast<double>(std::max<std::int64_t>(core.noc_bw, 1));
+    c.dram_cycles =
+        curve.weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
+    double best = -1;
+    for (const auto& m : curve.mappings) {
+      const double cycles = std::max({m.cycles, c.global_cycles, c.dram_cycles});
+      const double energy = m.energy_pj + curve.global_energy_pj;
+      const double v = objective == CoreObjective::Latency  ? cycles
+                       : objective == CoreObjective::Energy ? energy
+                                                            : cycles * energy;
+      if (best < 0 || v < best) {
+        best = v;
+        c.cycles = cycles;
+        c.local_cycles = m.cycles;
+        c.onchip_energy_pj = energy;
+      }
+    }
+    c.utilization = static_cast<double>(c.macs) / (c.cycles * static_cast<double>(core.num_pes) *
+                                                   static_cast<double>(core.vector_width));
+    return c;
+  }
   if (!c.feasible || curve.cases.empty()) return c;
   const double runtime = std::max<double>(
       1.0, static_cast<double>(runtime_at_bandwidth(curve.cases, core.noc_bw, core.noc_latency())));
@@ -111,7 +136,8 @@ CoreLayerCost CostCache::get(const workload::Layer& layer, const std::string& da
       return it->second;
     }
   }
-  CoreLayerCost c = cost_on_core(layer, dataflow, core, tech_);
+  CoreLayerCost c = evaluator_ ? evaluator_(layer, dataflow, core, tech_)
+                               : cost_on_core(layer, dataflow, core, tech_);
   std::unique_lock lock(mu_);
   ++misses_;
   return map_.emplace(key, std::move(c)).first->second;

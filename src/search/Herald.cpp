@@ -14,6 +14,7 @@
 
 #include "common/Error.h"
 #include "cost/CoreCost.h"
+#include "mapper/SubAcceleratorCost.h"
 #include "schedule/HeraldProblem.h"
 #include "search/Progress.h"
 
@@ -186,6 +187,11 @@ class Engine {
         if (!curves_.count({k.dataflow, k.pes})) curve_keys.insert({k.dataflow, k.pes});
       }
     if (missing.empty()) return;
+    if (cfg_.maestro_compat) {
+      prepare_compat(missing);
+      cost_seconds += seconds_since(t0);
+      return;
+    }
     // 1. Curves.
     const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(),
                                                                curve_keys.end());
@@ -197,10 +203,9 @@ class Engine {
                         for (std::size_t t = r.begin(); t != r.end(); ++t) {
                           const std::size_t k = t / shapes_.size();
                           const std::size_t sh = t % shapes_.size();
-                          curves[k][sh] = cost::cost_curve_on_core(
-                              *shapes_[sh], ck[k].first, ck[k].second, cfg_.params.vector_width,
-                              cfg_.params.noc_latency_cycles, 8 * cfg_.params.bytes_per_element,
-                              cfg_.technology);
+                          curves[k][sh] =
+                              mapper::subaccel_curve(*shapes_[sh], ck[k].first,
+                                                     curve_options(ck[k].second), cfg_.technology);
                         }
                       });
     for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
@@ -218,12 +223,63 @@ class Engine {
                           core.noc_hops = 1;
                           core.noc_hop_latency = cfg_.params.noc_latency_cycles;
                           results[k].reserve(shapes_.size());
-                          for (const auto& c : cv) results[k].push_back(cost::cost_at(c, core));
+                          for (const auto& c : cv)
+                            results[k].push_back(cost::cost_at(c, core, core_objective()));
                         }
                       });
     for (std::size_t k = 0; k < missing.size(); ++k)
       table_.emplace(missing[k], std::move(results[k]));
     cost_seconds += seconds_since(t0);
+  }
+
+  cost::CoreObjective core_objective() const {
+    return cfg_.objective == schedule::Metric::Latency  ? cost::CoreObjective::Latency
+           : cfg_.objective == schedule::Metric::Energy ? cost::CoreObjective::Energy
+                                                        : cost::CoreObjective::EDP;
+  }
+
+  mapper::SubAccelCurveOptions curve_options(std::int64_t pes) const {
+    mapper::SubAccelCurveOptions o;
+    o.num_pes = pes;
+    o.vector_width = cfg_.params.vector_width;
+    o.noc_latency = cfg_.params.noc_latency_cycles;
+    o.precision_bits = 8 * cfg_.params.bytes_per_element;
+    o.l1_bytes_per_pe = cfg_.params.l1_bytes_per_pe;
+    o.sub.buffer_bytes_per_pe = cfg_.params.subacc_buffer_bytes_per_pe;
+    o.sub.local_elements_per_pe_cycle = cfg_.params.local_elements_per_pe_cycle;
+    return o;
+  }
+
+  arch::Core core_of(const ConfigKey& k) const {
+    arch::Core core;
+    core.num_pes = k.pes;
+    core.noc_bw = k.noc_bw;
+    core.offchip_bw = k.offchip_bw;
+    core.vector_width = cfg_.params.vector_width;
+    core.noc_hops = 1;
+    core.noc_hop_latency = cfg_.params.noc_latency_cycles;
+    core.precision_bits = 8 * cfg_.params.bytes_per_element;
+    return core;
+  }
+
+  // MAESTRO-compat tables: the NoC share applies at every cluster level, so each (dataflow,
+  // PEs, bandwidth) is analysed on its own.
+  void prepare_compat(const std::vector<ConfigKey>& missing) {
+    std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
+    for (auto& v : results) v.resize(shapes_.size());
+    const std::size_t tasks = missing.size() * shapes_.size();
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                          const std::size_t k = t / shapes_.size();
+                          const std::size_t sh = t % shapes_.size();
+                          results[k][sh] =
+                              mapper::maestro_compat_cost(*shapes_[sh], missing[k].dataflow,
+                                                          core_of(missing[k]), cfg_.technology);
+                        }
+                      });
+    for (std::size_t k = 0; k < missing.size(); ++k)
+      table_.emplace(missing[k], std::move(results[k]));
   }
 
   schedule::Problem problem(const arch::Accelerator& acc) const {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "arch/Accelerator.h"
+#include "mapper/SubAcceleratorCost.h"
 #include "schedule/HeraldProblem.h"
 #include "search/Herald.h"
 #include "workload/WorkloadFile.h"
@@ -250,7 +251,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
       c.workload = workload::load_workload(target);
       c.cls = arch::accelerator_class("mobile");
       const auto acc = arch::build_accelerator(c.cls, arch::parse_style("nvdla,shi"), m->partition);
-      cost::CostCache cache;
+      cost::CostCache cache(arch::default_technology(), mapper::subaccel_evaluator());
       const auto p = schedule::build_problem(workload::flatten(c.workload), acc, cache);
       const auto s = schedule::schedule_layers(p, schedule::Options{});
       row += fmt::format(" latency {:+.1f}%, energy {:+.1f}% |",
@@ -300,7 +301,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
       const auto acc = arch::build_accelerator(cls, style, {});
       const auto w = workload::load_workload(wl);
       const auto g = workload::flatten(w);
-      cost::CostCache cache;
+      cost::CostCache cache(arch::default_technology(), mapper::subaccel_evaluator());
       const auto p = schedule::build_problem(g, acc, cache);
       const auto t0 = Clock::now();
       int reps = 0;
