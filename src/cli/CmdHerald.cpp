@@ -110,6 +110,9 @@ int run(const HeraldArgs& a) {
     search::ExperimentOptions eo;
     eo.threads = a.threads;
     eo.progress = !a.quiet;
+    if (a.compat != "none" && a.compat != "maestro")
+      throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+    eo.maestro_compat = a.compat == "maestro";
     const std::string md = search::run_herald_experiments(eo);
     std::filesystem::create_directories(a.out);
     const auto path = std::filesystem::path(a.out) / "experiments.md";

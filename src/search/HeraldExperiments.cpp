@@ -10,6 +10,7 @@
 #include "mapper/SubAcceleratorCost.h"
 #include "schedule/HeraldProblem.h"
 #include "search/Herald.h"
+#include "search/HeraldFigures.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::search {
@@ -48,6 +49,11 @@ std::string pct(double ours, double ref) {  // improvement of ours over ref, %
   return fmt::format("{:+.1f}%", 100.0 * (ref - ours) / ref);
 }
 
+cost::CostCache::Evaluator evaluator_for(bool compat) {
+  if (compat) return mapper::maestro_compat_cost;
+  return mapper::subaccel_evaluator();
+}
+
 }  // namespace
 
 std::string run_herald_experiments(const ExperimentOptions& o) {
@@ -69,6 +75,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
     cfg.cls = arch::accelerator_class(cls);
     cfg.threads = o.threads;
     cfg.scheduler.greedy = greedy;
+    cfg.maestro_compat = o.maestro_compat;
     bool first = true;
     for (const auto& st : styles) {
       HeraldConfig c = cfg;
@@ -98,6 +105,8 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
     return Run{merged, cfg};
   };
 
+  md += herald_fig2_markdown(o.maestro_compat, o.threads);
+  md += herald_fig5_markdown(o.maestro_compat);
   md += "## Fig. 11: design space of every accelerator style\n\n";
   md +=
       "Best design point of each style by EDP (latency in s and energy in J at 1 GHz; PEs/GB/s per "
@@ -251,7 +260,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
       c.workload = workload::load_workload(target);
       c.cls = arch::accelerator_class("mobile");
       const auto acc = arch::build_accelerator(c.cls, arch::parse_style("nvdla,shi"), m->partition);
-      cost::CostCache cache(arch::default_technology(), mapper::subaccel_evaluator());
+      cost::CostCache cache(arch::default_technology(), evaluator_for(o.maestro_compat));
       const auto p = schedule::build_problem(workload::flatten(c.workload), acc, cache);
       const auto s = schedule::schedule_layers(p, schedule::Options{});
       row += fmt::format(" latency {:+.1f}%, energy {:+.1f}% |",
@@ -301,7 +310,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
       const auto acc = arch::build_accelerator(cls, style, {});
       const auto w = workload::load_workload(wl);
       const auto g = workload::flatten(w);
-      cost::CostCache cache(arch::default_technology(), mapper::subaccel_evaluator());
+      cost::CostCache cache(arch::default_technology(), evaluator_for(o.maestro_compat));
       const auto p = schedule::build_problem(g, acc, cache);
       const auto t0 = Clock::now();
       int reps = 0;

@@ -14,6 +14,7 @@ struct ExperimentOptions {
   int granularity_3way = 8;
   int threads = 0;
   bool progress = false;
+  bool maestro_compat = false;  // each core's layer cost from the MAESTRO tool's analysis
 };
 
 // Runs everything and returns the Markdown report (tables and the raw figures).
