@@ -228,6 +228,7 @@ std::string run_herald_experiments(const ExperimentOptions& o) {
     c.styles = maelstrom;
     c.granularity = o.granularity_2way;
     c.threads = o.threads;
+    c.maestro_compat = o.maestro_compat;
     const HeraldResult r = run_herald(c);
     const DesignPoint& m = r.points[static_cast<std::size_t>(r.best)];
     const DesignPoint* mono = nullptr;
