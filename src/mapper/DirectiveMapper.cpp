@@ -89,8 +89,16 @@ struct Param {
   std::vector<std::int64_t> values;
 };
 
-std::vector<Candidate> generate(const dataflow::Dataflow& style, const dataflow::Problem& p,
-                                std::int64_t num_pes) {
+// The free sizes of a style (see the header): the first cluster, the top-level map tied to it
+// (`tied`, scaled by `tied_factor`), and the other top-level tiles.
+struct FreeSizes {
+  std::vector<Param> params;
+  std::size_t tied = 0;
+  std::int64_t tied_factor = 1;
+};
+
+FreeSizes free_sizes(const dataflow::Dataflow& style, const dataflow::Problem& p,
+                     std::int64_t num_pes) {
   const auto& ds = style.directives;
   std::size_t first_cluster = ds.size();
   for (std::size_t i = 0; i < ds.size(); ++i)
@@ -144,6 +152,16 @@ std::vector<Candidate> generate(const dataflow::Dataflow& style, const dataflow:
     t.values = divisors(extent(p, d.dim));
     params.push_back(t);
   }
+  return {params, tied, tied_factor};
+}
+
+std::vector<Candidate> generate(const dataflow::Dataflow& style, const dataflow::Problem& p,
+                                std::int64_t num_pes) {
+  const auto& ds = style.directives;
+  FreeSizes fs = free_sizes(style, p, num_pes);
+  std::vector<Param>& params = fs.params;
+  const std::size_t tied = fs.tied;
+  const std::int64_t tied_factor = fs.tied_factor;
   std::vector<Candidate> out;
   if (params.empty()) params.push_back(Param{ds.size(), false, {0}});
   std::vector<std::size_t> at(params.size(), 0);
