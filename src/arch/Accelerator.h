@@ -101,6 +101,10 @@ struct Accelerator {
 struct Partition {
   std::vector<std::int64_t> pes;
   std::vector<double> bw_gbps;
+  // Optional per-core sub-accelerator buffer (bytes per PE) and local network (elements per PE
+  // and cycle); empty or 0 = ExecutionParams'.
+  std::vector<double> buffer_bytes_per_pe = {};
+  std::vector<double> local_bw_per_pe = {};
 };
 
 // Builds the accelerator for a class, a style and a partition (FDA and RDA: one core with
@@ -120,7 +124,9 @@ Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& st
 //   bytes_per_element: 1      # optional
 //   cores:
 //     - {name: nvdla, dataflow: kcp_ws, pes: 128, noc_gbps: 4}
-//     - {name: shi, dataflow: yxp_os, pes: 896, noc_gbps: 12}
+//     - {name: shi, dataflow: shi_os, pes: 896, noc_gbps: 12}
+// A core may also give `buffer_bytes_per_pe` and `local_bw_per_pe` (its sub-accelerator buffer
+// and local network; default ExecutionParams').
 Accelerator read_accelerator(const std::filesystem::path& path);
 
 // The same file as a class (its totals), a style (its dataflows) and the partition the file

@@ -117,11 +117,14 @@ CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& data
 namespace {
 std::string key_of(const workload::Layer& l, const std::string& df, const arch::Core& c) {
   return fmt::format(
-      "{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{},{}",
-      df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
-      l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right, l.output_pad_y,
-      l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs, c.num_pes,
-      c.vector_width, c.noc_bw, c.noc_latency(), c.offchip_bw, c.precision_bits);
+             "{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{"
+             "},{}",
+             df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
+             l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
+             l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
+             l.output_bits, l.num_inputs, c.num_pes, c.vector_width, c.noc_bw, c.noc_latency(),
+             c.offchip_bw, c.precision_bits) +
+         fmt::format("|{},{}", c.subacc_buffer_bytes_per_pe, c.local_elements_per_pe_cycle);
 }
 }  // namespace
 

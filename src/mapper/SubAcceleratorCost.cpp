@@ -77,6 +77,10 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
   o.precision_bits = core.precision_bits;
   o.l1_bytes_per_pe = core.l1_bytes;
   o.sub = sub;
+  if (core.subacc_buffer_bytes_per_pe > 0)
+    o.sub.buffer_bytes_per_pe = core.subacc_buffer_bytes_per_pe;
+  if (core.local_elements_per_pe_cycle > 0)
+    o.sub.local_elements_per_pe_cycle = core.local_elements_per_pe_cycle;
   return cost::cost_at(subaccel_curve(layer, dataflow, o, tech), core, objective);
 }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -122,13 +123,25 @@ std::vector<int> random_composition(int total, int parts, std::mt19937_64& rng) 
   return out;
 }
 
+using CurveKey = std::tuple<std::string, std::int64_t, double, double>;
+
 struct ConfigKey {
   std::string dataflow;
   std::int64_t pes, noc_bw, offchip_bw;
+  double buffer_per_pe = 0, local_bw_per_pe = 0;  // the sub-accelerator model's per-core values
   bool operator<(const ConfigKey& o) const {
-    return std::tie(dataflow, pes, noc_bw, offchip_bw) <
-           std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw);
+    return std::tie(dataflow, pes, noc_bw, offchip_bw, buffer_per_pe, local_bw_per_pe) <
+           std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw, o.buffer_per_pe, o.local_bw_per_pe);
   }
+  ConfigKey(std::string df, const arch::Core& c)
+      : dataflow(std::move(df)),
+        pes(c.num_pes),
+        noc_bw(c.noc_bw),
+        offchip_bw(c.offchip_bw),
+        buffer_per_pe(c.subacc_buffer_bytes_per_pe),
+        local_bw_per_pe(c.local_elements_per_pe_cycle) {}
+  // The analyses that do not depend on the NoC and DRAM shares.
+  CurveKey curve() const { return {dataflow, pes, buffer_per_pe, local_bw_per_pe}; }
 };
 
 class Engine {
@@ -176,15 +189,14 @@ class Engine {
         std::vector<std::string> dfs = a.style.kind == arch::StyleKind::RDA
                                            ? a.style.dataflows
                                            : std::vector<std::string>{core.dataflow};
-        for (const auto& df : dfs)
-          wanted.insert(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
+        for (const auto& df : dfs) wanted.insert(ConfigKey(df, core));
       }
     std::vector<ConfigKey> missing;
-    std::set<std::pair<std::string, std::int64_t>> curve_keys;
+    std::set<CurveKey> curve_keys;
     for (const auto& k : wanted)
       if (!table_.count(k)) {
         missing.push_back(k);
-        if (!curves_.count({k.dataflow, k.pes})) curve_keys.insert({k.dataflow, k.pes});
+        if (!curves_.count(k.curve())) curve_keys.insert(k.curve());
       }
     if (missing.empty()) return;
     if (cfg_.maestro_compat) {
@@ -193,8 +205,7 @@ class Engine {
       return;
     }
     // 1. Curves.
-    const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(),
-                                                               curve_keys.end());
+    const std::vector<CurveKey> ck(curve_keys.begin(), curve_keys.end());
     std::vector<std::vector<cost::CoreCostCurve>> curves(ck.size());
     for (auto& v : curves) v.resize(shapes_.size());
     const std::size_t tasks = ck.size() * shapes_.size();
@@ -204,8 +215,8 @@ class Engine {
                           const std::size_t k = t / shapes_.size();
                           const std::size_t sh = t % shapes_.size();
                           curves[k][sh] =
-                              mapper::subaccel_curve(*shapes_[sh], ck[k].first,
-                                                     curve_options(ck[k].second), cfg_.technology);
+                              mapper::subaccel_curve(*shapes_[sh], std::get<0>(ck[k]),
+                                                     curve_options(ck[k]), cfg_.technology);
                         }
                       });
     for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
@@ -214,7 +225,7 @@ class Engine {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t k = r.begin(); k != r.end(); ++k) {
-                          const auto& cv = curves_.at({missing[k].dataflow, missing[k].pes});
+                          const auto& cv = curves_.at(missing[k].curve());
                           arch::Core core;
                           core.num_pes = missing[k].pes;
                           core.noc_bw = missing[k].noc_bw;
@@ -238,15 +249,15 @@ class Engine {
                                                         : cost::CoreObjective::EDP;
   }
 
-  mapper::SubAccelCurveOptions curve_options(std::int64_t pes) const {
+  mapper::SubAccelCurveOptions curve_options(const CurveKey& key) const {
     mapper::SubAccelCurveOptions o;
-    o.num_pes = pes;
+    o.num_pes = std::get<1>(key);
     o.vector_width = cfg_.params.vector_width;
     o.noc_latency = cfg_.params.noc_latency_cycles;
     o.precision_bits = 8 * cfg_.params.bytes_per_element;
     o.l1_bytes_per_pe = cfg_.params.l1_bytes_per_pe;
-    o.sub.buffer_bytes_per_pe = cfg_.params.subacc_buffer_bytes_per_pe;
-    o.sub.local_elements_per_pe_cycle = cfg_.params.local_elements_per_pe_cycle;
+    o.sub.buffer_bytes_per_pe = std::get<2>(key);
+    o.sub.local_elements_per_pe_cycle = std::get<3>(key);
     return o;
   }
 
@@ -289,8 +300,7 @@ class Engine {
       const std::vector<std::string> dfs = acc.style.kind == arch::StyleKind::RDA
                                                ? acc.style.dataflows
                                                : std::vector<std::string>{core.dataflow};
-      for (const auto& df : dfs)
-        tables[c].push_back(&table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw}));
+      for (const auto& df : dfs) tables[c].push_back(&table_.at(ConfigKey(df, core)));
     }
     return schedule::build_problem(graph_, acc, shape_of_, tables, cfg_.technology.dram_pj,
                                    cfg_.objective);
@@ -319,7 +329,7 @@ class Engine {
   std::vector<const workload::Layer*> shapes_;
   std::vector<std::int32_t> shape_of_;
   std::map<ConfigKey, std::vector<cost::CoreLayerCost>> table_;
-  std::map<std::pair<std::string, std::int64_t>, std::vector<cost::CoreCostCurve>> curves_;
+  std::map<CurveKey, std::vector<cost::CoreCostCurve>> curves_;
 };
 
 }  // namespace

@@ -182,3 +182,49 @@ TEST(HeraldCli, ConsoleNamesTheWinner) {
 
 }  // namespace
 }  // namespace mosaic
+
+namespace mosaic {
+namespace {
+
+TEST(SubAcceleratorCost, PerCoreBufferAndLocalNetworkFromTheAcceleratorFile) {
+  test::TempDir d;
+  test::write_file(d.path() / "a.yaml",
+                   "global_buffer_bytes: 4194304\n"
+                   "dram_gbps: 16\n"
+                   "cores:\n"
+                   "  - {dataflow: kcp_ws, pes: 128, noc_gbps: 4}\n"
+                   "  - {dataflow: shi_os, pes: 896, noc_gbps: 12, buffer_bytes_per_pe: 4096,\n"
+                   "     local_bw_per_pe: 2}\n");
+  const auto acc = arch::read_accelerator(d.path() / "a.yaml");
+  ASSERT_EQ(acc.cores.size(), 2u);
+  EXPECT_NEAR(acc.cores[0].subacc_buffer_bytes_per_pe, 108.0 * 1024 / 168, 1e-9);  // default
+  EXPECT_DOUBLE_EQ(acc.cores[0].local_elements_per_pe_cycle, 1);
+  EXPECT_DOUBLE_EQ(acc.cores[1].subacc_buffer_bytes_per_pe, 4096);  // ShiDianNao's 4 KiB / PE
+  EXPECT_DOUBLE_EQ(acc.cores[1].local_elements_per_pe_cycle, 2);
+  // A larger buffer never adds global traffic (ResNet-50-like 3x3, 512 channels, 7x7).
+  workload::Layer l;
+  l.name = "r";
+  l.K = l.C = 512;
+  l.Y = l.X = 7;
+  l.R = l.S = 3;
+  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+  const auto tech = arch::default_technology();
+  arch::Core small = acc.cores[1];
+  small.subacc_buffer_bytes_per_pe = 64;
+  const auto big = mapper::subaccel_cost(l, "shi_os", acc.cores[1], tech);
+  const auto tight = mapper::subaccel_cost(l, "shi_os", small, tech);
+  EXPECT_LE(big.global_elements, tight.global_elements);
+  // 2.36 MB of weights: with 64 B per PE (57 KiB) they no longer fit with the whole input, so
+  // the input comes again for each weight tile.
+  EXPECT_GT(tight.global_elements, big.global_elements);
+  test::write_file(d.path() / "b.yaml",
+                   "global_buffer_bytes: 4194304\ncores:\n"
+                   "  - {dataflow: kcp_ws, pes: 128, noc_gbps: 4, buffer_bytes_per_pe: -1}\n");
+  const auto bad = test::run_mosaic("herald --accelerator '" + (d.path() / "b.yaml").string() +
+                                    "' --no-baselines --quiet");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("buffer_bytes_per_pe"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace mosaic
