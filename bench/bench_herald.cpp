@@ -20,7 +20,7 @@ void one_schedule(benchmark::State& state, const std::string& wl, const std::str
   const auto g = workload::flatten(w);
   const auto acc =
       arch::build_accelerator(arch::accelerator_class(cls), arch::parse_style("nvdla,shi"), {});
-  cost::CostCache cache(arch::default_technology(), mapper::subaccel_evaluator());
+  cost::CostCache cache(arch::default_technology(), mapper::herald_cost_model(false));
   const schedule::Problem p = schedule::build_problem(g, acc, cache);
   schedule::Options o;
   o.greedy = greedy;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Style and static checks: clang-format on every C++ file, clang-tidy (.clang-tidy) on src/.
-# Needs a configured release build for compile_commands.json (./scripts/build.sh release).
+# Style and static checks: clang-format on every C++ file, clang-tidy (.clang-tidy) on src/, and
+# the One Definition Rule: an LTO build of the binary (preset lto) whose link must report no
+# -Wodr warning (two different definitions of one type in one program are undefined behaviour,
+# and only the link-time optimiser sees both). Needs a configured release build for
+# compile_commands.json (./scripts/build.sh release). LINT_SKIP_LTO=1 skips the LTO build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
@@ -9,4 +12,14 @@ git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
 # ignore the ones it does not know.
 git ls-files 'src/*.cpp' | xargs -P "$(nproc)" -n 4 \
   clang-tidy -p build/release --quiet --extra-arg=-Wno-unknown-warning-option
+if [ "${LINT_SKIP_LTO:-0}" != 1 ]; then
+  cmake --preset lto >/dev/null
+  log=build/lto/odr.log
+  rm -f build/lto/mosaic  # relink every time: the ODR warnings come from the link
+  cmake --build build/lto -j2 --target mosaic >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+  if grep -E 'Wodr|One Definition Rule' "$log" >&2; then
+    echo "lint: the LTO link reports One Definition Rule violations (see above)" >&2
+    exit 1
+  fi
+fi
 echo "lint: clean"

@@ -34,12 +34,12 @@ std::string dataflow_name(const std::string& text) {
   // its own name, yxp_os.
   if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "shi_os") return "shi_os";
   if (t == "eyeriss" || t == "rs") return "rs";
-  if (t.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "empty dataflow name");
+  if (t.empty()) throw UserError(SourceLocation{"", 0, "style"}, "empty dataflow name");
   if (!dataflow::is_library_dataflow(t)) {
     std::string known;
     for (const auto& n : dataflow::library_names()) known += " " + n;
     throw UserError(
-        SourceLocation{"", 0, "--styles"},
+        SourceLocation{"", 0, "style"},
         fmt::format("unknown dataflow '{}'; use nvdla, shi, eyeriss or a library name:{}", t,
                     known));
   }
@@ -70,7 +70,7 @@ AcceleratorClass accelerator_class(const std::string& name) {
   if (n == "edge") return {"edge", 1024, 16, 4 * MiB, 16};
   if (n == "mobile") return {"mobile", 4096, 64, 8 * MiB, 64};
   if (n == "cloud") return {"cloud", 16384, 256, 16 * MiB, 256};
-  throw UserError(SourceLocation{"", 0, "--class"},
+  throw UserError(SourceLocation{"", 0, "class"},
                   fmt::format("unknown accelerator class '{}'; expected edge, mobile, cloud or a "
                               "YAML file",
                               name));
@@ -162,7 +162,7 @@ AcceleratorStyle parse_style(const std::string& text) {
   const std::string t = lower(trim(text));
   AcceleratorStyle s;
   auto fail = [&](const std::string& msg) -> void {
-    throw UserError(SourceLocation{"", 0, "--styles"}, fmt::format("'{}': {}", text, msg));
+    throw UserError(SourceLocation{"", 0, "style"}, fmt::format("'{}': {}", text, msg));
   };
   if (t.rfind("fda:", 0) == 0) {
     s.kind = StyleKind::FDA;
@@ -274,7 +274,18 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
     c.local_elements_per_pe_cycle =
         share_or(part.local_bw_per_pe, params.local_elements_per_pe_cycle);
     a.cores.push_back(c);
+    a.links.push_back(Link{
+        fmt::format("noc{}", i), {kGlobalBufferEnd, i}, part.bw_gbps[k] / params.clock_ghz, 0.0});
   }
+  return a;
+}
+
+Accelerator loop_nest_accelerator(LoopNestHardware hw) {
+  Accelerator a;
+  a.name = hw.name;
+  a.style.kind = StyleKind::FDA;
+  a.cores.push_back(loop_nest_core(std::move(hw)));
+  a.style.dataflows = {a.cores[0].dataflow};
   return a;
 }
 
@@ -328,9 +339,6 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     }
   }
   if (cores.empty()) throw UserError(SourceLocation{file, 0, "cores"}, "no cores");
-  if (cores.size() > static_cast<std::size_t>(kMaxCores))
-    throw UserError(SourceLocation{file, cores[kMaxCores].Mark().line + 1, "cores"},
-                    fmt::format("{} cores; at most {}", cores.size(), kMaxCores));
   AcceleratorStyle style;
   Partition part;
   for (const auto& c : cores) {
@@ -344,7 +352,7 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
         if (key == "dataflow") {
           try {
             df = dataflow_name(kv.second.as<std::string>());
-          } catch (const UserError& e) {  // name the file's line, not the --styles flag
+          } catch (const UserError& e) {  // name the file's line and key
             throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, e.message());
           }
         } else if (key == "pes")

@@ -82,19 +82,44 @@ struct ExecutionParams {
   double local_elements_per_pe_cycle = 1.0;
 };
 
-// The most cores an accelerator may have (the scheduler keeps per-core state in fixed arrays).
-inline constexpr int kMaxCores = 64;
+// The interconnect of an accelerator: a point-to-point link (two ends) or a bus (more ends)
+// between cores (indices into Accelerator::cores) and the global buffer (kGlobalBufferEnd), with
+// its bandwidth and its energy per byte moved (0 when the cost analysis charges it elsewhere, as
+// the directive analysis charges Herald's NoC per element).
+inline constexpr int kGlobalBufferEnd = -1;
+struct Link {
+  std::string name;
+  std::vector<int> ends;
+  double bytes_per_cycle = 0;
+  double pj_per_byte = 0;
+};
 
-// A concrete accelerator: the cores with their partition, the shared resources.
+// A buffer shared by some cores (all of them when `cores` is empty), beyond the global buffer.
+struct SharedBuffer {
+  std::string name;
+  std::int64_t bytes = 0;
+  std::vector<int> cores;
+};
+
+// One accelerator type for every analysis: cores (each with its directive view and, when given,
+// its loop-nest view), the interconnect (links and buses), shared buffers and the off-chip port.
+// Herald's classes and styles (build_accelerator), Herald accelerator files (read_accelerator)
+// and ZigZag hardware files (loop_nest_accelerator) all build it.
 struct Accelerator {
   std::string name;
   AcceleratorStyle style;
   std::vector<Core> cores;  // each with dataflow, num_pes, noc_bw (elements/cycle),
                             // offchip_bw (its share of DRAM, elements/cycle)
-  std::int64_t global_buffer_bytes = 0;
-  double dram_bw = 0;  // elements per cycle, total
+  std::vector<Link> links;  // Herald: one link per core from the global buffer (its NoC share)
+  std::vector<SharedBuffer> buffers;     // shared buffers besides the global one
+  std::int64_t global_buffer_bytes = 0;  // the buffer every core shares
+  double dram_bw = 0;                    // the off-chip port: elements per cycle, total
   ExecutionParams params;
 };
+
+// A one-core accelerator of a loop-nest hardware description (its DRAM is the top memory level
+// of the core's hierarchy: no global buffer, no links).
+Accelerator loop_nest_accelerator(LoopNestHardware hw);
 
 // A partition of PEs and global bandwidth (GB/s) over the cores of a style (Definition 1:
 // the PEs add up to the class total, and so does the bandwidth).

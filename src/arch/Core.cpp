@@ -168,4 +168,12 @@ void validate(const Core& c, const std::string& file) {
   check("precision_bits", c.precision_bits, 1);
 }
 
+Core loop_nest_core(LoopNestHardware hw) {
+  Core c;
+  c.name = hw.name;
+  c.num_pes = total_units(hw.array);
+  c.loop_nest = std::move(hw);
+  return c;
+}
+
 }  // namespace mosaic::arch

@@ -1,6 +1,9 @@
-// A sub-accelerator ("core"): a PE array running one dataflow, with per-PE L1, a NoC from the
-// shared buffer, and its share of the global buffer and off-chip bandwidth. A single-core
-// accelerator is the MAESTRO hardware model.
+// A sub-accelerator ("core") as both cost analyses see it. The directive view (MAESTRO): a PE
+// array running one dataflow, with per-PE L1, a NoC from the shared buffer, and its share of the
+// global buffer and off-chip bandwidth; a single-core accelerator is the MAESTRO hardware model.
+// The loop-nest view (ZigZag / Interstellar), when given: the core's memory hierarchy and
+// operational array. Herald's classes and accelerator files give the directive view only; ZigZag
+// hardware files give both (loop_nest_core).
 //
 // Units follow MAESTRO: buffer sizes and bandwidths count elements (of `precision_bits` each);
 // *_bytes fields are in elements when precision_bits is 8 (the default).
@@ -9,7 +12,10 @@
 #include <climits>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "arch/MemoryHierarchy.h"
 
 namespace mosaic::arch {
 
@@ -29,9 +35,17 @@ struct Core {
   // network, per PE; 0 = the defaults of the model.
   double subacc_buffer_bytes_per_pe = 0;
   double local_elements_per_pe_cycle = 0;
+  // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
+  std::optional<LoopNestHardware> loop_nest;
 
   std::int64_t noc_latency() const { return noc_hops * noc_hop_latency; }
 };
+
+// The core of a loop-nest hardware description (a ZigZag file, a generated hierarchy): its loop-
+// nest view, and the directive view of the same array (PEs = the array's units, the hierarchy's
+// name). The directive view's bandwidths are left at their defaults: the loop-nest view's ports
+// carry the bandwidths of that analysis.
+Core loop_nest_core(LoopNestHardware hw);
 
 // Reads a MAESTRO hardware file (`key: value` lines: num_pes, l1_size_cstr, l2_size_cstr,
 // noc_bw_cstr, offchip_bw_cstr, NoC_NumHops). As in MAESTRO, absent keys default to 1 PE and

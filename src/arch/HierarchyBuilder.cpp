@@ -56,8 +56,13 @@ LoopNestHardware build_hierarchy(const HierarchySpec& s, const EnergyTable& t) {
   hw.source_file = hw.name;
   hw.array.dims = {"D1", "D2"};
   hw.array.sizes = {s.rows, s.cols};
-  hw.array.unit_energy_pj = t.mac_pj * (s.word_bits / 16.0) * (s.word_bits / 16.0);
-  hw.array.hop_energy_pj = t.hop_pj * s.word_bits / 16.0;
+  // The table's MAC and hop energies refer to its own word width: a MAC scales with the square of
+  // the width ratio (a multiplier's area), a hop with the ratio (wires), as access energies do
+  // (access_energy_pj).
+  if (s.word_bits <= 0) throw UserError("the word width must be positive");
+  const double width = static_cast<double>(s.word_bits) / t.word_bits;
+  hw.array.unit_energy_pj = t.mac_pj * width * width;
+  hw.array.hop_energy_pj = t.hop_pj * width;
   hw.array.global_hops = s.global_hops;
   for (std::size_t i = 0; i < s.rf_bytes.size(); ++i) {
     if (s.rf_bytes[i] <= 0) throw UserError("register file sizes must be positive");

@@ -9,6 +9,7 @@
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/DseReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/DseEngine.h"
@@ -57,7 +58,7 @@ std::string si(double v) {
   return fmt::format("{:.0f}", v);
 }
 
-int run(const DseArgs& a) {
+search::DseSpec dse_spec(const DseArgs& a) {
   search::DseSpec spec;
   if (!a.compat.empty()) {
     if (a.compat != "maestro")
@@ -82,6 +83,10 @@ int run(const DseArgs& a) {
   if (!a.technology.empty()) spec.technology = arch::read_technology(a.technology);
   search::validate(spec);
 
+  return spec;
+}
+
+outputs::DseOutputOptions output_options(const DseArgs& a) {
   outputs::DseOutputOptions oo;
   oo.out_dir = a.out;
   oo.primary = search::parse_objective(a.objective);
@@ -101,7 +106,11 @@ int run(const DseArgs& a) {
                     "unknown value '" + a.designs + "'; choose csv, json, both or none");
   }
 
-  // The layers: a MAESTRO mapping file (with its Dataflow blocks) or any workload.
+  return oo;
+}
+
+// The layers: a MAESTRO mapping file (with its Dataflow blocks) or any workload.
+search::DseWorkload dse_layers(const DseArgs& a, const search::DseSpec& spec) {
   search::DseWorkload w;
   if (!a.mapping.empty() && !a.workload.empty())
     throw UserError(SourceLocation{"", 0, "--workload"}, "give --mapping or --workload, not both");
@@ -125,8 +134,40 @@ int run(const DseArgs& a) {
     throw UserError(SourceLocation{"", 0, "--mapping"},
                     "give the layers to explore: --mapping FILE.m [--layer NAME] or --workload W");
   }
+  return w;
+}
 
-  outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
+// The best design of every objective, the primary one first.
+void print_bests(const search::DseSpec& spec, const outputs::DseOutputOptions& oo,
+                 const outputs::DseOutputs& outs) {
+  const double clock = spec.technology.clock_ghz;
+  std::vector<search::Objective> order = {oo.primary};
+  for (auto o : search::kAllObjectives)
+    if (o != oo.primary) order.push_back(o);
+  for (auto o : order) {
+    const auto& b = outs.collector().best(o);
+    if (!b) continue;
+    const auto& p = b->point;
+    const auto& m = b->metrics;
+    std::string maps;
+    for (std::size_t i = 0; i < spec.map_sizes.size(); ++i)
+      maps += fmt::format(" {}={}", spec.map_sizes[i].label(), p.map_sizes[i]);
+    std::cout << fmt::format(
+        "best {:<13} {} PEs={} BW={} L1={} B L2={} B{}: {:.4g} MACs/cycle, {:.4g} uJ, {:.4g} mm2, "
+        "{:.4g} mW, {:.4g} GMAC/s/W\n",
+        search::objective_name(o),
+        spec.dataflows.empty() ? "mapping" : spec.dataflows[static_cast<std::size_t>(p.dataflow)],
+        p.pes, p.noc_bw, p.l1_bytes, p.l2_bytes, maps, search::throughput_macs_per_cycle(m),
+        m.energy_pj / 1e6, m.area_um2 / 1e6, m.power_mw, search::throughput_per_watt(m, clock));
+  }
+}
+
+int run(const DseArgs& a) {
+  const search::DseSpec spec = dse_spec(a);
+  const outputs::DseOutputOptions oo = output_options(a);
+  const search::DseWorkload w = dse_layers(a, spec);
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     const std::filesystem::path p = a.store.empty() ? std::filesystem::path(a.out) / "dse.sqlite"
@@ -184,26 +225,7 @@ int run(const DseArgs& a) {
       info.chunks_reused > 0 ? fmt::format(" ({} of {} chunks read from the store)",
                                            info.chunks_reused, info.chunks_total)
                              : std::string());
-  const double clock = spec.technology.clock_ghz;
-  std::vector<search::Objective> order = {oo.primary};
-  for (auto o : search::kAllObjectives)
-    if (o != oo.primary) order.push_back(o);
-  for (auto o : order) {
-    const auto& b = outs.collector().best(o);
-    if (!b) continue;
-    const auto& p = b->point;
-    const auto& m = b->metrics;
-    std::string maps;
-    for (std::size_t i = 0; i < spec.map_sizes.size(); ++i)
-      maps += fmt::format(" {}={}", spec.map_sizes[i].label(), p.map_sizes[i]);
-    std::cout << fmt::format(
-        "best {:<13} {} PEs={} BW={} L1={} B L2={} B{}: {:.4g} MACs/cycle, {:.4g} uJ, {:.4g} mm2, "
-        "{:.4g} mW, {:.4g} GMAC/s/W\n",
-        search::objective_name(o),
-        spec.dataflows.empty() ? "mapping" : spec.dataflows[static_cast<std::size_t>(p.dataflow)],
-        p.pes, p.noc_bw, p.l1_bytes, p.l2_bytes, maps, search::throughput_macs_per_cycle(m),
-        m.energy_pj / 1e6, m.area_um2 / 1e6, m.power_mw, search::throughput_per_watt(m, clock));
-  }
+  print_bests(spec, oo, outs);
   if (t.valid == 0) std::cout << "no design is within the budgets\n";
   for (const auto& n : info.notes) std::cout << "note: illegal designs: " << n << "\n";
   if (oo.html && !outputs::chart_bundle().available())

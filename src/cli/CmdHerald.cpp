@@ -9,10 +9,12 @@
 #include "cli/Commands.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
+#include "outputs/HeraldExperimentsReport.h"
 #include "outputs/HeraldReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/Herald.h"
 #include "search/HeraldExperiments.h"
+#include "search/HeraldFigures.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -106,6 +108,7 @@ std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
 }
 
 int run(const HeraldArgs& a) {
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   if (a.experiment) {
     search::ExperimentOptions eo;
     eo.threads = a.threads;
@@ -113,7 +116,9 @@ int run(const HeraldArgs& a) {
     if (a.compat != "none" && a.compat != "maestro")
       throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
     eo.maestro_compat = a.compat == "maestro";
-    const std::string md = search::run_herald_experiments(eo);
+    const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                           search::herald_fig5_markdown(eo.maestro_compat) +
+                           outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
     std::filesystem::create_directories(a.out);
     const auto path = std::filesystem::path(a.out) / "experiments.md";
     write_file_atomically(path, md, "--out");

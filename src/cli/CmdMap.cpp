@@ -141,7 +141,8 @@ int run_map(const MapArgs& a) {
   else
     throw UserError(SourceLocation{"", 0, "--engine"},
                     fmt::format("'{}' is not loma or fast", a.engine));
-  const auto hw = arch::read_zigzag_hardware(a.hw);
+  // The one accelerator type: a one-core accelerator whose core carries the file's hierarchy.
+  const arch::Accelerator acc = arch::loop_nest_accelerator(arch::read_zigzag_hardware(a.hw));
   opt.search_spatial = a.spatial_search || a.mapping.empty();
   opt.utilization_threshold = a.min_utilization;
   if (a.min_utilization < 0 || a.min_utilization > 1)
@@ -162,7 +163,7 @@ int run_map(const MapArgs& a) {
                     "expected a ZigZag workload .yaml or an ONNX model .onnx");
   }
   const auto result =
-      mapper::map_workload(layers, hw, mappings, opt,
+      mapper::map_workload(layers, acc, mappings, opt,
                            [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {
                              if (!a.quiet) print_layer(r, i, n);
                            });

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     }
     return exit_code;
   } catch (const mosaic::UserError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << mosaic::cli::with_flag_name(e).what() << "\n";
     return 1;
   } catch (const mosaic::InternalError& e) {
     std::cerr << "mosaic: " << e.what() << "\n";

@@ -56,17 +56,30 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
     core.vector_width = vector_width;
     core.noc_bw = hw.noc_bw;
     core.precision_bits = precision_bits;
-    const LayerCost lc = to_layer_cost(r, p, core, tech, false);
-    out.base.feasible = true;
-    out.base.macs = lc.macs;
-    out.base.onchip_energy_pj = lc.energy_pj - lc.levels[2].energy_pj;  // without the DRAM level
-    out.base.l2_bytes = lc.l2_required_elements * precision_bits / 8.0;
+    out.base = core_layer_cost(to_layer_cost(r, p, core, tech, false), core);
+    // The cycles follow from the cases at the core's bandwidth (cost_at).
+    out.base.cycles = 0;
+    out.base.utilization = 0;
     out.cases = std::move(r.top_cases);
   } catch (const UserError& e) {
     out.base.feasible = false;
     out.base.why = e.what();
   }
   return out;
+}
+
+CoreLayerCost core_layer_cost(const LayerCost& lc, const arch::Core& core) {
+  CoreLayerCost c;
+  c.feasible = true;
+  c.cycles = lc.latency_cycles;
+  c.macs = lc.macs;
+  c.utilization = lc.utilization;
+  // The outermost level is the off-chip one (DRAM) in both analyses.
+  const double offchip =
+      lc.num_levels > 0 ? lc.levels[static_cast<std::size_t>(lc.num_levels - 1)].energy_pj : 0;
+  c.onchip_energy_pj = lc.energy_pj - offchip;
+  c.l2_bytes = lc.l2_required_elements * core.precision_bits / 8.0;
+  return c;
 }
 
 CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core, CoreObjective objective) {
@@ -114,23 +127,11 @@ CoreLayerCost cost_on_core(const workload::Layer& layer, const std::string& data
                  core);
 }
 
-namespace {
-std::string key_of(const workload::Layer& l, const std::string& df, const arch::Core& c) {
-  return fmt::format(
-             "{}|{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}|{},{},{},{},{"
-             "},{}",
-             df, static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
-             l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
-             l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
-             l.output_bits, l.num_inputs, c.num_pes, c.vector_width, c.noc_bw, c.noc_latency(),
-             c.offchip_bw, c.precision_bits) +
-         fmt::format("|{},{}", c.subacc_buffer_bytes_per_pe, c.local_elements_per_pe_cycle);
-}
-}  // namespace
-
-CoreLayerCost CostCache::get(const workload::Layer& layer, const std::string& dataflow,
-                             const arch::Core& core) {
-  const std::string key = key_of(layer, dataflow, core);
+const CoreCostCurve& CostCache::curve(const workload::Layer& layer, const std::string& dataflow,
+                                      std::int64_t num_pes, std::int64_t vector_width,
+                                      std::int64_t noc_latency, int precision_bits) {
+  const std::string key = fmt::format("{}|{}|{},{},{},{}", dataflow, workload::shape_key(layer),
+                                      num_pes, vector_width, noc_latency, precision_bits);
   {
     std::shared_lock lock(mu_);
     auto it = map_.find(key);
@@ -139,11 +140,40 @@ CoreLayerCost CostCache::get(const workload::Layer& layer, const std::string& da
       return it->second;
     }
   }
-  CoreLayerCost c = evaluator_ ? evaluator_(layer, dataflow, core, tech_)
-                               : cost_on_core(layer, dataflow, core, tech_);
+  CoreCostCurve c = cost_curve_on_core(layer, dataflow, num_pes, vector_width, noc_latency,
+                                       precision_bits, tech_);
   std::unique_lock lock(mu_);
   ++misses_;
-  return map_.emplace(key, std::move(c)).first->second;
+  return map_.emplace(key, std::move(c)).first->second;  // another thread's equal curve wins
+}
+
+const CoreCostCurve& CostCache::curve(const workload::Layer& layer, const std::string& dataflow,
+                                      const arch::Core& core) {
+  if (!model_.curve)
+    return curve(layer, dataflow, core.num_pes, core.vector_width, core.noc_latency(),
+                 core.precision_bits);
+  std::string key =
+      fmt::format("{}|{}|{},{},{},{},{},{},{}", dataflow, workload::shape_key(layer), core.num_pes,
+                  core.vector_width, core.noc_latency(), core.precision_bits, core.l1_bytes,
+                  core.subacc_buffer_bytes_per_pe, core.local_elements_per_pe_cycle);
+  if (model_.bandwidth_keyed) key += fmt::format("|{},{}", core.noc_bw, core.offchip_bw);
+  {
+    std::shared_lock lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      ++hits_;
+      return it->second;
+    }
+  }
+  CoreCostCurve c = model_.curve(layer, dataflow, core, tech_);
+  std::unique_lock lock(mu_);
+  ++misses_;
+  return map_.emplace(key, std::move(c)).first->second;  // another thread's equal curve wins
+}
+
+CoreLayerCost CostCache::get(const workload::Layer& layer, const std::string& dataflow,
+                             const arch::Core& core) {
+  return cost_at(curve(layer, dataflow, core), core, model_.objective);
 }
 
 std::size_t CostCache::size() const {

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "common/Error.h"
+
 namespace mosaic::cost {
 
 // The three operands of a layer.
@@ -69,10 +71,25 @@ struct LayerCost {
   double area_um2 = 0;
   double power_mw = 0;
 
+  // Appends a level (at most kMaxLevels: more is a bug of the analysis that adds them).
   LevelCost& add_level(std::string_view name) {
+    MOSAIC_CHECK(num_levels >= 0 && num_levels < kMaxLevels, "LayerCost: too many memory levels");
     LevelCost& l = levels[static_cast<std::size_t>(num_levels++)];
     l.set_name(name);
     return l;
+  }
+  // The level of that name, or nullptr. Callers look levels up by name ("L1", "L2", "DRAM"):
+  // their positions depend on the analysis.
+  const LevelCost* find_level(std::string_view name) const {
+    for (int i = 0; i < num_levels; ++i)
+      if (levels[static_cast<std::size_t>(i)].get_name() == name)
+        return &levels[static_cast<std::size_t>(i)];
+    return nullptr;
+  }
+  // The energy of the named level; 0 when the analysis has no such level.
+  double level_energy_pj(std::string_view name) const {
+    const LevelCost* l = find_level(name);
+    return l ? l->energy_pj : 0;
   }
   double edp() const { return energy_pj * latency_cycles; }
 };

@@ -67,7 +67,7 @@ Dataflow library_dataflow(const std::string& name, ProblemType type) {
       return read_dataflow_file(name, std::filesystem::path(name).stem().string());
     std::string known;
     for (const auto& n : library_names()) known += " " + n;
-    throw UserError(SourceLocation{"", 0, "--dataflow"},
+    throw UserError(SourceLocation{"", 0, "dataflow"},
                     fmt::format("unknown dataflow '{}'; the library has{} (aliases: nvdla, "
                                 "shidiannao, eyeriss, tpu), or give a path to a .m file",
                                 name, known));
@@ -81,7 +81,7 @@ Dataflow library_dataflow(const std::string& name, ProblemType type) {
     if (canon != "nmk") return files.at("nmk.m");
   }
   if (type != ProblemType::Gemm && canon == "nmk")
-    throw UserError(SourceLocation{"", 0, "--dataflow"},
+    throw UserError(SourceLocation{"", 0, "dataflow"},
                     "nmk maps GEMM dimensions (M, N, K); it does not apply to convolutions");
   return files.at(canon + ".m");
 }

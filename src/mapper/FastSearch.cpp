@@ -16,6 +16,7 @@ cost::LnBound::Kind bound_kind(Objective o) {
     case Objective::Latency:
       return cost::LnBound::Latency;
     case Objective::Energy:
+    case Objective::ThroughputPerWatt:
       return cost::LnBound::Energy;
     case Objective::Edp:
       return cost::LnBound::Edp;

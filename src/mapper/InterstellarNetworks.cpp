@@ -180,7 +180,7 @@ std::vector<EinsumLayer> interstellar_network(const std::string& name, int batch
   else {
     std::string known;
     for (const auto& n : interstellar_network_names()) known += (known.empty() ? "" : ", ") + n;
-    throw UserError(SourceLocation{"", 0, "--workload"},
+    throw UserError(SourceLocation{"", 0, "network"},
                     fmt::format("unknown network '{}' (known: {})", name, known));
   }
   for (std::size_t i = 0; i < v.size(); ++i) v[i].id = static_cast<std::int64_t>(i);

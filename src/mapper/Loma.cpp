@@ -23,6 +23,8 @@ const char* objective_name(Objective o) {
       return "energy";
     case Objective::Edp:
       return "edp";
+    case Objective::ThroughputPerWatt:
+      return "perf_per_watt";
   }
   return "?";
 }
@@ -48,6 +50,7 @@ bool better(Objective obj, const LoopNestResult& a, const LoopNestResult& b) {
       return a.latency_cycles < b.latency_cycles ||
              (a.latency_cycles == b.latency_cycles && a.energy_pj < b.energy_pj);
     case Objective::Energy:
+    case Objective::ThroughputPerWatt:  // work per energy: the energy for one layer
       return a.energy_pj < b.energy_pj ||
              (a.energy_pj == b.energy_pj && a.latency_cycles < b.latency_cycles);
     case Objective::Edp:

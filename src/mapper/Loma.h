@@ -17,11 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/Objective.h"
 #include "cost/LoopNestModel.h"
 
 namespace mosaic::mapper {
 
-enum class Objective { Latency, Energy, Edp };
+using Objective = mosaic::Objective;  // common/Objective.h: Latency, Energy or Edp
 const char* objective_name(Objective o);
 bool parse_objective(const std::string& text, Objective& out);
 

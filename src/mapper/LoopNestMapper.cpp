@@ -26,8 +26,11 @@ double cpu_now() {
 }
 }  // namespace
 
-LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
-                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
+namespace {
+
+LayerMapResult search_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                            const dataflow::LoopNestMappingSet& mappings,
+                            const MapOptions& options) {
   const double t0 = cpu_now();
   LayerMapResult r;
   r.layer_name = layer.name;
@@ -71,13 +74,41 @@ LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNes
   return r;
 }
 
+}  // namespace
+
+LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::Core& core,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
+  MOSAIC_CHECK(core.loop_nest.has_value(), "map_layer: the core has no loop-nest view");
+  LayerMapResult r = search_layer(layer, *core.loop_nest, mappings, options);
+  r.core_cost = cost::core_layer_cost(cost::to_layer_cost(r.problem, r.cost), core);
+  return r;
+}
+
+LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
+  return map_layer(layer, arch::loop_nest_core(hw), mappings, options);
+}
+
 WorkloadMapResult map_workload(
     const std::vector<workload::EinsumLayer>& layers, const arch::LoopNestHardware& hw,
     const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
     const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress) {
+  return map_workload(layers, arch::loop_nest_accelerator(hw), mappings, options, progress);
+}
+
+WorkloadMapResult map_workload(
+    const std::vector<workload::EinsumLayer>& layers, const arch::Accelerator& acc,
+    const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
+    const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress) {
+  if (acc.cores.size() != 1 || !acc.cores[0].loop_nest)
+    throw UserError(SourceLocation{"", 0, "hardware"},
+                    fmt::format("'{}': mapping layer by layer needs one core with a memory "
+                                "hierarchy (a loop-nest view); it has {} cores",
+                                acc.name, acc.cores.size()));
+  const arch::Core& core = acc.cores[0];
   WorkloadMapResult w;
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    w.layers.push_back(map_layer(layers[i], hw, mappings, options));
+    w.layers.push_back(map_layer(layers[i], core, mappings, options));
     const auto& r = w.layers.back();
     w.energy_pj += r.cost.energy_pj;
     w.latency_cycles += r.cost.latency_cycles;

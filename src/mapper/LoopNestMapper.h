@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "arch/Accelerator.h"
 #include "arch/MemoryHierarchy.h"
+#include "cost/CoreCost.h"
 #include "cost/LayerCost.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
@@ -40,6 +42,8 @@ struct LayerMapResult {
   cost::LoopNestProblem problem;
   cost::LnTemporalMapping temporal;
   cost::LoopNestResult cost;
+  // The same cost as every scheduler takes it (the directive analysis produces the same type).
+  cost::CoreLayerCost core_cost;
   LomaStats stats;
   double cpu_seconds = 0;
 };
@@ -51,18 +55,28 @@ struct WorkloadMapResult {
   double mac_energy_pj = 0;
 };
 
-// Maps one layer with the mapping entry selected by name / operator type / default.
+// Maps one layer with the mapping entry selected by name / operator type / default, on a core
+// with a loop-nest view (or on a bare hierarchy: arch::loop_nest_core).
+LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::Core& core,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
 LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
                          const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
 
-// Maps every layer in order. `progress` (optional) is called after each layer.
+// Maps every layer in order on a one-core accelerator whose core has a loop-nest view (what
+// arch::loop_nest_accelerator builds from a ZigZag file), or on a bare hierarchy. `progress`
+// (optional) is called after each layer.
+WorkloadMapResult map_workload(
+    const std::vector<workload::EinsumLayer>& layers, const arch::Accelerator& acc,
+    const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
+    const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress = {});
 WorkloadMapResult map_workload(
     const std::vector<workload::EinsumLayer>& layers, const arch::LoopNestHardware& hw,
     const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,
     const std::function<void(const LayerMapResult&, std::size_t, std::size_t)>& progress = {});
 
-// The shared-API entry points used by the schedulers: cost one layer with a given temporal
-// mapping, or search the best one.
+// The loop-nest analysis of one layer with a given temporal mapping, as a LayerCost (the entry
+// point for a scheduler fed by the loop-nest analysis; no scheduler uses it yet: Herald's and the
+// DSE take the directive analysis).
 cost::LayerCost evaluate_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
                                const dataflow::LoopNestMappingEntry& mapping,
                                const cost::LnTemporalMapping& temporal);

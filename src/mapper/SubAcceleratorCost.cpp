@@ -84,12 +84,35 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
   return cost::cost_at(subaccel_curve(layer, dataflow, o, tech), core, objective);
 }
 
-cost::CostCache::Evaluator subaccel_evaluator(const cost::SubAccelParams& sub,
-                                              cost::CoreObjective objective) {
-  return [sub, objective](const workload::Layer& l, const std::string& df, const arch::Core& c,
-                          const arch::Technology& t) {
-    return subaccel_cost(l, df, c, t, sub, objective);
+cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjective objective,
+                                         const cost::SubAccelParams& sub) {
+  cost::CostCache::Model m;
+  m.objective = objective;
+  m.bandwidth_keyed = maestro_compat;
+  if (maestro_compat) {
+    m.curve = [](const workload::Layer& l, const std::string& df, const arch::Core& c,
+                 const arch::Technology& t) {
+      cost::CoreCostCurve out;
+      out.base = maestro_compat_cost(l, df, c, t);  // cycles set, no cases: a fixed cost
+      return out;
+    };
+    return m;
+  }
+  m.curve = [sub](const workload::Layer& l, const std::string& df, const arch::Core& c,
+                  const arch::Technology& t) {
+    SubAccelCurveOptions o;
+    o.num_pes = c.num_pes;
+    o.vector_width = c.vector_width;
+    o.noc_latency = c.noc_latency();
+    o.precision_bits = c.precision_bits;
+    o.l1_bytes_per_pe = c.l1_bytes;
+    o.sub = sub;
+    if (c.subacc_buffer_bytes_per_pe > 0) o.sub.buffer_bytes_per_pe = c.subacc_buffer_bytes_per_pe;
+    if (c.local_elements_per_pe_cycle > 0)
+      o.sub.local_elements_per_pe_cycle = c.local_elements_per_pe_cycle;
+    return subaccel_curve(l, df, o, t);
   };
+  return m;
 }
 
 cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,

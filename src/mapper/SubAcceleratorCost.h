@@ -43,9 +43,12 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
                                   const cost::SubAccelParams& sub = {},
                                   cost::CoreObjective objective = cost::CoreObjective::EDP);
 
-// subaccel_cost as a CostCache evaluator.
-cost::CostCache::Evaluator subaccel_evaluator(
-    const cost::SubAccelParams& sub = {}, cost::CoreObjective objective = cost::CoreObjective::EDP);
+// Herald's per-core cost model for a CostCache: the sub-accelerator curve (default; the core's
+// own buffer and local network when set, else `sub`), or the MAESTRO-compat cost as a fixed
+// curve memoised per NoC and DRAM share (`maestro_compat`).
+cost::CostCache::Model herald_cost_model(bool maestro_compat,
+                                         cost::CoreObjective objective = cost::CoreObjective::EDP,
+                                         const cost::SubAccelParams& sub = {});
 
 // The MAESTRO-compat cost on a core.
 cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer, const std::string& dataflow,

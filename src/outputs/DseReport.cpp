@@ -45,9 +45,9 @@ double plot_y(int chart, const DesignRecord& d) {
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
-  if (!out) throw UserError(SourceLocation{p.string(), 0, "--out"}, "cannot write the file");
+  if (!out) throw UserError(SourceLocation{p.string(), 0, ""}, "cannot write the file");
   out << text;
-  if (!out) throw UserError(SourceLocation{p.string(), 0, "--out"}, "cannot write the file");
+  if (!out) throw UserError(SourceLocation{p.string(), 0, ""}, "cannot write the file");
 }
 
 std::string fmt_num(double v) {
@@ -106,13 +106,13 @@ DseOutputs::DseOutputs(const search::DseWorkload& w, const search::DseSpec& spec
   std::error_code ec;
   fs::create_directories(opt_.out_dir, ec);
   if (!fs::is_directory(opt_.out_dir))
-    throw UserError(SourceLocation{opt_.out_dir.string(), 0, "--out"},
+    throw UserError(SourceLocation{opt_.out_dir.string(), 0, ""},
                     "cannot create the output directory");
   auto open = [&](std::ofstream& f, const char* name) {
     const fs::path final_path = opt_.out_dir / name;
     const fs::path tmp = opt_.out_dir / (std::string(name) + ".partial");
     f.open(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw UserError(SourceLocation{tmp.string(), 0, "--out"}, "cannot write the file");
+    if (!f) throw UserError(SourceLocation{tmp.string(), 0, ""}, "cannot write the file");
     pending_.emplace_back(tmp, final_path);
   };
   if (opt_.designs_csv) {
@@ -176,7 +176,7 @@ void DseOutputs::add(const search::ChunkResult& chunk) {
     }
   }
   if (opt_.designs_csv && !csv_)
-    throw UserError(SourceLocation{opt_.out_dir.string(), 0, "--out"},
+    throw UserError(SourceLocation{opt_.out_dir.string(), 0, ""},
                     "cannot write designs.csv (disk full?)");
 }
 
@@ -305,7 +305,7 @@ void DseOutputs::finish(const search::DseRunInfo& info) {
     std::error_code ec;
     fs::rename(tmp, final_path, ec);
     if (ec)
-      throw UserError(SourceLocation{final_path.string(), 0, "--out"},
+      throw UserError(SourceLocation{final_path.string(), 0, ""},
                       "cannot rename the output into place: " + ec.message());
   }
   pending_.clear();

@@ -15,9 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "common/Objective.h"
+
 namespace mosaic::schedule {
 
-enum class Metric { EDP, Latency, Energy };
+// The objective of the schedule (EDP, Latency or Energy): the one objective enum.
+using Metric = mosaic::Objective;
 enum class Ordering { DepthFirst, BreadthFirst };
 
 struct Node {

@@ -64,21 +64,13 @@ class Occupancy {
 };
 
 double metric_of(Metric m, double cycles, double energy) {
-  switch (m) {
-    case Metric::Latency:
-      return cycles;
-    case Metric::Energy:
-      return energy;
-    case Metric::EDP:
-      return cycles * energy;
-  }
-  return cycles * energy;
+  return objective_cost(m, cycles, energy);
 }
 
 class Scheduler {
  public:
   Scheduler(const Problem& p, const Options& o) : p_(p), o_(o), n_(p.nodes.size()) {
-    MOSAIC_CHECK(p.num_cores >= 1 && p.num_cores <= arch::kMaxCores, "1 to 64 cores");
+    MOSAIC_CHECK(p.num_cores >= 1, "a schedule needs at least one core");
     succ_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i)
       for (auto q : p.nodes[i].preds)
@@ -91,6 +83,8 @@ class Scheduler {
     s_.core_order.assign(static_cast<std::size_t>(p.num_cores), {});
     core_free_.assign(static_cast<std::size_t>(p.num_cores), 0);
     core_variant_.assign(static_cast<std::size_t>(p.num_cores), -1);
+    finish_.assign(static_cast<std::size_t>(p.num_cores), 0);
+    order_.reserve(static_cast<std::size_t>(p.num_cores));
     // Cores ranked by the metric, per node (feasible ones only).
     rank_.resize(n_);
     for (std::size_t i = 0; i < n_; ++i) {
@@ -172,6 +166,8 @@ class Scheduler {
   std::vector<double> reconfig_pj_;  // the reconfiguration part of each layer's energy
   std::vector<double> core_free_;
   std::vector<std::int32_t> core_variant_;
+  std::vector<double> finish_;  // scratch of try_place, one entry per core
+  std::vector<int> order_;      // likewise
   std::vector<std::vector<int>> rank_;
   std::vector<std::int32_t> head_, group_end_;
   Occupancy occ_;
@@ -209,7 +205,7 @@ class Scheduler {
     }
     // Finish time of the layer on every candidate core.
     double quickest = kInf;
-    std::array<double, arch::kMaxCores> finish{};
+    std::vector<double>& finish = finish_;  // per core, sized to the accelerator
     for (int c : rank_[i]) {
       const double start = std::max(cycle, core_free_[static_cast<std::size_t>(c)]);
       const double dur =
@@ -218,10 +214,10 @@ class Scheduler {
       quickest = std::min(quickest, start + dur);
     }
     // Cores in metric order; equal metrics by earliest finish.
-    std::array<int, arch::kMaxCores> order{};
+    std::vector<int>& order = order_;
     const std::size_t nr = rank_[i].size();
-    std::copy(rank_[i].begin(), rank_[i].end(), order.begin());
-    std::stable_sort(order.begin(), order.begin() + static_cast<long>(nr), [&](int a, int b) {
+    order.assign(rank_[i].begin(), rank_[i].end());
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
       const double ma = metric_of(o_.metric, p_.cycles[p_.at(i, a)], p_.energy_pj[p_.at(i, a)]);
       const double mb = metric_of(o_.metric, p_.cycles[p_.at(i, b)], p_.energy_pj[p_.at(i, b)]);
       if (ma != mb) return ma < mb;
@@ -450,9 +446,8 @@ class Scheduler {
 Schedule schedule_layers(const Problem& p, const Options& options) {
   const std::size_t n = p.nodes.size();
   const std::size_t cells = n * static_cast<std::size_t>(p.num_cores);
-  if (p.num_cores < 1 || p.num_cores > 64 || p.cycles.size() != cells ||
-      p.energy_pj.size() != cells || p.l2_bytes.size() != cells || p.feasible.size() != cells ||
-      p.variant.size() != cells)
+  if (p.num_cores < 1 || p.cycles.size() != cells || p.energy_pj.size() != cells ||
+      p.l2_bytes.size() != cells || p.feasible.size() != cells || p.variant.size() != cells)
     throw InternalError("schedule problem tables have the wrong size");
   for (std::size_t i = 0; i < n; ++i)
     for (auto q : p.nodes[i].preds)
@@ -461,7 +456,7 @@ Schedule schedule_layers(const Problem& p, const Options& options) {
         throw InternalError(
             "schedule problem: a predecessor is not an earlier node of the same group");
   if (options.load_balance_factor < 1)
-    throw UserError(SourceLocation{"", 0, "--load-balance"},
+    throw UserError(SourceLocation{"", 0, "load_balance_factor"},
                     "the load-balancing factor must be at least 1");
   if (n == 0) return Schedule{};
   Scheduler s(p, options);

@@ -15,6 +15,7 @@
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "common/Error.h"
+#include "common/Hash.h"
 #include "cost/DirectiveAnalysis.h"
 #include "cost/MaestroNetwork.h"
 
@@ -34,7 +35,19 @@ DseCounts& DseCounts::operator+=(const DseCounts& o) {
 
 namespace {
 
-constexpr std::uint32_t kChunkFormat = 1;
+// Adds `count` identical layers' energy (the total and its MAC, L1, L2, DRAM, NoC parts) and
+// MACs.
+void add_energy(const cost::LayerCost& lc, std::int64_t count, double& energy,
+                std::array<double, 5>& breakdown, std::int64_t& macs) {
+  const double n = static_cast<double>(count);
+  energy += n * lc.energy_pj;
+  breakdown[0] += n * lc.mac_energy_pj;
+  breakdown[1] += n * lc.level_energy_pj("L1");
+  breakdown[2] += n * lc.level_energy_pj("L2");
+  breakdown[3] += n * lc.level_energy_pj("DRAM");
+  breakdown[4] += n * lc.noc_energy_pj;
+  macs += count * lc.macs;
+}
 
 std::int64_t bytes_of(double elements, int bits) {
   const auto e = static_cast<std::int64_t>(std::llround(elements));
@@ -108,8 +121,8 @@ struct CacheKey {
 };
 struct CacheHash {
   static std::size_t hash(const CacheKey& k) {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    std::uint64_t h = kFnv1a64OffsetBasis;
+    auto mix = [&](std::uint64_t v) { h = fnv1a64_word(h, v); };
     mix(static_cast<std::uint64_t>(k.df));
     mix(static_cast<std::uint64_t>(k.leader));
     mix(static_cast<std::uint64_t>(k.vw));
@@ -240,11 +253,18 @@ struct Evaluator {
 
   std::array<std::int64_t, kMaxMapSweeps> maps{};
 
-  void bind(const Coords& c, const std::array<std::int64_t, kMaxMapSweeps>& m) {
+  // Binds every layer; returns why the design cannot run one (legality first, for every layer,
+  // then the clusters' capacity, as the analysis would find it layer by layer).
+  std::optional<Infeasible> bind(const Coords& c,
+                                 const std::array<std::int64_t, kMaxMapSweeps>& m) {
     maps = m;
     const auto& df = ctx.dfs[static_cast<std::size_t>(c.df)];
     for (std::size_t l = 0; l < bound.size(); ++l)
-      bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]);
+      if (auto why = bind_design(df.layers[l], ctx.w.layers[l], ctx.s, maps, c.pes, bound[l]))
+        return why;
+    for (std::size_t l = 0; l < bound.size(); ++l)
+      if (auto why = check_cluster_capacity(bound[l], c.pes)) return why;
+    return std::nullopt;
   }
 
   // The analysis of every layer (`full`: energy and requirements too), shared by the PEs of a
@@ -309,13 +329,7 @@ struct Evaluator {
       if (!full) continue;
       const cost::LayerCost lc =
           cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
-      e.energy += n * lc.energy_pj;
-      e.breakdown[0] += n * lc.mac_energy_pj;
-      e.breakdown[1] += n * lc.levels[0].energy_pj;
-      e.breakdown[2] += n * lc.levels[1].energy_pj;
-      e.breakdown[3] += n * lc.levels[2].energy_pj;
-      e.breakdown[4] += n * lc.noc_energy_pj;
-      e.macs += dl.count * lc.macs;
+      add_energy(lc, dl.count, e.energy, e.breakdown, e.macs);
       e.l1_req = std::max(e.l1_req, bytes_of(lc.l1_required_elements, s.precision_bits));
       e.l2_req = std::max(e.l2_req, bytes_of(lc.l2_required_elements, s.precision_bits));
     }
@@ -354,6 +368,102 @@ void fill_latencies(Evaluator& ev, const Coords& c, const std::vector<std::int64
   evals[mid] = WorkloadEval{};
 }
 
+// The latencies at the feasible bandwidths (evals: scratch of the plateau reuse).
+void latencies(const Context& ctx, Evaluator& ev, const Coords& c,
+               const std::vector<std::int64_t>& feasible,
+               const std::vector<std::int64_t>& feasible_bw, const WorkloadEval& e0,
+               std::vector<WorkloadEval>& evals, std::vector<double>& lat) {
+  lat.assign(feasible.size(), 0.0);
+  try {
+    if (ctx.reuse_plateaus) {
+      evals.assign(feasible.size(), WorkloadEval{});
+      evals[0] = feasible[0] == 0 ? e0 : ev.analyze(c, feasible_bw[0], false);
+      lat[0] = evals[0].latency;
+      if (feasible.size() > 1) {
+        evals.back() = ev.analyze(c, feasible_bw.back(), false);
+        lat.back() = evals.back().latency;
+        fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
+      }
+    } else {
+      lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
+      for (std::size_t k = 1; k < feasible.size(); ++k)
+        lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
+    }
+  } catch (const UserError&) {
+    throw InternalError(
+        "the directive analysis failed at one bandwidth after succeeding at "
+        "another");
+  }
+}
+
+// One mapping choice of a chunk: its coordinates, its analysis at the lowest bandwidth, and the
+// buffer sizes that can hold it (n1 L1 sizes from index i1, n2 L2 sizes from i2; the exact
+// requirement when the buffers are not swept).
+struct InnerDesigns {
+  const DseSpec& s;
+  const Coords& c;
+  const std::array<std::int64_t, kMaxMapSweeps>& maps;
+  const WorkloadEval& e0;
+  std::int64_t n1, n2, i1, i2;
+  std::int64_t l1_at(std::int64_t k) const {
+    return s.l1_bytes ? s.l1_bytes->values[static_cast<std::size_t>(i1 + k)] : e0.l1_req;
+  }
+  std::int64_t l2_at(std::int64_t k) const {
+    return s.l2_bytes ? s.l2_bytes->values[static_cast<std::size_t>(i2 + k)] : e0.l2_req;
+  }
+};
+
+// Every design of one mapping choice at the feasible bandwidths, L1 and L2 sizes ascending,
+// until the budget breaks (larger buffers only cost more).
+void emit_designs(const DseSpec& s, const InnerDesigns& in,
+                  const std::vector<std::int64_t>& feasible_bw, const std::vector<double>& lat,
+                  ChunkResult& cr) {
+  const Coords& c = in.c;
+  const auto& maps = in.maps;
+  const WorkloadEval& e0 = in.e0;
+  const std::int64_t n1 = in.n1, n2 = in.n2;
+  for (std::size_t k = 0; k < feasible_bw.size(); ++k) {
+    const auto bw = feasible_bw[k];
+    for (std::int64_t a = 0; a < n1; ++a) {
+      bool first_l2_failed = false;
+      for (std::int64_t b = 0; b < n2; ++b) {
+        DesignRecord d;
+        d.point.dataflow = c.df;
+        d.point.pes = c.pes;
+        d.point.vector_width = c.vw;
+        d.point.map_sizes = maps;
+        d.point.noc_bw = bw;
+        d.point.l1_bytes = in.l1_at(a);
+        d.point.l2_bytes = in.l2_at(b);
+        const auto ap =
+            arch::area_power(s.technology, c.pes, c.vw, bw, d.point.l1_bytes, d.point.l2_bytes);
+        d.metrics.latency_cycles = lat[k];
+        d.metrics.energy_pj = e0.energy;
+        d.metrics.energy_breakdown_pj = e0.breakdown;
+        d.metrics.area_um2 = ap.area_um2;
+        d.metrics.power_mw = ap.power_mw;
+        d.metrics.macs = e0.macs;
+        d.metrics.l1_required_bytes = e0.l1_req;
+        d.metrics.l2_required_bytes = e0.l2_req;
+        d.valid = fits(s, ap);
+        ++cr.counts.evaluated;
+        cr.designs.push_back(d);
+        if (d.valid) {
+          ++cr.counts.valid;
+          continue;
+        }
+        cr.counts.skipped += n2 - b - 1;
+        first_l2_failed = b == 0;
+        break;
+      }
+      if (first_l2_failed) {
+        cr.counts.skipped += (n1 - a - 1) * n2;
+        break;
+      }
+    }
+  }
+}
+
 ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
   const DseSpec& s = ctx.s;
   ChunkResult cr;
@@ -382,11 +492,17 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     auto maps = c.maps;
     if (ctx.n_maps > 0) maps[static_cast<std::size_t>(ctx.n_maps - 1)] = inner;
     // 2. Bind and analyse at the lowest bandwidth.
+    if (const auto why = ev.bind(c, maps)) {
+      cr.counts.illegal += ctx.per_inner;
+      if (cr.note.empty()) cr.note = why->text();
+      continue;
+    }
     WorkloadEval e0;
     try {
-      ev.bind(c, maps);
       e0 = ev.analyze(c, bw_values.front(), true);
     } catch (const UserError& e) {
+      // A mapping the analysis itself rejects (a malformed cluster structure): the same for
+      // every design of the dataflow, reported as illegal designs with its message.
       cr.counts.illegal += ctx.per_inner;
       if (cr.note.empty()) cr.note = e.what();
       continue;
@@ -406,18 +522,14 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     const std::int64_t n2 = ctx.n_l2 - i2;
     cr.counts.skipped += n1 * i2 * ctx.n_bw;
     if (n1 == 0 || n2 == 0) continue;
-    auto l1_at = [&](std::int64_t k) {
-      return s.l1_bytes ? s.l1_bytes->values[static_cast<std::size_t>(i1 + k)] : e0.l1_req;
-    };
-    auto l2_at = [&](std::int64_t k) {
-      return s.l2_bytes ? s.l2_bytes->values[static_cast<std::size_t>(i2 + k)] : e0.l2_req;
-    };
+    const InnerDesigns designs{s, c, maps, e0, n1, n2, i1, i2};
     // 4. Bandwidths whose smallest design fits the budgets.
     feasible.clear();
     feasible_bw.clear();
     for (std::int64_t b = 0; b < ctx.n_bw; ++b) {
       const auto bw = bw_values[static_cast<std::size_t>(b)];
-      if (fits(s, arch::area_power(s.technology, c.pes, c.vw, bw, l1_at(0), l2_at(0)))) {
+      if (fits(s, arch::area_power(s.technology, c.pes, c.vw, bw, designs.l1_at(0),
+                                   designs.l2_at(0)))) {
         feasible.push_back(b);
         feasible_bw.push_back(bw);
       } else if (mono) {
@@ -429,222 +541,21 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     }
     if (feasible.empty()) continue;
     // 5. Runtime at every remaining bandwidth.
-    lat.assign(feasible.size(), 0.0);
-    try {
-      if (ctx.reuse_plateaus) {
-        evals.assign(feasible.size(), WorkloadEval{});
-        evals[0] = feasible[0] == 0 ? e0 : ev.analyze(c, feasible_bw[0], false);
-        lat[0] = evals[0].latency;
-        if (feasible.size() > 1) {
-          evals.back() = ev.analyze(c, feasible_bw.back(), false);
-          lat.back() = evals.back().latency;
-          fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
-        }
-      } else {
-        lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
-        for (std::size_t k = 1; k < feasible.size(); ++k)
-          lat[k] = ev.analyze(c, feasible_bw[k], false).latency;
-      }
-    } catch (const UserError&) {
-      throw InternalError(
-          "the directive analysis failed at one bandwidth after succeeding at "
-          "another");
-    }
+    latencies(ctx, ev, c, feasible, feasible_bw, e0, evals, lat);
     // 6. Every remaining design, until the budget breaks.
-    for (std::size_t k = 0; k < feasible.size(); ++k) {
-      const auto bw = feasible_bw[k];
-      for (std::int64_t a = 0; a < n1; ++a) {
-        bool first_l2_failed = false;
-        for (std::int64_t b = 0; b < n2; ++b) {
-          DesignRecord d;
-          d.point.dataflow = c.df;
-          d.point.pes = c.pes;
-          d.point.vector_width = c.vw;
-          d.point.map_sizes = maps;
-          d.point.noc_bw = bw;
-          d.point.l1_bytes = l1_at(a);
-          d.point.l2_bytes = l2_at(b);
-          const auto ap =
-              arch::area_power(s.technology, c.pes, c.vw, bw, d.point.l1_bytes, d.point.l2_bytes);
-          d.metrics.latency_cycles = lat[k];
-          d.metrics.energy_pj = e0.energy;
-          d.metrics.energy_breakdown_pj = e0.breakdown;
-          d.metrics.area_um2 = ap.area_um2;
-          d.metrics.power_mw = ap.power_mw;
-          d.metrics.macs = e0.macs;
-          d.metrics.l1_required_bytes = e0.l1_req;
-          d.metrics.l2_required_bytes = e0.l2_req;
-          d.valid = fits(s, ap);
-          ++cr.counts.evaluated;
-          cr.designs.push_back(d);
-          if (d.valid) {
-            ++cr.counts.valid;
-            continue;
-          }
-          cr.counts.skipped += n2 - b - 1;
-          first_l2_failed = b == 0;
-          break;
-        }
-        if (first_l2_failed) {
-          cr.counts.skipped += (n1 - a - 1) * n2;
-          break;
-        }
-      }
-    }
+    emit_designs(s, designs, feasible_bw, lat, cr);
   }
   return cr;
 }
 
-// ---- chunk encoding ------------------------------------------------------------------------
-
-struct Writer {
-  std::string out;
-  template <class T>
-  void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    const auto* p = reinterpret_cast<const char*>(&v);
-    out.append(p, sizeof(T));
-  }
-};
-
-struct Reader {
-  std::string_view in;
-  std::size_t pos = 0;
-  template <class T>
-  T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
-    if (pos + sizeof(T) > in.size()) throw InternalError("result store: truncated chunk record");
-    T v;
-    std::memcpy(&v, in.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-  }
-};
-
 }  // namespace
 
-std::string encode_chunk(const ChunkResult& c) {
-  Writer w;
-  w.put(kChunkFormat);
-  const DseCounts& k = c.counts;
-  for (auto v : {k.explored, k.skipped, k.evaluated, k.valid, k.illegal, k.analyses}) w.put(v);
-  w.put(static_cast<std::uint64_t>(c.designs.size()));
-  for (const auto& d : c.designs) {
-    const auto& p = d.point;
-    for (auto v : {p.pes, p.vector_width, p.noc_bw, p.l1_bytes, p.l2_bytes}) w.put(v);
-    for (auto v : p.map_sizes) w.put(v);
-    const auto& m = d.metrics;
-    for (auto v : {m.latency_cycles, m.energy_pj, m.area_um2, m.power_mw}) w.put(v);
-    for (auto v : m.energy_breakdown_pj) w.put(v);
-    for (auto v : {m.macs, m.l1_required_bytes, m.l2_required_bytes}) w.put(v);
-    w.put(static_cast<std::uint8_t>(d.valid ? 1 : 0));
-  }
-  w.put(static_cast<std::uint64_t>(c.note.size()));
-  w.out += c.note;
-  return std::move(w.out);
-}
+namespace {
 
-ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int32_t dataflow) {
-  Reader r{payload};
-  if (r.get<std::uint32_t>() != kChunkFormat)
-    throw InternalError("result store: unknown chunk record format");
-  ChunkResult c;
-  c.index = index;
-  c.reused = true;
-  DseCounts& k = c.counts;
-  for (auto* v : {&k.explored, &k.skipped, &k.evaluated, &k.valid, &k.illegal, &k.analyses})
-    *v = r.get<std::int64_t>();
-  const auto n = r.get<std::uint64_t>();
-  if (n > payload.size()) throw InternalError("result store: corrupt chunk record");
-  c.designs.resize(n);
-  for (auto& d : c.designs) {
-    auto& p = d.point;
-    p.dataflow = dataflow;
-    for (auto* v : {&p.pes, &p.vector_width, &p.noc_bw, &p.l1_bytes, &p.l2_bytes})
-      *v = r.get<std::int64_t>();
-    for (auto& v : p.map_sizes) v = r.get<std::int64_t>();
-    auto& m = d.metrics;
-    for (auto* v : {&m.latency_cycles, &m.energy_pj, &m.area_um2, &m.power_mw})
-      *v = r.get<double>();
-    for (auto& v : m.energy_breakdown_pj) v = r.get<double>();
-    for (auto* v : {&m.macs, &m.l1_required_bytes, &m.l2_required_bytes})
-      *v = r.get<std::int64_t>();
-    d.valid = r.get<std::uint8_t>() != 0;
-  }
-  const auto len = r.get<std::uint64_t>();
-  if (r.pos + len > payload.size()) throw InternalError("result store: truncated chunk note");
-  c.note = std::string(payload.substr(r.pos, len));
-  return c;
-}
-
-std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
-  using nlohmann::json;
-  json j;
-  j["format"] = "mosaic-dse-1";
-  j["maestro_compat"] = s.maestro_compat;
-  j["fit_clusters"] = s.fit_clusters;
-  j["noc_latency"] = s.noc_latency;
-  j["offchip_bw"] = s.offchip_bw;
-  j["precision_bits"] = s.precision_bits;
-  auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
-  j["area_budget_um2"] = budget(s.area_budget_um2);
-  j["power_budget_mw"] = budget(s.power_budget_mw);
-  const auto& t = s.technology;
-  j["technology"] = {t.mac_pj,
-                     t.l1_pj,
-                     t.l2_pj,
-                     t.dram_pj,
-                     t.noc_pj,
-                     t.mac_area_um2,
-                     t.mac_power_mw,
-                     t.sram_area_um2_per_byte,
-                     t.sram_power_mw_per_byte,
-                     t.bus_area_unit,
-                     t.bus_power_unit,
-                     t.bus_c1,
-                     t.bus_c0,
-                     t.arbiter_area_unit,
-                     t.arbiter_power_unit,
-                     t.arbiter_c2,
-                     t.arbiter_c1,
-                     t.arbiter_c0,
-                     t.clock_ghz};
-  json maps = json::array();
-  for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
-    json e = {{"sweep", s.map_sizes[m].label()}};
-    if (m + 1 == s.map_sizes.size()) e["values"] = s.map_sizes[m].values.values;
-    maps.push_back(e);
-  }
-  j["map_sizes"] = maps;
-  j["noc_bw"] = s.noc_bw.values;
-  j["l1_bytes"] = s.l1_bytes ? json(s.l1_bytes->values) : json("exact");
-  j["l2_bytes"] = s.l2_bytes ? json(s.l2_bytes->values) : json("exact");
-  json layers = json::array();
-  for (const auto& l : w.layers) {
-    const auto& p = l.problem;
-    json e;
-    e["name"] = l.name;
-    e["type"] = static_cast<int>(p.type);
-    e["size"] = p.size;
-    e["stride"] = p.stride;
-    e["batch"] = p.batch;
-    e["count"] = l.count;
-    e["useful_macs"] = l.useful_macs ? *l.useful_macs : -1;
-    layers.push_back(e);
-  }
-  j["layers"] = layers;
-  return j.dump();
-}
-
-DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
-                   const ChunkSink& sink) {
-  validate(s);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  Context ctx(w, s);
-  ctx.dfs = prepare_dataflows(w, s);
+// The sweep's geometry: the chunks (dataflow x PEs x lanes x all but the last mapping sweep), and
+// inside a chunk the last mapping sweep, the bandwidths and the buffers.
+void setup(Context& ctx, const DseSpec& s, const DseOptions& opt) {
+  ctx.dfs = prepare_dataflows(ctx.w, s);
   ctx.n_maps = static_cast<int>(s.map_sizes.size());
   ctx.radix = {static_cast<std::int64_t>(ctx.dfs.size()), s.pes.count(), s.vector_width.count()};
   for (int m = 0; m + 1 < ctx.n_maps; ++m)
@@ -657,22 +568,102 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
   ctx.reuse_plateaus = opt.reuse_bw_plateaus;
   ctx.find_pe_runs();
+}
 
+// The result store of a run, and the chunks it already holds.
+struct StoreRun {
+  ResultStore* store = nullptr;
+  std::int64_t id = 0;
+  std::unordered_set<std::string> stored;
+};
+
+// A wave of chunks [first, first + res.size()): the ones in the store decoded, the others to do.
+struct Wave {
+  std::int64_t first = 0;
+  std::vector<ChunkResult> res;
+  std::vector<char> done;
+  std::vector<std::size_t> todo;
+  std::vector<std::string> keys;
+};
+
+Wave load_wave(const Context& ctx, const StoreRun& sr, std::int64_t first, std::int64_t end) {
+  Wave wv;
+  wv.first = first;
+  const auto n = static_cast<std::size_t>(end - first);
+  wv.res.resize(n);
+  wv.done.assign(n, 0);
+  wv.keys.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t index = first + static_cast<std::int64_t>(k);
+    if (sr.store != nullptr) wv.keys[k] = ctx.key(index);
+    if (!sr.stored.empty() && sr.stored.count(wv.keys[k]) != 0) {
+      const auto rec = sr.store->get(sr.id, wv.keys[k]);
+      if (!rec) throw InternalError("result store: a stored chunk disappeared");
+      wv.res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
+      wv.done[k] = 1;
+    } else {
+      wv.todo.push_back(k);
+    }
+  }
+  return wv;
+}
+
+// Commits what was computed (a skipped chunk without analysis is not worth a row: it is
+// recomputed in a microsecond).
+void store_wave(const StoreRun& sr, const Wave& wv) {
+  if (sr.store == nullptr) return;
+  std::vector<ResultStore::Record> recs;
+  for (std::size_t k : wv.todo)
+    if (wv.done[k] != 0 && wv.res[k].counts.analyses > 0)
+      recs.push_back(
+          {wv.keys[k], wv.first + static_cast<std::int64_t>(k), encode_chunk(wv.res[k])});
+  sr.store->put(sr.id, recs);
+}
+
+// Hands the wave's chunks to the sink in order; false at the first unfinished one (interrupted).
+bool deliver_wave(Wave& wv, DseRunInfo& info, const ChunkSink& sink) {
+  for (std::size_t k = 0; k < wv.res.size(); ++k) {
+    if (wv.done[k] == 0) return false;
+    ChunkResult& r = wv.res[k];
+    info.total += r.counts;
+    if (r.reused) {
+      ++info.chunks_reused;
+    } else {
+      info.session += r.counts;
+      ++info.chunks_computed;
+    }
+    if (!r.note.empty() && info.notes.size() < 8 &&
+        std::find(info.notes.begin(), info.notes.end(), r.note) == info.notes.end())
+      info.notes.push_back(r.note);
+    sink(r);
+    r = ChunkResult{};  // free the designs early
+  }
+  return true;
+}
+
+}  // namespace
+
+DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+                   const ChunkSink& sink) {
+  validate(s);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Context ctx(w, s);
+  setup(ctx, s, opt);
   DseRunInfo info;
   info.chunks_total = ctx.n_chunks;
   tbb::task_arena arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic);
   info.threads = arena.max_concurrency();
-
-  ResultStore* store = opt.store;
-  std::int64_t run_id = 0;
-  std::unordered_set<std::string> stored;
-  if (store != nullptr) {
-    const auto run = store->open_run("dse", dse_run_config(w, s));
-    run_id = run.id;
+  StoreRun sr;
+  sr.store = opt.store;
+  if (sr.store != nullptr) {
+    const auto run = sr.store->open_run("dse", dse_run_config(w, s));
+    sr.id = run.id;
     info.run_hash = run.hash;
-    if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
+    if (!run.created && sr.store->count(sr.id) > 0) sr.stored = sr.store->keys(sr.id);
   }
-
   auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
   double last_progress = 0;
@@ -684,62 +675,23 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     }
     const auto wave_start = seconds();
     const std::int64_t end = std::min(ctx.n_chunks, next + wave);
-    const auto n = static_cast<std::size_t>(end - next);
-    std::vector<ChunkResult> res(n);
-    std::vector<char> done(n, 0);
-    std::vector<std::size_t> todo;
-    std::vector<std::string> keys(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::int64_t index = next + static_cast<std::int64_t>(k);
-      if (store != nullptr) keys[k] = ctx.key(index);
-      if (!stored.empty() && stored.count(keys[k]) != 0) {
-        const auto rec = store->get(run_id, keys[k]);
-        if (!rec) throw InternalError("result store: a stored chunk disappeared");
-        res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
-        done[k] = 1;
-      } else {
-        todo.push_back(k);
-      }
-    }
+    Wave wv = load_wave(ctx, sr, next, end);
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, wv.todo.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& r) {
                           for (std::size_t i = r.begin(); i != r.end(); ++i) {
                             if (stopping()) return;
-                            const std::size_t k = todo[i];
-                            res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
-                            done[k] = 1;
+                            const std::size_t k = wv.todo[i];
+                            wv.res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                            wv.done[k] = 1;
                           }
                         });
     });
-    // Commit what was computed (a skipped chunk without analysis is not worth a row: it is
-    // recomputed in a microsecond).
-    if (store != nullptr) {
-      std::vector<ResultStore::Record> recs;
-      for (std::size_t k : todo)
-        if (done[k] != 0 && res[k].counts.analyses > 0)
-          recs.push_back({keys[k], next + static_cast<std::int64_t>(k), encode_chunk(res[k])});
-      store->put(run_id, recs);
+    store_wave(sr, wv);
+    if (!deliver_wave(wv, info, sink)) {
+      info.interrupted = true;
+      break;
     }
-    for (std::size_t k = 0; k < n; ++k) {
-      if (done[k] == 0) {
-        info.interrupted = true;
-        break;
-      }
-      info.total += res[k].counts;
-      if (res[k].reused) {
-        ++info.chunks_reused;
-      } else {
-        info.session += res[k].counts;
-        ++info.chunks_computed;
-      }
-      if (!res[k].note.empty() && info.notes.size() < 8 &&
-          std::find(info.notes.begin(), info.notes.end(), res[k].note) == info.notes.end())
-        info.notes.push_back(res[k].note);
-      sink(res[k]);
-      res[k] = ChunkResult{};  // free the designs early
-    }
-    if (info.interrupted) break;
     next = end;
     const double now = seconds();
     if (opt.progress &&
@@ -753,13 +705,13 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     if (took < 0.25 && wave < (1 << 16)) wave *= 2;
     if (took > 1.0 && wave > 4 * info.threads) wave /= 2;
   }
-  if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
+  if (sr.store != nullptr && !info.interrupted) sr.store->set_meta(sr.id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
   return info;
 }
 
-DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DesignPoint& p) {
+DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDesignPoint& p) {
   DesignDetail out;
   const auto dfs = prepare_dataflows(w, s);
   if (p.dataflow < 0 || static_cast<std::size_t>(p.dataflow) >= dfs.size())
@@ -784,20 +736,19 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const Desig
   try {
     for (std::size_t l = 0; l < w.layers.size(); ++l) {
       const DseLayer& dl = w.layers[l];
-      bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
+      auto why = bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
+      if (!why) why = check_cluster_capacity(bound, p.pes);
+      if (why) {
+        out.illegal_reason = why->text();
+        return out;
+      }
       cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound, hw, opt);
       if (dl.useful_macs) r.macs = *dl.useful_macs;
       cost::LayerCost lc = cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
       lc.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
       const double n = static_cast<double>(dl.count);
       m.latency_cycles += n * lc.latency_cycles;
-      m.energy_pj += n * lc.energy_pj;
-      m.energy_breakdown_pj[0] += n * lc.mac_energy_pj;
-      m.energy_breakdown_pj[1] += n * lc.levels[0].energy_pj;
-      m.energy_breakdown_pj[2] += n * lc.levels[1].energy_pj;
-      m.energy_breakdown_pj[3] += n * lc.levels[2].energy_pj;
-      m.energy_breakdown_pj[4] += n * lc.noc_energy_pj;
-      m.macs += dl.count * lc.macs;
+      add_energy(lc, dl.count, m.energy_pj, m.energy_breakdown_pj, m.macs);
       m.l1_required_bytes =
           std::max(m.l1_required_bytes, bytes_of(lc.l1_required_elements, s.precision_bits));
       m.l2_required_bytes =
@@ -805,7 +756,7 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const Desig
       out.layer_names.push_back(dl.name);
       out.layers.push_back(lc);
     }
-  } catch (const UserError& e) {
+  } catch (const UserError& e) {  // a mapping the analysis itself rejects
     out.illegal_reason = e.what();
     return out;
   }

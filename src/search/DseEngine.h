@@ -112,7 +112,7 @@ struct DesignDetail {
   std::vector<std::string> layer_names;
   std::vector<cost::LayerCost> layers;  // one per DseLayer (for one of its `count` copies)
 };
-DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& spec, const DesignPoint& p);
+DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& spec, const DseDesignPoint& p);
 
 // The text identifying a run in the store: everything that changes the results of a chunk except
 // the outer loops' values (which are in the chunk keys).

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Pareto.h"
 
 namespace mosaic::search {
 
@@ -44,14 +45,14 @@ std::vector<ParetoAxis> parse_pareto_axes(std::string_view text) {
                    ParetoAxis::Edp, ParetoAxis::Buffer}) {
       if (item == axis_name(a) || (a == ParetoAxis::Latency && item == "throughput")) {
         if (std::find(out.begin(), out.end(), a) != out.end())
-          throw UserError(SourceLocation{"", 0, "--pareto"},
+          throw UserError(SourceLocation{"", 0, "pareto_axes"},
                           fmt::format("axis '{}' is given twice", item));
         out.push_back(a);
         found = true;
       }
     }
     if (!found)
-      throw UserError(SourceLocation{"", 0, "--pareto"},
+      throw UserError(SourceLocation{"", 0, "pareto_axes"},
                       fmt::format("unknown axis '{}'; choose from latency (or throughput), "
                                   "energy, area, power, edp, buffer",
                                   item));
@@ -59,7 +60,7 @@ std::vector<ParetoAxis> parse_pareto_axes(std::string_view text) {
     start = comma + 1;
   }
   if (out.size() < 2 || out.size() > 4)
-    throw UserError(SourceLocation{"", 0, "--pareto"},
+    throw UserError(SourceLocation{"", 0, "pareto_axes"},
                     "give 2 to 4 axes, e.g. latency,energy,area");
   return out;
 }
@@ -112,60 +113,11 @@ std::vector<DesignRecord> pareto_front(const std::vector<DesignRecord>& designs,
                                        const std::vector<ParetoAxis>& axes) {
   const std::size_t k = axes.size();
   MOSAIC_CHECK(k >= 2 && k <= 4, "pareto_front: 2 to 4 axes");
-  const std::size_t n = designs.size();
-  std::vector<std::array<double, 4>> v(n);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t a = 0; a < k; ++a) v[i][a] = axis_value(axes[a], designs[i]);
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  // Lexicographic on the axes, then input order: a dominator (or an equal point kept first)
-  // always comes before the points it dominates.
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    for (std::size_t i = 0; i < k; ++i)
-      if (v[a][i] != v[b][i]) return v[a][i] < v[b][i];
-    return false;
-  });
-  std::vector<std::size_t> kept;
-  if (k == 2) {
-    double best = 0;
-    for (std::size_t i : order)
-      if (kept.empty() || v[i][1] < best) {
-        kept.push_back(i);
-        best = v[i][1];
-      }
-  } else if (k == 3) {
-    // Staircase of the kept points on (axis 1, axis 2): axis 2 strictly decreasing as axis 1
-    // grows. A point is dominated when the step at or left of its axis-1 value is not above it.
-    std::map<double, double> stair;
-    for (std::size_t i : order) {
-      const double a1 = v[i][1], a2 = v[i][2];
-      auto it = stair.upper_bound(a1);
-      if (it != stair.begin() && std::prev(it)->second <= a2) continue;
-      kept.push_back(i);
-      // Remove the steps this point dominates (axis 1 >= a1, axis 2 >= a2).
-      auto from = stair.lower_bound(a1);
-      auto to = from;
-      while (to != stair.end() && to->second >= a2) ++to;
-      stair.erase(from, to);
-      stair[a1] = a2;
-    }
-  } else {
-    for (std::size_t i : order) {
-      bool dominated = false;
-      for (std::size_t j : kept) {
-        bool le = true;
-        for (std::size_t a = 0; a < k && le; ++a) le = v[j][a] <= v[i][a];
-        if (le) {
-          dominated = true;
-          break;
-        }
-      }
-      if (!dominated) kept.push_back(i);
-    }
-  }
+  std::vector<double> v(designs.size() * k);
+  for (std::size_t i = 0; i < designs.size(); ++i)
+    for (std::size_t a = 0; a < k; ++a) v[i * k + a] = axis_value(axes[a], designs[i]);
   std::vector<DesignRecord> out;
-  out.reserve(kept.size());
-  for (std::size_t i : kept) out.push_back(designs[i]);
+  for (std::size_t i : pareto_indices(v, k, ParetoTies::KeepFirst)) out.push_back(designs[i]);
   return out;
 }
 

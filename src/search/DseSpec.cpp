@@ -123,7 +123,7 @@ std::string MapSizeSweep::label() const {
 }
 
 MapSizeSweep parse_map_size_sweep(std::string_view text) {
-  const std::string_view flag = "--map-size";
+  const std::string_view flag = "map_sizes";  // DseSpec::map_sizes
   const std::size_t eq = text.find('=');
   if (eq == std::string_view::npos)
     bad(flag, fmt::format("'{}': expected DIM=SWEEP or DIM@LEVEL=SWEEP, e.g. C=1:64", text));
@@ -168,7 +168,7 @@ Objective parse_objective(std::string_view text) {
       t == "performance/watt")
     return Objective::ThroughputPerWatt;
   if (t == "edp" || t == "energy_delay" || t == "runtime-energy") return Objective::Edp;
-  throw UserError(SourceLocation{"", 0, "--objective"},
+  throw UserError(SourceLocation{"", 0, "objective"},
                   fmt::format("unknown objective '{}'; choose throughput, energy, "
                               "perf_per_watt or edp",
                               text));
@@ -180,27 +180,26 @@ void validate(const DseSpec& s) {
     for (auto v : r.values)
       if (v <= 0) bad(flag, "values must be positive");
   };
-  nonempty(s.pes, "--pes");
-  nonempty(s.vector_width, "--vector-width");
-  nonempty(s.noc_bw, "--bw");
-  if (s.l1_bytes) nonempty(*s.l1_bytes, "--l1");
-  if (s.l2_bytes) nonempty(*s.l2_bytes, "--l2");
-  if (s.pes.back() > (std::int64_t{1} << 30)) bad("--pes", "more than 2^30 PEs");
-  if (s.vector_width.back() > (std::int64_t{1} << 20))
-    bad("--vector-width", "more than 2^20 lanes");
+  nonempty(s.pes, "pes");
+  nonempty(s.vector_width, "vector_width");
+  nonempty(s.noc_bw, "noc_bw");
+  if (s.l1_bytes) nonempty(*s.l1_bytes, "l1_bytes");
+  if (s.l2_bytes) nonempty(*s.l2_bytes, "l2_bytes");
+  if (s.pes.back() > (std::int64_t{1} << 30)) bad("pes", "more than 2^30 PEs");
+  if (s.vector_width.back() > (std::int64_t{1} << 20)) bad("vector_width", "more than 2^20 lanes");
   if (static_cast<int>(s.map_sizes.size()) > kMaxMapSweeps)
-    bad("--map-size", fmt::format("at most {} mapping sizes can be swept", kMaxMapSweeps));
+    bad("map_sizes", fmt::format("at most {} mapping sizes can be swept", kMaxMapSweeps));
   for (std::size_t i = 0; i < s.map_sizes.size(); ++i) {
-    nonempty(s.map_sizes[i].values, "--map-size");
+    nonempty(s.map_sizes[i].values, "map_sizes");
     for (std::size_t j = 0; j < i; ++j)
       if (s.map_sizes[j].dim == s.map_sizes[i].dim && s.map_sizes[j].level == s.map_sizes[i].level)
-        bad("--map-size", fmt::format("{} is swept twice", s.map_sizes[i].label()));
+        bad("map_sizes", fmt::format("{} is swept twice", s.map_sizes[i].label()));
   }
-  if (s.noc_latency < 0) bad("--noc-latency", "must not be negative");
-  if (s.offchip_bw <= 0) bad("--offchip-bw", "must be positive");
-  if (s.precision_bits <= 0 || s.precision_bits > 64) bad("--precision-bits", "must be 1..64");
-  if (!(s.area_budget_um2 > 0)) bad("--area-mm2", "the area budget must be positive");
-  if (!(s.power_budget_mw > 0)) bad("--power-mw", "the power budget must be positive");
+  if (s.noc_latency < 0) bad("noc_latency", "must not be negative");
+  if (s.offchip_bw <= 0) bad("offchip_bw", "must be positive");
+  if (s.precision_bits <= 0 || s.precision_bits > 64) bad("precision_bits", "must be 1..64");
+  if (!(s.area_budget_um2 > 0)) bad("area_budget", "the area budget must be positive");
+  if (!(s.power_budget_mw > 0)) bad("power_budget", "the power budget must be positive");
   if (space_size(s) <= 0) bad("sweep", "the design space is empty");
 }
 
@@ -232,7 +231,7 @@ double edp_pj_cycles(const DesignMetrics& m) {
   return m.energy_pj * m.latency_cycles;
 }
 
-std::int64_t buffer_bytes(const DesignPoint& p) {
+std::int64_t buffer_bytes(const DseDesignPoint& p) {
   return p.pes * p.l1_bytes + p.l2_bytes;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arch/Technology.h"
+#include "common/Objective.h"
 #include "dataflow/Dataflow.h"
 
 namespace mosaic::search {
@@ -58,7 +59,8 @@ inline constexpr int kMaxMapSweeps = 4;
 // Parses "C=1:64:1" or "K@1=8,16,32".
 MapSizeSweep parse_map_size_sweep(std::string_view text);
 
-enum class Objective { Throughput, Energy, ThroughputPerWatt, Edp };
+using Objective =
+    mosaic::Objective;  // common/Objective.h: Throughput, Energy, ThroughputPerWatt, Edp
 inline constexpr std::array<Objective, 4> kAllObjectives = {
     Objective::Throughput, Objective::Energy, Objective::ThroughputPerWatt, Objective::Edp};
 std::string_view objective_name(Objective o);  // "throughput", "energy", "perf_per_watt", "edp"
@@ -96,7 +98,7 @@ void validate(const DseSpec& spec);
 std::int64_t space_size(const DseSpec& spec);
 
 // One design point.
-struct DesignPoint {
+struct DseDesignPoint {
   std::int32_t dataflow = 0;  // index into DseSpec::dataflows (0 for the mapping's own)
   std::int64_t pes = 0;
   std::int64_t vector_width = 1;
@@ -105,7 +107,7 @@ struct DesignPoint {
   std::int64_t l1_bytes = 0;  // per PE
   std::int64_t l2_bytes = 0;
 
-  friend bool operator==(const DesignPoint&, const DesignPoint&) = default;
+  friend bool operator==(const DseDesignPoint&, const DseDesignPoint&) = default;
 };
 
 // Every figure of one evaluated design (the whole workload on that hardware).
@@ -122,7 +124,7 @@ struct DesignMetrics {
 };
 
 struct DesignRecord {
-  DesignPoint point;
+  DseDesignPoint point;
   DesignMetrics metrics;
   bool valid = false;  // within both budgets (buffers always hold the requirement)
 };
@@ -133,6 +135,6 @@ double throughput_macs_per_cycle(const DesignMetrics& m);
 double throughput_per_watt(const DesignMetrics& m, double clock_ghz);
 double edp_pj_cycles(const DesignMetrics& m);
 // Total on-chip buffer: PEs x L1 + L2, bytes.
-std::int64_t buffer_bytes(const DesignPoint& p);
+std::int64_t buffer_bytes(const DseDesignPoint& p);
 
 }  // namespace mosaic::search

@@ -24,7 +24,7 @@ DseWorkload dse_workload_from_mapping(const mf::NetworkSyntax& net,
     if (!found) {
       std::string names;
       for (const auto& l : net.layers) names += (names.empty() ? "" : ", ") + l.name;
-      throw UserError(SourceLocation{net.file, 0, "--layer"},
+      throw UserError(SourceLocation{net.file, 0, "layers"},
                       fmt::format("no layer named '{}' (the network has: {})", name, names));
     }
   }
@@ -118,7 +118,7 @@ DseWorkload dse_workload_from_workload(const workload::Workload& w,
                                s.compare(s.size() - name.size(), name.size(), name) == 0 &&
                                s[s.size() - name.size() - 1] == '/');
         }))
-      throw UserError(SourceLocation{w.name, 0, "--layer"},
+      throw UserError(SourceLocation{w.name, 0, "layers"},
                       fmt::format("no MAC layer named '{}' in the workload", name));
   DseWorkload out = dse_workload_from_layers(w.name, "workload:" + w.name, layers);
   // Layers of the same shape are analysed once.
@@ -154,36 +154,51 @@ std::string bound_text(const std::vector<BoundDirective>& b) {
 }
 
 // MAESTRO's rule (since May 2021): a TemporalMap over R or S must cover the whole filter.
-void check_rs_rule(const std::vector<BoundDirective>& df, const DseLayer& l) {
+std::optional<Infeasible> check_rs_rule(const std::vector<BoundDirective>& df, const DseLayer& l) {
   for (const auto& d : df) {
     if (d.kind != DirectiveKind::TemporalMap || (d.dim != Dim::R && d.dim != Dim::S)) continue;
     const std::int64_t full = l.problem[d.dim];
     if (d.size != d.offset || d.size != full)
-      throw UserError(
+      return Infeasible{
           SourceLocation{l.file, d.line > 0 ? d.line : l.line,
                          fmt::format("layer '{}' {}", l.name, dataflow::directive_text(d))},
           fmt::format("a TemporalMap over {} must cover the whole filter ({})",
-                      dataflow::dim_name(d.dim), full));
+                      dataflow::dim_name(d.dim), full)};
   }
+  return std::nullopt;
 }
 
 // Legality of a bound layer: the paper's rules (default mode; maps are then clamped) or MAESTRO's
-// R/S rule (compat). Throws UserError.
-void check_and_clamp(std::vector<BoundDirective>& b, const DseLayer& l, bool compat) {
-  if (compat) {
-    check_rs_rule(b, l);
-    return;
-  }
+// R/S rule (compat). Returns why the mapping is illegal, if it is.
+std::optional<Infeasible> check_and_clamp(std::vector<BoundDirective>& b, const DseLayer& l,
+                                          bool compat) {
+  if (compat) return check_rs_rule(b, l);
   for (const auto& issue : dataflow::check_legality(b, l.problem)) {
     if (issue.rule == dataflow::LegalityRule::Bound) continue;
-    throw UserError(SourceLocation{l.file, issue.line > 0 ? issue.line : l.line,
-                                   fmt::format("Layer {} {}", l.name, issue.directive)},
-                    fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule)));
+    return Infeasible{SourceLocation{l.file, issue.line > 0 ? issue.line : l.line,
+                                     fmt::format("Layer {} {}", l.name, issue.directive)},
+                      fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule))};
   }
   b = dataflow::clamp_to_problem(b, l.problem);
+  return std::nullopt;
 }
 
 }  // namespace
+
+std::optional<Infeasible> check_cluster_capacity(const std::vector<BoundDirective>& b,
+                                                 std::int64_t pes) {
+  std::int64_t uppermost = 1;
+  for (const auto& d : b)
+    if (d.kind == DirectiveKind::Cluster) {
+      if (d.size <= 0 || __builtin_mul_overflow(uppermost, d.size, &uppermost))
+        return std::nullopt;  // malformed sizes: the analysis reports them
+    }
+  if (uppermost <= pes) return std::nullopt;
+  return Infeasible{SourceLocation{"", 0, "dataflow Cluster"},
+                    fmt::format("the Cluster sizes multiply to {} PEs but the hardware has {} "
+                                "(MAESTRO divides by zero here)",
+                                uppermost, pes)};
+}
 
 std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseSpec& spec) {
   const bool compat = spec.maestro_compat;
@@ -235,13 +250,9 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
       if (pl.num_clusters != 1) pl.cluster_index = -1;
       pl.dataflow_text = bound_text(pl.bound);
       if (spec.map_sizes.empty()) {
-        try {
-          std::vector<BoundDirective> b = pl.bound;
-          check_and_clamp(b, l, compat);
-          pl.checked_bound = std::move(b);
-        } catch (const UserError& e) {
-          pl.illegal = std::make_pair(e.where(), e.message());
-        }
+        std::vector<BoundDirective> b = pl.bound;
+        pl.illegal = check_and_clamp(b, l, compat);
+        if (!pl.illegal) pl.checked_bound = std::move(b);
         pl.checked = true;
       }
       pd.layers.push_back(std::move(pl));
@@ -250,7 +261,7 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
     for (std::size_t m = 0; m < spec.map_sizes.size(); ++m)
       if (matches[m] == 0)
         throw UserError(
-            SourceLocation{"", 0, "--map-size " + spec.map_sizes[m].label()},
+            SourceLocation{"", 0, "map_sizes " + spec.map_sizes[m].label()},
             fmt::format("dataflow '{}' has no map over {} at cluster level {} whose "
                         "size equals its offset (sliding windows cannot be swept)",
                         name, dataflow::dim_name(spec.map_sizes[m].dim), spec.map_sizes[m].level));
@@ -262,10 +273,11 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
   return out;
 }
 
-void bind_design(const PreparedLayer& pl, const DseLayer& l, const DseSpec& spec,
-                 const std::array<std::int64_t, kMaxMapSweeps>& map_sizes, std::int64_t pes,
-                 std::vector<BoundDirective>& out) {
-  if (pl.illegal) throw UserError(pl.illegal->first, pl.illegal->second);
+std::optional<Infeasible> bind_design(const PreparedLayer& pl, const DseLayer& l,
+                                      const DseSpec& spec,
+                                      const std::array<std::int64_t, kMaxMapSweeps>& map_sizes,
+                                      std::int64_t pes, std::vector<BoundDirective>& out) {
+  if (pl.illegal) return pl.illegal;
   out = pl.checked ? pl.checked_bound : pl.bound;
   for (std::size_t m = 0; m < spec.map_sizes.size(); ++m)
     for (int i : pl.map_targets[m]) {
@@ -278,7 +290,8 @@ void bind_design(const PreparedLayer& pl, const DseLayer& l, const DseSpec& spec
   }
   // Without swept mapping sizes the legality was settled once by prepare_dataflows (fitting a
   // cluster changes no legality rule).
-  if (!pl.checked) check_and_clamp(out, l, spec.maestro_compat);
+  if (!pl.checked) return check_and_clamp(out, l, spec.maestro_compat);
+  return std::nullopt;
 }
 
 }  // namespace mosaic::search

@@ -69,6 +69,14 @@ DseWorkload dse_workload_from_workload(const workload::Workload& w,
 
 // ---- dataflows bound to the workload -----------------------------------------------------------
 
+// Why a design cannot run a layer (an illegal mapping, clusters larger than the PEs): an
+// outcome of the exploration, counted and reported, not an error.
+struct Infeasible {
+  SourceLocation where;
+  std::string reason;
+  std::string text() const { return format_location(where) + reason; }
+};
+
 // One layer under one dataflow choice: the directives bound to the layer, and where the swept
 // mapping sizes apply.
 struct PreparedLayer {
@@ -81,7 +89,7 @@ struct PreparedLayer {
   // `checked_bound` holds the legal, clamped directives or `illegal` the reason.
   bool checked = false;
   std::vector<dataflow::BoundDirective> checked_bound;
-  std::optional<std::pair<SourceLocation, std::string>> illegal;
+  std::optional<Infeasible> illegal;
 };
 
 struct PreparedDataflow {
@@ -97,9 +105,16 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
 
 // The directives of one layer at one design point: mapping sizes applied, clusters fitted (with
 // DseSpec::fit_clusters), legality checked (default mode: the paper's rules; compat: MAESTRO's
-// R/S rule) and maps clamped to the layer. Throws UserError when the design is illegal.
-void bind_design(const PreparedLayer& layer, const DseLayer& dl, const DseSpec& spec,
-                 const std::array<std::int64_t, kMaxMapSweeps>& map_sizes, std::int64_t pes,
-                 std::vector<dataflow::BoundDirective>& out);
+// R/S rule) and maps clamped to the layer. Returns why the mapping is illegal, or nothing.
+std::optional<Infeasible> bind_design(const PreparedLayer& layer, const DseLayer& dl,
+                                      const DseSpec& spec,
+                                      const std::array<std::int64_t, kMaxMapSweeps>& map_sizes,
+                                      std::int64_t pes, std::vector<dataflow::BoundDirective>& out);
+
+// The directive analysis' capacity rule (cost/DirectiveAnalysis.cpp, build_levels), checked
+// before analysing: the Cluster sizes of a bound layer multiply to at most the design's PEs.
+// Returns the analysis' own message when they do not.
+std::optional<Infeasible> check_cluster_capacity(const std::vector<dataflow::BoundDirective>& bound,
+                                                 std::int64_t pes);
 
 }  // namespace mosaic::search

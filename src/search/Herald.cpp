@@ -6,7 +6,6 @@
 #include <mutex>
 #include <random>
 #include <set>
-#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -14,9 +13,8 @@
 #include <tbb/parallel_for.h>
 
 #include "common/Error.h"
-#include "cost/CoreCost.h"
-#include "mapper/SubAcceleratorCost.h"
-#include "schedule/HeraldProblem.h"
+#include "common/Pareto.h"
+#include "search/DesignEvaluator.h"
 #include "search/Progress.h"
 
 namespace mosaic::search {
@@ -25,7 +23,7 @@ SearchMode parse_search_mode(const std::string& s) {
   if (s == "exhaustive") return SearchMode::Exhaustive;
   if (s == "binary") return SearchMode::Binary;
   if (s == "random") return SearchMode::Random;
-  throw UserError(SourceLocation{"", 0, "--search"},
+  throw UserError(SourceLocation{"", 0, "search"},
                   fmt::format("unknown search '{}'; expected exhaustive, binary or random", s));
 }
 
@@ -42,15 +40,7 @@ std::string_view search_mode_name(SearchMode m) {
 }
 
 double objective_value(schedule::Metric m, const DesignPoint& p) {
-  switch (m) {
-    case schedule::Metric::Latency:
-      return p.latency_cycles;
-    case schedule::Metric::Energy:
-      return p.energy_pj;
-    case schedule::Metric::EDP:
-      return p.edp();
-  }
-  return p.edp();
+  return objective_cost(m, p.latency_cycles, p.energy_pj);
 }
 
 namespace {
@@ -123,213 +113,42 @@ std::vector<int> random_composition(int total, int parts, std::mt19937_64& rng) 
   return out;
 }
 
-using CurveKey = std::tuple<std::string, std::int64_t, double, double>;
-
-struct ConfigKey {
-  std::string dataflow;
-  std::int64_t pes, noc_bw, offchip_bw;
-  double buffer_per_pe = 0, local_bw_per_pe = 0;  // the sub-accelerator model's per-core values
-  bool operator<(const ConfigKey& o) const {
-    return std::tie(dataflow, pes, noc_bw, offchip_bw, buffer_per_pe, local_bw_per_pe) <
-           std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw, o.buffer_per_pe, o.local_bw_per_pe);
-  }
-  ConfigKey(std::string df, const arch::Core& c)
-      : dataflow(std::move(df)),
-        pes(c.num_pes),
-        noc_bw(c.noc_bw),
-        offchip_bw(c.offchip_bw),
-        buffer_per_pe(c.subacc_buffer_bytes_per_pe),
-        local_bw_per_pe(c.local_elements_per_pe_cycle) {}
-  // The analyses that do not depend on the NoC and DRAM shares.
-  CurveKey curve() const { return {dataflow, pes, buffer_per_pe, local_bw_per_pe}; }
-};
-
+// Herald's design points: a style at a partition of the class, built into an accelerator and
+// evaluated by the shared DesignEvaluator.
 class Engine {
  public:
-  explicit Engine(const HeraldConfig& c) : cfg_(c) {
-    graph_ = workload::flatten(cfg_.workload, workload::Granularity::Compute);
-    if (graph_.nodes.empty())
-      throw UserError(SourceLocation{"", 0, "--workload"}, "the workload has no layers");
-    // Unique layer shapes (instances and repeated blocks share costs).
-    std::unordered_map<std::string, std::int32_t> ids;
-    for (const auto& n : graph_.nodes) {
-      const workload::Layer& l = n.layer;
-      std::string key = fmt::format(
-          "{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}",
-          static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y, l.stride_x,
-          l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right,
-          l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits, l.output_bits, l.num_inputs);
-      auto [it, inserted] = ids.emplace(key, static_cast<std::int32_t>(shapes_.size()));
-      if (inserted) shapes_.push_back(&n.layer);
-      shape_of_.push_back(it->second);
-    }
+  explicit Engine(const HeraldConfig& c)
+      : cfg_(c),
+        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat) {
   }
 
-  const workload::WorkloadGraph& graph() const { return graph_; }
-  std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }
-  std::int64_t configs() const { return static_cast<std::int64_t>(table_.size()); }
-  std::int64_t analyses() const {
-    return static_cast<std::int64_t>(curves_.size() * shapes_.size());
-  }
-  double cost_seconds = 0;
+  const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
+  std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }
+  std::int64_t configs() const { return evaluator_.configs(); }
+  double cost_seconds() const { return evaluator_.cost_seconds(); }
 
   arch::Accelerator accelerator(const arch::AcceleratorStyle& style,
                                 const arch::Partition& part) const {
     return arch::build_accelerator(cfg_.cls, style, part, cfg_.params);
   }
 
-  // Computes the cost tables of every core configuration the accelerators need. The directive
-  // analysis runs once per (dataflow, PEs, layer shape); each NoC bandwidth and DRAM share then
-  // only re-times the top level's cases.
-  void prepare(const std::vector<arch::Accelerator>& accs) {
-    const auto t0 = Clock::now();
-    std::set<ConfigKey> wanted;
-    for (const auto& a : accs)
-      for (const auto& core : a.cores) {
-        std::vector<std::string> dfs = a.style.kind == arch::StyleKind::RDA
-                                           ? a.style.dataflows
-                                           : std::vector<std::string>{core.dataflow};
-        for (const auto& df : dfs) wanted.insert(ConfigKey(df, core));
-      }
-    std::vector<ConfigKey> missing;
-    std::set<CurveKey> curve_keys;
-    for (const auto& k : wanted)
-      if (!table_.count(k)) {
-        missing.push_back(k);
-        if (!curves_.count(k.curve())) curve_keys.insert(k.curve());
-      }
-    if (missing.empty()) return;
-    if (cfg_.maestro_compat) {
-      prepare_compat(missing);
-      cost_seconds += seconds_since(t0);
-      return;
-    }
-    // 1. Curves.
-    const std::vector<CurveKey> ck(curve_keys.begin(), curve_keys.end());
-    std::vector<std::vector<cost::CoreCostCurve>> curves(ck.size());
-    for (auto& v : curves) v.resize(shapes_.size());
-    const std::size_t tasks = ck.size() * shapes_.size();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                          const std::size_t k = t / shapes_.size();
-                          const std::size_t sh = t % shapes_.size();
-                          curves[k][sh] =
-                              mapper::subaccel_curve(*shapes_[sh], std::get<0>(ck[k]),
-                                                     curve_options(ck[k]), cfg_.technology);
-                        }
-                      });
-    for (std::size_t k = 0; k < ck.size(); ++k) curves_.emplace(ck[k], std::move(curves[k]));
-    // 2. Tables at each bandwidth.
-    std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t k = r.begin(); k != r.end(); ++k) {
-                          const auto& cv = curves_.at(missing[k].curve());
-                          arch::Core core;
-                          core.num_pes = missing[k].pes;
-                          core.noc_bw = missing[k].noc_bw;
-                          core.offchip_bw = missing[k].offchip_bw;
-                          core.vector_width = cfg_.params.vector_width;
-                          core.noc_hops = 1;
-                          core.noc_hop_latency = cfg_.params.noc_latency_cycles;
-                          results[k].reserve(shapes_.size());
-                          for (const auto& c : cv)
-                            results[k].push_back(cost::cost_at(c, core, core_objective()));
-                        }
-                      });
-    for (std::size_t k = 0; k < missing.size(); ++k)
-      table_.emplace(missing[k], std::move(results[k]));
-    cost_seconds += seconds_since(t0);
-  }
-
-  cost::CoreObjective core_objective() const {
-    return cfg_.objective == schedule::Metric::Latency  ? cost::CoreObjective::Latency
-           : cfg_.objective == schedule::Metric::Energy ? cost::CoreObjective::Energy
-                                                        : cost::CoreObjective::EDP;
-  }
-
-  mapper::SubAccelCurveOptions curve_options(const CurveKey& key) const {
-    mapper::SubAccelCurveOptions o;
-    o.num_pes = std::get<1>(key);
-    o.vector_width = cfg_.params.vector_width;
-    o.noc_latency = cfg_.params.noc_latency_cycles;
-    o.precision_bits = 8 * cfg_.params.bytes_per_element;
-    o.l1_bytes_per_pe = cfg_.params.l1_bytes_per_pe;
-    o.sub.buffer_bytes_per_pe = std::get<2>(key);
-    o.sub.local_elements_per_pe_cycle = std::get<3>(key);
-    return o;
-  }
-
-  arch::Core core_of(const ConfigKey& k) const {
-    arch::Core core;
-    core.num_pes = k.pes;
-    core.noc_bw = k.noc_bw;
-    core.offchip_bw = k.offchip_bw;
-    core.vector_width = cfg_.params.vector_width;
-    core.noc_hops = 1;
-    core.noc_hop_latency = cfg_.params.noc_latency_cycles;
-    core.precision_bits = 8 * cfg_.params.bytes_per_element;
-    return core;
-  }
-
-  // MAESTRO-compat tables: the NoC share applies at every cluster level, so each (dataflow,
-  // PEs, bandwidth) is analysed on its own.
-  void prepare_compat(const std::vector<ConfigKey>& missing) {
-    std::vector<std::vector<cost::CoreLayerCost>> results(missing.size());
-    for (auto& v : results) v.resize(shapes_.size());
-    const std::size_t tasks = missing.size() * shapes_.size();
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                          const std::size_t k = t / shapes_.size();
-                          const std::size_t sh = t % shapes_.size();
-                          results[k][sh] =
-                              mapper::maestro_compat_cost(*shapes_[sh], missing[k].dataflow,
-                                                          core_of(missing[k]), cfg_.technology);
-                        }
-                      });
-    for (std::size_t k = 0; k < missing.size(); ++k)
-      table_.emplace(missing[k], std::move(results[k]));
-  }
-
-  schedule::Problem problem(const arch::Accelerator& acc) const {
-    std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>> tables(acc.cores.size());
-    for (std::size_t c = 0; c < acc.cores.size(); ++c) {
-      const auto& core = acc.cores[c];
-      const std::vector<std::string> dfs = acc.style.kind == arch::StyleKind::RDA
-                                               ? acc.style.dataflows
-                                               : std::vector<std::string>{core.dataflow};
-      for (const auto& df : dfs) tables[c].push_back(&table_.at(ConfigKey(df, core)));
-    }
-    return schedule::build_problem(graph_, acc, shape_of_, tables, cfg_.technology.dram_pj,
-                                   cfg_.objective);
-  }
+  void prepare(const std::vector<arch::Accelerator>& accs) { evaluator_.prepare(accs); }
 
   DesignPoint evaluate(int style_index, const arch::AcceleratorStyle& style,
                        const arch::Partition& part, schedule::Schedule* keep = nullptr,
                        schedule::Problem* keep_problem = nullptr) const {
-    const arch::Accelerator acc = accelerator(style, part);
-    schedule::Problem p = problem(acc);
-    schedule::Options o = cfg_.scheduler;
-    const schedule::Schedule s = schedule::schedule_layers(p, o);
+    const DesignEvaluation e = evaluator_.evaluate(accelerator(style, part), keep, keep_problem);
     DesignPoint d;
     d.style = style_index;
     d.partition = part;
-    d.latency_cycles = s.latency_cycles;
-    d.energy_pj = s.energy_pj;
-    if (keep) *keep = s;
-    if (keep_problem) *keep_problem = std::move(p);
+    d.latency_cycles = e.latency_cycles;
+    d.energy_pj = e.energy_pj;
     return d;
   }
 
  private:
   const HeraldConfig& cfg_;
-  workload::WorkloadGraph graph_;
-  std::vector<const workload::Layer*> shapes_;
-  std::vector<std::int32_t> shape_of_;
-  std::map<ConfigKey, std::vector<cost::CoreLayerCost>> table_;
-  std::map<CurveKey, std::vector<cost::CoreCostCurve>> curves_;
+  DesignEvaluator evaluator_;
 };
 
 }  // namespace
@@ -344,103 +163,128 @@ std::vector<arch::Partition> exhaustive_partitions(const arch::AcceleratorClass&
 }
 
 void mark_pareto(std::vector<DesignPoint>& points) {
+  std::vector<double> v;
+  v.reserve(2 * points.size());
   for (auto& p : points) {
-    p.pareto = true;
-    for (const auto& q : points) {
-      if (&p == &q) continue;
-      const bool no_worse = q.latency_cycles <= p.latency_cycles && q.energy_pj <= p.energy_pj;
-      const bool better = q.latency_cycles < p.latency_cycles || q.energy_pj < p.energy_pj;
-      if (no_worse && better) {
-        p.pareto = false;
-        break;
-      }
-    }
+    v.push_back(p.latency_cycles);
+    v.push_back(p.energy_pj);
+    p.pareto = false;
   }
+  for (std::size_t i : pareto_indices(v, 2, ParetoTies::KeepAll)) points[i].pareto = true;
 }
 
-HeraldResult run_herald(const HeraldConfig& config) {
-  const auto t0 = Clock::now();
-  if (config.granularity < 1)
-    throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
-  if (config.styles.empty())
-    throw UserError(SourceLocation{"", 0, "--styles"}, "no accelerator style");
-  InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
-  HeraldConfig cfg = config;
-  cfg.scheduler.metric = cfg.objective;
-  const int threads =
-      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  Engine engine(cfg);
-  HeraldResult res;
-  res.threads = threads;
-  res.layers = static_cast<std::int64_t>(engine.graph().nodes.size());
-  for (const auto& n : engine.graph().nodes) res.node_names.push_back(n.name);
+namespace {
+
+struct Job {
+  int style;
+  arch::Partition part;
+};
+
+// One run of the search: the styles, the design points evaluated so far and the bests.
+class Search {
+ public:
+  Search(const HeraldConfig& cfg, int threads) : cfg_(cfg), engine_(cfg_) {
+    res_.threads = threads;
+    res_.layers = static_cast<std::int64_t>(engine_.graph().nodes.size());
+    for (const auto& n : engine_.graph().nodes) res_.node_names.push_back(n.name);
+  }
+
+  HeraldResult run() {
+    add_styles();
+    const std::vector<Job> jobs = initial_jobs();
+    Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()),
+                      cfg_.progress);
+    for (auto& d : evaluate(jobs, &progress)) res_.points.push_back(std::move(d));
+    if (cfg_.mode == SearchMode::Binary && !cfg_.fixed_partition)
+      for (int si : res_.searched) {
+        if (res_.interrupted) break;
+        if (!binary_search(si)) break;
+      }
+    progress.finish();
+    pick_bests();
+    mark_pareto(res_.points);
+    res_.design_points = static_cast<std::int64_t>(res_.points.size());
+    if (res_.best >= 0) {
+      const auto& b = res_.points[static_cast<std::size_t>(res_.best)];
+      engine_.evaluate(b.style, style(b.style), b.partition, &res_.best_schedule,
+                       &res_.best_problem);
+    }
+    res_.unique_layer_shapes = engine_.unique_shapes();
+    res_.core_configs = engine_.configs();
+    res_.cost_seconds = engine_.cost_seconds();
+    return std::move(res_);
+  }
+
+ private:
+  const arch::AcceleratorStyle& style(int si) const {
+    return res_.styles[static_cast<std::size_t>(si)];
+  }
 
   // The styles: searched ones first, then the baselines.
-  if (cfg.fixed_partition &&
-      (cfg.styles.size() != 1 ||
-       cfg.fixed_partition->pes.size() != static_cast<std::size_t>(cfg.styles[0].num_cores())))
-    throw UserError(SourceLocation{"", 0, "--accelerator"},
-                    "a fixed partition needs one style with one share per core");
-  for (const auto& s : cfg.styles) {
-    if (!cfg.fixed_partition && s.num_cores() > cfg.granularity && s.kind != arch::StyleKind::SMFDA)
-      throw UserError(SourceLocation{"", 0, "--granularity"},
-                      fmt::format("{} has {} cores; the granularity must be at least that",
-                                  s.label(), s.num_cores()));
-    res.searched.push_back(static_cast<int>(res.styles.size()));
-    res.styles.push_back(s);
-  }
-  std::vector<int> baseline_styles;
-  if (cfg.baselines) {
-    for (const auto& s : arch::table3_styles()) {
-      if (s.kind == arch::StyleKind::HDA) continue;
-      baseline_styles.push_back(static_cast<int>(res.styles.size()));
-      res.styles.push_back(s);
+  void add_styles() {
+    if (cfg_.fixed_partition &&
+        (cfg_.styles.size() != 1 ||
+         cfg_.fixed_partition->pes.size() != static_cast<std::size_t>(cfg_.styles[0].num_cores())))
+      throw UserError(SourceLocation{"", 0, "fixed_partition"},
+                      "a fixed partition needs one style with one share per core");
+    for (const auto& s : cfg_.styles) {
+      if (!cfg_.fixed_partition && s.num_cores() > cfg_.granularity &&
+          s.kind != arch::StyleKind::SMFDA)
+        throw UserError(SourceLocation{"", 0, "granularity"},
+                        fmt::format("{} has {} cores; the granularity must be at least that",
+                                    s.label(), s.num_cores()));
+      res_.searched.push_back(static_cast<int>(res_.styles.size()));
+      res_.styles.push_back(s);
     }
+    if (cfg_.baselines)
+      for (const auto& s : arch::table3_styles()) {
+        if (s.kind == arch::StyleKind::HDA) continue;
+        baselines_.push_back(static_cast<int>(res_.styles.size()));
+        res_.styles.push_back(s);
+      }
   }
 
-  // Design points of the non-adaptive part.
-  struct Job {
-    int style;
-    arch::Partition part;
-  };
-  std::vector<Job> jobs;
-  std::mt19937_64 rng(cfg.seed);
-  for (int si : res.searched) {
-    const auto& style = res.styles[static_cast<std::size_t>(si)];
-    const int k = style.num_cores();
-    if (cfg.fixed_partition) {
-      jobs.push_back({si, *cfg.fixed_partition});
-      continue;
-    }
-    if (style.kind != arch::StyleKind::HDA || k == 1) {
-      jobs.push_back({si, arch::even_partition(cfg.cls, style)});
-      continue;
-    }
-    if (cfg.mode == SearchMode::Exhaustive) {
-      for (auto& p : exhaustive_partitions(cfg.cls, k, cfg.granularity))
-        jobs.push_back({si, std::move(p)});
-    } else if (cfg.mode == SearchMode::Random) {
-      std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
-      const int wanted = cfg.random_samples;
-      for (int tries = 0; static_cast<int>(seen.size()) < wanted && tries < 50 * wanted; ++tries) {
-        auto pe = random_composition(cfg.granularity, k, rng);
-        auto bw = random_composition(cfg.granularity, k, rng);
-        if (seen.emplace(pe, bw).second)
-          jobs.push_back({si, from_units(cfg.cls, pe, bw, cfg.granularity)});
+  // Design points of the non-adaptive part: every searched style's partitions (exhaustive or
+  // random; the even one for the binary search's start and for single-core styles), then the
+  // baselines'.
+  std::vector<Job> initial_jobs() {
+    std::vector<Job> jobs;
+    std::mt19937_64 rng(cfg_.seed);
+    for (int si : res_.searched) {
+      const int k = style(si).num_cores();
+      if (cfg_.fixed_partition) {
+        jobs.push_back({si, *cfg_.fixed_partition});
+        continue;
+      }
+      if (style(si).kind != arch::StyleKind::HDA || k == 1) {
+        jobs.push_back({si, arch::even_partition(cfg_.cls, style(si))});
+        continue;
+      }
+      if (cfg_.mode == SearchMode::Exhaustive) {
+        for (auto& p : exhaustive_partitions(cfg_.cls, k, cfg_.granularity))
+          jobs.push_back({si, std::move(p)});
+      } else if (cfg_.mode == SearchMode::Random) {
+        std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
+        const int wanted = cfg_.random_samples;
+        for (int tries = 0; static_cast<int>(seen.size()) < wanted && tries < 50 * wanted;
+             ++tries) {
+          auto pe = random_composition(cfg_.granularity, k, rng);
+          auto bw = random_composition(cfg_.granularity, k, rng);
+          if (seen.emplace(pe, bw).second)
+            jobs.push_back({si, from_units(cfg_.cls, pe, bw, cfg_.granularity)});
+        }
       }
     }
+    for (int si : baselines_) jobs.push_back({si, arch::even_partition(cfg_.cls, style(si))});
+    return jobs;
   }
-  for (int si : baseline_styles)
-    jobs.push_back({si, arch::even_partition(cfg.cls, res.styles[static_cast<std::size_t>(si)])});
 
-  auto evaluate_jobs = [&](const std::vector<Job>& js, Progress* progress) {
+  // Evaluates design points in parallel; Ctrl-C keeps the finished ones (in job order).
+  std::vector<DesignPoint> evaluate(const std::vector<Job>& js, Progress* progress) {
     std::vector<arch::Accelerator> accs;
     accs.reserve(js.size());
-    for (const auto& j : js)
-      accs.push_back(engine.accelerator(res.styles[static_cast<std::size_t>(j.style)], j.part));
-    engine.prepare(accs);
+    for (const auto& j : js) accs.push_back(engine_.accelerator(style(j.style), j.part));
+    engine_.prepare(accs);
     std::vector<DesignPoint> out(js.size());
     std::vector<std::uint8_t> done(js.size(), 0);
     const auto ts = Clock::now();
@@ -448,113 +292,120 @@ HeraldResult run_herald(const HeraldConfig& config) {
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t i = r.begin(); i != r.end(); ++i) {
                           if (InterruptGuard::interrupted()) return;
-                          out[i] = engine.evaluate(
-                              js[i].style, res.styles[static_cast<std::size_t>(js[i].style)],
-                              js[i].part);
+                          out[i] = engine_.evaluate(js[i].style, style(js[i].style), js[i].part);
                           done[i] = 1;
                           if (progress) progress->add();
                         }
                       });
-    res.schedule_seconds += seconds_since(ts);
+    res_.schedule_seconds += seconds_since(ts);
     std::vector<DesignPoint> kept;
     for (std::size_t i = 0; i < js.size(); ++i)
       if (done[i]) kept.push_back(out[i]);
-    if (kept.size() < js.size()) res.interrupted = true;
+    if (kept.size() < js.size()) res_.interrupted = true;
     return kept;
-  };
+  }
 
-  Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()), cfg.progress);
-  for (auto& d : evaluate_jobs(jobs, &progress)) res.points.push_back(std::move(d));
+  // Binary sampling of one HDA: start from the even partition and move shares between cores by
+  // a step that halves whenever no neighbour improves the objective. False when interrupted
+  // before its first point.
+  bool binary_search(int si) {
+    const int k = style(si).num_cores();
+    if (style(si).kind != arch::StyleKind::HDA || k == 1) return true;
+    const int g = cfg_.granularity;
+    std::vector<int> pe(static_cast<std::size_t>(k), g / k), bw(static_cast<std::size_t>(k), g / k);
+    pe.back() += g - (g / k) * k;
+    bw.back() += g - (g / k) * k;
+    std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
+    auto cost_of = [&](const DesignPoint& d) { return objective_value(cfg_.objective, d); };
+    seen.emplace(pe, bw);
+    auto pts = evaluate({{si, from_units(cfg_.cls, pe, bw, g)}}, nullptr);
+    if (pts.empty()) return false;
+    DesignPoint current = pts[0];
+    res_.points.push_back(current);
+    int step = std::max(1, g / 4);
+    while (step >= 1 && !res_.interrupted) {
+      std::vector<Job> cands;
+      std::vector<std::pair<std::vector<int>, std::vector<int>>> units;
+      for (int dim = 0; dim < 2; ++dim)
+        for (int a = 0; a < k; ++a)
+          for (int b = 0; b < k; ++b) {
+            if (a == b) continue;
+            auto npe = pe, nbw = bw;
+            auto& v = dim == 0 ? npe : nbw;
+            if (v[static_cast<std::size_t>(a)] - step < 1) continue;
+            v[static_cast<std::size_t>(a)] -= step;
+            v[static_cast<std::size_t>(b)] += step;
+            if (!seen.emplace(npe, nbw).second) continue;
+            cands.push_back({si, from_units(cfg_.cls, npe, nbw, g)});
+            units.emplace_back(npe, nbw);
+          }
+      auto evaluated = evaluate(cands, nullptr);
+      int best = -1;
+      for (std::size_t i = 0; i < evaluated.size(); ++i) {
+        res_.points.push_back(evaluated[i]);
+        if (cost_of(evaluated[i]) < cost_of(current) &&
+            (best < 0 ||
+             cost_of(evaluated[i]) < cost_of(evaluated[static_cast<std::size_t>(best)])))
+          best = static_cast<int>(i);
+      }
+      if (best >= 0) {
+        current = evaluated[static_cast<std::size_t>(best)];
+        pe = units[static_cast<std::size_t>(best)].first;
+        bw = units[static_cast<std::size_t>(best)].second;
+      } else {
+        step /= 2;
+      }
+    }
+    return true;
+  }
 
-  // Binary sampling: start from the even partition and move shares between cores by a step that
-  // halves whenever no neighbour improves the objective.
-  if (cfg.mode == SearchMode::Binary && !res.interrupted && !cfg.fixed_partition) {
-    for (int si : res.searched) {
-      const auto& style = res.styles[static_cast<std::size_t>(si)];
-      const int k = style.num_cores();
-      if (style.kind != arch::StyleKind::HDA || k == 1) continue;
-      const int g = cfg.granularity;
-      std::vector<int> pe(static_cast<std::size_t>(k), g / k),
-          bw(static_cast<std::size_t>(k), g / k);
-      pe.back() += g - (g / k) * k;
-      bw.back() += g - (g / k) * k;
-      std::set<std::pair<std::vector<int>, std::vector<int>>> seen;
-      auto cost_of = [&](const DesignPoint& d) { return objective_value(cfg.objective, d); };
-      std::vector<Job> first{{si, from_units(cfg.cls, pe, bw, g)}};
-      seen.emplace(pe, bw);
-      auto pts = evaluate_jobs(first, nullptr);
-      if (pts.empty()) break;
-      DesignPoint current = pts[0];
-      res.points.push_back(current);
-      int step = std::max(1, g / 4);
-      while (step >= 1 && !res.interrupted) {
-        std::vector<Job> cands;
-        std::vector<std::pair<std::vector<int>, std::vector<int>>> units;
-        for (int dim = 0; dim < 2; ++dim)
-          for (int a = 0; a < k; ++a)
-            for (int b = 0; b < k; ++b) {
-              if (a == b) continue;
-              auto npe = pe, nbw = bw;
-              auto& v = dim == 0 ? npe : nbw;
-              if (v[static_cast<std::size_t>(a)] - step < 1) continue;
-              v[static_cast<std::size_t>(a)] -= step;
-              v[static_cast<std::size_t>(b)] += step;
-              if (!seen.emplace(npe, nbw).second) continue;
-              cands.push_back({si, from_units(cfg.cls, npe, nbw, g)});
-              units.emplace_back(npe, nbw);
-            }
-        auto evaluated = evaluate_jobs(cands, nullptr);
-        int best = -1;
-        for (std::size_t i = 0; i < evaluated.size(); ++i) {
-          res.points.push_back(evaluated[i]);
-          if (cost_of(evaluated[i]) < cost_of(current) &&
-              (best < 0 ||
-               cost_of(evaluated[i]) < cost_of(evaluated[static_cast<std::size_t>(best)])))
-            best = static_cast<int>(i);
-        }
-        if (best >= 0) {
-          current = evaluated[static_cast<std::size_t>(best)];
-          pe = units[static_cast<std::size_t>(best)].first;
-          bw = units[static_cast<std::size_t>(best)].second;
-        } else {
-          step /= 2;
-        }
+  // The best searched point and the best baseline of each kind (ties: the earlier point).
+  void pick_bests() {
+    auto better = [&](int a, int b) {
+      if (b < 0) return true;
+      return objective_value(cfg_.objective, res_.points[static_cast<std::size_t>(a)]) <
+             objective_value(cfg_.objective, res_.points[static_cast<std::size_t>(b)]);
+    };
+    for (std::size_t i = 0; i < res_.points.size(); ++i) {
+      const int ii = static_cast<int>(i);
+      const int si = res_.points[i].style;
+      const auto kind = style(si).kind;
+      const bool searched =
+          std::find(res_.searched.begin(), res_.searched.end(), si) != res_.searched.end();
+      if (searched) {
+        if (better(ii, res_.best)) res_.best = ii;
+      } else if (kind == arch::StyleKind::FDA) {
+        if (better(ii, res_.best_fda)) res_.best_fda = ii;
+      } else if (kind == arch::StyleKind::SMFDA) {
+        if (better(ii, res_.best_smfda)) res_.best_smfda = ii;
+      } else if (kind == arch::StyleKind::RDA) {
+        if (better(ii, res_.rda)) res_.rda = ii;
       }
     }
   }
-  progress.finish();
 
-  // Bests (ties: the earlier point) and the Pareto front.
-  auto better = [&](int a, int b) {
-    if (b < 0) return true;
-    return objective_value(cfg.objective, res.points[static_cast<std::size_t>(a)]) <
-           objective_value(cfg.objective, res.points[static_cast<std::size_t>(b)]);
-  };
-  for (std::size_t i = 0; i < res.points.size(); ++i) {
-    const int ii = static_cast<int>(i);
-    const auto kind = res.styles[static_cast<std::size_t>(res.points[i].style)].kind;
-    const bool searched = std::find(res.searched.begin(), res.searched.end(),
-                                    res.points[i].style) != res.searched.end();
-    if (searched) {
-      if (better(ii, res.best)) res.best = ii;
-    } else if (kind == arch::StyleKind::FDA) {
-      if (better(ii, res.best_fda)) res.best_fda = ii;
-    } else if (kind == arch::StyleKind::SMFDA) {
-      if (better(ii, res.best_smfda)) res.best_smfda = ii;
-    } else if (kind == arch::StyleKind::RDA) {
-      if (better(ii, res.rda)) res.rda = ii;
-    }
-  }
-  mark_pareto(res.points);
-  res.design_points = static_cast<std::int64_t>(res.points.size());
-  if (res.best >= 0) {
-    const auto& b = res.points[static_cast<std::size_t>(res.best)];
-    engine.evaluate(b.style, res.styles[static_cast<std::size_t>(b.style)], b.partition,
-                    &res.best_schedule, &res.best_problem);
-  }
-  res.unique_layer_shapes = engine.unique_shapes();
-  res.core_configs = engine.configs();
-  res.cost_seconds = engine.cost_seconds;
+  const HeraldConfig& cfg_;
+  Engine engine_;
+  HeraldResult res_;
+  std::vector<int> baselines_;
+};
+
+}  // namespace
+
+HeraldResult run_herald(const HeraldConfig& config) {
+  const auto t0 = Clock::now();
+  if (config.granularity < 1)
+    throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
+  if (config.styles.empty())
+    throw UserError(SourceLocation{"", 0, "styles"}, "no accelerator style");
+  InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
+  HeraldConfig cfg = config;
+  cfg.scheduler.metric = cfg.objective;
+  const int threads =
+      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  HeraldResult res = Search(cfg, threads).run();
   res.wall_seconds = seconds_since(t0);
   return res;
 }

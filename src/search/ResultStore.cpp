@@ -32,15 +32,6 @@ std::string column_text(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
-std::uint64_t fnv1a64(std::string_view text, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 ResultStore ResultStore::open(const std::filesystem::path& path) {
   ResultStore st;
   st.path_ = path;

@@ -26,13 +26,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/Hash.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace mosaic::search {
-
-// 64-bit FNV-1a (configuration hashes; not cryptographic).
-std::uint64_t fnv1a64(std::string_view text, std::uint64_t seed = 14695981039346656037ull);
 
 class ResultStore {
  public:

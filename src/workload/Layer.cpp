@@ -113,6 +113,14 @@ std::int64_t output_cols(const Layer& l) {
   }
 }
 
+std::string shape_key(const Layer& l) {
+  return fmt::format("{}|{},{},{},{},{},{},{},{}|{},{},{},{},{},{},{},{},{},{}|{},{},{},{}",
+                     static_cast<int>(l.op), l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S, l.stride_y,
+                     l.stride_x, l.dilation_y, l.dilation_x, l.pad_top, l.pad_bottom, l.pad_left,
+                     l.pad_right, l.output_pad_y, l.output_pad_x, l.input_bits, l.weight_bits,
+                     l.output_bits, l.num_inputs);
+}
+
 std::int64_t macs(const Layer& l) {
   switch (l.op) {
     case OpKind::TransposedConv:

@@ -93,4 +93,11 @@ bool is_mac_op(OpKind op);
 // field (e.g. "R = 5 exceeds the padded input rows 3").
 void validate(const Layer& l);
 
+// The layer's shape: every field that affects a cost (operator, dimensions, strides, dilations,
+// padding, precisions, input count), but not its name, psum_bits or source_op. Two layers with the
+// same key cost the same on any core; every cost cache keys layers by it (cost::CostCache, and
+// through it Herald's sweep). The text is "op|N,G,K,C,Y,X,R,S|strides,dilations,pads,output
+// pads|input,weight,output bits,inputs".
+std::string shape_key(const Layer& l);
+
 }  // namespace mosaic::workload

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "arch/EnergyTable.h"
 #include "arch/HierarchyBuilder.h"
 #include "arch/ZigZagHardware.h"
@@ -105,6 +107,33 @@ TEST(HierarchyBuilder, EyerissLikeBaseline) {
   HierarchySpec bad;
   bad.rf_bytes = {0};
   EXPECT_THROW(build_hierarchy(bad, interstellar_28nm()), UserError);
+}
+
+// The MAC and hop energies of a generated hierarchy scale with the word width relative to the
+// table's own width (it divided by 16 whatever the table said).
+TEST(HierarchyBuilder, MacAndHopEnergiesFollowTheTablesWordWidth) {
+  for (const int bits : {8, 32}) {
+    const auto t = parse_energy_table(fmt::format(R"(name: w{0}
+word_bits: {0}
+register_file: [[16, 0.03], [512, 0.96]]
+sram: [[32768, 6], [524288, 30.375]]
+dram: 200
+mac: 0.5
+hop: 0.1
+)",
+                                                  bits),
+                                      "tech.yaml");
+    HierarchySpec same;
+    same.word_bits = bits;
+    const auto hw = build_hierarchy(same, t);
+    EXPECT_DOUBLE_EQ(hw.array.unit_energy_pj, 0.5) << bits;  // one table-width MAC
+    EXPECT_DOUBLE_EQ(hw.array.hop_energy_pj, 0.1) << bits;
+    HierarchySpec twice;
+    twice.word_bits = 2 * bits;
+    const auto hw2 = build_hierarchy(twice, t);
+    EXPECT_DOUBLE_EQ(hw2.array.unit_energy_pj, 0.5 * 4) << bits;
+    EXPECT_DOUBLE_EQ(hw2.array.hop_energy_pj, 0.1 * 2) << bits;
+  }
 }
 
 }  // namespace

@@ -281,6 +281,11 @@ TEST(DseCli, Errors) {
       {"dse --mapping " + vgg + " --dataflow kcp_ws --l1 12Q" + base, "--l1"},
       {"dse --mapping " + vgg + " --dataflow kcp_ws --map-size Y=1:2" + base,
        "sliding windows cannot be swept"},
+      // The library names the value (map_sizes Y, pareto_axes, objective); the CLI its flag.
+      {"dse --mapping " + vgg + " --dataflow kcp_ws --map-size Y=1:2" + base, "--map-size Y:"},
+      {"dse --mapping " + vgg + " --dataflow kcp_ws --pareto latency" + base, "--pareto:"},
+      {"dse --mapping " + vgg + " --dataflow kcp_ws --objective speed" + base, "--objective:"},
+      {"dse --mapping " + vgg + " --dataflow kcp_ws --noc-latency=-1" + base, "--noc-latency:"},
       {"dse --mapping " + vgg + " --dataflow kcp_ws --map-size Z=1:2" + base, "is not a dimension"},
       {"dse --mapping " + vgg + " --dataflow kcp_ws --objective speed" + base, "unknown objective"},
       {"dse --mapping " + vgg + " --dataflow kcp_ws --pareto latency" + base, "2 to 4 axes"},

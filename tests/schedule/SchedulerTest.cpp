@@ -133,6 +133,23 @@ TEST(Scheduler, ReconfigurationPenalty) {
   EXPECT_DOUBLE_EQ(s.energy_pj, 3 + 6);
 }
 
+// More than 64 cores (the scheduler kept per-core arrays of 64: core 64 and above were written
+// past them). 100 independent layers on 100 cores, each best on its own core: one wave.
+TEST(Scheduler, MoreThan64Cores) {
+  const int cores = 100;
+  Problem p = chains(cores, 1, cores);
+  for (std::size_t i = 0; i < p.nodes.size(); ++i)
+    for (int c = 0; c < cores; ++c) p.cycles[p.at(i, c)] = c == static_cast<int>(i) ? 10 : 1000;
+  Options o;
+  o.metric = Metric::Latency;
+  const Schedule s = schedule_layers(p, o);
+  EXPECT_TRUE(validate_schedule(p, s).empty());
+  EXPECT_DOUBLE_EQ(s.latency_cycles, 10);
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) EXPECT_EQ(s.placed[i].core, static_cast<int>(i));
+  ASSERT_EQ(s.core_busy_cycles.size(), static_cast<std::size_t>(cores));
+  EXPECT_DOUBLE_EQ(s.core_busy_cycles[99], 10);
+}
+
 TEST(Validator, CatchesEveryKindOfViolation) {
   Problem p = chains(1, 2, 2);
   Schedule s = schedule_layers(p, Options{});

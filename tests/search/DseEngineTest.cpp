@@ -44,7 +44,7 @@ SweepRun sweep(const DseWorkload& w, const DseSpec& s, DseOptions opt = {}) {
 
 using Key = std::tuple<int, std::int64_t, std::int64_t, std::array<std::int64_t, kMaxMapSweeps>,
                        std::int64_t, std::int64_t, std::int64_t>;
-Key key(const DesignPoint& p) {
+Key key(const DseDesignPoint& p) {
   return {p.dataflow, p.pes, p.vector_width, p.map_sizes, p.noc_bw, p.l1_bytes, p.l2_bytes};
 }
 
@@ -92,7 +92,7 @@ void check_against_brute_force(const DseWorkload& w, const DseSpec& s) {
       for (auto vw : s.vector_width.values)
         for (const auto& mp : map_points)
           for (auto bw : s.noc_bw.values) {
-            DesignPoint p;
+            DseDesignPoint p;
             p.dataflow = static_cast<std::int32_t>(df);
             p.pes = pes;
             p.vector_width = vw;
@@ -474,7 +474,7 @@ TEST(DseEngine, SpecificationErrors) {
     sweep(w, s);
     ADD_FAILURE() << "accepted a mapping sweep that matches no map";
   } catch (const UserError& e) {
-    EXPECT_EQ(e.where().field, "--map-size Y");
+    EXPECT_EQ(e.where().field, "map_sizes Y");  // the command line says --map-size
     EXPECT_NE(std::string(e.what()).find("sliding windows cannot be swept"), std::string::npos);
   }
   s.map_sizes.clear();

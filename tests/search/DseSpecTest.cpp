@@ -103,23 +103,23 @@ TEST(DseSpec, ValidateNamesTheFlag) {
   };
   DseSpec a = s;
   a.area_budget_um2 = 0;
-  EXPECT_EQ(field_of(a), "--area-mm2");
+  EXPECT_EQ(field_of(a), "area_budget");
   DseSpec p = s;
   p.power_budget_mw = -1;
-  EXPECT_EQ(field_of(p), "--power-mw");
+  EXPECT_EQ(field_of(p), "power_budget");
   DseSpec m = s;
   m.map_sizes = {parse_map_size_sweep("C=1:2"), parse_map_size_sweep("C=3:4")};
-  EXPECT_EQ(field_of(m), "--map-size");
+  EXPECT_EQ(field_of(m), "map_sizes");
   DseSpec many = s;
   for (const char* d : {"C=1", "K=1", "X=1", "Y=1", "R=1"})
     many.map_sizes.push_back(parse_map_size_sweep(d));
-  EXPECT_EQ(field_of(many), "--map-size");
+  EXPECT_EQ(field_of(many), "map_sizes");
   DseSpec big = s;
   big.pes = single_value((std::int64_t{1} << 30) + 1);
-  EXPECT_EQ(field_of(big), "--pes");
+  EXPECT_EQ(field_of(big), "pes");
   DseSpec prec = s;
   prec.precision_bits = 0;
-  EXPECT_EQ(field_of(prec), "--precision-bits");
+  EXPECT_EQ(field_of(prec), "precision_bits");
 }
 
 TEST(DseSpec, DerivedFigures) {
@@ -133,7 +133,7 @@ TEST(DseSpec, DerivedFigures) {
   EXPECT_DOUBLE_EQ(throughput_per_watt(m, 1.0), 40.0);
   EXPECT_DOUBLE_EQ(throughput_per_watt(m, 2.0), 80.0);
   EXPECT_DOUBLE_EQ(edp_pj_cycles(m), 500.0);
-  DesignPoint p;
+  DseDesignPoint p;
   p.pes = 64;
   p.l1_bytes = 100;
   p.l2_bytes = 1000;
