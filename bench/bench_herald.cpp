@@ -4,6 +4,7 @@
 
 #include "arch/Accelerator.h"
 #include "cost/CoreCost.h"
+#include "mapper/SubAcceleratorCost.h"
 #include "schedule/HeraldProblem.h"
 #include "schedule/Schedule.h"
 #include "search/Herald.h"
@@ -19,7 +20,7 @@ void one_schedule(benchmark::State& state, const std::string& wl, const std::str
   const auto g = workload::flatten(w);
   const auto acc =
       arch::build_accelerator(arch::accelerator_class(cls), arch::parse_style("nvdla,shi"), {});
-  cost::CostCache cache;
+  cost::CostCache cache(arch::default_technology(), mapper::herald_cost_model(false));
   const schedule::Problem p = schedule::build_problem(g, acc, cache);
   schedule::Options o;
   o.greedy = greedy;

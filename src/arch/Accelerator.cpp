@@ -30,7 +30,9 @@ std::string trim(const std::string& s) {
 std::string dataflow_name(const std::string& text) {
   const std::string t = lower(trim(text));
   if (t == "nvdla" || t == "dla" || t == "kcp_ws") return "kcp_ws";
-  if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "yxp_os") return "yxp_os";
+  // Herald's Shi-diannao style is Fig. 4(b) (shi_os); MAESTRO's example mapping of it keeps
+  // its own name, yxp_os.
+  if (t == "shi" || t == "shidiannao" || t == "shi-diannao" || t == "shi_os") return "shi_os";
   if (t == "eyeriss" || t == "rs") return "rs";
   if (t.empty()) throw UserError(SourceLocation{"", 0, "style"}, "empty dataflow name");
   if (!dataflow::is_library_dataflow(t)) {
@@ -46,7 +48,8 @@ std::string dataflow_name(const std::string& text) {
 
 std::string pretty(const std::string& df) {
   if (df == "kcp_ws") return "NVDLA";
-  if (df == "yxp_os") return "Shi";
+  if (df == "shi_os") return "Shi";
+  if (df == "yxp_os") return "Shi(yxp_os)";
   if (df == "rs") return "Eyeriss";
   return df;
 }
@@ -181,7 +184,7 @@ AcceleratorStyle parse_style(const std::string& text) {
   } else if (t == "rda" || t.rfind("rda:", 0) == 0) {
     s.kind = StyleKind::RDA;
     if (t == "rda") {
-      s.dataflows = {"kcp_ws", "yxp_os", "rs"};
+      s.dataflows = {"kcp_ws", "shi_os", "rs"};
     } else {
       for (const auto& p : split(t.substr(4), ',')) s.dataflows.push_back(dataflow_name(p));
     }
@@ -263,6 +266,13 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
     c.offchip_bw = std::max<std::int64_t>(
         1, static_cast<std::int64_t>(std::llround(a.dram_bw * part.bw_gbps[k] / cls.noc_gbps)));
     c.precision_bits = 8 * params.bytes_per_element;
+    auto share_or = [&](const std::vector<double>& v, double fallback) {
+      return k < v.size() && v[k] > 0 ? v[k] : fallback;
+    };
+    c.subacc_buffer_bytes_per_pe =
+        share_or(part.buffer_bytes_per_pe, params.subacc_buffer_bytes_per_pe);
+    c.local_elements_per_pe_cycle =
+        share_or(part.local_bw_per_pe, params.local_elements_per_pe_cycle);
     a.cores.push_back(c);
     a.links.push_back(Link{
         fmt::format("noc{}", i), {kGlobalBufferEnd, i}, part.bw_gbps[k] / params.clock_ghz, 0.0});
@@ -335,7 +345,7 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     const int line = c.Mark().line + 1;
     std::string df;
     std::int64_t pes = 0;
-    double bw = 0;
+    double bw = 0, buffer = 0, local = 0;
     for (const auto& kv : c) {
       const std::string key = kv.first.as<std::string>();
       try {
@@ -349,10 +359,17 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
           pes = kv.second.as<std::int64_t>();
         else if (key == "noc_gbps")
           bw = kv.second.as<double>();
-        else if (key == "name") {
+        else if (key == "buffer_bytes_per_pe" || key == "local_bw_per_pe") {
+          const double v = kv.second.as<double>();
+          if (!(v > 0))
+            throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
+                            "must be a positive number");
+          (key == "buffer_bytes_per_pe" ? buffer : local) = v;
+        } else if (key == "name") {
         } else
           throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
-                          "unknown core key; expected name, dataflow, pes, noc_gbps");
+                          "unknown core key; expected name, dataflow, pes, noc_gbps, "
+                          "buffer_bytes_per_pe, local_bw_per_pe");
       } catch (const YAML::Exception&) {
         throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, "bad value");
       }
@@ -363,6 +380,8 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     style.dataflows.push_back(df);
     part.pes.push_back(pes);
     part.bw_gbps.push_back(bw);
+    part.buffer_bytes_per_pe.push_back(buffer);
+    part.local_bw_per_pe.push_back(local);
   }
   style.kind = style.dataflows.size() == 1 ? StyleKind::FDA : StyleKind::HDA;
   cls.total_pes = std::accumulate(part.pes.begin(), part.pes.end(), std::int64_t{0});

@@ -75,6 +75,11 @@ struct ExecutionParams {
   double rda_reconfig_cycles = 1000;
   double rda_reconfig_pj_per_pe = 0.23;  // one MAC-energy per PE (switch) reconfigured
   double rda_energy_overhead = 0.117;
+  // The sub-accelerator model (cost/SubAccelerator.h, default mode of `mosaic herald`): each
+  // core's own buffer per PE (Eyeriss's 108 KiB over 168 PEs) and its local network in elements
+  // per PE and cycle.
+  double subacc_buffer_bytes_per_pe = 108.0 * 1024.0 / 168.0;
+  double local_elements_per_pe_cycle = 1.0;
 };
 
 // The interconnect of an accelerator: a point-to-point link (two ends) or a bus (more ends)
@@ -121,6 +126,10 @@ Accelerator loop_nest_accelerator(LoopNestHardware hw);
 struct Partition {
   std::vector<std::int64_t> pes;
   std::vector<double> bw_gbps;
+  // Optional per-core sub-accelerator buffer (bytes per PE) and local network (elements per PE
+  // and cycle); empty or 0 = ExecutionParams'.
+  std::vector<double> buffer_bytes_per_pe = {};
+  std::vector<double> local_bw_per_pe = {};
 };
 
 // Builds the accelerator for a class, a style and a partition (FDA and RDA: one core with
@@ -140,7 +149,9 @@ Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& st
 //   bytes_per_element: 1      # optional
 //   cores:
 //     - {name: nvdla, dataflow: kcp_ws, pes: 128, noc_gbps: 4}
-//     - {name: shi, dataflow: yxp_os, pes: 896, noc_gbps: 12}
+//     - {name: shi, dataflow: shi_os, pes: 896, noc_gbps: 12}
+// A core may also give `buffer_bytes_per_pe` and `local_bw_per_pe` (its sub-accelerator buffer
+// and local network; default ExecutionParams').
 Accelerator read_accelerator(const std::filesystem::path& path);
 
 // The same file as a class (its totals), a style (its dataflows) and the partition the file

@@ -31,6 +31,10 @@ struct Core {
   std::int64_t noc_hop_latency = 1;  // cycles per hop; head latency = hops x hop latency
   std::int64_t offchip_bw = 50;      // elements per cycle, DRAM <-> L2
   int precision_bits = 8;
+  // Herald's sub-accelerator model (cost/SubAccelerator.h): the core's own buffer and its local
+  // network, per PE; 0 = the defaults of the model.
+  double subacc_buffer_bytes_per_pe = 0;
+  double local_elements_per_pe_cycle = 0;
   // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
   std::optional<LoopNestHardware> loop_nest;
 

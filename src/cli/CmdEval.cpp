@@ -1,4 +1,5 @@
 // `mosaic eval`: the directive (MAESTRO) cost model on a mapping file and a hardware file.
+#include <climits>
 #include <iostream>
 
 #include "arch/Core.h"
@@ -7,6 +8,7 @@
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "cost/MaestroNetwork.h"
+#include "mapper/DirectiveMapper.h"
 #include "outputs/EvalReport.h"
 #include "outputs/MaestroCsv.h"
 #include "workload/MaestroFormat.h"
@@ -15,7 +17,7 @@ namespace mosaic::cli {
 namespace {
 
 struct EvalArgs {
-  std::string mapping, hw, dataflow, compat, json_out, csv_out, technology;
+  std::string mapping, hw, dataflow, compat, json_out, csv_out, technology, search_tiles;
   bool quiet = false;
 };
 
@@ -32,6 +34,35 @@ int run(const EvalArgs& a) {
   opt.maestro_compat = compat;
   if (!a.dataflow.empty()) opt.dataflow_name = a.dataflow;
   if (!a.technology.empty()) opt.technology = arch::read_technology(a.technology);
+  if (!a.search_tiles.empty()) {
+    if (compat)
+      throw UserError(SourceLocation{"", 0, "--search-tiles"},
+                      "the MAESTRO-compat mode evaluates the mapping as written");
+    mapper::DirectiveMapperOptions mo;
+    if (a.search_tiles == "latency")
+      mo.objective = cost::CoreObjective::Latency;
+    else if (a.search_tiles == "energy")
+      mo.objective = cost::CoreObjective::Energy;
+    else if (a.search_tiles == "edp")
+      mo.objective = cost::CoreObjective::EDP;
+    else
+      throw UserError(
+          SourceLocation{"", 0, "--search-tiles"},
+          "unknown objective '" + a.search_tiles + "'; expected edp, latency or energy");
+    mo.num_pes = core.num_pes;
+    mo.vector_width = core.vector_width;
+    mo.noc_bw = core.noc_bw;
+    mo.noc_latency = core.noc_latency();
+    mo.offchip_bw = core.offchip_bw;
+    mo.precision_bits = core.precision_bits;
+    if (core.l1_bytes < INT_MAX) mo.l1_elements = core.l1_bytes * 8 / core.precision_bits;
+    const arch::Technology tech = opt.technology;
+    opt.search_tiles = [mo, tech](const dataflow::Problem& p, const dataflow::Dataflow& style) {
+      const auto r = mapper::map_directives(p, style, mo, tech);
+      if (!r.feasible) throw UserError(SourceLocation{"", 0, "--search-tiles"}, r.why);
+      return r.best.directives;
+    };
+  }
   const auto net = workload::maestro_format::parse_network_file(a.mapping);
   const auto report = cost::evaluate_maestro_network(net, core, opt);
   if (!a.quiet) outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
@@ -59,6 +90,9 @@ const CommandRegistrar kRegistrar("eval", [](CLI::App& app, int& exit_code) {
                   "Use this named dataflow (or .m file) for every layer instead of the file's own");
   cmd->add_option("--compat", args->compat,
                   "'maestro': reproduce the public MAESTRO tool number for number");
+  cmd->add_option("--search-tiles", args->search_tiles,
+                  "Search each layer's tile sizes and array shape within its dataflow style "
+                  "(edp, latency or energy; under the hardware's L1 size)");
   cmd->add_option("--json", args->json_out, "Write every figure as JSON");
   cmd->add_option("--csv", args->csv_out, "Write MAESTRO's 52-column CSV");
   cmd->add_option("--technology", args->technology, "Technology YAML (energies, area, power)");

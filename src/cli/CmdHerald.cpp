@@ -16,6 +16,7 @@
 #include "search/ChunkTransport.h"
 #include "search/Herald.h"
 #include "search/HeraldExperiments.h"
+#include "search/HeraldFigures.h"
 #include "search/ResultStore.h"
 #include "workload/WorkloadFile.h"
 
@@ -44,7 +45,49 @@ struct HeraldArgs {
   bool experiment = false;
   std::string store;  // default OUT/herald.sqlite
   bool no_store = false;
+  std::string compat = "none";
+  double subacc_buffer_per_pe = -1;  // bytes; < 0: the default of ExecutionParams
+  double local_bw_per_pe = -1;       // elements per PE and cycle; < 0: the default
 };
+
+// Which design wins by the objective, and by how much against the runner-up and the best FDA.
+std::string verdict(const search::HeraldResult& r, schedule::Metric m, double clock_ghz) {
+  std::vector<std::pair<const char*, int>> c = {
+      {"best searched", r.best}, {"FDA", r.best_fda}, {"SM-FDA", r.best_smfda}, {"RDA", r.rda}};
+  std::erase_if(c, [](const auto& x) { return x.second < 0; });
+  if (c.size() < 2) return "";
+  auto pt = [&](int i) -> const search::DesignPoint& {
+    return r.points[static_cast<std::size_t>(i)];
+  };
+  std::stable_sort(c.begin(), c.end(), [&](const auto& a, const auto& b) {
+    return search::objective_value(m, pt(a.second)) < search::objective_value(m, pt(b.second));
+  });
+  const auto& w = pt(c[0].second);
+  const auto& ru = pt(c[1].second);
+  const char* unit = m == schedule::Metric::Latency  ? "latency"
+                     : m == schedule::Metric::Energy ? "energy"
+                                                     : "EDP";
+  auto pct = [](double a, double b) { return 100.0 * (b - a) / b; };
+  std::string out = fmt::format(
+      "winner: {} ({}) with {:.1f}% lower {} than the runner-up {} ({}): latency {:.4g} s vs "
+      "{:.4g} s, energy {:.4g} J vs {:.4g} J\n",
+      r.styles[static_cast<std::size_t>(w.style)].label(), c[0].first,
+      pct(search::objective_value(m, w), search::objective_value(m, ru)), unit,
+      r.styles[static_cast<std::size_t>(ru.style)].label(), c[1].first,
+      w.latency_cycles / (clock_ghz * 1e9), ru.latency_cycles / (clock_ghz * 1e9),
+      w.energy_pj * 1e-12, ru.energy_pj * 1e-12);
+  if (r.best >= 0 && r.best_fda >= 0) {
+    const auto& b = pt(r.best);
+    const auto& f = pt(r.best_fda);
+    out += fmt::format(
+        "best searched vs best FDA ({}): latency {:+.1f}%, energy {:+.1f}%, EDP {:+.1f}% "
+        "(negative = the searched design is better)\n",
+        r.styles[static_cast<std::size_t>(f.style)].label(),
+        -pct(b.latency_cycles, f.latency_cycles), -pct(b.energy_pj, f.energy_pj),
+        -pct(b.edp(), f.edp()));
+  }
+  return out;
+}
 
 schedule::Metric parse_metric(const std::string& s, const char* flag) {
   if (s == "edp") return schedule::Metric::EDP;
@@ -81,7 +124,12 @@ int run(const HeraldArgs& a) {
     search::ExperimentOptions eo;
     eo.threads = a.threads;
     eo.progress = !a.quiet;
-    const std::string md = outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
+    if (a.compat != "none" && a.compat != "maestro")
+      throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+    eo.maestro_compat = a.compat == "maestro";
+    const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                           search::herald_fig5_markdown(eo.maestro_compat) +
+                           outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
     std::filesystem::create_directories(a.out);
     const auto path = std::filesystem::path(a.out) / "experiments.md";
     write_file_atomically(path, md, "--out");
@@ -122,6 +170,19 @@ int run(const HeraldArgs& a) {
   cfg.scheduler.load_balance_factor = a.lbf;
   cfg.scheduler.lookahead = a.lookahead;
   cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
+  if (a.compat != "none" && a.compat != "maestro")
+    throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+  cfg.maestro_compat = a.compat == "maestro";
+  if (a.subacc_buffer_per_pe >= 0) {
+    if (a.subacc_buffer_per_pe <= 0)
+      throw UserError(SourceLocation{"", 0, "--subacc-buffer"}, "must be positive");
+    cfg.params.subacc_buffer_bytes_per_pe = a.subacc_buffer_per_pe;
+  }
+  if (a.local_bw_per_pe >= 0) {
+    if (a.local_bw_per_pe <= 0)
+      throw UserError(SourceLocation{"", 0, "--local-bw"}, "must be positive");
+    cfg.params.local_elements_per_pe_cycle = a.local_bw_per_pe;
+  }
   cfg.baselines = !a.no_baselines;
   cfg.threads = a.threads;
   cfg.progress = !a.quiet;
@@ -172,6 +233,7 @@ int run(const HeraldArgs& a) {
     line("FDA", r.best_fda);
     line("SM-FDA", r.best_smfda);
     line("RDA", r.rda);
+    std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
     std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
   }
@@ -216,6 +278,15 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
+  cmd->add_option("--compat", a->compat,
+                  "none (mosaic's sub-accelerator model) or maestro (each core's layer cost is "
+                  "the MAESTRO tool's number)")
+      ->capture_default_str();
+  cmd->add_option("--subacc-buffer", a->subacc_buffer_per_pe,
+                  "Sub-accelerator buffer in bytes per PE (default 658.3: Eyeriss's 108 KiB / "
+                  "168 PEs)");
+  cmd->add_option("--local-bw", a->local_bw_per_pe,
+                  "Local network of a sub-accelerator, elements per PE and cycle (default 1)");
   cmd->add_flag("--no-baselines", a->no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,

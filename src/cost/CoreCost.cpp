@@ -82,8 +82,33 @@ CoreLayerCost core_layer_cost(const LayerCost& lc, const arch::Core& core) {
   return c;
 }
 
-CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core) {
+CoreLayerCost cost_at(const CoreCostCurve& curve, const arch::Core& core, CoreObjective objective) {
   CoreLayerCost c = curve.base;
+  if (curve.subaccel) {
+    if (!c.feasible || curve.mappings.empty()) return c;
+    c.global_elements = curve.global_elements;
+    c.global_cycles =
+        curve.global_elements / static_cast<double>(std::max<std::int64_t>(core.noc_bw, 1));
+    c.dram_cycles =
+        curve.weight_bytes / static_cast<double>(std::max<std::int64_t>(core.offchip_bw, 1));
+    double best = -1;
+    for (const auto& m : curve.mappings) {
+      const double cycles = std::max({m.cycles, c.global_cycles, c.dram_cycles});
+      const double energy = m.energy_pj + curve.global_energy_pj;
+      const double v = objective == CoreObjective::Latency  ? cycles
+                       : objective == CoreObjective::Energy ? energy
+                                                            : cycles * energy;
+      if (best < 0 || v < best) {
+        best = v;
+        c.cycles = cycles;
+        c.local_cycles = m.cycles;
+        c.onchip_energy_pj = energy;
+      }
+    }
+    c.utilization = static_cast<double>(c.macs) / (c.cycles * static_cast<double>(core.num_pes) *
+                                                   static_cast<double>(core.vector_width));
+    return c;
+  }
   if (!c.feasible || curve.cases.empty()) return c;
   const double runtime = std::max<double>(
       1.0, static_cast<double>(runtime_at_bandwidth(curve.cases, core.noc_bw, core.noc_latency())));
@@ -122,11 +147,33 @@ const CoreCostCurve& CostCache::curve(const workload::Layer& layer, const std::s
   return map_.emplace(key, std::move(c)).first->second;  // another thread's equal curve wins
 }
 
+const CoreCostCurve& CostCache::curve(const workload::Layer& layer, const std::string& dataflow,
+                                      const arch::Core& core) {
+  if (!model_.curve)
+    return curve(layer, dataflow, core.num_pes, core.vector_width, core.noc_latency(),
+                 core.precision_bits);
+  std::string key =
+      fmt::format("{}|{}|{},{},{},{},{},{},{}", dataflow, workload::shape_key(layer), core.num_pes,
+                  core.vector_width, core.noc_latency(), core.precision_bits, core.l1_bytes,
+                  core.subacc_buffer_bytes_per_pe, core.local_elements_per_pe_cycle);
+  if (model_.bandwidth_keyed) key += fmt::format("|{},{}", core.noc_bw, core.offchip_bw);
+  {
+    std::shared_lock lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      ++hits_;
+      return it->second;
+    }
+  }
+  CoreCostCurve c = model_.curve(layer, dataflow, core, tech_);
+  std::unique_lock lock(mu_);
+  ++misses_;
+  return map_.emplace(key, std::move(c)).first->second;  // another thread's equal curve wins
+}
+
 CoreLayerCost CostCache::get(const workload::Layer& layer, const std::string& dataflow,
                              const arch::Core& core) {
-  return cost_at(curve(layer, dataflow, core.num_pes, core.vector_width, core.noc_latency(),
-                       core.precision_bits),
-                 core);
+  return cost_at(curve(layer, dataflow, core), core, model_.objective);
 }
 
 std::size_t CostCache::size() const {

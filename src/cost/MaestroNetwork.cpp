@@ -166,10 +166,12 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
       p.batch = it->second;
     }
     std::vector<BoundDirective> bound;
+    std::optional<dataflow::Dataflow> named;
     if (options.dataflow_name) {
       dataflow::Dataflow df = dataflow::library_dataflow(*options.dataflow_name, p.type);
       if (!compat) df = dataflow::adapt_to_problem(df, p);
       bound = dataflow::bind(df, p);
+      named = std::move(df);
     } else if (ls.has_dataflow) {
       prev_df = dataflow::from_syntax(ls.dataflow, ls.name, net.file);
       bound = dataflow::bind(*prev_df, p);
@@ -195,6 +197,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
                         fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule)));
       }
       bound = dataflow::clamp_to_problem(bound, p);
+      if (options.search_tiles) bound = options.search_tiles(p, named ? *named : *prev_df);
     }
 
     MaestroLayerReport row;

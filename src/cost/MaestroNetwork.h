@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,12 @@ struct MaestroEvalOptions {
   // per layer class (depthwise and GEMM variants), instead of its own Dataflow block.
   std::optional<std::string> dataflow_name;
   arch::Technology technology = arch::default_technology();
+  // Default mode only: when set, each layer's mapping is chosen by this search (the directive
+  // mapper of `mosaic eval --search-tiles`) from the layer's style instead of taking the style's
+  // sizes as written.
+  std::function<std::vector<dataflow::BoundDirective>(const dataflow::Problem&,
+                                                      const dataflow::Dataflow&)>
+      search_tiles;
 };
 
 // Evaluates every layer of a parsed mapping file. Throws UserError naming file, line and field

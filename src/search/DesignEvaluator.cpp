@@ -1,5 +1,7 @@
 #include "search/DesignEvaluator.h"
 
+#include "mapper/SubAcceleratorCost.h"
+
 #include <chrono>
 #include <set>
 #include <tuple>
@@ -15,19 +17,26 @@
 namespace mosaic::search {
 
 bool DesignEvaluator::ConfigKey::operator<(const ConfigKey& o) const {
-  return std::tie(dataflow, pes, noc_bw, offchip_bw) <
-         std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw);
+  return std::tie(dataflow, pes, noc_bw, offchip_bw, buffer_per_pe, local_bw_per_pe) <
+         std::tie(o.dataflow, o.pes, o.noc_bw, o.offchip_bw, o.buffer_per_pe, o.local_bw_per_pe);
 }
 
 DesignEvaluator::DesignEvaluator(const workload::Workload& workload,
                                  const arch::ExecutionParams& params,
                                  const arch::Technology& technology, Objective objective,
-                                 const schedule::Options& scheduler)
+                                 const schedule::Options& scheduler, bool maestro_compat)
     : params_(params),
       technology_(technology),
       objective_(objective),
       scheduler_(scheduler),
-      cache_(technology) {
+      maestro_compat_(maestro_compat),
+      cache_(technology, mapper::herald_cost_model(
+                             maestro_compat,
+                             objective == Objective::Latency  ? cost::CoreObjective::Latency
+                             : objective == Objective::Energy ? cost::CoreObjective::Energy
+                                                              : cost::CoreObjective::EDP,
+                             cost::SubAccelParams{params.subacc_buffer_bytes_per_pe,
+                                                  params.local_elements_per_pe_cycle})) {
   graph_ = workload::flatten(workload, workload::Granularity::Compute);
   if (graph_.nodes.empty())
     throw UserError(SourceLocation{"", 0, "workload"}, "the workload has no layers");
@@ -52,6 +61,9 @@ arch::Core DesignEvaluator::core_of(const std::string& dataflow, std::int64_t pe
   core.noc_hops = 1;
   core.noc_hop_latency = params_.noc_latency_cycles;
   core.precision_bits = 8 * params_.bytes_per_element;
+  core.l1_bytes = params_.l1_bytes_per_pe;
+  core.subacc_buffer_bytes_per_pe = params_.subacc_buffer_bytes_per_pe;
+  core.local_elements_per_pe_cycle = params_.local_elements_per_pe_cycle;
   return core;
 }
 
@@ -65,7 +77,8 @@ std::vector<DesignEvaluator::ConfigKey> DesignEvaluator::configs_of(
                                              ? acc.style.dataflows
                                              : std::vector<std::string>{core.dataflow};
     for (const auto& df : dfs)
-      out.push_back(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw});
+      out.push_back(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw,
+                              core.subacc_buffer_bytes_per_pe, core.local_elements_per_pe_cycle});
   }
   return out;
 }
@@ -83,7 +96,9 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
       curve_keys.insert({k.dataflow, k.pes});
     }
   if (missing.empty()) return;
-  // 1. The curves, in parallel (the cache returns the ones it holds).
+  // 1. The curves, in parallel (the cache returns the ones it holds). MAESTRO-compat costs
+  // depend on the shares too: step 2 computes them.
+  if (maestro_compat_) curve_keys.clear();
   const std::vector<std::pair<std::string, std::int64_t>> ck(curve_keys.begin(), curve_keys.end());
   const std::size_t tasks = ck.size() * shapes_.size();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
@@ -91,8 +106,7 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
                       for (std::size_t t = r.begin(); t != r.end(); ++t) {
                         const auto& [df, pes] = ck[t / shapes_.size()];
                         const arch::Core core = core_of(df, pes, 1, 1);
-                        cache_.curve(*shapes_[t % shapes_.size()], df, pes, core.vector_width,
-                                     core.noc_latency(), core.precision_bits);
+                        cache_.curve(*shapes_[t % shapes_.size()], df, core);
                       }
                     });
   // 2. Tables at each bandwidth.
@@ -101,7 +115,10 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       for (std::size_t k = r.begin(); k != r.end(); ++k) {
                         const ConfigKey& m = missing[k];
-                        const arch::Core core = core_of(m.dataflow, m.pes, m.noc_bw, m.offchip_bw);
+                        arch::Core core = core_of(m.dataflow, m.pes, m.noc_bw, m.offchip_bw);
+                        if (m.buffer_per_pe > 0) core.subacc_buffer_bytes_per_pe = m.buffer_per_pe;
+                        if (m.local_bw_per_pe > 0)
+                          core.local_elements_per_pe_cycle = m.local_bw_per_pe;
                         results[k].reserve(shapes_.size());
                         for (const auto* shape : shapes_)
                           results[k].push_back(cache_.get(*shape, m.dataflow, core));
@@ -120,7 +137,9 @@ schedule::Problem DesignEvaluator::problem(const arch::Accelerator& acc) const {
                                              ? acc.style.dataflows
                                              : std::vector<std::string>{core.dataflow};
     for (const auto& df : dfs)
-      tables[c].push_back(&table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw}));
+      tables[c].push_back(
+          &table_.at(ConfigKey{df, core.num_pes, core.noc_bw, core.offchip_bw,
+                               core.subacc_buffer_bytes_per_pe, core.local_elements_per_pe_cycle}));
   }
   return schedule::build_problem(graph_, acc, shape_of_, tables, technology_.dram_pj, objective_);
 }

@@ -30,7 +30,7 @@ class DesignEvaluator {
   // Throws UserError when the workload has no layer.
   DesignEvaluator(const workload::Workload& workload, const arch::ExecutionParams& params,
                   const arch::Technology& technology, Objective objective,
-                  const schedule::Options& scheduler);
+                  const schedule::Options& scheduler, bool maestro_compat = false);
 
   const workload::WorkloadGraph& graph() const { return graph_; }
   std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }
@@ -54,6 +54,7 @@ class DesignEvaluator {
   struct ConfigKey {
     std::string dataflow;
     std::int64_t pes, noc_bw, offchip_bw;
+    double buffer_per_pe = 0, local_bw_per_pe = 0;  // a core's own sub-accelerator values
     bool operator<(const ConfigKey& o) const;
   };
   // A core of Herald's execution model: one NoC hop at the configured latency, the configured
@@ -69,6 +70,7 @@ class DesignEvaluator {
   workload::WorkloadGraph graph_;
   std::vector<const workload::Layer*> shapes_;
   std::vector<std::int32_t> shape_of_;
+  bool maestro_compat_ = false;  // costs from MAESTRO's analysis; else the sub-accelerator model
   cost::CostCache cache_;
   // Per core configuration, the cost of every layer shape (shapes_ order): the scheduler's
   // tables, filled from the cache.

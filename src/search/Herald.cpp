@@ -122,7 +122,9 @@ std::vector<int> random_composition(int total, int parts, std::mt19937_64& rng) 
 class Engine {
  public:
   explicit Engine(const HeraldConfig& c)
-      : cfg_(c), evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler) {}
+      : cfg_(c),
+        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat) {
+  }
 
   const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
   std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }

@@ -38,6 +38,9 @@ struct HeraldConfig {
   // When set (an accelerator file): the one style of `styles` is evaluated at this partition only,
   // no search; the baselines still use `cls`.
   std::optional<arch::Partition> fixed_partition;
+  // Each core's layer cost: false = the sub-accelerator model with per-layer tile search
+  // (mapper/SubAcceleratorCost.h); true = the MAESTRO tool's number (`--compat maestro`).
+  bool maestro_compat = false;
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;

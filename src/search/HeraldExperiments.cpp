@@ -1,5 +1,7 @@
 #include "search/HeraldExperiments.h"
 
+#include "mapper/SubAcceleratorCost.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,6 +55,7 @@ Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cl
   cfg.cls = arch::accelerator_class(cls);
   cfg.threads = o.threads;
   cfg.scheduler.greedy = greedy;
+  cfg.maestro_compat = o.maestro_compat;
   bool first = true;
   for (const auto& st : styles) {
     HeraldConfig c = cfg;
@@ -130,6 +133,7 @@ std::vector<SingleDnnRow> single_dnn(const ExperimentOptions& o) {
     c.styles = {arch::parse_style("nvdla,shi")};
     c.granularity = o.granularity_2way;
     c.threads = o.threads;
+    c.maestro_compat = o.maestro_compat;
     const HeraldResult r = run_herald(c);
     const DesignPoint* mono = nullptr;
     for (int idx : {r.best_fda, r.rda})
@@ -142,7 +146,8 @@ std::vector<SingleDnnRow> single_dnn(const ExperimentOptions& o) {
 }
 
 // Fig. 13: each workload scheduled on Maelstrom's best design for another (mobile class).
-std::vector<WorkloadChangeRow> workload_change(const std::vector<Scenario>& scenarios) {
+std::vector<WorkloadChangeRow> workload_change(const ExperimentOptions& o,
+                                               const std::vector<Scenario>& scenarios) {
   auto find = [&](const std::string& wl) -> const Scenario& {
     for (const auto& s : scenarios)
       if (s.workload == wl && s.cls == "mobile") return s;
@@ -156,7 +161,8 @@ std::vector<WorkloadChangeRow> workload_change(const std::vector<Scenario>& scen
       const DesignPoint& tuned = *find(target).maelstrom;
       const auto acc = arch::build_accelerator(arch::accelerator_class("mobile"),
                                                arch::parse_style("nvdla,shi"), m.partition);
-      cost::CostCache cache;
+      cost::CostCache cache(arch::default_technology(),
+                            mapper::herald_cost_model(o.maestro_compat));
       const auto p =
           schedule::build_problem(workload::flatten(workload::load_workload(target)), acc, cache);
       const auto s = schedule::schedule_layers(p, schedule::Options{});
@@ -187,7 +193,7 @@ std::vector<GreedyRow> scheduler_vs_greedy(const ExperimentOptions& o,
 }
 
 // Table VII: the wall time of one schedule with its cost table ready (at least 0.2 s of repeats).
-std::vector<SchedulingTimeRow> scheduling_time() {
+std::vector<SchedulingTimeRow> scheduling_time(const ExperimentOptions& o) {
   using Clock = std::chrono::steady_clock;
   std::vector<SchedulingTimeRow> out;
   for (const auto& wl : kWorkloads)
@@ -196,7 +202,8 @@ std::vector<SchedulingTimeRow> scheduling_time() {
           k == 2 ? arch::parse_style("nvdla,shi") : arch::parse_style("nvdla,shi,eyeriss");
       const auto acc = arch::build_accelerator(arch::accelerator_class("mobile"), style, {});
       const auto g = workload::flatten(workload::load_workload(wl));
-      cost::CostCache cache;
+      cost::CostCache cache(arch::default_technology(),
+                            mapper::herald_cost_model(o.maestro_compat));
       const auto p = schedule::build_problem(g, acc, cache);
       const auto t0 = Clock::now();
       int reps = 0;
@@ -222,9 +229,9 @@ HeraldExperiments run_herald_experiments(const ExperimentOptions& o) {
       e.scenarios.push_back(scenario(wl, cls, run(o, wl, cls, hdas, true)));
   e.batch = batch_study(o);
   e.single_dnn = single_dnn(o);
-  e.workload_change = workload_change(e.scenarios);
+  e.workload_change = workload_change(o, e.scenarios);
   e.greedy = scheduler_vs_greedy(o, e.scenarios);
-  e.scheduling_time = scheduling_time();
+  e.scheduling_time = scheduling_time(o);
   return e;
 }
 

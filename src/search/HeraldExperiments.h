@@ -20,6 +20,7 @@ struct ExperimentOptions {
   int granularity_3way = 8;
   int threads = 0;
   bool progress = false;
+  bool maestro_compat = false;  // each core's layer cost from the MAESTRO tool's analysis
 };
 
 // The best point (by EDP) of one style in one scenario, and whether the style has a point on

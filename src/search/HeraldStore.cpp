@@ -29,7 +29,10 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                  p.rearrange_pj_per_byte,
                  p.rda_reconfig_cycles,
                  p.rda_reconfig_pj_per_pe,
-                 p.rda_energy_overhead};
+                 p.rda_energy_overhead,
+                 p.subacc_buffer_bytes_per_pe,
+                 p.local_elements_per_pe_cycle};
+  j["cost_model"] = c.maestro_compat ? "maestro" : "subaccelerator";
   const auto& t = c.technology;
   j["technology"] = {t.name,
                      t.mac_pj,
@@ -59,8 +62,9 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
   std::string pts;
   for (const auto& [style, part] : points) {
     const auto& st = styles[static_cast<std::size_t>(style)];
-    pts +=
-        json({st.label(), static_cast<int>(st.kind), st.dataflows, part.pes, part.bw_gbps}).dump();
+    pts += json({st.label(), static_cast<int>(st.kind), st.dataflows, part.pes, part.bw_gbps,
+                 part.buffer_bytes_per_pe, part.local_bw_per_pe})
+               .dump();
     pts += '\n';
   }
   j["points"] = {{"count", points.size()}, {"fnv1a64", fmt::format("{:016x}", fnv1a64(pts))}};

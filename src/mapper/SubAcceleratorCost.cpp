@@ -1,0 +1,164 @@
+#include "mapper/SubAcceleratorCost.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+#include "cost/DirectiveAnalysis.h"
+#include "cost/MaestroNetwork.h"
+#include "dataflow/Dataflow.h"
+#include "dataflow/Legality.h"
+#include "dataflow/Library.h"
+#include "mapper/DirectiveMapper.h"
+
+namespace mosaic::mapper {
+
+cost::CoreCostCurve subaccel_curve(const workload::Layer& layer, const std::string& dataflow_name,
+                                   const SubAccelCurveOptions& o, const arch::Technology& tech) {
+  cost::CoreCostCurve out;
+  out.subaccel = true;
+  out.weight_bytes = static_cast<double>(workload::weight_bytes(layer));
+  if (layer.op == workload::OpKind::Other) {
+    out.base.feasible = true;  // data movement only: free at layer granularity
+    out.mappings.push_back({1.0, 0.0});
+    return out;
+  }
+  try {
+    const dataflow::Problem p =
+        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
+    const dataflow::Dataflow df =
+        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
+    DirectiveMapperOptions mo;
+    mo.num_pes = o.num_pes;
+    mo.vector_width = o.vector_width;
+    // The local network from the sub-accelerator buffer feeds the top cluster level; the
+    // networks inside the clusters are not the bottleneck (as in the default model before).
+    mo.noc_bw = std::max<std::int64_t>(
+        1, std::llround(o.sub.local_elements_per_pe_cycle * static_cast<double>(o.num_pes)));
+    mo.noc_bw_inner = std::int64_t{1} << 30;
+    mo.noc_latency = o.noc_latency;
+    mo.offchip_bw = std::int64_t{1} << 40;  // DRAM is the scheduler's and cost_at's
+    const double bytes = o.precision_bits / 8.0;
+    mo.l1_elements = static_cast<std::int64_t>(static_cast<double>(o.l1_bytes_per_pe) / bytes);
+    mo.precision_bits = o.precision_bits;
+    const DirectiveMapperResult mr = map_directives(p, df, mo, tech, true);
+    if (!mr.feasible) {
+      out.base.why = mr.why;
+      return out;
+    }
+    for (const auto& m : mr.pareto) out.mappings.push_back({m.cycles, m.energy_pj});
+    const double buffer_elements =
+        o.sub.buffer_bytes_per_pe * static_cast<double>(o.num_pes) / bytes;
+    const auto order = cost::style_tile_order(df);
+    const cost::GlobalTiling g = cost::best_global_tiling(p, buffer_elements, &order);
+    out.global_elements = g.total();
+    // Each element over the global NoC: one global-buffer access and one NoC transfer.
+    out.global_energy_pj = g.total() * (tech.l2_pj + tech.noc_pj);
+    out.base.feasible = true;
+    out.base.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);
+    // Global-buffer space: the double-buffered sub-accelerator tile being staged.
+    out.base.l2_bytes = g.buffer_elements * bytes;
+  } catch (const UserError& e) {
+    out.base.feasible = false;
+    out.base.why = e.what();
+  }
+  return out;
+}
+
+cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::string& dataflow,
+                                  const arch::Core& core, const arch::Technology& tech,
+                                  const cost::SubAccelParams& sub, cost::CoreObjective objective) {
+  SubAccelCurveOptions o;
+  o.num_pes = core.num_pes;
+  o.vector_width = core.vector_width;
+  o.noc_latency = core.noc_latency();
+  o.precision_bits = core.precision_bits;
+  o.l1_bytes_per_pe = core.l1_bytes;
+  o.sub = sub;
+  if (core.subacc_buffer_bytes_per_pe > 0)
+    o.sub.buffer_bytes_per_pe = core.subacc_buffer_bytes_per_pe;
+  if (core.local_elements_per_pe_cycle > 0)
+    o.sub.local_elements_per_pe_cycle = core.local_elements_per_pe_cycle;
+  return cost::cost_at(subaccel_curve(layer, dataflow, o, tech), core, objective);
+}
+
+cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjective objective,
+                                         const cost::SubAccelParams& sub) {
+  cost::CostCache::Model m;
+  m.objective = objective;
+  m.bandwidth_keyed = maestro_compat;
+  if (maestro_compat) {
+    m.curve = [](const workload::Layer& l, const std::string& df, const arch::Core& c,
+                 const arch::Technology& t) {
+      cost::CoreCostCurve out;
+      out.base = maestro_compat_cost(l, df, c, t);  // cycles set, no cases: a fixed cost
+      return out;
+    };
+    return m;
+  }
+  m.curve = [sub](const workload::Layer& l, const std::string& df, const arch::Core& c,
+                  const arch::Technology& t) {
+    SubAccelCurveOptions o;
+    o.num_pes = c.num_pes;
+    o.vector_width = c.vector_width;
+    o.noc_latency = c.noc_latency();
+    o.precision_bits = c.precision_bits;
+    o.l1_bytes_per_pe = c.l1_bytes;
+    o.sub = sub;
+    if (c.subacc_buffer_bytes_per_pe > 0) o.sub.buffer_bytes_per_pe = c.subacc_buffer_bytes_per_pe;
+    if (c.local_elements_per_pe_cycle > 0)
+      o.sub.local_elements_per_pe_cycle = c.local_elements_per_pe_cycle;
+    return subaccel_curve(l, df, o, t);
+  };
+  return m;
+}
+
+cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
+                                        const std::string& dataflow_name, const arch::Core& core,
+                                        const arch::Technology& tech) {
+  cost::CoreLayerCost out;
+  if (layer.op == workload::OpKind::Other) {
+    out.feasible = true;
+    return out;
+  }
+  try {
+    const dataflow::Problem p =
+        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
+    const dataflow::Dataflow df =
+        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
+    auto bound = dataflow::bind(df, p);
+    for (const auto& issue : dataflow::check_legality(bound, p))
+      if (issue.rule != dataflow::LegalityRule::Bound) {
+        out.why = fmt::format("{}: {}", issue.directive, issue.message);
+        return out;
+      }
+    bound = dataflow::fit_clusters(dataflow::clamp_to_problem(bound, p), core.num_pes);
+    cost::DirectiveHardware hw;
+    hw.num_pes = core.num_pes;
+    hw.vector_width = core.vector_width;
+    hw.noc_bw = core.noc_bw;
+    hw.noc_bw_inner = 0;  // MAESTRO: the same bandwidth at every cluster level
+    hw.noc_latency = core.noc_latency();
+    hw.offchip_bw = core.offchip_bw;
+    cost::DirectiveOptions opt;
+    opt.maestro_compat = true;
+    const cost::DirectiveResult r = cost::analyze_directives(p, bound, hw, opt);
+    const cost::LayerCost lc = cost::to_layer_cost(r, p, core, tech, true);
+    out.feasible = true;
+    out.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);
+    out.cycles = std::max(1.0, lc.latency_cycles);
+    out.local_cycles = out.cycles;
+    out.onchip_energy_pj = lc.energy_pj;  // MAC + L1 + L2 (MAESTRO has no NoC or DRAM energy)
+    out.l2_bytes = lc.l2_required_elements * core.precision_bits / 8.0;
+    out.utilization = static_cast<double>(out.macs) /
+                      (out.cycles * static_cast<double>(core.num_pes * core.vector_width));
+  } catch (const UserError& e) {
+    out.feasible = false;
+    out.why = e.what();
+  }
+  return out;
+}
+
+}  // namespace mosaic::mapper
