@@ -9,6 +9,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  pybind11-dev python3-dev python3-pytest python3-numpy  # the Python module and its tests
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 
