@@ -11,8 +11,9 @@
 namespace mosaic::python {
 
 py::object to_python(const nlohmann::json& j) {
-  static py::object loads = py::module_::import("json").attr("loads");
-  return loads(j.dump());
+  // Never destroyed: a static py::object would be released after the interpreter is gone.
+  static const py::object* loads = new py::object(py::module_::import("json").attr("loads"));
+  return (*loads)(j.dump());
 }
 
 bool run_without_gil(const std::function<void()>& body, bool guard) {
@@ -42,15 +43,16 @@ PYBIND11_MODULE(mosaic, m) {
       "mosaic: accelerator cost models (MAESTRO's directive analysis), searches and schedules "
       "in process. See docs/python.md.";
   m.attr("__version__") = "0.1.0";
-  static py::exception<mosaic::UserError> error(m, "Error", PyExc_ValueError);
-  error.doc() =
+  // Never destroyed (see to_python).
+  static auto* error = new py::exception<mosaic::UserError>(m, "Error", PyExc_ValueError);
+  error->doc() =
       "Bad input (a file, a key, an argument): the message is the command line's, naming file, "
       "line and field.";
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const mosaic::UserError& e) {
-      PyErr_SetString(error.ptr(), mosaic::cli::with_flag_name(e).what());
+      PyErr_SetString(error->ptr(), mosaic::cli::with_flag_name(e).what());
     } catch (const mosaic::InternalError& e) {
       PyErr_SetString(PyExc_RuntimeError, (std::string("mosaic: ") + e.what()).c_str());
     }

@@ -33,6 +33,7 @@ PyLayer make_layer(const std::string& type, const std::string& name, const py::k
       sy = v;
     } else {
       const std::string dim = key == "Yp" ? "Y'" : key == "Xp" ? "X'" : key;
+      if (v < 1) throw UserError(SourceLocation{"", 0, "Layer " + key}, "must be at least 1");
       l.syntax.dims.push_back(mf::DimSyntax{dim, v, 0});
     }
   }
@@ -42,6 +43,7 @@ PyLayer make_layer(const std::string& type, const std::string& name, const py::k
   }
   // Checks the type and every dimension now (the analysis problem of the layer).
   (void)dataflow::problem_from_syntax(l.syntax, "", false);
+  (void)mf::to_layer(l.syntax, "");
   return l;
 }
 
@@ -63,6 +65,7 @@ PyDataflow make_dataflow(const std::string& text) {
   } else {
     df.directives = mf::parse_dataflow_text(text, "");
     if (df.directives.empty()) throw UserError(SourceLocation{"", 0, "dataflow"}, "no directive");
+    (void)dataflow::from_syntax(df.directives, "dataflow", "");  // checks the directives now
   }
   return df;
 }

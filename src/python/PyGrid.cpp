@@ -9,6 +9,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <tbb/blocked_range.h>

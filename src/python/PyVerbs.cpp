@@ -41,6 +41,14 @@ py::object eval(const std::string& mapping, const std::string& hw,
   return to_python(j);
 }
 
+// As `mosaic workload`'s --granularity.
+workload::Granularity parse_granularity(const std::string& s) {
+  if (s == "compute") return workload::Granularity::Compute;
+  if (s == "all") return workload::Granularity::All;
+  throw UserError(SourceLocation{"", 0, "--granularity"},
+                  fmt::format("'{}' is not compute or all", s));
+}
+
 // `mosaic workload show W --json [--granularity G] [--summary]`.
 py::object workload_show(const std::string& workload, const std::string& granularity,
                          bool all_layers, bool summary) {
@@ -48,8 +56,7 @@ py::object workload_show(const std::string& workload, const std::string& granula
   {
     py::gil_scoped_release release;
     const workload::Workload w = workload::load_workload(workload);
-    const auto g =
-        all_layers ? workload::Granularity::All : workload::parse_granularity(granularity);
+    const auto g = all_layers ? workload::Granularity::All : parse_granularity(granularity);
     j = workload::workload_json(w, g);
     if (summary)
       for (auto& m : j["models"]) m.erase("layers");
