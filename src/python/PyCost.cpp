@@ -118,6 +118,10 @@ py::dict breakdown(const cost::LayerCost& c) {
 
 PyDataflow to_dataflow(const py::handle& h) {
   if (py::isinstance<PyDataflow>(h)) return py::cast<PyDataflow>(h);
+  if (!py::isinstance<py::str>(h))
+    throw py::type_error(
+        "dataflow: expected a mosaic.Dataflow or a str (a library name or "
+        "directive text)");
   return make_dataflow(py::cast<std::string>(h));
 }
 
