@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build g++ clang clang-format clang-tidy
+  build-essential cmake ninja-build ccache g++ clang clang-format clang-tidy
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler

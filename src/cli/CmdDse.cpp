@@ -9,6 +9,7 @@
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/DseReport.h"
 #include "outputs/HtmlReport.h"
 #include "search/DseEngine.h"
@@ -165,7 +166,8 @@ int run(const DseArgs& a) {
   const search::DseSpec spec = dse_spec(a);
   const outputs::DseOutputOptions oo = output_options(a);
   const search::DseWorkload w = dse_layers(a, spec);
-  outputs::DseOutputs outs(w, spec, oo);  // creates the output directory
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     const std::filesystem::path p = a.store.empty() ? std::filesystem::path(a.out) / "dse.sqlite"

@@ -65,6 +65,7 @@ std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
 }
 
 int run(const HeraldArgs& a) {
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   if (a.experiment) {
     search::ExperimentOptions eo;
     eo.threads = a.threads;

@@ -220,7 +220,9 @@ int run_maestro(const std::vector<std::string>& args) {
   return 0;
 }
 
-const RawCommandRegistrar kRegistrar("maestro", run_maestro);
+const RawCommandRegistrar kRegistrar(
+    "maestro", "Drop-in for the MAESTRO tool: its flags, its CSV (mosaic maestro --help)",
+    run_maestro);
 
 }  // namespace
 }  // namespace mosaic::cli

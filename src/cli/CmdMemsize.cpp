@@ -79,8 +79,8 @@ std::string breakdown(const mapper::NetworkEnergy& e) {
   return out;
 }
 
-int run(const MemsizeArgs& a) {
-  if (a.workload.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "required");
+// The baseline hierarchy of --array, --rf, --gb, --global-hops.
+arch::HierarchySpec base_hierarchy(const MemsizeArgs& a) {
   arch::HierarchySpec base;
   {
     const auto x = a.array.find('x');
@@ -99,6 +99,137 @@ int run(const MemsizeArgs& a) {
   base.rf_bytes = a.rf;
   base.buffer_bytes = a.gb;
   base.global_hops = a.global_hops;
+  return base;
+}
+
+// --mode optimize: Section VI-C.
+void run_optimize(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>& layers,
+                  const arch::HierarchySpec& base, const mapper::SizingOptions& so,
+                  nlohmann::json& j) {
+  mapper::MemsizeOptions mo;
+  mo.two_level_rf = !a.one_level;
+  const auto r = mapper::optimize_memory(layers, base, mo, so, [&](const mapper::SweepPoint& p) {
+    std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
+                             p.energy.energy_pj);
+  });
+  std::cout << fmt::format("baseline {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n",
+                           arch::hierarchy_name(r.baseline.spec), r.baseline.energy.energy_pj,
+                           r.baseline.energy.energy_pj / static_cast<double>(std::max<std::int64_t>(
+                                                             1, r.baseline.energy.macs)),
+                           breakdown(r.baseline.energy));
+  std::cout << fmt::format(
+      "best     {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n", arch::hierarchy_name(r.best.spec),
+      r.best.energy.energy_pj,
+      r.best.energy.energy_pj / static_cast<double>(std::max<std::int64_t>(1, r.best.energy.macs)),
+      breakdown(r.best.energy));
+  std::cout << fmt::format(
+      "gain {:.2f}x; {} configurations evaluated, {} pruned by Observation 2, {} by "
+      "Observation 3\n",
+      r.gain, r.evaluated.size(), r.pruned_obs2, r.pruned_obs3);
+  j["baseline"] = energy_json(r.baseline);
+  j["best"] = energy_json(r.best);
+  j["gain"] = r.gain;
+  j["pruned_obs2"] = r.pruned_obs2;
+  j["pruned_obs3"] = r.pruned_obs3;
+  nlohmann::json ev = nlohmann::json::array();
+  for (const auto& p : r.evaluated) ev.push_back(energy_json(p));
+  j["evaluated"] = ev;
+}
+
+// --mode sweep: register file x global buffer sizes (Fig. 11).
+void run_sweep(const std::vector<workload::EinsumLayer>& layers, const arch::HierarchySpec& base,
+               const mapper::SizingOptions& so, nlohmann::json& j) {
+  const std::vector<std::int64_t> rfs = {16, 32, 64, 128, 256, 512};
+  const std::vector<std::int64_t> gbs = {32768, 65536, 131072, 262144, 524288};
+  const auto pts = mapper::rf_gb_sweep(layers, rfs, gbs, base, so);
+  std::cout << fmt::format("{:>10}", "RF \\ GB");
+  for (auto g : gbs) std::cout << fmt::format("{:>12}", kb(g));
+  std::cout << "   (energy, 1e9 pJ)\n";
+  for (auto r : rfs) {
+    std::cout << fmt::format("{:>10}", kb(r));
+    for (auto g : gbs)
+      for (const auto& p : pts)
+        if (p.spec.rf_bytes[0] == r && p.spec.buffer_bytes[0] == g)
+          std::cout << fmt::format("{:>12.4f}", p.energy.energy_pj / 1e9);
+    std::cout << "\n";
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& p : pts) arr.push_back(energy_json(p));
+  j["points"] = arr;
+}
+
+// --mode dataflows, one layer: every U|V dataflow, the histogram of energies against the best and
+// the best per U|V (Fig. 7/8).
+void dataflows_of_layer(const MemsizeArgs& a, const workload::EinsumLayer& layer,
+                        const arch::LoopNestHardware& hw, const mapper::DataflowSpaceOptions& ds,
+                        const mapper::LomaOptions& lo, nlohmann::json& arr) {
+  const auto r = mapper::search_spatial(layer, hw, ds, lo, true);
+  if (!r.found) {
+    std::cout << fmt::format("{}: no dataflow reaches {:.0f}% utilization\n", layer.name,
+                             100 * a.threshold);
+    return;
+  }
+  const double best = r.best.temporal.cost.energy_pj;
+  // Best energy per U|V (over replications), and the histogram of all points.
+  std::map<std::string, double> per_uv;
+  std::vector<double> ratios;
+  for (const auto& d : r.all) {
+    const double e = d.temporal.cost.energy_pj;
+    ratios.push_back(e / best);
+    std::string uv;
+    for (std::size_t k = 0; k < d.dataflow.loops.size(); ++k)
+      uv += (k ? "|" : "") +
+            (d.dataflow.loops[k].empty() ? std::string("-") : d.dataflow.loops[k][0]);
+    auto it = per_uv.find(uv);
+    if (it == per_uv.end() || e < it->second) per_uv[uv] = e;
+    nlohmann::json x;
+    x["layer"] = layer.name;
+    x["dataflow"] = d.dataflow.notation();
+    x["utilization"] = d.dataflow.utilization;
+    x["energy_pj"] = e;
+    x["normalized"] = e / best;
+    arr.push_back(x);
+  }
+  std::cout << fmt::format(
+      "{} on {}: {} dataflows (with replications) >= {:.0f}% utilization; best {} "
+      "{:.6g} pJ\n",
+      layer.name, hw.name, r.all.size(), 100 * a.threshold, r.best.dataflow.notation(), best);
+  const double edges[] = {1.05, 1.1, 1.25, 1.5, 2.0, 1e300};
+  const char* labels[] = {"<=1.05x", "<=1.10x", "<=1.25x", "<=1.50x", "<=2.00x", ">2.00x"};
+  std::size_t prev = 0;
+  std::cout << "  energy / best:";
+  for (int b = 0; b < 6; ++b) {
+    const std::size_t c = static_cast<std::size_t>(
+        std::count_if(ratios.begin(), ratios.end(), [&](double v) { return v <= edges[b]; }));
+    std::cout << fmt::format(" {} {}", labels[b], c - prev);
+    prev = c;
+  }
+  std::cout << "\n  best per U|V:";
+  std::vector<std::pair<double, std::string>> sorted;
+  sorted.reserve(per_uv.size());
+  for (const auto& [k, v] : per_uv) sorted.emplace_back(v, k);
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [v, k] : sorted) std::cout << fmt::format(" {} {:.3f}", k, v / best);
+  std::cout << "\n";
+}
+
+void run_dataflows(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>& layers,
+                   const arch::HierarchySpec& base, const arch::EnergyTable& table,
+                   nlohmann::json& j) {
+  const auto hw = arch::build_hierarchy(base, table);
+  mapper::DataflowSpaceOptions ds;
+  ds.min_utilization = a.threshold;
+  mapper::LomaOptions lo;
+  lo.objective = mapper::Objective::Energy;
+  lo.lpf_limit = a.lpf_limit;
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& layer : layers) dataflows_of_layer(a, layer, hw, ds, lo, arr);
+  j["points"] = arr;
+}
+
+int run(const MemsizeArgs& a) {
+  if (a.workload.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "required");
+  const arch::HierarchySpec base = base_hierarchy(a);
   arch::EnergyTable table = arch::interstellar_28nm();
   if (!a.technology.empty()) table = arch::read_energy_table(a.technology);
   mapper::SizingOptions so;
@@ -121,112 +252,11 @@ int run(const MemsizeArgs& a) {
   j["technology"] = table.name;
   j["dataflow"] = a.dataflow;
   if (a.mode == "optimize") {
-    mapper::MemsizeOptions mo;
-    mo.two_level_rf = !a.one_level;
-    const auto r = mapper::optimize_memory(layers, base, mo, so, [&](const mapper::SweepPoint& p) {
-      std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
-                               p.energy.energy_pj);
-    });
-    std::cout << fmt::format(
-        "baseline {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n", arch::hierarchy_name(r.baseline.spec),
-        r.baseline.energy.energy_pj,
-        r.baseline.energy.energy_pj /
-            static_cast<double>(std::max<std::int64_t>(1, r.baseline.energy.macs)),
-        breakdown(r.baseline.energy));
-    std::cout << fmt::format("best     {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n",
-                             arch::hierarchy_name(r.best.spec), r.best.energy.energy_pj,
-                             r.best.energy.energy_pj /
-                                 static_cast<double>(std::max<std::int64_t>(1, r.best.energy.macs)),
-                             breakdown(r.best.energy));
-    std::cout << fmt::format(
-        "gain {:.2f}x; {} configurations evaluated, {} pruned by Observation 2, {} by "
-        "Observation 3\n",
-        r.gain, r.evaluated.size(), r.pruned_obs2, r.pruned_obs3);
-    j["baseline"] = energy_json(r.baseline);
-    j["best"] = energy_json(r.best);
-    j["gain"] = r.gain;
-    j["pruned_obs2"] = r.pruned_obs2;
-    j["pruned_obs3"] = r.pruned_obs3;
-    nlohmann::json ev = nlohmann::json::array();
-    for (const auto& p : r.evaluated) ev.push_back(energy_json(p));
-    j["evaluated"] = ev;
+    run_optimize(a, layers, base, so, j);
   } else if (a.mode == "sweep") {
-    const std::vector<std::int64_t> rfs = {16, 32, 64, 128, 256, 512};
-    const std::vector<std::int64_t> gbs = {32768, 65536, 131072, 262144, 524288};
-    const auto pts = mapper::rf_gb_sweep(layers, rfs, gbs, base, so);
-    std::cout << fmt::format("{:>10}", "RF \\ GB");
-    for (auto g : gbs) std::cout << fmt::format("{:>12}", kb(g));
-    std::cout << "   (energy, 1e9 pJ)\n";
-    for (auto r : rfs) {
-      std::cout << fmt::format("{:>10}", kb(r));
-      for (auto g : gbs)
-        for (const auto& p : pts)
-          if (p.spec.rf_bytes[0] == r && p.spec.buffer_bytes[0] == g)
-            std::cout << fmt::format("{:>12.4f}", p.energy.energy_pj / 1e9);
-      std::cout << "\n";
-    }
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : pts) arr.push_back(energy_json(p));
-    j["points"] = arr;
+    run_sweep(layers, base, so, j);
   } else if (a.mode == "dataflows") {
-    const auto hw = arch::build_hierarchy(base, table);
-    mapper::DataflowSpaceOptions ds;
-    ds.min_utilization = a.threshold;
-    mapper::LomaOptions lo;
-    lo.objective = mapper::Objective::Energy;
-    lo.lpf_limit = a.lpf_limit;
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& layer : layers) {
-      const auto r = mapper::search_spatial(layer, hw, ds, lo, true);
-      if (!r.found) {
-        std::cout << fmt::format("{}: no dataflow reaches {:.0f}% utilization\n", layer.name,
-                                 100 * a.threshold);
-        continue;
-      }
-      const double best = r.best.temporal.cost.energy_pj;
-      // Best energy per U|V (over replications), and the histogram of all points.
-      std::map<std::string, double> per_uv;
-      std::vector<double> ratios;
-      for (const auto& d : r.all) {
-        const double e = d.temporal.cost.energy_pj;
-        ratios.push_back(e / best);
-        std::string uv;
-        for (std::size_t k = 0; k < d.dataflow.loops.size(); ++k)
-          uv += (k ? "|" : "") +
-                (d.dataflow.loops[k].empty() ? std::string("-") : d.dataflow.loops[k][0]);
-        auto it = per_uv.find(uv);
-        if (it == per_uv.end() || e < it->second) per_uv[uv] = e;
-        nlohmann::json x;
-        x["layer"] = layer.name;
-        x["dataflow"] = d.dataflow.notation();
-        x["utilization"] = d.dataflow.utilization;
-        x["energy_pj"] = e;
-        x["normalized"] = e / best;
-        arr.push_back(x);
-      }
-      std::cout << fmt::format(
-          "{} on {}: {} dataflows (with replications) >= {:.0f}% utilization; best {} "
-          "{:.6g} pJ\n",
-          layer.name, hw.name, r.all.size(), 100 * a.threshold, r.best.dataflow.notation(), best);
-      const double edges[] = {1.05, 1.1, 1.25, 1.5, 2.0, 1e300};
-      const char* labels[] = {"<=1.05x", "<=1.10x", "<=1.25x", "<=1.50x", "<=2.00x", ">2.00x"};
-      std::size_t prev = 0;
-      std::cout << "  energy / best:";
-      for (int b = 0; b < 6; ++b) {
-        const std::size_t c = static_cast<std::size_t>(
-            std::count_if(ratios.begin(), ratios.end(), [&](double v) { return v <= edges[b]; }));
-        std::cout << fmt::format(" {} {}", labels[b], c - prev);
-        prev = c;
-      }
-      std::cout << "\n  best per U|V:";
-      std::vector<std::pair<double, std::string>> sorted;
-      sorted.reserve(per_uv.size());
-      for (const auto& [k, v] : per_uv) sorted.emplace_back(v, k);
-      std::sort(sorted.begin(), sorted.end());
-      for (const auto& [v, k] : sorted) std::cout << fmt::format(" {} {:.3f}", k, v / best);
-      std::cout << "\n";
-    }
-    j["points"] = arr;
+    run_dataflows(a, layers, base, table, j);
   } else {
     throw UserError(SourceLocation{"", 0, "--mode"},
                     fmt::format("'{}' is not optimize, sweep or dataflows", a.mode));

@@ -14,6 +14,10 @@ std::map<std::string, RawCommand>& raw_registry() {
   static std::map<std::string, RawCommand> commands;
   return commands;
 }
+std::map<std::string, std::string>& raw_descriptions() {
+  static std::map<std::string, std::string> descriptions;
+  return descriptions;
+}
 }  // namespace
 
 CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
@@ -27,8 +31,17 @@ std::vector<RegisteredCommand> registered_commands() {
   return out;
 }
 
-RawCommandRegistrar::RawCommandRegistrar(std::string name, RawCommand run) {
+RawCommandRegistrar::RawCommandRegistrar(std::string name, RawCommand run)
+    : RawCommandRegistrar(std::move(name), std::string(), std::move(run)) {}
+
+RawCommandRegistrar::RawCommandRegistrar(std::string name, std::string description,
+                                         RawCommand run) {
+  raw_descriptions()[name] = std::move(description);
   raw_registry()[std::move(name)] = std::move(run);
+}
+
+std::vector<std::pair<std::string, std::string>> raw_command_descriptions() {
+  return {raw_descriptions().begin(), raw_descriptions().end()};
 }
 
 const RawCommand* find_raw_command(const std::string& name) {

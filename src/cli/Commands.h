@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -34,8 +35,13 @@ std::vector<RegisteredCommand> registered_commands();
 using RawCommand = std::function<int(const std::vector<std::string>& args)>;
 struct RawCommandRegistrar {
   RawCommandRegistrar(std::string name, RawCommand run);
+  // With the one-line description `mosaic --help` shows for it.
+  RawCommandRegistrar(std::string name, std::string description, RawCommand run);
 };
 const RawCommand* find_raw_command(const std::string& name);
+
+// Every raw command's name and description, sorted by name.
+std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
 
 // Library errors describe the value at fault by its library name (a configuration field such as
 // "granularity" or "noc_bw"); the command line says where the value came from. An error with no

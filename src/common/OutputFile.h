@@ -14,4 +14,21 @@ namespace mosaic {
 void write_file_atomically(const std::filesystem::path& path, std::string_view text,
                            const std::string& field = "");
 
+// An exclusive lock on an output directory, held while the object lives (and released by the
+// kernel if the process dies): a second run given the same directory refuses to start instead of
+// interleaving its files with the first's. Creates the directory. The lock file is
+// `<dir>/.mosaic.lock` (it holds the owner's process id, for the message).
+class OutputDirectoryLock {
+ public:
+  // Throws UserError naming `dir` and `field` when another process holds the lock or the
+  // directory cannot be created.
+  OutputDirectoryLock(const std::filesystem::path& dir, const std::string& field = "");
+  ~OutputDirectoryLock();
+  OutputDirectoryLock(const OutputDirectoryLock&) = delete;
+  OutputDirectoryLock& operator=(const OutputDirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace mosaic

@@ -478,74 +478,12 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
 
 }  // namespace
 
-std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
-  using nlohmann::json;
-  json j;
-  j["format"] = "mosaic-dse-1";
-  j["maestro_compat"] = s.maestro_compat;
-  j["fit_clusters"] = s.fit_clusters;
-  j["noc_latency"] = s.noc_latency;
-  j["offchip_bw"] = s.offchip_bw;
-  j["precision_bits"] = s.precision_bits;
-  auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
-  j["area_budget_um2"] = budget(s.area_budget_um2);
-  j["power_budget_mw"] = budget(s.power_budget_mw);
-  const auto& t = s.technology;
-  j["technology"] = {t.mac_pj,
-                     t.l1_pj,
-                     t.l2_pj,
-                     t.dram_pj,
-                     t.noc_pj,
-                     t.mac_area_um2,
-                     t.mac_power_mw,
-                     t.sram_area_um2_per_byte,
-                     t.sram_power_mw_per_byte,
-                     t.bus_area_unit,
-                     t.bus_power_unit,
-                     t.bus_c1,
-                     t.bus_c0,
-                     t.arbiter_area_unit,
-                     t.arbiter_power_unit,
-                     t.arbiter_c2,
-                     t.arbiter_c1,
-                     t.arbiter_c0,
-                     t.clock_ghz};
-  json maps = json::array();
-  for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
-    json e = {{"sweep", s.map_sizes[m].label()}};
-    if (m + 1 == s.map_sizes.size()) e["values"] = s.map_sizes[m].values.values;
-    maps.push_back(e);
-  }
-  j["map_sizes"] = maps;
-  j["noc_bw"] = s.noc_bw.values;
-  j["l1_bytes"] = s.l1_bytes ? json(s.l1_bytes->values) : json("exact");
-  j["l2_bytes"] = s.l2_bytes ? json(s.l2_bytes->values) : json("exact");
-  json layers = json::array();
-  for (const auto& l : w.layers) {
-    const auto& p = l.problem;
-    json e;
-    e["name"] = l.name;
-    e["type"] = static_cast<int>(p.type);
-    e["size"] = p.size;
-    e["stride"] = p.stride;
-    e["batch"] = p.batch;
-    e["count"] = l.count;
-    e["useful_macs"] = l.useful_macs ? *l.useful_macs : -1;
-    layers.push_back(e);
-  }
-  j["layers"] = layers;
-  return j.dump();
-}
+namespace {
 
-DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
-                   const ChunkSink& sink) {
-  validate(s);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  Context ctx(w, s);
-  ctx.dfs = prepare_dataflows(w, s);
+// The sweep's geometry: the chunks (dataflow x PEs x lanes x all but the last mapping sweep), and
+// inside a chunk the last mapping sweep, the bandwidths and the buffers.
+void setup(Context& ctx, const DseSpec& s, const DseOptions& opt) {
+  ctx.dfs = prepare_dataflows(ctx.w, s);
   ctx.n_maps = static_cast<int>(s.map_sizes.size());
   ctx.radix = {static_cast<std::int64_t>(ctx.dfs.size()), s.pes.count(), s.vector_width.count()};
   for (int m = 0; m + 1 < ctx.n_maps; ++m)
@@ -558,22 +496,102 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
   ctx.reuse_plateaus = opt.reuse_bw_plateaus;
   ctx.find_pe_runs();
+}
 
+// The result store of a run, and the chunks it already holds.
+struct StoreRun {
+  ResultStore* store = nullptr;
+  std::int64_t id = 0;
+  std::unordered_set<std::string> stored;
+};
+
+// A wave of chunks [first, first + res.size()): the ones in the store decoded, the others to do.
+struct Wave {
+  std::int64_t first = 0;
+  std::vector<ChunkResult> res;
+  std::vector<char> done;
+  std::vector<std::size_t> todo;
+  std::vector<std::string> keys;
+};
+
+Wave load_wave(const Context& ctx, const StoreRun& sr, std::int64_t first, std::int64_t end) {
+  Wave wv;
+  wv.first = first;
+  const auto n = static_cast<std::size_t>(end - first);
+  wv.res.resize(n);
+  wv.done.assign(n, 0);
+  wv.keys.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t index = first + static_cast<std::int64_t>(k);
+    if (sr.store != nullptr) wv.keys[k] = ctx.key(index);
+    if (!sr.stored.empty() && sr.stored.count(wv.keys[k]) != 0) {
+      const auto rec = sr.store->get(sr.id, wv.keys[k]);
+      if (!rec) throw InternalError("result store: a stored chunk disappeared");
+      wv.res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
+      wv.done[k] = 1;
+    } else {
+      wv.todo.push_back(k);
+    }
+  }
+  return wv;
+}
+
+// Commits what was computed (a skipped chunk without analysis is not worth a row: it is
+// recomputed in a microsecond).
+void store_wave(const StoreRun& sr, const Wave& wv) {
+  if (sr.store == nullptr) return;
+  std::vector<ResultStore::Record> recs;
+  for (std::size_t k : wv.todo)
+    if (wv.done[k] != 0 && wv.res[k].counts.analyses > 0)
+      recs.push_back(
+          {wv.keys[k], wv.first + static_cast<std::int64_t>(k), encode_chunk(wv.res[k])});
+  sr.store->put(sr.id, recs);
+}
+
+// Hands the wave's chunks to the sink in order; false at the first unfinished one (interrupted).
+bool deliver_wave(Wave& wv, DseRunInfo& info, const ChunkSink& sink) {
+  for (std::size_t k = 0; k < wv.res.size(); ++k) {
+    if (wv.done[k] == 0) return false;
+    ChunkResult& r = wv.res[k];
+    info.total += r.counts;
+    if (r.reused) {
+      ++info.chunks_reused;
+    } else {
+      info.session += r.counts;
+      ++info.chunks_computed;
+    }
+    if (!r.note.empty() && info.notes.size() < 8 &&
+        std::find(info.notes.begin(), info.notes.end(), r.note) == info.notes.end())
+      info.notes.push_back(r.note);
+    sink(r);
+    r = ChunkResult{};  // free the designs early
+  }
+  return true;
+}
+
+}  // namespace
+
+DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt,
+                   const ChunkSink& sink) {
+  validate(s);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Context ctx(w, s);
+  setup(ctx, s, opt);
   DseRunInfo info;
   info.chunks_total = ctx.n_chunks;
   tbb::task_arena arena(opt.threads > 0 ? opt.threads : tbb::task_arena::automatic);
   info.threads = arena.max_concurrency();
-
-  ResultStore* store = opt.store;
-  std::int64_t run_id = 0;
-  std::unordered_set<std::string> stored;
-  if (store != nullptr) {
-    const auto run = store->open_run("dse", dse_run_config(w, s));
-    run_id = run.id;
+  StoreRun sr;
+  sr.store = opt.store;
+  if (sr.store != nullptr) {
+    const auto run = sr.store->open_run("dse", dse_run_config(w, s));
+    sr.id = run.id;
     info.run_hash = run.hash;
-    if (!run.created && store->count(run_id) > 0) stored = store->keys(run_id);
+    if (!run.created && sr.store->count(sr.id) > 0) sr.stored = sr.store->keys(sr.id);
   }
-
   auto stopping = [&] { return opt.stop_requested && opt.stop_requested(); };
   std::int64_t wave = std::max<std::int64_t>(16, 4 * info.threads);
   double last_progress = 0;
@@ -585,62 +603,23 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     }
     const auto wave_start = seconds();
     const std::int64_t end = std::min(ctx.n_chunks, next + wave);
-    const auto n = static_cast<std::size_t>(end - next);
-    std::vector<ChunkResult> res(n);
-    std::vector<char> done(n, 0);
-    std::vector<std::size_t> todo;
-    std::vector<std::string> keys(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::int64_t index = next + static_cast<std::int64_t>(k);
-      if (store != nullptr) keys[k] = ctx.key(index);
-      if (!stored.empty() && stored.count(keys[k]) != 0) {
-        const auto rec = store->get(run_id, keys[k]);
-        if (!rec) throw InternalError("result store: a stored chunk disappeared");
-        res[k] = decode_chunk(rec->payload, index, ctx.decode(index).df);
-        done[k] = 1;
-      } else {
-        todo.push_back(k);
-      }
-    }
+    Wave wv = load_wave(ctx, sr, next, end);
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, wv.todo.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& r) {
                           for (std::size_t i = r.begin(); i != r.end(); ++i) {
                             if (stopping()) return;
-                            const std::size_t k = todo[i];
-                            res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
-                            done[k] = 1;
+                            const std::size_t k = wv.todo[i];
+                            wv.res[k] = evaluate_chunk(ctx, next + static_cast<std::int64_t>(k));
+                            wv.done[k] = 1;
                           }
                         });
     });
-    // Commit what was computed (a skipped chunk without analysis is not worth a row: it is
-    // recomputed in a microsecond).
-    if (store != nullptr) {
-      std::vector<ResultStore::Record> recs;
-      for (std::size_t k : todo)
-        if (done[k] != 0 && res[k].counts.analyses > 0)
-          recs.push_back({keys[k], next + static_cast<std::int64_t>(k), encode_chunk(res[k])});
-      store->put(run_id, recs);
+    store_wave(sr, wv);
+    if (!deliver_wave(wv, info, sink)) {
+      info.interrupted = true;
+      break;
     }
-    for (std::size_t k = 0; k < n; ++k) {
-      if (done[k] == 0) {
-        info.interrupted = true;
-        break;
-      }
-      info.total += res[k].counts;
-      if (res[k].reused) {
-        ++info.chunks_reused;
-      } else {
-        info.session += res[k].counts;
-        ++info.chunks_computed;
-      }
-      if (!res[k].note.empty() && info.notes.size() < 8 &&
-          std::find(info.notes.begin(), info.notes.end(), res[k].note) == info.notes.end())
-        info.notes.push_back(res[k].note);
-      sink(res[k]);
-      res[k] = ChunkResult{};  // free the designs early
-    }
-    if (info.interrupted) break;
     next = end;
     const double now = seconds();
     if (opt.progress &&
@@ -654,7 +633,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
     if (took < 0.25 && wave < (1 << 16)) wave *= 2;
     if (took > 1.0 && wave > 4 * info.threads) wave /= 2;
   }
-  if (store != nullptr && !info.interrupted) store->set_meta(run_id, "complete", "1");
+  if (sr.store != nullptr && !info.interrupted) sr.store->set_meta(sr.id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
   return info;

@@ -30,6 +30,11 @@
 // Shapes come from mosaic's own shape propagation (including small constant folding of shape
 // arithmetic); where it cannot compute a shape it takes the file's value_info. When both are
 // known and disagree, the import fails naming the node.
+//
+// The importer (OnnxImport.cpp, OnnxOps.cpp: every src/workload/Onnx*.cpp) is built into the
+// plugin libmosaic_onnx.so, not into mosaic_workload; the functions below reach it through
+// ImportPlugin.cpp. A new function that mosaic calls must be added as an Op in OnnxPlugin.h and
+// forwarded in ImportPlugin.cpp and OnnxPluginEntry.cpp.
 #pragma once
 
 #include <cstddef>

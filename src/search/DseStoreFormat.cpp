@@ -1,8 +1,11 @@
-// The binary record of one evaluated chunk in the result store (encode_chunk, decode_chunk of
-// DseEngine.h).
+// What the DSE writes to the result store (DseEngine.h): the run's configuration (dse_run_config)
+// and the binary record of each evaluated chunk (encode_chunk, decode_chunk).
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <type_traits>
+
+#include <nlohmann/json.hpp>
 
 #include "common/Error.h"
 #include "search/DseEngine.h"
@@ -91,6 +94,65 @@ ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int3
   if (r.pos + len > payload.size()) throw InternalError("result store: truncated chunk note");
   c.note = std::string(payload.substr(r.pos, len));
   return c;
+}
+
+std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
+  using nlohmann::json;
+  json j;
+  j["format"] = "mosaic-dse-1";
+  j["maestro_compat"] = s.maestro_compat;
+  j["fit_clusters"] = s.fit_clusters;
+  j["noc_latency"] = s.noc_latency;
+  j["offchip_bw"] = s.offchip_bw;
+  j["precision_bits"] = s.precision_bits;
+  auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
+  j["area_budget_um2"] = budget(s.area_budget_um2);
+  j["power_budget_mw"] = budget(s.power_budget_mw);
+  const auto& t = s.technology;
+  j["technology"] = {t.mac_pj,
+                     t.l1_pj,
+                     t.l2_pj,
+                     t.dram_pj,
+                     t.noc_pj,
+                     t.mac_area_um2,
+                     t.mac_power_mw,
+                     t.sram_area_um2_per_byte,
+                     t.sram_power_mw_per_byte,
+                     t.bus_area_unit,
+                     t.bus_power_unit,
+                     t.bus_c1,
+                     t.bus_c0,
+                     t.arbiter_area_unit,
+                     t.arbiter_power_unit,
+                     t.arbiter_c2,
+                     t.arbiter_c1,
+                     t.arbiter_c0,
+                     t.clock_ghz};
+  json maps = json::array();
+  for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
+    json e = {{"sweep", s.map_sizes[m].label()}};
+    if (m + 1 == s.map_sizes.size()) e["values"] = s.map_sizes[m].values.values;
+    maps.push_back(e);
+  }
+  j["map_sizes"] = maps;
+  j["noc_bw"] = s.noc_bw.values;
+  j["l1_bytes"] = s.l1_bytes ? json(s.l1_bytes->values) : json("exact");
+  j["l2_bytes"] = s.l2_bytes ? json(s.l2_bytes->values) : json("exact");
+  json layers = json::array();
+  for (const auto& l : w.layers) {
+    const auto& p = l.problem;
+    json e;
+    e["name"] = l.name;
+    e["type"] = static_cast<int>(p.type);
+    e["size"] = p.size;
+    e["stride"] = p.stride;
+    e["batch"] = p.batch;
+    e["count"] = l.count;
+    e["useful_macs"] = l.useful_macs ? *l.useful_macs : -1;
+    layers.push_back(e);
+  }
+  j["layers"] = layers;
+  return j.dump();
 }
 
 }  // namespace mosaic::search
