@@ -8,7 +8,9 @@ packages=(
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
+  coinor-libcbc-dev  # MILP allocation of mosaic stream
   python3
+  python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
   pybind11-dev python3-dev python3-pytest python3-numpy  # the Python module and its tests
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )

@@ -40,14 +40,14 @@ struct RawCommandRegistrar {
 };
 const RawCommand* find_raw_command(const std::string& name);
 
-// Every raw command's name and description, sorted by name.
-std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
-
 // Library errors describe the value at fault by its library name (a configuration field such as
 // "granularity" or "noc_bw"); the command line says where the value came from. An error with no
 // line whose field is one of the library names the command line fills from a flag (or starts
 // with one and a space: "map_sizes C") comes back naming the flag ("--granularity", "--bw",
 // "--map-size C"); any other error comes back unchanged. main() applies it to every error.
 UserError with_flag_name(const UserError& e);
+
+// Every raw command's name and description, sorted by name.
+std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
 
 }  // namespace mosaic::cli

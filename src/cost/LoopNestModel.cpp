@@ -507,6 +507,15 @@ bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, con
   // ---- latency (integer mapping); false when ideal + stalls already exceed `limit`
   auto compute_latency = [&](double limit) {
     build_mapping(p, tm, st, true, true, mi);
+    for (int oi = 0; oi < nops; ++oi) {
+      const auto uo = static_cast<std::size_t>(oi);
+      const int top = p.ops[uo].num_mem - 1;
+      const auto& d = mi.dm[uo][static_cast<std::size_t>(top)];
+      const double f = py::trunc(st[uo].top_ir[static_cast<std::size_t>(top)]);
+      for (int dir : {RL, WL})
+        res.top_inst_bw_bits[uo][static_cast<std::size_t>(dir)] =
+            py::trunc(d.bw_aver[static_cast<std::size_t>(dir)] * f);
+    }
     // ---- double buffering
     std::array<std::array<bool, kLnMaxArch>, kLnMaxOperands> db{};
     for (int oi = 0; oi < nops; ++oi) {
@@ -639,7 +648,23 @@ bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, con
                     [static_cast<std::size_t>(u.dir)];
           }
           const double surplus = std::max(0.0, ((port.bw_max - req_bw) / port.bw_max) * total_comp);
+          std::array<double, 64> before = cyc;
           reduce_balanced(cyc.data(), mn.data(), n1, surplus);
+          std::array<double, kLnMaxOperands> borrowed{};
+          std::array<bool, kLnMaxOperands> at_top{};
+          for (int i = 0; i < n1; ++i) {
+            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
+            const auto uo = static_cast<std::size_t>(u.op);
+            at_top[uo] = u.level == p.ops[uo].num_mem - 1;
+            borrowed[uo] =
+                py::ceil(((before[static_cast<std::size_t>(i)] - cyc[static_cast<std::size_t>(i)]) /
+                          total_comp) *
+                         port.bw_max);
+          }
+          for (int oi = 0; oi < nops; ++oi)
+            if (at_top[static_cast<std::size_t>(oi)])
+              res.top_loading_bw_bits[static_cast<std::size_t>(oi)] +=
+                  borrowed[static_cast<std::size_t>(oi)];
           for (int i = 0; i < n1; ++i) {
             const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
             LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]

@@ -46,6 +46,11 @@ struct LoopNestResult {
   double offload_cycles = 0;
   std::array<std::array<LnLevelResult, kLnMaxMemLevels>, kLnMaxOperands> levels{};
   std::array<int, kLnMaxOperands> num_levels{};
+  // Per operand, its top memory level's instantaneous bandwidth during computation (bits/cycle,
+  // integer mapping) per direction, and the bandwidth its on-loading borrows from the
+  // computation phase: the parts of ZigZag's CostModelEvaluation.get_inst_bandwidth (Stream).
+  std::array<std::array<double, 4>, kLnMaxOperands> top_inst_bw_bits{};
+  std::array<double, kLnMaxOperands> top_loading_bw_bits{};
   double spatial_utilization() const {
     return ideal_temporal_cycles > 0 ? ideal_cycles / ideal_temporal_cycles : 0;
   }

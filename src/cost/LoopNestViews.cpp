@@ -9,10 +9,10 @@
 namespace mosaic::cost {
 
 namespace {
-constexpr int RL = static_cast<int>(arch::DataDir::RdOutToLow);
-constexpr int WL = static_cast<int>(arch::DataDir::WrInByLow);
-constexpr int RH = static_cast<int>(arch::DataDir::RdOutToHigh);
-constexpr int WH = static_cast<int>(arch::DataDir::WrInByHigh);
+constexpr int kRL = static_cast<int>(arch::DataDir::RdOutToLow);  // reads towards the array
+constexpr int kRH = static_cast<int>(arch::DataDir::RdOutToHigh);
+constexpr int kWL = static_cast<int>(arch::DataDir::WrInByLow);  // writes from below
+constexpr int kWH = static_cast<int>(arch::DataDir::WrInByHigh);
 }  // namespace
 
 LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r) {
@@ -44,8 +44,8 @@ LayerCost to_layer_cost(const LoopNestProblem& p, const LoopNestResult& r) {
       if (hw >= nm) continue;
       LevelCost& lc = c.levels[static_cast<std::size_t>(hw)];
       const LnLevelResult& lr = r.levels[oi][static_cast<std::size_t>(m)];
-      lc.reads[static_cast<std::size_t>(idx(which))] += lr.word_access[RL] + lr.word_access[RH];
-      lc.writes[static_cast<std::size_t>(idx(which))] += lr.word_access[WL] + lr.word_access[WH];
+      lc.reads[static_cast<std::size_t>(idx(which))] += lr.word_access[kRL] + lr.word_access[kRH];
+      lc.writes[static_cast<std::size_t>(idx(which))] += lr.word_access[kWL] + lr.word_access[kWH];
       lc.energy_pj += lr.energy_pj;
     }
   }

@@ -69,13 +69,7 @@ FastSearchResult fast_search(const cost::LoopNestProblem& p, const LomaOptions& 
     consider(p.fixed_ordering);
     if (!res.found && !incumbent) throw_fixed_order_does_not_fit(p);
   } else {
-    const std::vector<Lpf> lpfs = loop_prime_factors(p, options.lpf_limit);
-    const bool constrained = !p.order_constraints.empty() || !p.order_size_constraints.empty();
-    for_each_permutation(p, lpfs, [&](const std::vector<Lpf>& order) {
-      if (constrained && !satisfies_constraints(p, order)) return true;
-      consider(order);
-      return true;
-    });
+    for_each_allowed_order(p, options.lpf_limit, consider);
   }
   res.stats.orders = st.orders;
   res.stats.allocated = st.allocated;

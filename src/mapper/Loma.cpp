@@ -441,14 +441,19 @@ TemporalSearchResult loma_search(const LoopNestProblem& p, const LomaOptions& op
     if (!res.found) throw_fixed_order_does_not_fit(p);
     return res;
   }
-  const std::vector<Lpf> lpfs = loop_prime_factors(p, options.lpf_limit);
+  for_each_allowed_order(p, options.lpf_limit, consider);
+  return res;
+}
+
+void for_each_allowed_order(const LoopNestProblem& p, int lpf_limit,
+                            const std::function<void(const std::vector<Lpf>&)>& consider) {
+  const std::vector<Lpf> lpfs = loop_prime_factors(p, lpf_limit);
   const bool constrained = !p.order_constraints.empty() || !p.order_size_constraints.empty();
   for_each_permutation(p, lpfs, [&](const std::vector<Lpf>& order) {
     if (constrained && !satisfies_constraints(p, order)) return true;
     consider(order);
     return true;
   });
-  return res;
 }
 
 }  // namespace mosaic::mapper

@@ -56,6 +56,11 @@ bool allocate(const cost::LoopNestProblem& p, const Lpf* order, int n,
 // with "*" sizes).
 bool satisfies_constraints(const cost::LoopNestProblem& p, const std::vector<Lpf>& order);
 
+// Calls `consider` with every permutation of the problem's LPFs (up to `lpf_limit`) that
+// satisfies its ordering constraints: the orders LOMA and the fast search visit.
+void for_each_allowed_order(const cost::LoopNestProblem& p, int lpf_limit,
+                            const std::function<void(const std::vector<Lpf>&)>& consider);
+
 struct LomaOptions {
   int lpf_limit = 6;
   Objective objective = Objective::Latency;

@@ -473,7 +473,10 @@ Model Importer::run() {
 int max_onnx_opset() {
   const auto& map = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
   auto it = map.find(onnx::ONNX_DOMAIN);
-  return it == map.end() ? 17 : it->second.second;
+  // mosaic propagates shapes itself (OnnxOps.cpp), so it reads the opsets up to
+  // kMaxOnnxOpset even when the linked ONNX library is older: opsets 18-22 changed types and
+  // moved Reduce* axes / Split counts to inputs and attributes, which OnnxOps handles.
+  return std::max(kMaxOnnxOpset, it == map.end() ? 17 : it->second.second);
 }
 
 Model import_onnx_bytes(const void* data, std::size_t size, const std::string& label,

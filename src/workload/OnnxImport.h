@@ -74,6 +74,7 @@ Model import_onnx_bytes(const void* data, std::size_t size, const std::string& l
 
 // The opsets of the default ONNX domain that import_onnx accepts.
 inline constexpr int kMinOnnxOpset = 7;
-int max_onnx_opset();  // the newest opset the linked ONNX library knows (17 for ONNX 1.12)
+inline constexpr int kMaxOnnxOpset = 22;  // the newest opset mosaic's shape propagation reads
+int max_onnx_opset();  // max(kMaxOnnxOpset, the newest opset the linked ONNX library knows)
 
 }  // namespace mosaic::workload

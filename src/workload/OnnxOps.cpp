@@ -506,7 +506,7 @@ void build_pool(OpContext& ctx, Layer& l, std::vector<Value>& outs, bool global)
     if (ks.size() != in.size())
       ctx.fail(fmt::format("kernel_shape has {} values for {} spatial axes", ks.size(), in.size()));
     const bool ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
-    sp = forward_spatial(ctx, in, Dims(ks.begin(), ks.end()), ceil_mode, is_max);
+    sp = forward_spatial(ctx, in, Dims(ks.begin(), ks.end()), ceil_mode, is_max || ctx.opset >= 19);
   }
   Dims out_shape{x[0], x[1]};
   for (const auto& s : sp) out_shape.push_back(s.out);

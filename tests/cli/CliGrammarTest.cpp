@@ -31,7 +31,7 @@ TEST(CliGrammar, HelpListsEveryVerbIncludingMaestro) {
   const auto r = run_mosaic("--help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* verb :
-       {"dse", "eval", "explain", "herald", "maestro", "map", "memsize", "workload"})
+       {"dse", "eval", "explain", "h3m", "herald", "maestro", "map", "memsize", "workload"})
     EXPECT_NE(r.out.find(std::string("  ") + verb + " "), std::string::npos) << verb;
 }
 

@@ -1,0 +1,71 @@
+// A multi-core accelerator in Stream's format (KULeuven-MICAS/stream, classic): cores given as
+// ZigZag core YAMLs, one of them the off-chip (DRAM) core, connected by point-to-point links and
+// shared buses with a bandwidth in bits per cycle, optionally sharing top memories.
+//
+//   name: three_core_hda_bus
+//   cores: {0: ./cores/a.yaml, 1: ./cores/b.yaml, 3: ./cores/offchip.yaml}
+//   offchip_core_id: 3
+//   unit_energy_cost: 0          # link energy per active cycle (pJ), times the bandwidth fraction
+//   core_connectivity:
+//     - {type: link, cores: [0, 1], bandwidth: 32}     # two directed links, one per direction
+//     - {type: bus, cores: [0, 1, 2, 3], bandwidth: 32} # one shared medium
+//   core_memory_sharing: ["0, 1"]  # optional: cores whose top memories are one instance
+//
+// The pair graph follows Stream (networkx): every link or bus adds an edge per ordered core pair;
+// a later entry replaces an earlier edge between the same pair. Routes are the first shortest path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/MemoryHierarchy.h"
+#include "dataflow/LoopNestMapping.h"
+
+namespace mosaic::arch {
+
+struct StreamCore {
+  int id = 0;
+  std::string file;  // resolved path of the core YAML
+  std::string type;  // "compute", "memory", ...
+  LoopNestHardware hw;
+  // Stream's `dataflows`: a fixed spatial mapping (per array dimension "DIM, n"); empty = the
+  // spatial mapping is generated.
+  std::vector<dataflow::ArrayDimUnrolling> dataflows;
+};
+
+// One communication medium: a directed point-to-point link or a shared bus.
+struct StreamLink {
+  int id = 0;
+  bool bus = false;
+  int from = -1, to = -1;     // point-to-point links only
+  std::vector<int> cores;     // bus members
+  double bandwidth_bits = 0;  // bits per cycle
+  double unit_energy_pj = 0;  // per active cycle at full bandwidth
+  std::string name() const;
+};
+
+struct StreamAccelerator {
+  std::string name;
+  std::string source_file;
+  std::vector<StreamCore> cores;  // index == core id (ids are 0..N-1)
+  int offchip_core_id = -1;
+  double unit_energy_cost = 0;
+  std::vector<StreamLink> links;
+  // Per core, the group of cores sharing its top memories (its own id when not shared).
+  std::vector<int> memory_group;
+  // route[a][b]: the link ids traversed from core a to core b (empty when a == b or no path).
+  std::vector<std::vector<std::vector<int>>> route;
+  std::vector<std::vector<bool>> reachable;
+
+  const StreamCore& core(int id) const;
+  const StreamCore& offchip() const { return core(offchip_core_id); }
+};
+
+// Reads the accelerator YAML and its core YAMLs. Errors name the file, line and key.
+StreamAccelerator read_stream_accelerator(const std::string& path);
+
+// The top memory (index into hw.memories) of a core for a memory operand ("I1", "I2", "O").
+int top_memory_of(const StreamCore& core, const std::string& mem_operand);
+
+}  // namespace mosaic::arch

@@ -1,0 +1,193 @@
+// `mosaic h3m`: search a heterogeneous multi-core accelerator (dataflow x core granularity x
+// core count per sub-accelerator) for a multi-DNN serving set with CMA-ES (H3M poster, seed 002).
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "arch/Technology.h"
+#include "cli/Commands.h"
+#include "common/Error.h"
+#include "common/OutputFile.h"
+#include "dataflow/Library.h"
+#include "outputs/H3mReport.h"
+#include "outputs/HtmlReport.h"
+#include "search/H3m.h"
+#include "workload/WorkloadFile.h"
+
+namespace mosaic::cli {
+namespace {
+
+struct H3mArgs {
+  std::string workload = "vision";
+  std::string platform = "u200";
+  std::string search = "cmaes";
+  std::int64_t evaluations = 6000;
+  std::string granularities;  // empty = the PG338 table
+  std::string dataflows = "yxp_os,kcp_ws,rs";
+  std::string dsp_usage = "high";
+  int max_subs = 3;
+  int share_units = 8;
+  std::string sla;         // "model=ms,model=ms"
+  std::string technology;  // YAML technology file (per-access energies)
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::string out = "mosaic-out/h3m";
+  bool no_baselines = false;
+  bool quiet = false;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream ss(s);
+  while (std::getline(ss, item, sep))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> parse_sla(const std::string& text,
+                                                      const workload::Workload& w) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& item : split(text, ',')) {
+    const auto eq = item.find('=');
+    double ms = 0;
+    try {
+      if (eq == std::string::npos) throw std::invalid_argument("no =");
+      ms = std::stod(item.substr(eq + 1));
+    } catch (const std::exception&) {
+      throw UserError(SourceLocation{"", 0, "--sla"},
+                      fmt::format("'{}': expected MODEL=MILLISECONDS", item));
+    }
+    const std::string name = item.substr(0, eq);
+    bool known = false;
+    for (const auto& e : w.models) known |= e.name == name;
+    if (!known)
+      throw UserError(SourceLocation{"", 0, "--sla"},
+                      fmt::format("'{}' is not a model of the workload", name));
+    if (!(ms > 0)) throw UserError(SourceLocation{"", 0, "--sla"}, "limits must be positive");
+    out.emplace_back(name, ms / 1e3);
+  }
+  return out;
+}
+
+search::H3mConfig make_config(const H3mArgs& a) {
+  search::H3mConfig c;
+  const bool builtin = a.workload == "vision" || a.workload == "nlp" || a.workload == "mixed";
+  c.workload = builtin ? search::h3m_workload(a.workload) : workload::load_workload(a.workload);
+  c.platform = std::filesystem::exists(a.platform) ? arch::read_platform(a.platform)
+                                                   : arch::platform_by_name(a.platform);
+  if (a.dsp_usage != "high" && a.dsp_usage != "low")
+    throw UserError(SourceLocation{"", 0, "--dsp-usage"}, "expected high or low");
+  const auto usage = a.dsp_usage == "high" ? arch::DspUsage::High : arch::DspUsage::Low;
+  try {
+    c.space.granularities = arch::parse_granularities(a.granularities, usage);
+  } catch (const UserError& e) {
+    throw UserError(SourceLocation{"", 0, "--granularities"}, e.message());
+  }
+  c.space.dataflows.clear();
+  for (const auto& d : split(a.dataflows, ',')) {
+    if (!dataflow::is_library_dataflow(d))
+      throw UserError(SourceLocation{"", 0, "--dataflows"},
+                      fmt::format("unknown dataflow '{}'", d));
+    c.space.dataflows.push_back(dataflow::canonical_dataflow_name(d));
+  }
+  if (a.max_subs < 1 || a.max_subs > 8)
+    throw UserError(SourceLocation{"", 0, "--max-sub-accelerators"}, "must be 1 to 8");
+  if (a.share_units < 1 || a.share_units > 64)
+    throw UserError(SourceLocation{"", 0, "--share-units"}, "must be 1 to 64");
+  c.space.max_subs = a.max_subs;
+  c.space.share_units = a.share_units;
+  if (!a.technology.empty()) c.technology = arch::read_technology(a.technology);
+  c.search = search::parse_h3m_search(a.search);
+  c.evaluations = a.evaluations;
+  c.seed = a.seed;
+  c.threads = a.threads;
+  c.progress = !a.quiet;
+  c.baselines = !a.no_baselines;
+  return c;
+}
+
+void print(const search::H3mResult& r, const search::H3mConfig& c) {
+  auto line = [&](const char* what, const search::H3mRun& run) {
+    std::string subs;
+    for (const auto& sub : run.best.design.subs)
+      subs += fmt::format("{}{} x{} {} gang {}", subs.empty() ? "" : ", ",
+                          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
+                          sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
+                          sub.gang);
+    if (!run.best.feasible) subs = "no feasible design";
+    std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
+                             what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);
+  };
+  std::cout << fmt::format(
+      "{} layers on {}: {} {} evaluations in {:.2f} s ({:.0f}/s) on {} threads{}\n", r.layers,
+      c.platform.name, r.best.evaluations, r.best.method, r.best.wall_seconds,
+      r.best.wall_seconds > 0 ? r.best.evaluations / r.best.wall_seconds : 0.0, r.threads,
+      r.interrupted ? " (interrupted: best so far kept)" : "");
+  line("best", r.best);
+  for (const auto& b : r.baselines) line(b.name.c_str(), b);
+}
+
+int run(const H3mArgs& a) {
+  const search::H3mConfig c = make_config(a);
+  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  outputs::H3mRunInfo info;
+  info.workload = a.workload;
+  info.platform = a.platform;
+  info.search = a.search;
+  info.seed = a.seed;
+  info.sla_seconds = parse_sla(a.sla, c.workload);
+  const auto r = search::run_h3m(c);
+  const auto files = outputs::write_h3m_outputs(a.out, r, c, info);
+  if (!outputs::chart_bundle().available())
+    std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
+  if (!a.quiet) {
+    print(r, c);
+    const auto summary = outputs::h3m_summary_json(r, c, info);
+    for (const auto& s : summary["sla"])
+      std::cout << fmt::format("SLA {}: finishes at {:.4g} s, limit {:.4g} s: {}\n",
+                               s["model"].get<std::string>(), s["finish_s"].get<double>(),
+                               s["limit_s"].get<double>(),
+                               s["met"].get<bool>() ? "met" : "NOT met");
+    for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
+  }
+  return r.interrupted ? 130 : 0;
+}
+
+const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<H3mArgs>();
+  auto* cmd = app.add_subcommand(
+      "h3m", "Search heterogeneous multi-core accelerators with core granularity (H3M, CMA-ES)");
+  cmd->add_option("--workload", a->workload, "vision, nlp, mixed, or a workload file / zoo model")
+      ->capture_default_str();
+  cmd->add_option("--platform", a->platform, "u200, u280, asic, or a platform YAML file")
+      ->capture_default_str();
+  cmd->add_option("--search", a->search, "cmaes, random or exhaustive")->capture_default_str();
+  cmd->add_option("--evaluations", a->evaluations, "Budget of the search (and of each baseline)")
+      ->capture_default_str();
+  cmd->add_option("--granularities", a->granularities,
+                  "Comma-separated: B512,B800,...,B4096 or shapes PPxICPxOCP (default: all 8)");
+  cmd->add_option("--dataflows", a->dataflows, "Library dataflows of the sub-accelerators")
+      ->capture_default_str();
+  cmd->add_option("--dsp-usage", a->dsp_usage, "PG338 DSP usage of the cores: high or low")
+      ->capture_default_str();
+  cmd->add_option("--max-sub-accelerators", a->max_subs, "At most this many sub-accelerators")
+      ->capture_default_str();
+  cmd->add_option("--share-units", a->share_units, "Budget split in 1/N units")
+      ->capture_default_str();
+  cmd->add_option("--sla", a->sla, "Per-model latency limits, e.g. resnet50=20,bert_base=50 (ms)");
+  cmd->add_option("--technology", a->technology,
+                  "Technology YAML: per-access energies (default: the maestro-28nm table)");
+  cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
+  cmd->add_flag("--no-baselines", a->no_baselines,
+                "Skip the homogeneous and Herald-like baselines");
+  cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+});
+
+}  // namespace
+}  // namespace mosaic::cli

@@ -1,0 +1,228 @@
+#include "outputs/H3mReport.h"
+
+#include <fmt/format.h>
+
+#include "common/OutputFile.h"
+#include "outputs/HtmlReport.h"
+
+namespace mosaic::outputs {
+
+using nlohmann::json;
+
+json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
+                     const search::H3mConfig& c) {
+  json subs = json::array();
+  for (const auto& sub : e.design.subs) {
+    const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)];
+    const double n = static_cast<double>(sub.cores);
+    json res = {{"dsp", n * g.dsp},
+                {"bram36k", n * g.bram36k},
+                {"lut", n * g.lut},
+                {"macs", n * static_cast<double>(g.macs_per_cycle())}};
+    subs.push_back({{"dataflow", s.dataflows[static_cast<std::size_t>(sub.dataflow)]},
+                    {"granularity", g.name},
+                    {"shape", fmt::format("{}x{}x{}", g.pp, g.icp, g.ocp)},
+                    {"granularity_resources_published", g.published},
+                    {"cores", sub.cores},
+                    {"gang", sub.gang},
+                    {"gangs", sub.gang_sizes},
+                    {"resources", res}});
+  }
+  json j = {{"sub_accelerators", subs},
+            {"feasible", e.feasible},
+            {"latency_s", e.latency_s},
+            {"energy_j", e.energy_j},
+            {"edp", e.edp},
+            {"latency_cycles", e.latency_cycles},
+            {"clock_mhz", c.platform.clock_mhz}};
+  if (!e.feasible) j["why"] = e.design.why.empty() ? "not evaluated" : e.design.why;
+  return j;
+}
+
+namespace {
+
+json run_json(const search::H3mRun& r, const search::H3mConfig& c) {
+  json j = h3m_design_json(r.best, r.space, c);
+  j["search"] = {{"method", r.method},
+                 {"evaluations", r.evaluations},
+                 {"best_at_evaluation", r.best_at_evaluation},
+                 {"wall_seconds", r.wall_seconds}};
+  if (r.space_size > 0) j["search"]["space_size"] = r.space_size;
+  return j;
+}
+
+std::string budget_text(const arch::Platform& p) {
+  if (p.fpga)
+    return fmt::format("{:g} LUT, {:g} BRAM36K, {:g} URAM, {:g} DSP, {:g} GB/s DRAM, {:g} MHz",
+                       p.lut, p.bram36k, p.uram, p.dsp, p.dram_gbps, p.clock_mhz);
+  return fmt::format("{} MACs, {:g} bytes core SRAM, {:g} GB/s DRAM, {:g} MHz", p.asic_macs,
+                     p.asic_sram_bytes, p.dram_gbps, p.clock_mhz);
+}
+
+}  // namespace
+
+json h3m_summary_json(const search::H3mResult& r, const search::H3mConfig& c,
+                      const H3mRunInfo& info) {
+  json j;
+  j["workload"] = info.workload;
+  j["platform"] = {{"name", c.platform.name},
+                   {"budget", budget_text(c.platform)},
+                   {"source", c.platform.source}};
+  j["best"] = run_json(r.best, c);
+  j["baselines"] = json::object();
+  j["ratios"] = json::object();
+  for (const auto& b : r.baselines) {
+    j["baselines"][b.name] = run_json(b, c);
+    if (r.best.best.feasible && b.best.feasible && r.best.best.edp > 0)
+      j["ratios"]["edp_" + b.name + "_over_best"] = b.best.edp / r.best.best.edp;
+  }
+  const double wall = r.best.wall_seconds;
+  j["search"] = {
+      {"method", r.best.method},
+      {"evaluations", r.best.evaluations},
+      {"wall_seconds", wall},
+      {"total_wall_seconds", r.wall_seconds},
+      {"evaluations_per_second", wall > 0 ? r.best.evaluations / wall : 0.0},
+      {"cost_table_seconds", r.search_table_seconds},
+      {"evaluations_per_second_excluding_cost_tables",
+       wall > r.search_table_seconds ? r.best.evaluations / (wall - r.search_table_seconds) : 0.0},
+      {"best_at_evaluation", r.best.best_at_evaluation},
+      {"seed", info.seed},
+      {"threads", r.threads},
+      {"interrupted", r.interrupted},
+      {"layers", r.layers},
+      {"unique_layer_shapes", r.unique_shapes},
+      {"cost_tables", r.cost_tables}};
+  json sla = json::array();
+  for (const auto& [name, limit] : info.sla_seconds) {
+    double finish = -1;
+    for (std::size_t g = 0; g < r.group_names.size(); ++g)
+      if (r.group_names[g] == name || r.group_names[g].rfind(name + "#", 0) == 0)
+        finish = std::max(finish, r.model_finish_s[g]);
+    sla.push_back({{"model", name},
+                   {"limit_s", limit},
+                   {"finish_s", finish},
+                   {"met", finish >= 0 && finish <= limit}});
+  }
+  j["sla"] = sla;
+  return j;
+}
+
+namespace {
+
+std::string convergence_csv(const search::H3mResult& r) {
+  std::string s = "run,evaluation,best_edp\n";
+  auto add = [&](const search::H3mRun& run) {
+    for (const auto& p : run.convergence)
+      s += fmt::format("{},{},{:.9g}\n", run.name, p.evaluation, p.best_edp);
+  };
+  add(r.best);
+  for (const auto& b : r.baselines) add(b);
+  return s;
+}
+
+json schedule_json(const search::H3mResult& r, const search::H3mConfig& c) {
+  json placed = json::array();
+  const double hz = c.platform.clock_mhz * 1e6;
+  for (std::size_t i = 0; i < r.schedule.placed.size(); ++i) {
+    const auto& p = r.schedule.placed[i];
+    placed.push_back({{"layer", r.problem.nodes[i].name},
+                      {"group", r.problem.nodes[i].group},
+                      {"gang", p.core >= 0 ? r.gang_names[static_cast<std::size_t>(p.core)] : ""},
+                      {"start_s", p.start / hz},
+                      {"end_s", p.end / hz},
+                      {"energy_j", p.energy_pj * 1e-12}});
+  }
+  json models = json::array();
+  for (std::size_t g = 0; g < r.group_names.size(); ++g)
+    models.push_back({{"model", r.group_names[g]}, {"finish_s", r.model_finish_s[g]}});
+  return {{"gangs", r.gang_names},
+          {"latency_s", r.schedule.latency_cycles / hz},
+          {"energy_j", r.schedule.energy_pj * 1e-12},
+          {"models", models},
+          {"layers", placed}};
+}
+
+std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
+                        const H3mRunInfo& info) {
+  HtmlReport h(fmt::format("H3M: {} on {}", info.workload, c.platform.name));
+  h.add_paragraph(fmt::format(
+      "{} search, {} evaluations, seed {}; budget {}. Source of the budget: {}", r.best.method,
+      r.best.evaluations, info.seed, budget_text(c.platform), c.platform.source));
+  Table t{"Designs", {"design", "sub-accelerators", "latency (s)", "energy (J)", "EDP (J s)"}, {}};
+  auto row = [&](const std::string& name, const search::H3mRun& run) {
+    std::string subs;
+    for (const auto& sub : run.best.design.subs)
+      subs += fmt::format("{}{} x{} {} (gang {})", subs.empty() ? "" : "; ",
+                          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
+                          sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
+                          sub.gang);
+    t.rows.push_back({name, subs, fmt::format("{:.4g}", run.best.latency_s),
+                      fmt::format("{:.4g}", run.best.energy_j),
+                      fmt::format("{:.4g}", run.best.edp)});
+  };
+  row("H3M (best)", r.best);
+  for (const auto& b : r.baselines) row(b.name, b);
+  h.add_table(t);
+  json conv = json::array();
+  auto add = [&](const search::H3mRun& run) {
+    for (const auto& p : run.convergence)
+      conv.push_back({{"run", run.name}, {"evaluation", p.evaluation}, {"best_edp", p.best_edp}});
+  };
+  add(r.best);
+  for (const auto& b : r.baselines) add(b);
+  h.add_dataset("convergence", conv);
+  h.add_chart(
+      {{"title", "Convergence (best EDP so far)"},
+       {"data", {{"name", "convergence"}}},
+       {"mark", "line"},
+       {"width", 520},
+       {"height", 280},
+       {"encoding",
+        {{"x", {{"field", "evaluation"}, {"type", "quantitative"}}},
+         {"y", {{"field", "best_edp"}, {"type", "quantitative"}, {"scale", {{"type", "log"}}}}},
+         {"color", {{"field", "run"}, {"type", "nominal"}}}}}});
+  const json sched = schedule_json(r, c);
+  json bars = json::array();
+  for (const auto& l : sched["layers"])
+    bars.push_back({{"gang", l["gang"]},
+                    {"start_s", l["start_s"]},
+                    {"end_s", l["end_s"]},
+                    {"layer", l["layer"]},
+                    {"group", l["group"]}});
+  h.add_dataset("schedule", bars);
+  h.add_chart({{"title", "Schedule of the best design"},
+               {"data", {{"name", "schedule"}}},
+               {"mark", "bar"},
+               {"width", 520},
+               {"height", 320},
+               {"encoding",
+                {{"y", {{"field", "gang"}, {"type", "nominal"}}},
+                 {"x", {{"field", "start_s"}, {"type", "quantitative"}, {"title", "time (s)"}}},
+                 {"x2", {{"field", "end_s"}}},
+                 {"color", {{"field", "group"}, {"type", "nominal"}}},
+                 {"tooltip", json::array({{{"field", "layer"}}, {{"field", "gang"}}})}}}});
+  return h.render();
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> write_h3m_outputs(const std::filesystem::path& dir,
+                                                     const search::H3mResult& r,
+                                                     const search::H3mConfig& c,
+                                                     const H3mRunInfo& info) {
+  std::filesystem::create_directories(dir);
+  std::vector<std::filesystem::path> out;
+  auto put = [&](const char* name, const std::string& text) {
+    const auto p = dir / name;
+    write_file_atomically(p, text, "--out");
+    out.push_back(p);
+  };
+  put("summary.json", h3m_summary_json(r, c, info).dump(2) + "\n");
+  put("convergence.csv", convergence_csv(r));
+  put("schedule.json", schedule_json(r, c).dump(1) + "\n");
+  put("report.html", report_html(r, c, info));
+  return out;
+}
+
+}  // namespace mosaic::outputs

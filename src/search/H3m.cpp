@@ -1,0 +1,280 @@
+#include "search/H3m.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
+#include "common/Error.h"
+#include "search/CmaEs.h"
+#include "search/Progress.h"
+
+namespace mosaic::search {
+
+H3mSearch parse_h3m_search(const std::string& s) {
+  if (s == "cmaes" || s == "cma-es") return H3mSearch::CmaEs;
+  if (s == "random") return H3mSearch::Random;
+  if (s == "exhaustive") return H3mSearch::Exhaustive;
+  throw UserError(SourceLocation{"", 0, "--search"},
+                  fmt::format("unknown search '{}'; expected cmaes, random or exhaustive", s));
+}
+
+std::string_view h3m_search_name(H3mSearch s) {
+  switch (s) {
+    case H3mSearch::CmaEs:
+      return "cmaes";
+    case H3mSearch::Random:
+      return "random";
+    case H3mSearch::Exhaustive:
+      return "exhaustive";
+  }
+  return "?";
+}
+
+H3mSpace homogeneous_space(const H3mSpace& s) {
+  H3mSpace h = s;
+  h.max_subs = 1;
+  return h;
+}
+
+H3mSpace fixed_granularity_space(const H3mSpace& s) {
+  H3mSpace h = s;
+  h.gang_levels = {0};
+  h.one_granularity = true;
+  return h;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kMaxExhaustive = 2'000'000;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Search state shared by the three methods: a memo of evaluated designs, the best, the curve.
+class Searcher {
+ public:
+  Searcher(H3mEvaluator& ev, const H3mSpace& s, Progress* progress)
+      : ev_(ev), s_(s), progress_(progress) {}
+
+  // Evaluates a batch of choices in order; returns each EDP (infinity when infeasible).
+  std::vector<double> run(const std::vector<H3mChoice>& cs) {
+    std::vector<H3mChoice> fresh;
+    for (const auto& c : cs)
+      if (!memo_.count(c) && std::find(fresh.begin(), fresh.end(), c) == fresh.end())
+        fresh.push_back(c);
+    const auto evs = ev_.evaluate(s_, fresh);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      memo_.emplace(fresh[i], evs[i].feasible ? evs[i].edp : kInf);
+      evaluations_ += 1;
+      if (!best_.feasible && !evs[i].feasible && best_.design.why.empty())
+        best_ = evs[i];  // says why, until a feasible design comes
+      if (evs[i].feasible && (!best_.feasible || evs[i].edp < best_.edp)) {
+        best_ = evs[i];
+        best_at_ = evaluations_;
+      }
+    }
+    samples_ += static_cast<std::int64_t>(cs.size());
+    if (progress_) progress_->add(static_cast<std::int64_t>(cs.size()));
+    if (best_.feasible) curve_.push_back({samples_, best_.edp});
+    std::vector<double> out;
+    for (const auto& c : cs) out.push_back(memo_.at(c));
+    return out;
+  }
+
+  void finish(H3mRun& r) const {
+    r.best = best_;
+    r.evaluations = evaluations_;
+    r.best_at_evaluation = best_at_;
+    r.convergence = curve_;
+  }
+  std::int64_t samples() const { return samples_; }
+
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
+
+ private:
+  H3mEvaluator& ev_;
+  const H3mSpace& s_;
+  Progress* progress_;
+  std::map<H3mChoice, double> memo_;
+  H3mEvaluation best_{.design = {},
+                      .latency_cycles = 0,
+                      .energy_pj = 0,
+                      .latency_s = 0,
+                      .energy_j = 0,
+                      .edp = kInf,
+                      .feasible = false};
+  std::int64_t evaluations_ = 0, best_at_ = 0, samples_ = 0;
+  std::vector<H3mConvergencePoint> curve_;
+};
+
+bool stopped() {
+  return InterruptGuard::interrupted();
+}
+
+void run_exhaustive(Searcher& s, const std::vector<H3mChoice>& all) {
+  constexpr std::size_t kBatch = 512;
+  for (std::size_t i = 0; i < all.size() && !stopped(); i += kBatch)
+    s.run(
+        std::vector<H3mChoice>(all.begin() + static_cast<long>(i),
+                               all.begin() + static_cast<long>(std::min(all.size(), i + kBatch))));
+}
+
+void run_random(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const int n = h3m_dimension(space);
+  while (s.samples() < budget && !stopped()) {
+    std::vector<H3mChoice> batch;
+    for (std::int64_t k = 0; k < 256 && s.samples() + k < budget; ++k) {
+      std::vector<double> x(static_cast<std::size_t>(n));
+      for (auto& v : x) v = u(rng);
+      batch.push_back(decode_h3m(space, x));
+    }
+    s.run(batch);
+  }
+}
+
+void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uint64_t seed) {
+  CmaEsOptions o;
+  o.x0.assign(static_cast<std::size_t>(h3m_dimension(space)), 0.5);
+  o.sigma0 = 0.3;
+  o.seed = seed;
+  o.max_evaluations = budget;
+  o.max_restarts = 1000;
+  o.tol_fun = 1e-9;
+  o.tol_x = 1e-4;  // below a tenth of a gene's smallest cell nothing decodes differently
+  o.restart_lower = 0;
+  o.restart_upper = 1;
+  auto f = [&](const std::vector<std::vector<double>>& xs) {
+    std::vector<H3mChoice> cs;
+    for (const auto& x : xs) cs.push_back(decode_h3m(space, x));
+    const std::vector<double> edp = s.run(cs);
+    std::vector<double> out;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      // Fitness: log EDP, plus a quadratic penalty outside the unit box (decoding clamps).
+      double pen = 0;
+      for (double v : xs[i]) pen += std::pow(std::max({0.0, -v, v - 1}), 2);
+      const double base = std::isfinite(edp[i]) && edp[i] > 0 ? std::log(edp[i]) : 1e3;
+      out.push_back(base + 10 * pen);
+    }
+    return out;
+  };
+  cma_es_minimize(f, o, [](const CmaEsPoint&) { return !stopped(); });
+}
+
+H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& space,
+                    H3mSearch method, std::int64_t budget, std::uint64_t seed, bool progress) {
+  const auto t0 = Clock::now();
+  H3mRun r;
+  r.name = name;
+  r.space = space;
+  std::vector<H3mChoice> all;
+  if (method == H3mSearch::Exhaustive) {
+    if (count_h3m(space, kMaxExhaustive) > kMaxExhaustive)
+      throw UserError(SourceLocation{"", 0, "--search"},
+                      fmt::format("the space has more than {} designs, too many to enumerate; "
+                                  "restrict --max-sub-accelerators, --granularities, "
+                                  "--dataflows or --share-units",
+                                  kMaxExhaustive));
+    all = enumerate_h3m(space);
+    r.space_size = static_cast<std::int64_t>(all.size());
+  }
+  Progress bar(fmt::format("h3m {} ({})", name, h3m_search_name(method)),
+               method == H3mSearch::Exhaustive ? r.space_size : budget, progress);
+  Searcher s(ev, space, &bar);
+  if (method == H3mSearch::Exhaustive) run_exhaustive(s, all);
+  if (method == H3mSearch::Random) run_random(s, space, budget, seed);
+  if (method == H3mSearch::CmaEs) run_cmaes(s, space, budget, seed);
+  bar.finish();
+  s.finish(r);
+  r.method = std::string(h3m_search_name(method));
+  r.wall_seconds = seconds_since(t0);
+  return r;
+}
+
+void check_budget(const H3mConfig& c) {
+  if (c.space.dataflows.empty() || c.space.granularities.empty())
+    throw UserError(SourceLocation{"", 0, "--granularities"}, "no dataflow or granularity");
+  if (c.space.max_subs < 1)
+    throw UserError(SourceLocation{"", 0, "--max-sub-accelerators"}, "must be at least 1");
+  if (c.evaluations < 1)
+    throw UserError(SourceLocation{"", 0, "--evaluations"}, "must be at least 1");
+  for (const auto& g : c.space.granularities)
+    if (arch::cores_that_fit(c.platform, g) > 0) return;
+  const auto& g = c.space.granularities.front();
+  throw UserError(
+      SourceLocation{"", 0, "--platform"},
+      fmt::format("the budget of platform '{}' fits no core of the granularities asked for "
+                  "(the smallest, {}, needs {} LUT, {} BRAM36K, {} DSP; the platform has {} LUT, "
+                  "{} BRAM36K, {} DSP, {} ASIC MACs)",
+                  c.platform.name, g.name, g.lut, g.bram36k, g.dsp, c.platform.lut,
+                  c.platform.bram36k, c.platform.dsp, c.platform.asic_macs));
+}
+
+// Baselines: exhaustive when their restricted space fits the budget, otherwise the main method.
+H3mRun run_baseline(H3mEvaluator& ev, const H3mConfig& c, const std::string& name,
+                    const H3mSpace& space) {
+  const std::int64_t budget = std::max<std::int64_t>(c.evaluations, 1);
+  const H3mSearch m = count_h3m(space, budget) <= budget ? H3mSearch::Exhaustive : c.search;
+  return search_space(ev, name, space, m, c.evaluations, c.seed, c.progress);
+}
+
+}  // namespace
+
+H3mResult run_h3m(const H3mConfig& config) {
+  const auto t0 = Clock::now();
+  check_budget(config);
+  InterruptGuard guard;
+  const int threads = config.threads > 0
+                          ? config.threads
+                          : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  H3mEvaluator ev(config);
+  H3mResult res;
+  res.threads = threads;
+  res.best = search_space(ev, "h3m", config.space, config.search, config.evaluations, config.seed,
+                          config.progress);
+  res.search_table_seconds = ev.table_seconds();
+  if (config.baselines && !stopped()) {
+    res.baselines.push_back(
+        run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
+    if (!stopped())
+      res.baselines.push_back(
+          run_baseline(ev, config, "fixed_granularity_hda", fixed_granularity_space(config.space)));
+  }
+  res.interrupted = stopped();
+  if (res.best.best.feasible) {
+    ev.evaluate_one(config.space, res.best.best.design.choice, &res.problem, &res.schedule,
+                    &res.gang_names);
+    // Finish time of every model instance (group).
+    const int groups = res.problem.num_groups();
+    res.model_finish_s.assign(static_cast<std::size_t>(groups), 0);
+    for (std::size_t i = 0; i < res.problem.nodes.size(); ++i) {
+      const auto g = static_cast<std::size_t>(res.problem.nodes[i].group);
+      res.model_finish_s[g] = std::max(
+          res.model_finish_s[g], res.schedule.placed[i].end / (config.platform.clock_mhz * 1e6));
+    }
+    for (const auto& sp : ev.graph().spans) {
+      const auto& e = config.workload.models[static_cast<std::size_t>(sp.model)];
+      res.group_names.push_back(e.instances > 1 ? fmt::format("{}#{}", e.name, sp.instance)
+                                                : e.name);
+    }
+  }
+  res.layers = ev.layers();
+  res.unique_shapes = ev.unique_shapes();
+  res.cost_tables = ev.tables();
+  res.table_seconds = ev.table_seconds();
+  res.wall_seconds = seconds_since(t0);
+  return res;
+}
+
+}  // namespace mosaic::search

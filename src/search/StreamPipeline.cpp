@@ -1,0 +1,359 @@
+#include "search/StreamPipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "common/Error.h"
+#include "search/StreamMilp.h"
+
+namespace mosaic::search {
+
+namespace {
+
+using Genome = std::vector<int>;
+
+struct Problem {
+  StreamRun& run;
+  mapper::StreamCostTable& table;
+  std::vector<int> base_core;  // per CN: fixed core or -1
+  std::vector<int> gene_of_cn;
+
+  std::vector<int> cores_for(const Genome& g) const {
+    std::vector<int> c = base_core;
+    for (std::size_t i = 0; i < c.size(); ++i)
+      if (c[i] < 0) c[i] = g[static_cast<std::size_t>(gene_of_cn[i])];
+    return c;
+  }
+  const mapper::StreamCnCost* cost(int cn, int core) {
+    const auto& g = run.graph;
+    const auto& node = g.cns[static_cast<std::size_t>(cn)];
+    const auto u = static_cast<std::size_t>(node.unique);
+    const auto& c = table.get(g.tile_layers[u], core, g.unique_stack_size[u] == 1,
+                              g.inter_splits[static_cast<std::size_t>(node.layer)]);
+    if (!c.valid)
+      throw UserError(SourceLocation{run.acc.source_file, 0, "cores"},
+                      fmt::format("layer '{}' is allocated to core {}, which has no compute units",
+                                  g.tile_layers[u].name, core));
+    return &c;
+  }
+  // Fills the cost table for every (unique tile, allowed core) before parallel evaluation.
+  void prepare() {
+    const auto& g = run.graph;
+    for (std::size_t i = 0; i < g.cns.size(); ++i) {
+      if (base_core[i] >= 0) {
+        cost(static_cast<int>(i), base_core[i]);
+        continue;
+      }
+      for (int c : run.gene_choices[static_cast<std::size_t>(gene_of_cn[i])])
+        cost(static_cast<int>(i), c);
+    }
+  }
+  schedule::StreamScheduleResult evaluate(const Genome& g, bool details) {
+    const auto cores = cores_for(g);
+    std::vector<const mapper::StreamCnCost*> costs(cores.size());
+    for (std::size_t i = 0; i < cores.size(); ++i) costs[i] = cost(static_cast<int>(i), cores[i]);
+    return schedule::schedule_stream(run.graph, run.acc, cores, costs, details);
+  }
+};
+
+bool dominates(const StreamGenome& a, const StreamGenome& b) {
+  return a.energy_pj <= b.energy_pj && a.latency_cycles <= b.latency_cycles &&
+         (a.energy_pj < b.energy_pj || a.latency_cycles < b.latency_cycles);
+}
+
+std::vector<StreamGenome> pareto_front(const std::vector<StreamGenome>& all) {
+  std::vector<StreamGenome> f;
+  for (const auto& a : all) {
+    bool dom = false;
+    for (const auto& b : all)
+      if (dominates(b, a)) dom = true;
+    bool dup = false;
+    for (const auto& x : f)
+      if (x.core == a.core) dup = true;
+    if (!dom && !dup) f.push_back(a);
+  }
+  std::sort(f.begin(), f.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.latency_cycles, a.energy_pj, a.core) <
+           std::tie(b.latency_cycles, b.energy_pj, b.core);
+  });
+  return f;
+}
+
+// NSGA-II selection of `mu` individuals: non-dominated fronts, then crowding distance; ties by
+// position (deterministic).
+std::vector<StreamGenome> select_nsga2(const std::vector<StreamGenome>& pop, std::size_t mu) {
+  std::vector<int> rank(pop.size(), -1);
+  std::vector<std::vector<int>> fronts;
+  std::vector<int> left(pop.size());
+  std::iota(left.begin(), left.end(), 0);
+  while (!left.empty()) {
+    std::vector<int> f, rest;
+    for (int i : left) {
+      bool dom = false;
+      for (int j : left)
+        if (dominates(pop[static_cast<std::size_t>(j)], pop[static_cast<std::size_t>(i)]))
+          dom = true;
+      (dom ? rest : f).push_back(i);
+    }
+    fronts.push_back(f);
+    left = rest;
+  }
+  std::vector<StreamGenome> out;
+  for (auto& f : fronts) {
+    if (out.size() + f.size() <= mu) {
+      for (int i : f) out.push_back(pop[static_cast<std::size_t>(i)]);
+      continue;
+    }
+    std::map<int, double> crowd;
+    for (int obj = 0; obj < 2; ++obj) {
+      auto val = [&](int i) {
+        const auto& g = pop[static_cast<std::size_t>(i)];
+        return obj == 0 ? g.energy_pj : g.latency_cycles;
+      };
+      std::vector<int> s = f;
+      std::stable_sort(s.begin(), s.end(), [&](int a, int b) { return val(a) < val(b); });
+      const double span = val(s.back()) - val(s.front());
+      crowd[s.front()] = crowd[s.back()] = std::numeric_limits<double>::infinity();
+      for (std::size_t k = 1; k + 1 < s.size(); ++k)
+        if (span > 0) crowd[s[k]] += (val(s[k + 1]) - val(s[k - 1])) / span;
+    }
+    std::stable_sort(f.begin(), f.end(), [&](int a, int b) { return crowd[a] > crowd[b]; });
+    for (int i : f) {
+      if (out.size() == mu) break;
+      out.push_back(pop[static_cast<std::size_t>(i)]);
+    }
+    break;
+  }
+  return out;
+}
+
+void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, StreamGenome>& memo,
+                  int threads, std::int64_t& evaluations) {
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < gs.size(); ++i) {
+    auto it = memo.find(gs[i].core);
+    if (it != memo.end())
+      gs[i] = it->second;
+    else
+      todo.push_back(i);
+  }
+  // Duplicates within the batch are evaluated once.
+  std::vector<std::size_t> unique;
+  std::map<Genome, std::size_t> first;
+  for (std::size_t i : todo)
+    if (first.emplace(gs[i].core, i).second) unique.push_back(i);
+  std::vector<StreamGenome> res(unique.size());
+  auto body = [&](std::size_t k) {
+    auto r = pb.evaluate(gs[unique[k]].core, false);
+    res[k] = {gs[unique[k]].core, r.latency_cycles, r.energy_pj};
+  };
+  tbb::task_arena arena(std::max(1, threads));
+  arena.execute([&] { tbb::parallel_for(std::size_t{0}, unique.size(), body); });
+  for (std::size_t k = 0; k < unique.size(); ++k) memo[res[k].core] = res[k];
+  evaluations += static_cast<std::int64_t>(unique.size());
+  for (std::size_t i : todo) gs[i] = memo.at(gs[i].core);
+}
+
+Genome run_ga(Problem& pb, const StreamOptions& o) {
+  auto& run = pb.run;
+  std::mt19937_64 rng(o.seed);
+  const std::size_t n_genes = run.gene_choices.size();
+  auto random_gene = [&](std::size_t i) {
+    const auto& ch = run.gene_choices[i];
+    return ch[static_cast<std::size_t>(rng() % ch.size())];
+  };
+  const std::size_t pop_n = static_cast<std::size_t>(std::max(2, o.population));
+  std::vector<StreamGenome> pop(pop_n);
+  for (auto& g : pop) {
+    g.core.resize(n_genes);
+    for (std::size_t i = 0; i < n_genes; ++i) g.core[i] = random_gene(i);
+  }
+  std::map<Genome, StreamGenome> memo;
+  evaluate_all(pb, pop, memo, o.threads, run.evaluations);
+  std::uniform_real_distribution<double> u01(0, 1);
+  for (int gen = 0; gen < o.generations; ++gen) {
+    if (o.interrupted && o.interrupted()) {
+      run.stopped_early = true;
+      break;
+    }
+    std::vector<StreamGenome> off(pop_n);
+    for (auto& child : off) {
+      const double r = u01(rng);
+      child = pop[static_cast<std::size_t>(rng() % pop.size())];
+      if (r < 0.3 && n_genes > 1) {  // two-point crossover
+        const auto& other = pop[static_cast<std::size_t>(rng() % pop.size())];
+        std::size_t a = static_cast<std::size_t>(rng() % n_genes),
+                    b = static_cast<std::size_t>(rng() % n_genes);
+        if (a > b) std::swap(a, b);
+        for (std::size_t i = a; i <= b; ++i) child.core[i] = other.core[i];
+      } else {  // mutation: each gene with probability 1 / length
+        for (std::size_t i = 0; i < n_genes; ++i)
+          if (u01(rng) < 1.0 / static_cast<double>(n_genes)) child.core[i] = random_gene(i);
+      }
+    }
+    evaluate_all(pb, off, memo, o.threads, run.evaluations);
+    std::vector<StreamGenome> all = pop;
+    all.insert(all.end(), off.begin(), off.end());
+    pop = select_nsga2(all, pop_n);
+    if (o.progress) {
+      double best = std::numeric_limits<double>::infinity();
+      for (const auto& g : pop) best = std::min(best, g.latency_cycles);
+      o.progress(fmt::format("generation {}/{}: best latency {} cycles, {} schedules", gen + 1,
+                             o.generations, best, run.evaluations));
+    }
+  }
+  std::vector<StreamGenome> all;
+  for (const auto& [k, v] : memo) all.push_back(v);
+  run.pareto = pareto_front(all);
+  return run.pareto.front().core;
+}
+
+Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
+  auto& run = pb.run;
+  double total = 1;
+  for (const auto& c : run.gene_choices) total *= static_cast<double>(c.size());
+  if (total > static_cast<double>(o.exhaustive_limit))
+    throw UserError(
+        SourceLocation{"", 0, "--allocation"},
+        fmt::format("exhaustive allocation would schedule {} allocations (limit {}); use ga", total,
+                    o.exhaustive_limit));
+  std::vector<StreamGenome> all;
+  Genome g(run.gene_choices.size(), 0);
+  std::vector<std::size_t> idx(g.size(), 0);
+  while (true) {
+    StreamGenome x;
+    for (std::size_t i = 0; i < g.size(); ++i) x.core.push_back(run.gene_choices[i][idx[i]]);
+    all.push_back(x);
+    std::size_t i = 0;
+    while (i < idx.size() && ++idx[i] == run.gene_choices[i].size()) idx[i++] = 0;
+    if (i == idx.size()) break;
+  }
+  std::map<Genome, StreamGenome> memo;
+  evaluate_all(pb, all, memo, o.threads, run.evaluations);
+  run.pareto = pareto_front(all);
+  return run.pareto.front().core;
+}
+
+Genome run_milp(Problem& pb) {
+  auto& run = pb.run;
+  const auto& g = run.graph;
+  std::vector<std::vector<double>> load(run.gene_choices.size());
+  for (std::size_t k = 0; k < load.size(); ++k) load[k].assign(run.gene_choices[k].size(), 0);
+  std::vector<double> fixed(run.acc.cores.size(), 0);
+  for (std::size_t i = 0; i < g.cns.size(); ++i) {
+    if (pb.base_core[i] >= 0) {
+      fixed[static_cast<std::size_t>(pb.base_core[i])] +=
+          pb.cost(static_cast<int>(i), pb.base_core[i])->runtime_cycles;
+      continue;
+    }
+    const auto gene = static_cast<std::size_t>(pb.gene_of_cn[i]);
+    for (std::size_t c = 0; c < run.gene_choices[gene].size(); ++c)
+      load[gene][c] += pb.cost(static_cast<int>(i), run.gene_choices[gene][c])->runtime_cycles;
+  }
+  const auto m = solve_allocation_milp(run.gene_choices, load, fixed, 60);
+  run.milp_objective = m.objective;
+  run.milp_bound = m.bound;
+  run.milp_gap = m.gap;
+  run.milp_optimal = m.optimal;
+  return m.core;
+}
+
+}  // namespace
+
+StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
+                     const std::string& mapping_path, const StreamOptions& o) {
+  StreamRun run;
+  run.acc = arch::read_stream_accelerator(accelerator_path);
+  run.workload = workload::stream_workload_from_file(workload_path);
+  const auto mapping = workload::read_stream_mapping(mapping_path);
+  for (const auto& e : mapping.entries)
+    for (int c : e.core_allocation)
+      if (c < 0 || c >= static_cast<int>(run.acc.cores.size()))
+        throw UserError(
+            SourceLocation{mapping.source_file, e.source_line, "core_allocation"},
+            fmt::format("entry '{}': core {} does not exist in {} (cores 0 to {})", e.name, c,
+                        accelerator_path, static_cast<int>(run.acc.cores.size()) - 1));
+  double weight_capacity = 0;
+  for (const auto& c : run.acc.cores) {
+    if (c.id == run.acc.offchip_core_id) continue;
+    const int m = arch::top_memory_of(c, "I2");
+    if (m >= 0)
+      weight_capacity += static_cast<double>(c.hw.memories[static_cast<std::size_t>(m)].size_bits);
+  }
+  const auto stacks =
+      workload::make_layer_stacks(run.workload, o.mode, o.layer_stacks, weight_capacity);
+  run.graph = workload::split_workload(run.workload, mapping, stacks, o.mode);
+  const auto& g = run.graph;
+  mapper::StreamCostOptions co;
+  co.lpf_limit = o.lpf_limit;
+  mapper::StreamCostTable table(run.acc, co);
+  Problem pb{run, table, {}, {}};
+  pb.base_core.assign(g.cns.size(), -1);
+  pb.gene_of_cn.assign(g.cns.size(), -1);
+  std::map<std::pair<int, int>, int> gene_index;
+  for (std::size_t i = 0; i < g.cns.size(); ++i) {
+    const auto& c = g.cns[i];
+    const auto& alloc = g.core_allocation[static_cast<std::size_t>(c.layer)];
+    if (c.fixed_core >= 0) {
+      pb.base_core[i] = c.fixed_core;
+    } else if (alloc.size() == 1) {
+      pb.base_core[i] = alloc.front();
+    } else {
+      const auto key = std::make_pair(c.layer, c.group);
+      auto it = gene_index.find(key);
+      if (it == gene_index.end()) {
+        it = gene_index.emplace(key, static_cast<int>(run.genes.size())).first;
+        run.genes.push_back(key);
+        run.gene_choices.push_back(alloc);
+      }
+      pb.gene_of_cn[i] = it->second;
+    }
+  }
+  if (o.progress)
+    o.progress(fmt::format("{} CNs, {} edges, {} free allocation genes", g.cns.size(),
+                           g.edges.size(), run.genes.size()));
+  pb.prepare();
+  run.cost_table_entries = static_cast<std::int64_t>(table.size());
+  if (o.progress) o.progress(fmt::format("cost table: {} (tile, core) entries", table.size()));
+  Genome best;
+  run.allocation = "fixed";
+  if (!run.genes.empty()) {
+    if (o.allocation == StreamAllocation::Fixed) {
+      const auto& [layer, group] = run.genes.front();
+      throw UserError(
+          SourceLocation{mapping_path, 0, "core_allocation"},
+          fmt::format("layer '{}' may run on {} cores but is not split over them; use "
+                      "--allocation ga or exhaustive, or give one core per inter-core split",
+                      g.tile_layers.empty()
+                          ? ""
+                          : run.workload.layers[static_cast<std::size_t>(layer)].name,
+                      run.gene_choices.front().size()));
+    }
+    if (o.allocation == StreamAllocation::Ga) {
+      best = run_ga(pb, o);
+      run.allocation = "ga";
+    } else if (o.allocation == StreamAllocation::Milp) {
+      best = run_milp(pb);
+      run.allocation = "milp";
+    } else {
+      best = run_exhaustive(pb, o);
+      run.allocation = "exhaustive";
+    }
+  }
+  run.core_of_cn = pb.cores_for(best);
+  run.schedule = pb.evaluate(best, true);
+  ++run.evaluations;
+  for (std::size_t i = 0; i < g.cns.size(); ++i)
+    run.cn_cost.push_back(*pb.cost(static_cast<int>(i), run.core_of_cn[i]));
+  return run;
+}
+
+}  // namespace mosaic::search

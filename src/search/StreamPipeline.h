@@ -1,0 +1,65 @@
+// `mosaic stream` as a library call: Stream's pipeline (accelerator, workload, mapping ->
+// layer stacks -> tiles and their graph -> per (unique tile, core) cost -> allocation -> COALA
+// schedule). Allocation: fixed (one core per entry or per inter-core split), a seeded NSGA-II
+// genetic algorithm over the free layers (Stream's GeneticAlgorithmAllocationStage), a
+// core-load MILP on CBC (search/StreamMilp.h), or exhaustive enumeration for small cases.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "arch/StreamAccelerator.h"
+#include "mapper/StreamCost.h"
+#include "schedule/StreamScheduler.h"
+#include "workload/StreamWorkload.h"
+
+namespace mosaic::search {
+
+enum class StreamAllocation { Fixed, Ga, Exhaustive, Milp };
+
+struct StreamOptions {
+  workload::StackMode mode = workload::StackMode::LayerByLayer;
+  std::string layer_stacks;
+  StreamAllocation allocation = StreamAllocation::Fixed;
+  int generations = 4;
+  int population = 4;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  int lpf_limit = 6;
+  std::int64_t exhaustive_limit = 100000;
+  std::function<void(const std::string&)> progress;  // stderr lines
+  std::function<bool()> interrupted;                 // Ctrl-C: stop the search, keep the best
+};
+
+struct StreamGenome {
+  std::vector<int> core;  // per free (layer, group) gene
+  double latency_cycles = 0;
+  double energy_pj = 0;
+};
+
+struct StreamRun {
+  arch::StreamAccelerator acc;
+  workload::StreamWorkload workload;
+  workload::TileGraph graph;
+  std::vector<int> core_of_cn;
+  std::vector<mapper::StreamCnCost> cn_cost;  // per CN (copied from the table)
+  schedule::StreamScheduleResult schedule;
+  std::string allocation;  // fixed | ga | exhaustive
+  // Search statistics.
+  std::int64_t evaluations = 0;
+  std::int64_t cost_table_entries = 0;
+  std::vector<StreamGenome> pareto;        // GA / exhaustive: the (energy, latency) front
+  std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
+  std::vector<std::vector<int>> gene_choices;
+  bool stopped_early = false;
+  // MILP allocation: the largest core load it minimised, CBC's bound and the relative gap.
+  double milp_objective = 0, milp_bound = 0, milp_gap = 0;
+  bool milp_optimal = false;
+};
+
+StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
+                     const std::string& mapping_path, const StreamOptions& options);
+
+}  // namespace mosaic::search

@@ -1,0 +1,140 @@
+// mosaic stream end to end: outputs on a Stream tutorial lab, and one clear error (non-zero
+// exit, no output written) for each kind of bad input.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "../outputs/HeadlessChromium.h"
+#include "TestSupport.h"
+
+namespace mosaic::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lab1(const std::string& rel) {
+  return (shared_dir() / "reference/stream/tutorial/lab1/inputs" / rel).string();
+}
+
+// A copy of lab1's inputs in `dir` that a test may edit.
+void copy_lab1(const fs::path& dir) {
+  fs::copy(shared_dir() / "reference/stream/tutorial/lab1/inputs", dir,
+           fs::copy_options::recursive);
+}
+
+std::string args(const fs::path& in, const fs::path& out) {
+  return "stream --accelerator '" + (in / "hardware/hda_bus.yaml").string() + "' --workload '" +
+         (in / "workload/4_convs.onnx").string() + "' --mapping '" +
+         (in / "mapping/mapping.yaml").string() + "' --out '" + out.string() + "' --quiet";
+}
+
+TEST(StreamCli, Lab1WritesSummaryScheduleAndTrace) {
+  MOSAIC_REQUIRE_SHARED();
+  TempDir tmp;
+  const auto r =
+      run_mosaic(args(shared_dir() / "reference/stream/tutorial/lab1/inputs", tmp.path() / "o"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = nlohmann::json::parse(read_file(tmp.path() / "o/summary.json"));
+  EXPECT_NEAR(s["energy_pj"].get<double>(), 6143532, 6143532 * 1e-6);
+  EXPECT_EQ(s["cns"], 4);
+  EXPECT_EQ(s["edges"], 3);
+  EXPECT_EQ(s["allocation"][3]["cores"][0], 0);
+  const auto sch = nlohmann::json::parse(read_file(tmp.path() / "o/schedule.json"));
+  ASSERT_EQ(sch["cns"].size(), 4u);
+  EXPECT_EQ(sch["cns"][1]["core"], 1);
+  EXPECT_DOUBLE_EQ(sch["cns"][1]["start"].get<double>(), sch["cns"][0]["end"].get<double>());
+  const auto tr = nlohmann::json::parse(read_file(tmp.path() / "o/trace.json"));
+  int complete = 0;
+  for (const auto& e : tr["traceEvents"])
+    if (e["ph"] == "X" && e["cat"] == "cn") ++complete;
+  EXPECT_EQ(complete, 4);
+}
+
+TEST(StreamCliSlow, ReportRendersInHeadlessChromium) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto browser = find_chromium();
+  if (!browser) GTEST_SKIP() << "chromium is not installed";
+  TempDir tmp;
+  const auto r =
+      run_mosaic(args(shared_dir() / "reference/stream/tutorial/lab1/inputs", tmp.path() / "o"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto page = load_in_chromium(*browser, tmp.path() / "o/report.html");
+  ASSERT_EQ(page.exit_code, 0);
+  EXPECT_EQ(body_attribute(page.dom, "data-charts"), "3");
+  if (body_attribute(page.dom, "data-charts-missing") == "true")
+    GTEST_SKIP() << "the chart bundles are not installed (scripts/setup.sh)";
+  EXPECT_EQ(body_attribute(page.dom, "data-charts-rendered"), "3");
+  EXPECT_EQ(body_attribute(page.dom, "data-chart-errors"), "0");
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
+}
+
+struct BadCase {
+  const char* file;
+  const char* from;
+  const char* to;
+  const char* message;
+};
+
+TEST(StreamCli, BadInputsGiveOneClearMessage) {
+  MOSAIC_REQUIRE_SHARED();
+  const BadCase cases[] = {
+      {"mapping/mapping.yaml", "core_allocation: [1]", "core_allocation: [7]",
+       "core 7 does not exist"},
+      {"hardware/hda_bus.yaml", "cores: [0, 1, 2]", "cores: [0, 1, 9]", "core 9 does not exist"},
+      {"mapping/mapping.yaml",
+       "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - OY, all",
+       "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - QQ, all",
+       "has no dimension QQ"},
+      {"hardware/cores/offchip.yaml", "size: 4294967296", "size: 2000", "can never fit"},
+  };
+  for (const auto& c : cases) {
+    TempDir tmp;
+    copy_lab1(tmp.path() / "in");
+    const auto f = tmp.path() / "in" / c.file;
+    std::string text = read_file(f);
+    const auto pos = text.find(c.from);
+    ASSERT_NE(pos, std::string::npos) << c.from;
+    text.replace(pos, std::string(c.from).size(), c.to);
+    write_file(f, text);
+    std::string extra;
+    if (std::string(c.message) == "can never fit") extra = " --mode fused";
+    const auto r = run_mosaic(args(tmp.path() / "in", tmp.path() / "o") + extra);
+    EXPECT_NE(r.exit_code, 0) << c.message;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(tmp.path() / "o/summary.json")) << c.message;
+  }
+}
+
+TEST(StreamCli, CyclicWorkloadIsAnError) {
+  TempDir tmp;
+  write_file(tmp.path() / "w.yaml", R"(- id: 0
+  name: a
+  operator_type: Conv
+  equation: O[k]+=W[k][c]*I[c]
+  loop_dims: [K, C]
+  loop_sizes: [4, 4]
+  operand_precision: {W: 8, I: 8, O: 16, O_final: 8}
+  operand_source: {I: 1}
+- id: 1
+  name: b
+  operator_type: Conv
+  equation: O[k]+=W[k][c]*I[c]
+  loop_dims: [K, C]
+  loop_sizes: [4, 4]
+  operand_precision: {W: 8, I: 8, O: 16, O_final: 8}
+  operand_source: {I: 0}
+)");
+  if (!have_shared()) GTEST_SKIP() << "../shared is absent";
+  const auto r =
+      run_mosaic("stream --accelerator '" + lab1("hardware/hda_bus.yaml") + "' --workload '" +
+                 (tmp.path() / "w.yaml").string() + "' --mapping '" + lab1("mapping/mapping.yaml") +
+                 "' --out '" + (tmp.path() / "o").string() + "' --quiet");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("cyclic"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "o"));
+}
+
+}  // namespace
+}  // namespace mosaic::test

@@ -1,0 +1,280 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "TestSupport.h"
+#include "arch/Granularity.h"
+#include "common/Error.h"
+#include "cost/DpuCost.h"
+#include "search/H3m.h"
+#include "workload/Zoo.h"
+
+namespace mosaic {
+namespace {
+
+workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
+  workload::Layer l;
+  l.name = "c";
+  l.K = k;
+  l.C = c;
+  l.Y = l.X = hw;
+  l.R = l.S = r;
+  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = static_cast<int>(r / 2);
+  return l;
+}
+
+TEST(H3mGranularity, Pg338TableAndUserShapes) {
+  const auto t = arch::dpu_table();
+  ASSERT_EQ(t.size(), 8u);
+  EXPECT_EQ(t[0].name, "B512");
+  EXPECT_EQ(t[0].ops_per_cycle(), 512);
+  EXPECT_DOUBLE_EQ(t[0].dsp, 98);
+  EXPECT_DOUBLE_EQ(t[0].bram36k, 69.5);
+  EXPECT_EQ(t[7].ops_per_cycle(), 4096);
+  EXPECT_DOUBLE_EQ(arch::parse_granularity("b4096", arch::DspUsage::Low).dsp, 514);
+  for (const auto& c : t) EXPECT_EQ(c.ops_per_cycle(), std::stoi(c.name.substr(1)));
+  const auto u = arch::parse_granularity("8x12x16");
+  EXPECT_EQ(u.ops_per_cycle(), 3072);
+  EXPECT_FALSE(u.published);
+  EXPECT_GT(u.dsp, 386);  // between B2304 and B3136 on the fitted line
+  EXPECT_LT(u.dsp, 506);
+  EXPECT_EQ(arch::parse_granularity("8x14x14").name, "B3136");
+  try {
+    arch::parse_granularity("B999");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("B512, B800"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(arch::parse_granularities("B512,B4096,B512").size(), 2u);
+}
+
+TEST(H3mGranularity, PlatformBudgets) {
+  const auto u200 = arch::platform_by_name("u200");
+  const auto t = arch::dpu_table();
+  // B4096: min(870000/40865, 1602/249.5, 5847/642) = min(21, 6, 9) -> BRAM bound.
+  EXPECT_EQ(arch::cores_that_fit(u200, t[7]), 6);
+  // B512: min(43, 1602/69.5 = 23.05, 59).
+  EXPECT_EQ(arch::cores_that_fit(u200, t[0]), 23);
+  const auto asic = arch::platform_by_name("asic");
+  // min(16384 / 2048 MACs, 8 MiB / (249.5 x 4.5 KiB) = 7.3): SRAM bound.
+  EXPECT_EQ(arch::cores_that_fit(asic, t[7]), 7);
+  EXPECT_THROW(arch::platform_by_name("vu9p"), UserError);
+}
+
+TEST(H3mCost, SplitsAndArrayBound) {
+  const auto l = conv(64, 32, 56, 3);
+  workload::Layer s;
+  int used = 0;
+  ASSERT_TRUE(cost::split_layer(l, cost::SplitDim::K, 4, s, used));
+  EXPECT_EQ(s.K, 16);
+  EXPECT_EQ(used, 4);
+  ASSERT_TRUE(cost::split_layer(l, cost::SplitDim::C, 4, s, used));
+  EXPECT_EQ(s.C, 8);
+  ASSERT_TRUE(cost::split_layer(l, cost::SplitDim::P, 4, s, used));
+  EXPECT_EQ(workload::output_rows(s), 14);
+  // B512 = 4x8x8: ceil(3136/4) x ceil(32/8) x ceil(64/8) x 9 = 784 x 4 x 8 x 9.
+  EXPECT_DOUBLE_EQ(cost::dpu_array_cycles(l, arch::dpu_table()[0]), 784.0 * 4 * 8 * 9);
+  workload::Layer dw = l;
+  dw.op = workload::OpKind::DepthwiseConv;
+  dw.G = 32;
+  dw.C = dw.K = 1;
+  EXPECT_FALSE(cost::split_layer(dw, cost::SplitDim::C, 4, s, used));
+  ASSERT_TRUE(cost::split_layer(dw, cost::SplitDim::K, 4, s, used));
+  EXPECT_EQ(s.G, 8);
+}
+
+TEST(H3mCost, GangsAreFasterAndCSplitPaysTheReduction) {
+  const auto l = conv(256, 256, 14, 3);
+  const auto core = arch::dpu_table()[0];
+  const cost::DpuCostParams prm;
+  const auto one = cost::gang_layer_cost(l, "kcp_ws", core, 1, prm, arch::default_technology());
+  const auto four = cost::gang_layer_cost(l, "kcp_ws", core, 4, prm, arch::default_technology());
+  ASSERT_TRUE(one.cost.feasible);
+  ASSERT_TRUE(four.cost.feasible);
+  EXPECT_EQ(one.split, cost::SplitDim::None);
+  EXPECT_LT(four.cost.cycles, one.cost.cycles / 2);
+  EXPECT_EQ(four.cost.macs, one.cost.macs);
+  workload::Layer g = l;
+  g.K = 8;  // too few output channels: C or P splits win
+  const auto gc = cost::gang_layer_cost(g, "kcp_ws", core, 4, prm, arch::default_technology());
+  EXPECT_NE(gc.split, cost::SplitDim::K);
+  if (gc.split == cost::SplitDim::C) {
+    EXPECT_GT(gc.reduction_cycles, 0);
+  }
+}
+
+TEST(H3mSpace, EnumerationDecodingAndRepair) {
+  search::H3mSpace s;
+  s.dataflows = {"kcp_ws"};
+  s.granularities = {arch::dpu_table()[0], arch::dpu_table()[7]};
+  s.gang_levels = {1};
+  s.max_subs = 2;
+  s.share_units = 2;
+  // Units 2: {B512}, {B4096}; units 1+1: {B512,B512}, {B512,B4096}, {B4096,B4096}.
+  EXPECT_EQ(search::enumerate_h3m(s).size(), 5u);
+  EXPECT_EQ(search::count_h3m(s, 100), 5);
+  EXPECT_EQ(search::count_h3m(s, 2), 3);  // stops one past the limit
+  EXPECT_EQ(search::h3m_dimension(s), 8);
+  const auto c = search::decode_h3m(s, {0.9, 0.2, 0.1, 0.5, 0.9, 0.7, 0.95, 0.5});
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].units, 1);
+  EXPECT_EQ(c[0].granularity, 0);
+  EXPECT_EQ(c[1].granularity, 1);
+  const auto only = search::decode_h3m(s, {0.0, 0.2, 0.1, 0.5, 0.9, 0.7, 0.95, 0.5});
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].units, 2);
+  // Half the U200 each: 11 B512 + 3 B4096 (BRAM bound), then the leftover BRAM takes one more
+  // B512 (1513 + 69.5 <= 1602).
+  s.share_units = 8;
+  const auto d = search::build_design(s, arch::platform_by_name("u200"),
+                                      {search::H3mSlot{4, 0, 0, 0}, search::H3mSlot{4, 0, 1, 0}});
+  ASSERT_TRUE(d.feasible);
+  EXPECT_EQ(d.subs[0].cores, 12);
+  EXPECT_EQ(d.subs[1].cores, 3);
+  EXPECT_EQ(d.subs[0].gang_sizes.size(), 12u);
+}
+
+search::H3mConfig small_config() {
+  search::H3mConfig c;
+  c.workload.name = "two";
+  workload::ModelEntry a;
+  a.name = "alexnet";
+  a.model = workload::zoo_model("alexnet");
+  workload::ModelEntry m;
+  m.name = "mobilenet_v1";
+  m.model = workload::zoo_model("mobilenet_v1");
+  c.workload.models = {a, m};
+  c.platform = arch::platform_by_name("u200");
+  c.space.dataflows = {"yxp_os", "kcp_ws"};
+  c.space.granularities = arch::parse_granularities("B512,B1024,B4096");
+  c.space.max_subs = 2;
+  c.space.share_units = 4;
+  c.space.gang_levels = {1, 4, 0};
+  c.evaluations = 600;
+  c.seed = 3;
+  return c;
+}
+
+TEST(H3mSearch, CmaEsMatchesExhaustiveAndIsDeterministic) {
+  auto c = small_config();
+  c.search = search::H3mSearch::Exhaustive;
+  c.baselines = false;
+  const auto ex = search::run_h3m(c);
+  ASSERT_TRUE(ex.best.best.feasible);
+  c.search = search::H3mSearch::CmaEs;
+  c.threads = 1;
+  const auto a = search::run_h3m(c);
+  c.threads = 2;
+  const auto b = search::run_h3m(c);
+  EXPECT_EQ(a.best.best.edp, b.best.best.edp);
+  EXPECT_EQ(a.best.best.design.choice, b.best.best.design.choice);
+  EXPECT_EQ(a.best.evaluations, b.best.evaluations);
+  EXPECT_LE(a.best.best.edp, ex.best.best.edp * 1.02);
+  EXPECT_GE(a.best.best.edp, ex.best.best.edp);  // exhaustive is the optimum of the space
+}
+
+TEST(H3mSearch, BestIsAtMostTheBaselines) {
+  auto c = small_config();
+  c.search = search::H3mSearch::Exhaustive;
+  const auto r = search::run_h3m(c);
+  ASSERT_EQ(r.baselines.size(), 2u);
+  for (const auto& b : r.baselines) {
+    ASSERT_TRUE(b.best.feasible) << b.name;
+    EXPECT_LE(r.best.best.edp, b.best.edp) << b.name;
+  }
+  EXPECT_EQ(r.baselines[0].best.design.subs.size(), 1u);  // homogeneous
+  for (const auto& sub : r.baselines[1].best.design.subs)
+    EXPECT_EQ(sub.gang_sizes.size(), 1u);  // one core per sub-accelerator
+  ASSERT_EQ(r.schedule.placed.size(), r.problem.nodes.size());
+  EXPECT_GT(r.schedule.latency_cycles, 0);
+}
+
+TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
+  auto c = small_config();
+  c.platform.bram36k = 10;
+  try {
+    search::run_h3m(c);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("fits no core"), std::string::npos) << e.what();
+  }
+}
+
+TEST(H3mSearch, ExhaustiveRefusesAHugeSpaceWithoutBuildingIt) {
+  auto c = small_config();
+  c.space = search::H3mSpace{};  // 3 sub-accelerators, 8 granularities: about 6 million designs
+  c.search = search::H3mSearch::Exhaustive;
+  try {
+    search::run_h3m(c);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("too many to enumerate"), std::string::npos) << e.what();
+  }
+}
+
+TEST(H3mWorkloads, ServingSets) {
+  const auto bert = search::bert_base(128);
+  EXPECT_EQ(bert.nodes.size(), 72u);
+  // Per layer: 128x768x2304 + 2 x 12x128x64x128 + 128x768x768 + 2 x 128x768x3072.
+  const std::int64_t per =
+      128LL * 768 * 2304 + 2LL * 12 * 128 * 64 * 128 + 128LL * 768 * 768 + 2LL * 128 * 768 * 3072;
+  EXPECT_EQ(workload::total_macs(bert), 12 * per);
+  EXPECT_EQ(search::h3m_workload("vision").models.size(), 5u);
+  EXPECT_EQ(search::h3m_workload("nlp").models.size(), 3u);
+  EXPECT_EQ(search::h3m_workload("mixed").models.size(), 5u);
+  EXPECT_THROW(search::h3m_workload("speech"), UserError);
+}
+
+TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
+  test::TempDir dir;
+  const auto r = test::run_mosaic(
+      "h3m --workload alexnet --platform u200 --search random --evaluations 150 --granularities "
+      "B512,B4096 --max-sub-accelerators 2 --quiet --out " +
+      dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(test::read_file(dir.path() / "summary.json"));
+  EXPECT_GT(j["best"]["edp"].get<double>(), 0);
+  EXPECT_FALSE(j["best"]["sub_accelerators"].empty());
+  EXPECT_TRUE(j["baselines"].contains("homogeneous"));
+  EXPECT_TRUE(j["baselines"].contains("fixed_granularity_hda"));
+  EXPECT_TRUE(j["ratios"].contains("edp_homogeneous_over_best"));
+  EXPECT_EQ(j["search"]["evaluations"].get<std::int64_t>() > 0, true);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "convergence.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "schedule.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "report.html"));
+  const auto bad = test::run_mosaic("h3m --workload alexnet --granularities B999 --quiet --out " +
+                                    dir.path().string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--granularities"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("B999"), std::string::npos) << bad.err;
+  const auto sla = test::run_mosaic(
+      "h3m --workload alexnet --search random --evaluations 50 --granularities B4096 "
+      "--max-sub-accelerators 1 --no-baselines --sla alexnet=0.000001 --out " +
+      dir.path().string());
+  EXPECT_EQ(sla.exit_code, 0) << sla.err;
+  EXPECT_NE(sla.out.find("NOT met"), std::string::npos) << sla.out;
+}
+
+// Must-show: on the enumerable space (2 sub-accelerators, B512/B1024/B4096, U200), CMA-ES with
+// the default budget finds an EDP within 2 % of the exhaustive optimum on each serving set.
+TEST(H3mMustShowSlow, CmaEsWithinTwoPercentOfExhaustive) {
+  for (const char* w : {"vision", "nlp", "mixed"}) {
+    search::H3mConfig c;
+    c.workload = search::h3m_workload(w);
+    c.platform = arch::platform_by_name("u200");
+    c.space.granularities = arch::parse_granularities("B512,B1024,B4096");
+    c.space.max_subs = 2;
+    c.baselines = false;
+    c.search = search::H3mSearch::Exhaustive;
+    const auto ex = search::run_h3m(c);
+    c.search = search::H3mSearch::CmaEs;
+    const auto cm = search::run_h3m(c);
+    ASSERT_TRUE(ex.best.best.feasible) << w;
+    EXPECT_EQ(ex.best.space_size, 7155) << w;
+    EXPECT_LE(cm.best.best.edp, 1.02 * ex.best.best.edp) << w;
+    EXPECT_GE(cm.best.best.edp, ex.best.best.edp) << w;
+  }
+}
+
+}  // namespace
+}  // namespace mosaic
