@@ -12,6 +12,7 @@ packages=(
   openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
   python3
   python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
+  pybind11-dev python3-dev python3-pytest python3-numpy  # the Python module and its tests
   chromium  # headless browser for the HTML report tests (skipped when absent)
 )
 

@@ -50,6 +50,51 @@ std::int64_t sum3(const std::array<std::int64_t, 3>& a) {
   return a[0] + a[1] + a[2];
 }
 
+// The problem the directive analysis runs for a layer of a mapping file. Default mode: a
+// transposed convolution upsamples, so the analysis runs the direct convolution a dense
+// accelerator runs over the zero-upsampled input and `useful_macs` gets the useful MACs; strided
+// pointwise layers are densified.
+Problem analysis_problem(const mf::LayerSyntax& ls, const std::string& file, bool compat,
+                         std::optional<std::int64_t>& useful_macs) {
+  Problem p = dataflow::problem_from_syntax(ls, file, compat);
+  if (compat) return p;
+  if (ls.type == "TRCONV") {
+    const workload::Layer layer = mf::to_layer(ls, file);
+    p = dataflow::problem_from_layer(layer);
+    p.declared.clear();
+    for (const auto& d : ls.dims)
+      if (auto dim = dataflow::parse_dim(d.name)) p.declared.push_back(*dim);
+    useful_macs = workload::macs(layer);
+  }
+  return dataflow::densify_pointwise_stride(p);
+}
+
+// A named dataflow (library name, alias or .m path) for the problem's layer class.
+std::vector<BoundDirective> bind_named(const std::string& name, const Problem& p, bool compat) {
+  dataflow::Dataflow df = dataflow::library_dataflow(name, p.type);
+  if (!compat) df = dataflow::adapt_to_problem(df, p);
+  return dataflow::bind(df, p);
+}
+
+// Checks a bound dataflow: MAESTRO's R/S rule in compat mode; otherwise the paper's legality
+// conditions, a map larger than its dimension being clamped (generic dataflows such as
+// TemporalMap(64,64) C meet 3-channel layers) and the other violations errors.
+std::vector<BoundDirective> checked_binding(std::vector<BoundDirective> bound, const Problem& p,
+                                            const mf::LayerSyntax& ls, const std::string& file,
+                                            bool compat) {
+  if (compat) {
+    check_rs_rule(bound, p, file, ls.name);
+    return bound;
+  }
+  for (const auto& issue : dataflow::check_legality(bound, p)) {
+    if (issue.rule == dataflow::LegalityRule::Bound) continue;
+    throw UserError(SourceLocation{file, issue.line > 0 ? issue.line : ls.line,
+                                   fmt::format("Layer {} {}", ls.name, issue.directive)},
+                    fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule)));
+  }
+  return dataflow::clamp_to_problem(bound, p);
+}
+
 }  // namespace
 
 LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::Core& core,
@@ -121,6 +166,36 @@ LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::
   return c;
 }
 
+PreparedLayer prepare_layer(const mf::LayerSyntax& ls, const std::string& file,
+                            const MaestroEvalOptions& options) {
+  const bool compat = options.maestro_compat;
+  PreparedLayer out;
+  out.problem = analysis_problem(ls, file, compat, out.useful_macs);
+  if (options.dataflow_name) {
+    out.bound = bind_named(*options.dataflow_name, out.problem, compat);
+  } else if (ls.has_dataflow) {
+    out.bound = dataflow::bind(dataflow::from_syntax(ls.dataflow, ls.name, file), out.problem);
+  } else {
+    throw UserError(SourceLocation{file, ls.line, "Layer " + ls.name},
+                    "has no Dataflow block (give one, or choose a named dataflow)");
+  }
+  out.bound = checked_binding(std::move(out.bound), out.problem, ls, file, compat);
+  return out;
+}
+
+DirectiveResult analyze_layer(const Problem& p, const std::vector<BoundDirective>& bound,
+                              const DirectiveHardware& hw, const DirectiveOptions& options,
+                              const mf::LayerSyntax& ls, const std::string& file) {
+  try {
+    return analyze_directives(p, bound, hw, options);
+  } catch (const UserError& e) {
+    const int line = e.where().line > 0 ? e.where().line : ls.line;
+    std::string field = "Layer " + ls.name;
+    if (!e.where().field.empty()) field += " " + e.where().field;
+    throw UserError(SourceLocation{file, line, field}, e.message());
+  }
+}
+
 MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, const arch::Core& core,
                                               const MaestroEvalOptions& options) {
   const bool compat = options.maestro_compat;
@@ -146,21 +221,8 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
   const double mac_nj = tech.mac_pj / 1000.0;
 
   for (const auto& ls : net.layers) {
-    Problem p = dataflow::problem_from_syntax(ls, net.file, compat);
     std::optional<std::int64_t> useful_macs;
-    if (!compat) {
-      if (ls.type == "TRCONV") {
-        // A transposed convolution upsamples: analyse the direct convolution a dense accelerator
-        // runs over the zero-upsampled input, and report the useful MACs.
-        const workload::Layer layer = mf::to_layer(ls, net.file);
-        p = dataflow::problem_from_layer(layer);
-        p.declared.clear();
-        for (const auto& d : ls.dims)
-          if (auto dim = dataflow::parse_dim(d.name)) p.declared.push_back(*dim);
-        useful_macs = workload::macs(layer);
-      }
-      p = dataflow::densify_pointwise_stride(p);
-    }
+    Problem p = analysis_problem(ls, net.file, compat, useful_macs);
     if (compat) {
       auto [it, inserted] = batch_of_type.emplace(p.type, p.batch);
       p.batch = it->second;
@@ -185,32 +247,13 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
                       "named dataflow with --dataflow)");
     }
     prev_bound = bound;
-    if (compat) {
-      check_rs_rule(bound, p, net.file, ls.name);
-    } else {
-      // The paper's legality conditions. A map larger than its dimension is clamped (generic
-      // dataflows such as TemporalMap(64,64) C meet 3-channel layers); the others are errors.
-      for (const auto& issue : dataflow::check_legality(bound, p)) {
-        if (issue.rule == dataflow::LegalityRule::Bound) continue;
-        throw UserError(SourceLocation{net.file, issue.line > 0 ? issue.line : ls.line,
-                                       fmt::format("Layer {} {}", ls.name, issue.directive)},
-                        fmt::format("{} ({})", issue.message, dataflow::rule_name(issue.rule)));
-      }
-      bound = dataflow::clamp_to_problem(bound, p);
-      if (options.search_tiles) bound = options.search_tiles(p, named ? *named : *prev_df);
-    }
+    bound = checked_binding(std::move(bound), p, ls, net.file, compat);
+    if (!compat && options.search_tiles) bound = options.search_tiles(p, named ? *named : *prev_df);
 
     MaestroLayerReport row;
     row.network = net.name;
     row.layer = ls.name;
-    try {
-      row.analysis = analyze_directives(p, bound, hw, dopt);
-    } catch (const UserError& e) {
-      const int line = e.where().line > 0 ? e.where().line : ls.line;
-      std::string field = "Layer " + ls.name;
-      if (!e.where().field.empty()) field += " " + e.where().field;
-      throw UserError(SourceLocation{net.file, line, field}, e.message());
-    }
+    row.analysis = analyze_layer(p, bound, hw, dopt, ls, net.file);
     if (useful_macs) row.analysis.macs = *useful_macs;
     const DirectiveResult& r = row.analysis;
     const LevelFigures& top = r.top;

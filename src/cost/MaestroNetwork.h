@@ -93,6 +93,27 @@ MaestroNetworkReport evaluate_maestro_network(const workload::maestro_format::Ne
                                               const arch::Core& core,
                                               const MaestroEvalOptions& options);
 
+// One layer of a mapping file made ready for the directive analysis as evaluate_maestro_network
+// makes it: the analysis problem (default mode: a transposed convolution as the dense direct
+// one, strided pointwise layers densified), the dataflow (options.dataflow_name when set, else
+// the layer's own Dataflow block) bound to it and checked, and the useful MACs when they differ
+// from the problem's. No previous-layer reuse (a layer without a dataflow is an error). Shared
+// by evaluate_maestro_network and the Python module's cost_grid.
+struct PreparedLayer {
+  dataflow::Problem problem;
+  std::vector<dataflow::BoundDirective> bound;
+  std::optional<std::int64_t> useful_macs;
+};
+PreparedLayer prepare_layer(const workload::maestro_format::LayerSyntax& layer,
+                            const std::string& file, const MaestroEvalOptions& options);
+
+// analyze_directives, with an error naming the layer and its line in `file`.
+DirectiveResult analyze_layer(const dataflow::Problem& p,
+                              const std::vector<dataflow::BoundDirective>& bound,
+                              const DirectiveHardware& hw, const DirectiveOptions& options,
+                              const workload::maestro_format::LayerSyntax& layer,
+                              const std::string& file);
+
 // The unified cost of one directive analysis (used by the default mode and by the schedulers).
 LayerCost to_layer_cost(const DirectiveResult& r, const dataflow::Problem& p,
                         const arch::Core& core, const arch::Technology& tech, bool maestro_compat);

@@ -18,6 +18,7 @@
 #include "common/Hash.h"
 #include "cost/DirectiveAnalysis.h"
 #include "cost/MaestroNetwork.h"
+#include "search/BandwidthRetime.h"
 
 namespace mosaic::search {
 
@@ -62,13 +63,6 @@ struct Coords {
   std::array<std::int64_t, kMaxMapSweeps> maps{};
 };
 
-// What the top-level runtime of one layer is made of (to re-time it at another bandwidth).
-struct LayerTiming {
-  std::vector<cost::TopCase> cases;
-  std::int64_t in_off = 0, out_off = 0;  // off-chip transfer cycles per case (constant)
-  double count = 1;                      // identical layers
-};
-
 // The figures of the whole workload at one bandwidth.
 struct WorkloadEval {
   double latency = 0;
@@ -78,38 +72,6 @@ struct WorkloadEval {
   std::int64_t l1_req = 0, l2_req = 0;  // bytes
   std::vector<LayerTiming> timing;      // with plateau reuse
 };
-
-// The workload latency at another global NoC bandwidth, from the top-level cases recorded at one
-// bandwidth: exact when the slowest sub-cluster of every case takes as long at that bandwidth
-// (the directive analysis' per-case delay, with MAESTRO's off-chip overlap).
-double retime(const WorkloadEval& e, std::int64_t bw, std::int64_t noc_latency) {
-  double total = 0;
-  for (const auto& t : e.timing) {
-    std::int64_t runtime = 0;
-    for (const auto& c : t.cases) {
-      auto noc = [&](std::int64_t v) { return noc_latency + (v + bw - 1) / bw - 1; };
-      const std::int64_t in = noc(c.ingress), out = noc(c.egress);
-      std::int64_t d = c.all_init ? c.compute + in : std::max(out, std::max(c.compute, in));
-      d = std::max(t.in_off, std::max(d, t.out_off));
-      runtime += c.occurrences * d;
-    }
-    total += t.count * std::max(1.0, static_cast<double>(runtime));
-  }
-  return total;
-}
-
-// True when every top-level case's slowest sub-cluster takes the same time in both evaluations.
-bool same_compute(const WorkloadEval& a, const WorkloadEval& b) {
-  if (a.timing.size() != b.timing.size()) return false;
-  for (std::size_t l = 0; l < a.timing.size(); ++l) {
-    const auto& x = a.timing[l].cases;
-    const auto& y = b.timing[l].cases;
-    if (x.size() != y.size()) return false;
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (x[i].compute != y[i].compute) return false;
-  }
-  return true;
-}
 
 // Analyses shared by the PEs of one run (see Context::run_leader).
 struct CacheKey {
@@ -319,12 +281,7 @@ struct Evaluator {
       // No 0-cycle layer (MAESTRO reports one for degenerate mappings): at least 1 cycle.
       e.latency += n * std::max(1.0, static_cast<double>(r.top.runtime));
       if (ctx.reuse_plateaus) {
-        LayerTiming& t = e.timing[l];
-        t.cases = std::move(r.top_cases);
-        const auto& l2 = r.top.l2_size_req;
-        t.in_off = (l2[0] + l2[1]) / s.offchip_bw / 2;
-        t.out_off = l2[2] / s.offchip_bw / 2;
-        t.count = n;
+        e.timing[l] = layer_timing(r, s.offchip_bw, n);
       }
       if (!full) continue;
       const cost::LayerCost lc =
@@ -336,37 +293,6 @@ struct Evaluator {
     return e;
   }
 };
-
-// Latencies at the bandwidths bws[lo..hi], knowing the evaluations at both ends. The runtime of
-// every top-level case, and the time of its slowest sub-cluster, never increase with the
-// bandwidth; so when the sub-clusters take the same time at both ends they do in between, and
-// the latencies follow from the recorded cases (re-timing); and when the latency itself is the
-// same at both ends it is the same in between (a plateau). Otherwise the middle is analysed.
-void fill_latencies(Evaluator& ev, const Coords& c, const std::vector<std::int64_t>& bws,
-                    std::vector<WorkloadEval>& evals, std::vector<double>& lat, std::size_t lo,
-                    std::size_t hi) {
-  if (hi <= lo + 1) return;
-  const std::int64_t hop = ev.ctx.s.noc_latency;
-  if (same_compute(evals[lo], evals[hi])) {
-    // The recorded cases reproduce the analysed runtimes (checked: a change in the cost model
-    // would otherwise go unnoticed).
-    MOSAIC_CHECK(
-        retime(evals[lo], bws[lo], hop) == lat[lo] && retime(evals[lo], bws[hi], hop) == lat[hi],
-        "dse: re-timing the top-level cases disagrees with the directive analysis");
-    for (std::size_t i = lo + 1; i < hi; ++i) lat[i] = retime(evals[lo], bws[i], hop);
-    return;
-  }
-  if (lat[lo] == lat[hi]) {
-    for (std::size_t i = lo + 1; i < hi; ++i) lat[i] = lat[lo];
-    return;
-  }
-  const std::size_t mid = lo + (hi - lo) / 2;
-  evals[mid] = ev.analyze(c, bws[mid], false);
-  lat[mid] = evals[mid].latency;
-  fill_latencies(ev, c, bws, evals, lat, lo, mid);
-  fill_latencies(ev, c, bws, evals, lat, mid, hi);
-  evals[mid] = WorkloadEval{};
-}
 
 // The latencies at the feasible bandwidths (evals: scratch of the plateau reuse).
 void latencies(const Context& ctx, Evaluator& ev, const Coords& c,
@@ -382,7 +308,9 @@ void latencies(const Context& ctx, Evaluator& ev, const Coords& c,
       if (feasible.size() > 1) {
         evals.back() = ev.analyze(c, feasible_bw.back(), false);
         lat.back() = evals.back().latency;
-        fill_latencies(ev, c, feasible_bw, evals, lat, 0, feasible.size() - 1);
+        // Re-timing across the bandwidths (BandwidthRetime.h).
+        const auto analyze = [&](std::int64_t bw) { return ev.analyze(c, bw, false); };
+        fill_latencies(analyze, feasible_bw, ctx.s.noc_latency, evals, lat, 0, feasible.size() - 1);
       }
     } else {
       lat[0] = feasible[0] == 0 ? e0.latency : ev.analyze(c, feasible_bw[0], false).latency;
