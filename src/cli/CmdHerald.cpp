@@ -220,7 +220,7 @@ int run(const HeraldArgs& a) {
         part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
                             p.partition.bw_gbps[k]);
       std::cout << fmt::format(
-          "{:<8} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
+          "{:<10} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
           r.styles[static_cast<std::size_t>(p.style)].label(),
           p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
           p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
@@ -229,9 +229,10 @@ int run(const HeraldArgs& a) {
         "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", a.workload,
         cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
         r.interrupted ? " (interrupted: finished points kept)" : "");
-    line("best", r.best);
-    line("FDA", r.best_fda);
-    line("SM-FDA", r.best_smfda);
+    // Each row is the best design of its kind; the verdict below says which wins overall.
+    line("searched", r.best);
+    line("best FDA", r.best_fda);
+    line("best SMFDA", r.best_smfda);
     line("RDA", r.rda);
     std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
