@@ -8,13 +8,14 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "cost/LoopNestCompile.h"
 #include "cost/LoopNestPyMath.h"
 
 namespace mosaic::cost {
 
-using dataflow::ArrayDimUnrolling;
 using dataflow::OperandLink;
-using dataflow::SpatialUnroll;
+using detail::fail;
+using detail::Relevancy;
 using workload::EinsumLayer;
 
 void LnLoopList::push(int dim, double size) {
@@ -46,22 +47,13 @@ double tensor_size(const LoopNestProblem& p, int op, const double* sizes) {
   return t;
 }
 
-namespace {
-
-[[noreturn]] void fail(const EinsumLayer& layer, const std::string& field, const std::string& msg) {
+void detail::fail(const EinsumLayer& layer, const std::string& field, const std::string& msg) {
   throw UserError(SourceLocation{layer.source_file, layer.source_line,
                                  fmt::format("layer '{}' {}", layer.name, field)},
                   msg);
 }
 
-// Relevancy as ZigZag's LoopRelevancyInfo.extract_relevancy_info.
-struct Relevancy {
-  std::vector<int> r;  // ordered
-  std::vector<int> ir;
-  bool pr = false;
-};
-
-std::vector<Relevancy> relevancy(const EinsumLayer& layer) {
+std::vector<Relevancy> detail::relevancy(const EinsumLayer& layer) {
   std::set<std::string> pr_keys, pr_list;
   for (const auto& rel : layer.relations) {
     pr_keys.insert(rel.dim);
@@ -97,7 +89,19 @@ std::vector<Relevancy> relevancy(const EinsumLayer& layer) {
   return out;
 }
 
-// The memory level (per operand) whose served dimensions first include each array dimension.
+int detail::memory_level(const arch::LoopNestHardware& hw, std::size_t m,
+                         const std::string& mem_op) {
+  int level = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const auto& prev = hw.memories[k].operands;
+    if (std::find(prev.begin(), prev.end(), mem_op) != prev.end()) ++level;
+  }
+  return level;
+}
+
+namespace {
+
+// The memory operand that layer operand `layer_op` is linked to.
 std::string link_of(const std::vector<OperandLink>& links, const std::string& layer_op,
                     bool* found) {
   for (const auto& l : links)
@@ -109,225 +113,8 @@ std::string link_of(const std::vector<OperandLink>& links, const std::string& la
   return {};
 }
 
-}  // namespace
-
-std::vector<ArrayDimUnrolling> legalize_spatial(const EinsumLayer& layer,
-                                                const arch::LoopNestHardware& hw,
-                                                const std::vector<OperandLink>& links,
-                                                const std::vector<ArrayDimUnrolling>& user) {
-  const auto rel = relevancy(layer);
-  auto layer_has = [&](const std::string& d) {
-    return std::find(layer.dims.begin(), layer.dims.end(), d) != layer.dims.end();
-  };
-  auto op_index = [&](const std::string& mem_op) -> int {
-    for (const auto& l : links)
-      if (l.memory_operand == mem_op)
-        for (std::size_t i = 0; i < layer.operands.size(); ++i)
-          if (layer.operands[i].name == l.layer_operand) return static_cast<int>(i);
-    return -1;
-  };
-  auto is_ir = [&](int op, const std::string& d) {
-    for (int id : rel[static_cast<std::size_t>(op)].ir)
-      if (layer.dims[static_cast<std::size_t>(id)] == d) return true;
-    return false;
-  };
-  // Innermost memories: the lowest level of every operand they hold.
-  std::vector<const arch::MemoryLevel*> inner;
-  for (std::size_t m = 0; m < hw.memories.size(); ++m) {
-    bool lowest = true;
-    for (const auto& op : hw.memories[m].operands)
-      for (std::size_t k = 0; k < m; ++k) {
-        const auto& prev = hw.memories[k].operands;
-        if (std::find(prev.begin(), prev.end(), op) != prev.end()) lowest = false;
-      }
-    if (lowest) inner.push_back(&hw.memories[m]);
-  }
-  // Max unrolling per (array dim, layer dim).
-  const std::size_t nd = hw.array.dims.size();
-  std::vector<std::vector<std::int64_t>> max_unroll(nd,
-                                                    std::vector<std::int64_t>(layer.dims.size()));
-  for (std::size_t a = 0; a < nd; ++a)
-    for (std::size_t d = 0; d < layer.dims.size(); ++d)
-      max_unroll[a][d] = std::min(layer.sizes[d], hw.array.sizes[a]);
-  for (const auto* m : inner) {
-    for (const auto& mem_op : m->operands) {
-      const int op = op_index(mem_op);
-      if (op < 0) continue;
-      const bool out = op == 0;
-      const int port =
-          arch::port_of(*m, mem_op, out ? arch::DataDir::WrInByLow : arch::DataDir::RdOutToLow);
-      const int precision =
-          workload::precision_of(layer, layer.operands[static_cast<std::size_t>(op)].name);
-      if (port < 0 || precision <= 0) continue;
-      const std::int64_t bw = m->ports[static_cast<std::size_t>(port)].bw_max_bits;
-      for (const auto& served : m->served_dims) {
-        const int a = arch::array_dim_index(hw.array, served);
-        for (std::size_t d = 0; d < layer.dims.size(); ++d) {
-          if (is_ir(op, layer.dims[d])) continue;
-          const std::int64_t cap = bw / precision;
-          if (cap < max_unroll[static_cast<std::size_t>(a)][d])
-            max_unroll[static_cast<std::size_t>(a)][d] = cap;
-        }
-      }
-    }
-  }
-  // check_and_reduce
-  std::vector<ArrayDimUnrolling> out;
-  for (const auto& ad : user) {
-    const int a = arch::array_dim_index(hw.array, ad.array_dim);
-    if (a < 0)
-      fail(layer, "spatial_mapping",
-           fmt::format("array dimension {} is not in the hardware ({})", ad.array_dim, hw.name));
-    ArrayDimUnrolling r;
-    r.array_dim = ad.array_dim;
-    for (const auto& u : ad.unrolls) {
-      if (!layer_has(u.dim)) continue;
-      const auto d = static_cast<std::size_t>(
-          std::find(layer.dims.begin(), layer.dims.end(), u.dim) - layer.dims.begin());
-      SpatialUnroll v = u;
-      v.factor = std::min(v.factor, max_unroll[static_cast<std::size_t>(a)][d]);
-      r.unrolls.push_back(v);
-    }
-    auto util = [&] {
-      std::int64_t p = 1;
-      for (const auto& u : r.unrolls) p *= u.factor;
-      return p;
-    };
-    while (util() > hw.array.sizes[static_cast<std::size_t>(a)]) r.unrolls.erase(r.unrolls.begin());
-    out.push_back(std::move(r));
-  }
-  for (std::size_t d = 0; d < layer.dims.size(); ++d) {
-    auto total = [&] {
-      std::int64_t p = 1;
-      for (const auto& ad : out)
-        for (const auto& u : ad.unrolls)
-          if (u.dim == layer.dims[d]) p *= u.factor;
-      return p;
-    };
-    while (total() > layer.sizes[d]) {
-      for (auto it = out.rbegin(); it != out.rend(); ++it) {
-        auto f = std::find_if(it->unrolls.begin(), it->unrolls.end(),
-                              [&](const SpatialUnroll& u) { return u.dim == layer.dims[d]; });
-        if (f != it->unrolls.end()) {
-          it->unrolls.erase(f);
-          break;
-        }
-      }
-    }
-  }
-  // limit_unrolling_to_mem_capacity
-  for (const auto* m : inner) {
-    for (const auto& mem_op : m->operands) {
-      const int op = op_index(mem_op);
-      if (op < 0) continue;
-      const int precision =
-          workload::precision_of(layer, layer.operands[static_cast<std::size_t>(op)].name);
-      double total = 1;
-      std::vector<std::string> limited_dims;
-      for (const auto& served : m->served_dims)
-        for (const auto& ad : out)
-          if (ad.array_dim == served)
-            for (const auto& u : ad.unrolls)
-              if (!is_ir(op, u.dim)) {
-                if (std::find(limited_dims.begin(), limited_dims.end(), u.dim) ==
-                    limited_dims.end())
-                  limited_dims.push_back(u.dim);
-                total *= static_cast<double>(u.factor);
-              }
-      const double max_stored =
-          precision > 0 ? static_cast<double>(m->size_bits) / precision : 1e300;
-      if (max_stored >= total) continue;
-      // ZigZag: decrement the largest factor until the product fits, then map old -> new by value.
-      std::vector<std::int64_t> factors;
-      for (const auto& d : limited_dims)
-        for (const auto& served : m->served_dims)
-          for (const auto& ad : out)
-            if (ad.array_dim == served)
-              for (const auto& u : ad.unrolls)
-                if (u.dim == d) factors.push_back(u.factor);
-      if (factors.empty()) continue;  // nothing unrolled that this memory must hold
-      std::vector<std::int64_t> adjusted = factors;
-      auto prod = [&] {
-        double p = 1;
-        for (auto f : adjusted) p *= static_cast<double>(f);
-        return p;
-      };
-      while (prod() > max_stored) {
-        auto mx = std::max_element(adjusted.begin(), adjusted.end());
-        if (*mx <= 1) break;  // cannot hold one element: the allocation will report it
-        *mx -= 1;
-      }
-      for (const auto& served : m->served_dims)
-        for (auto& ad : out)
-          if (ad.array_dim == served)
-            for (auto& u : ad.unrolls)
-              if (std::find(limited_dims.begin(), limited_dims.end(), u.dim) != limited_dims.end())
-                for (std::size_t k = 0; k < factors.size(); ++k)
-                  if (factors[k] == u.factor) {
-                    u.factor = adjusted[k];
-                    break;
-                  }
-    }
-  }
-  return out;
-}
-
-namespace {
-
-// Decoupled r/ir unroll sizes of the spatial-only mapping (ZigZag SpatialMappingInternal).
-void spatial_internal(const LoopNestProblem& p, LnOperand& o,
-                      const std::array<LnLoopList, kLnMaxArch>& su, int A,
-                      std::array<double, kLnMaxArch>& unit_count,
-                      std::array<double, kLnMaxArch>& unit_unique,
-                      std::array<double, kLnMaxArch>& boost) {
-  std::array<double, kLnMaxArch> r{}, total{};
-  r.fill(1);
-  total.fill(1);
-  // Decoupling state per pr dim: cumulative sizes of the two related dims, previous r / ir.
-  std::array<PrDecoupler, kLnMaxPr> dec{};
-  for (int lv = 0; lv < A; ++lv) {
-    for (const LnLoop& l : su[static_cast<std::size_t>(lv)]) {
-      const bool plain = !o.has_pr || in_mask(o.r, l.dim) || in_mask(o.ir, l.dim);
-      bool replaced = false;
-      if (!plain) {
-        for (std::size_t k = 0; k < p.pr.size(); ++k) {
-          const LnPrDim& pr = p.pr[k];
-          if (l.dim != pr.a && l.dim != pr.b) continue;
-          const auto [fr, fir] = dec[k].grow(pr, l.dim, l.size);
-          // (P_r, fr) is relevant; (P_ir, fir) is not.
-          r[static_cast<std::size_t>(lv)] *= fr;
-          total[static_cast<std::size_t>(lv)] *= fr;
-          total[static_cast<std::size_t>(lv)] *= fir;
-          replaced = true;
-        }
-      }
-      if (replaced) continue;
-      if (in_mask(o.r_dec, l.dim)) r[static_cast<std::size_t>(lv)] *= l.size;
-      total[static_cast<std::size_t>(lv)] *= l.size;
-    }
-  }
-  for (int lv = 0; lv < A; ++lv) {
-    double t = 1, u = 1;
-    for (int k = lv; k < A; ++k) {
-      t *= total[static_cast<std::size_t>(k)];
-      u *= r[static_cast<std::size_t>(k)];
-    }
-    unit_count[static_cast<std::size_t>(lv)] = py::round(py::round3(t));
-    unit_unique[static_cast<std::size_t>(lv)] = u;
-  }
-  for (int lv = 0; lv + 1 < A; ++lv)
-    boost[static_cast<std::size_t>(lv)] = py::round(unit_unique[static_cast<std::size_t>(lv)] /
-                                                    unit_unique[static_cast<std::size_t>(lv + 1)]);
-  boost[static_cast<std::size_t>(A - 1)] = 1;
-}
-
-}  // namespace
-
-LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
-                                const dataflow::LoopNestMappingEntry& mapping,
-                                const LoopNestSpatialOptions& options) {
-  LoopNestProblem p;
-  p.layer_name = layer.name;
+// Loop dimensions, the partially relevant ones (relations) and their decoupled ids.
+void compile_dims(const EinsumLayer& layer, LoopNestProblem& p) {
   p.op_type = layer.op_type;
   p.num_loop_dims = static_cast<int>(layer.dims.size());
   for (std::size_t i = 0; i < layer.dims.size(); ++i) {
@@ -358,7 +145,10 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
   }
   if (p.dim_names.size() > static_cast<std::size_t>(kLnMaxDims))
     fail(layer, "loop_dims", fmt::format("at most {} dimensions", kLnMaxDims));
-  // pr max sizes: given pr_loop_sizes, else relation size minus padding.
+}
+
+// pr max sizes: given pr_loop_sizes, else relation size minus padding.
+void compile_pr_sizes(const EinsumLayer& layer, LoopNestProblem& p) {
   for (auto& pr : p.pr) {
     bool given = false;
     if (!layer.pr_sizes.empty()) {
@@ -380,245 +170,121 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
                                pad);
     }
   }
-  p.total_mac = 1;
-  for (double s : p.dim_sizes) p.total_mac *= s;
-  p.final_output_bits = workload::precision_of(layer, "O_final");
-  p.unit_energy_pj = hw.array.unit_energy_pj;
-  p.total_units = static_cast<double>(arch::total_units(hw.array));
+}
 
-  // Operands, relevancy, links.
-  const auto rel = relevancy(layer);
+// Layer operand i: its memory operand (link), its memories and its relevancy.
+LnOperand make_operand(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                       const dataflow::LoopNestMappingEntry& mapping, const LoopNestProblem& p,
+                       std::size_t i, const Relevancy& rv) {
+  LnOperand o;
+  o.name = layer.operands[i].name;
+  o.is_output = i == 0;
+  bool found = false;
+  o.mem_operand = link_of(mapping.links, o.name, &found);
+  if (!found)
+    throw UserError(SourceLocation{mapping.source_file, mapping.source_line,
+                                   fmt::format("mapping '{}' memory_operand_links", mapping.name)},
+                    fmt::format("layer operand {} of layer '{}' is not linked to a memory operand",
+                                o.name, layer.name));
+  o.precision_bits = workload::precision_of(layer, o.name);
+  for (int m : arch::levels_of(hw, o.mem_operand)) o.mems.push_back(m);
+  o.num_mem = static_cast<int>(o.mems.size());
+  if (o.num_mem == 0)
+    throw UserError(SourceLocation{hw.source_file, 0, "memories"},
+                    fmt::format("no memory holds {} (layer operand {} of '{}')", o.mem_operand,
+                                o.name, layer.name));
+  if (o.num_mem > kLnMaxMemLevels)
+    throw UserError(SourceLocation{hw.source_file, 0, "memories"},
+                    fmt::format("at most {} memory levels per operand", kLnMaxMemLevels));
+  o.has_pr = rv.pr;
+  for (int d : rv.r) o.r |= 1u << d;
+  for (int d : rv.ir) o.ir |= 1u << d;
+  o.r_list = rv.r;
+  o.r_dec = o.r;
+  o.ir_dec = o.ir;
+  for (const auto& pr : p.pr) {
+    o.r_dec |= 1u << pr.r_id;
+    o.ir_dec |= 1u << pr.ir_id;
+  }
+  return o;
+}
+
+// Operands, relevancy, links; operand sizes in elements.
+void compile_operands(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                      const dataflow::LoopNestMappingEntry& mapping, LoopNestProblem& p) {
+  const auto rel = detail::relevancy(layer);
   for (std::size_t i = 0; i < layer.operands.size(); ++i) {
-    LnOperand o;
-    o.name = layer.operands[i].name;
-    o.is_output = i == 0;
-    bool found = false;
-    o.mem_operand = link_of(mapping.links, o.name, &found);
-    if (!found)
-      throw UserError(
-          SourceLocation{mapping.source_file, mapping.source_line,
-                         fmt::format("mapping '{}' memory_operand_links", mapping.name)},
-          fmt::format("layer operand {} of layer '{}' is not linked to a memory operand", o.name,
-                      layer.name));
-    o.precision_bits = workload::precision_of(layer, o.name);
-    for (int m : arch::levels_of(hw, o.mem_operand)) o.mems.push_back(m);
-    o.num_mem = static_cast<int>(o.mems.size());
-    if (o.num_mem == 0)
-      throw UserError(SourceLocation{hw.source_file, 0, "memories"},
-                      fmt::format("no memory holds {} (layer operand {} of '{}')", o.mem_operand,
-                                  o.name, layer.name));
-    if (o.num_mem > kLnMaxMemLevels)
-      throw UserError(SourceLocation{hw.source_file, 0, "memories"},
-                      fmt::format("at most {} memory levels per operand", kLnMaxMemLevels));
-    const Relevancy& rv = rel[i];
-    o.has_pr = rv.pr;
-    for (int d : rv.r) o.r |= 1u << d;
-    for (int d : rv.ir) o.ir |= 1u << d;
-    o.r_list = rv.r;
-    o.r_dec = o.r;
-    o.ir_dec = o.ir;
-    for (const auto& pr : p.pr) {
-      o.r_dec |= 1u << pr.r_id;
-      o.ir_dec |= 1u << pr.ir_id;
-    }
-    p.ops.push_back(o);
+    p.ops.push_back(make_operand(layer, hw, mapping, p, i, rel[i]));
     if (i > 0) p.input_ops.push_back(static_cast<int>(i));
   }
-  {
-    std::set<std::string> mem_ops;
-    for (const auto& o : p.ops)
-      if (!mem_ops.insert(o.mem_operand).second)
-        throw UserError(
-            SourceLocation{mapping.source_file, mapping.source_line, "memory_operand_links"},
-            fmt::format("two operands of '{}' linked to {}", layer.name, o.mem_operand));
-  }
+  std::set<std::string> mem_ops;
+  for (const auto& o : p.ops)
+    if (!mem_ops.insert(o.mem_operand).second)
+      throw UserError(
+          SourceLocation{mapping.source_file, mapping.source_line, "memory_operand_links"},
+          fmt::format("two operands of '{}' linked to {}", layer.name, o.mem_operand));
   // Operand sizes in elements.
-  {
-    std::vector<double> sizes = p.dim_sizes;
-    sizes.resize(static_cast<std::size_t>(kLnMaxDims), 1);
-    for (std::size_t i = 0; i < p.ops.size(); ++i) {
-      LnOperand& o = p.ops[i];
-      double s = 1;
-      for (int d : o.r_list) s *= sizes[static_cast<std::size_t>(d)];
-      if (o.has_pr)
-        for (const auto& pr : p.pr)
-          s *= pr_size(pr, sizes[static_cast<std::size_t>(pr.a)],
-                       sizes[static_cast<std::size_t>(pr.b)]);
-      o.size_elem = s;
-    }
+  std::vector<double> sizes = p.dim_sizes;
+  sizes.resize(static_cast<std::size_t>(kLnMaxDims), 1);
+  for (std::size_t i = 0; i < p.ops.size(); ++i) {
+    LnOperand& o = p.ops[i];
+    double s = 1;
+    for (int d : o.r_list) s *= sizes[static_cast<std::size_t>(d)];
+    if (o.has_pr)
+      for (const auto& pr : p.pr)
+        s *= pr_size(pr, sizes[static_cast<std::size_t>(pr.a)],
+                     sizes[static_cast<std::size_t>(pr.b)]);
+    o.size_elem = s;
   }
+}
 
-  // Spatial mapping.
-  if (!mapping.has_spatial)
-    fail(layer, "spatial_mapping",
-         fmt::format("mapping '{}' has no spatial_mapping", mapping.name));
-  for (const auto& d : hw.array.dims)
-    if (std::none_of(mapping.spatial.begin(), mapping.spatial.end(),
-                     [&](const ArrayDimUnrolling& a) { return a.array_dim == d; }))
-      throw UserError(SourceLocation{mapping.source_file, mapping.source_line,
-                                     fmt::format("mapping '{}' spatial_mapping", mapping.name)},
-                      fmt::format("array dimension {} of {} is not mapped", d, hw.name));
-  p.spatial = options.legalize ? legalize_spatial(layer, hw, mapping.links, mapping.spatial)
-                               : mapping.spatial;
-  // Conversion to fractional / integer factors (SpatialMappingConversionStage).
-  struct Conv {
-    std::string array_dim;
-    std::vector<std::pair<int, double>> frac, integer;
-  };
-  std::vector<Conv> conv;
-  // Folds one array dimension's unrollings into per-layer-dimension products.
-  using Factors = std::vector<std::pair<int, double>>;
-  auto merge_unrollings = [](const Conv& cv, Factors& lf, Factors& li) {
-    auto multiply = [](Factors& v, int d, double f) {
-      for (auto& e : v)
-        if (e.first == d) {
-          e.second *= f;
-          return;
-        }
-      v.emplace_back(d, f);
-    };
-    for (std::size_t k = 0; k < cv.frac.size(); ++k) {
-      multiply(lf, cv.frac[k].first, cv.frac[k].second);
-      multiply(li, cv.integer[k].first, cv.integer[k].second);
-    }
-  };
-  for (const auto& ad : p.spatial) {
-    const int a = arch::array_dim_index(hw.array, ad.array_dim);
-    if (a < 0)
-      fail(layer, "spatial_mapping",
-           fmt::format("array dimension {} is not in {}", ad.array_dim, hw.name));
-    Conv c;
-    c.array_dim = ad.array_dim;
-    for (const auto& u : ad.unrolls) {
-      const int d = p.dim_id(u.dim);
-      if (d < 0 || d >= p.num_loop_dims) continue;
-      double f = static_cast<double>(
-          std::min<std::int64_t>(u.factor, hw.array.sizes[static_cast<std::size_t>(a)]));
-      const double size = p.dim_sizes[static_cast<std::size_t>(d)];
-      if (f > size)
-        fail(layer, "spatial_mapping",
-             fmt::format("{} unrolled {} times but its size is {}", u.dim, f, size));
-      // Is this array dimension the first with the largest unrolling of d?
-      std::int64_t max_f = 0;
-      for (const auto& other : p.spatial)
-        for (const auto& v : other.unrolls)
-          if (v.dim == u.dim) max_f = std::max(max_f, v.factor);
-      std::string first;
-      for (const auto& other : p.spatial) {
-        bool hit = false;
-        for (const auto& v : other.unrolls)
-          if (v.dim == u.dim && v.factor == max_f) hit = true;
-        if (hit) {
-          first = other.array_dim;
-          break;
-        }
-      }
-      if (first == ad.array_dim) {
-        double early_f = 1, early_i = 1;
-        for (const auto& prev : conv)
-          for (const auto& [dd, ff] : prev.frac)
-            if (dd == d) early_f *= ff;
-        for (const auto& prev : conv)
-          for (const auto& [dd, ff] : prev.integer)
-            if (dd == d) early_i *= ff;
-        const double rem_f = py::ceil(size / (f * early_f));
-        const double rem_i = py::ceil(size / (f * early_i));
-        c.frac.emplace_back(d, size / rem_f / early_f);
-        c.integer.emplace_back(d, py::trunc(size / rem_i / early_i));
-      } else {
-        c.frac.emplace_back(d, f);
-        c.integer.emplace_back(d, f);
-      }
-    }
-    if (!c.frac.empty()) conv.push_back(std::move(c));
+// Hardware memory m with the ports its allocations use.
+LnMemory compile_memory(const arch::LoopNestHardware& hw, std::size_t m, const LoopNestProblem& p) {
+  const auto& hm = hw.memories[m];
+  LnMemory lm;
+  lm.name = hm.name;
+  lm.size_bits = static_cast<double>(hm.size_bits);
+  lm.read_pj = hm.read_pj;
+  lm.write_pj = hm.write_pj;
+  lm.operands = hm.operands;
+  std::vector<LnPort> ports(hm.ports.size());
+  std::vector<bool> port_used(hm.ports.size(), false);
+  for (std::size_t k = 0; k < hm.ports.size(); ++k) {
+    ports[k].name = hm.ports[k].name;
+    ports[k].bw_min = static_cast<double>(hm.ports[k].bw_min_bits);
+    ports[k].bw_max = static_cast<double>(hm.ports[k].bw_max_bits);
   }
-  // Per operand: spatial loops per arch level (generate_mapping_per_mem_lvl).
-  for (auto& o : p.ops) {
-    const int A = o.num_mem + 1;
-    std::vector<bool> used(conv.size(), false);
-    for (int lv = 0; lv < o.num_mem; ++lv) {
-      const auto& mem = hw.memories[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(lv)])];
-      // Merge unrollings of one layer dimension across the served array dimensions.
-      Factors lf, li;
-      for (const auto& served : mem.served_dims) {
-        for (std::size_t c = 0; c < conv.size(); ++c) {
-          if (used[c] || conv[c].array_dim != served) continue;
-          used[c] = true;
-          merge_unrollings(conv[c], lf, li);
-        }
-      }
-      for (auto& [d, f] : lf) o.su_frac[static_cast<std::size_t>(lv)].push(d, f);
-      for (auto& [d, f] : li) o.su_int[static_cast<std::size_t>(lv)].push(d, f);
-    }
-    // Leftover array dimensions go on top.
-    Factors lf, li;
-    for (std::size_t c = 0; c < conv.size(); ++c) {
-      if (!used[c]) merge_unrollings(conv[c], lf, li);
-    }
-    for (auto& [d, f] : lf) o.su_frac[static_cast<std::size_t>(A - 1)].push(d, f);
-    for (auto& [d, f] : li) o.su_int[static_cast<std::size_t>(A - 1)].push(d, f);
-    spatial_internal(p, o, o.su_frac, A, o.unit_count_frac, o.unit_unique_frac, o.boost_frac);
-    spatial_internal(p, o, o.su_int, A, o.unit_count_int, o.unit_unique_int, o.boost_int);
-  }
-  {
-    double mac0 = -1;
-    for (const auto& o : p.ops) {
-      if (mac0 < 0) mac0 = o.unit_count_frac[0];
-      if (o.unit_count_frac[0] != mac0)
-        fail(layer, "spatial_mapping",
-             "the MAC-level unit count differs between operands; correct the spatial mapping");
+  for (const auto& mem_op : hm.operands) {
+    const int level = detail::memory_level(hw, m, mem_op);
+    int op = -1;
+    for (std::size_t i = 0; i < p.ops.size(); ++i)
+      if (p.ops[i].mem_operand == mem_op) op = static_cast<int>(i);
+    for (const auto& a : hm.allocations) {
+      if (a.operand != mem_op) continue;
+      LnPortUse u;
+      u.op = op;
+      u.input_mem_operand = mem_op == "I1" || mem_op == "I2";
+      u.output_mem_operand = op == 0;
+      u.level = level;
+      u.dir = a.dir;
+      ports[static_cast<std::size_t>(a.port)].uses.push_back(u);
+      port_used[static_cast<std::size_t>(a.port)] = true;
     }
   }
+  for (std::size_t k = 0; k < ports.size(); ++k) {
+    if (!port_used[k]) continue;
+    std::set<std::string> ins;
+    for (const auto& a : hm.allocations)
+      if (a.port == static_cast<int>(k) && (a.operand == "I1" || a.operand == "I2"))
+        ins.insert(a.operand);
+    ports[k].shared_by_two_inputs = ins.size() > 1;
+    lm.ports.push_back(ports[k]);
+  }
+  return lm;
+}
 
-  // Memories and ports.
-  for (std::size_t m = 0; m < hw.memories.size(); ++m) {
-    const auto& hm = hw.memories[m];
-    LnMemory lm;
-    lm.name = hm.name;
-    lm.size_bits = static_cast<double>(hm.size_bits);
-    lm.read_pj = hm.read_pj;
-    lm.write_pj = hm.write_pj;
-    lm.operands = hm.operands;
-    std::vector<LnPort> ports(hm.ports.size());
-    std::vector<bool> port_used(hm.ports.size(), false);
-    for (std::size_t k = 0; k < hm.ports.size(); ++k) {
-      ports[k].name = hm.ports[k].name;
-      ports[k].bw_min = static_cast<double>(hm.ports[k].bw_min_bits);
-      ports[k].bw_max = static_cast<double>(hm.ports[k].bw_max_bits);
-    }
-    for (const auto& mem_op : hm.operands) {
-      int level = 0;
-      for (std::size_t k = 0; k < m; ++k) {
-        const auto& prev = hw.memories[k].operands;
-        if (std::find(prev.begin(), prev.end(), mem_op) != prev.end()) ++level;
-      }
-      int op = -1;
-      for (std::size_t i = 0; i < p.ops.size(); ++i)
-        if (p.ops[i].mem_operand == mem_op) op = static_cast<int>(i);
-      for (const auto& a : hm.allocations) {
-        if (a.operand != mem_op) continue;
-        LnPortUse u;
-        u.op = op;
-        u.input_mem_operand = mem_op == "I1" || mem_op == "I2";
-        u.output_mem_operand = op == 0;
-        u.level = level;
-        u.dir = a.dir;
-        ports[static_cast<std::size_t>(a.port)].uses.push_back(u);
-        port_used[static_cast<std::size_t>(a.port)] = true;
-      }
-    }
-    for (std::size_t k = 0; k < ports.size(); ++k) {
-      if (!port_used[k]) continue;
-      std::set<std::string> ins;
-      for (const auto& a : hm.allocations)
-        if (a.port == static_cast<int>(k) && (a.operand == "I1" || a.operand == "I2"))
-          ins.insert(a.operand);
-      ports[k].shared_by_two_inputs = ins.size() > 1;
-      lm.ports.push_back(ports[k]);
-    }
-    p.mems.push_back(std::move(lm));
-  }
-  // Port bandwidth table.
+// Port bandwidth table; every input needs a read port towards the array at every level.
+void compile_port_table(const arch::LoopNestHardware& hw, LoopNestProblem& p) {
   for (auto& a : p.port_max)
     for (auto& b : a) b.fill(-1);
   for (auto& a : p.port_min)
@@ -644,31 +310,32 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
                 "memory '{}' has no read port (tl) for {}",
                 p.mems[static_cast<std::size_t>(p.ops[oi].mems[static_cast<std::size_t>(lv)])].name,
                 p.ops[oi].mem_operand));
-  // Sharing groups: memories holding more than one operand (ZigZag mem_sharing_list).
+}
+
+// Sharing groups: memories holding more than one operand (ZigZag mem_sharing_list).
+void compile_share_groups(const arch::LoopNestHardware& hw, LoopNestProblem& p) {
   for (std::size_t m = 0; m < hw.memories.size(); ++m) {
     const auto& hm = hw.memories[m];
     if (hm.operands.size() < 2) continue;
     LnShareGroup g;
     for (const auto& mem_op : hm.operands) {
-      int level = 0;
-      for (std::size_t k = 0; k < m; ++k) {
-        const auto& prev = hw.memories[k].operands;
-        if (std::find(prev.begin(), prev.end(), mem_op) != prev.end()) ++level;
-      }
+      const int level = detail::memory_level(hw, m, mem_op);
       for (std::size_t i = 0; i < p.ops.size(); ++i)
         if (p.ops[i].mem_operand == mem_op) g.emplace_back(static_cast<int>(i), level);
     }
     p.share_groups.push_back(std::move(g));
   }
+}
 
-  // Array communication: transfers between the private levels and the shared ones cross the
-  // array. An unrolled loop of factor f placed after loops of total factor s on its array
-  // dimension (Interstellar's ordering: loops to the left are closer) costs (f-1)*s hops per
-  // element when it is irrelevant to the operand (the element walks the chain of f PEs, or partial
-  // sums are reduced along it) and (f-1)*s/2 hops on average when relevant (each PE's own element
-  // enters from the edge). ZigZag counts the writes into private levels per PE, so there an
-  // irrelevant loop's chain is shared by f counted writes: (f-1)*s/f each; at a shared level
-  // (no private level) a multicast element is counted once: (f-1)*s.
+// Array communication: transfers between the private levels and the shared ones cross the
+// array. An unrolled loop of factor f placed after loops of total factor s on its array
+// dimension (Interstellar's ordering: loops to the left are closer) costs (f-1)*s hops per
+// element when it is irrelevant to the operand (the element walks the chain of f PEs, or partial
+// sums are reduced along it) and (f-1)*s/2 hops on average when relevant (each PE's own element
+// enters from the edge). ZigZag counts the writes into private levels per PE, so there an
+// irrelevant loop's chain is shared by f counted writes: (f-1)*s/f each; at a shared level
+// (no private level) a multicast element is counted once: (f-1)*s.
+void compile_array_communication(const arch::LoopNestHardware& hw, LoopNestProblem& p) {
   p.hop_energy_pj = hw.array.hop_energy_pj;
   for (auto& o : p.ops) {
     o.noc_level = -1;
@@ -698,67 +365,94 @@ LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHa
     }
     o.noc_hops = hops;
   }
-  // Temporal loops: layer sizes divided (ceil) by the spatial unrolling (input operand 0's view).
-  {
-    std::vector<double> rem = p.dim_sizes;
-    std::vector<bool> deleted(rem.size(), false);
-    const LnOperand& in0 = p.ops[static_cast<std::size_t>(p.input_ops[0])];
-    for (int lv = 0; lv <= in0.num_mem; ++lv)
-      for (const LnLoop& l : in0.su_frac[static_cast<std::size_t>(lv)]) {
-        if (deleted[static_cast<std::size_t>(l.dim)]) continue;
-        const double q = py::trunc(py::ceil(rem[static_cast<std::size_t>(l.dim)] / l.size));
-        if (q == 1)
-          deleted[static_cast<std::size_t>(l.dim)] = true;
-        else
-          rem[static_cast<std::size_t>(l.dim)] = q;
-      }
-    for (std::size_t d = 0; d < rem.size(); ++d)
-      if (!deleted[d] && rem[d] > 1)
-        p.temporal_loops.emplace_back(static_cast<int>(d), static_cast<std::int64_t>(rem[d]));
+}
+
+// Temporal loops: layer sizes divided (ceil) by the spatial unrolling (input operand 0's view).
+void compile_temporal_loops(LoopNestProblem& p) {
+  std::vector<double> rem = p.dim_sizes;
+  std::vector<bool> deleted(rem.size(), false);
+  const LnOperand& in0 = p.ops[static_cast<std::size_t>(p.input_ops[0])];
+  for (int lv = 0; lv <= in0.num_mem; ++lv)
+    for (const LnLoop& l : in0.su_frac[static_cast<std::size_t>(lv)]) {
+      if (deleted[static_cast<std::size_t>(l.dim)]) continue;
+      const double q = py::trunc(py::ceil(rem[static_cast<std::size_t>(l.dim)] / l.size));
+      if (q == 1)
+        deleted[static_cast<std::size_t>(l.dim)] = true;
+      else
+        rem[static_cast<std::size_t>(l.dim)] = q;
+    }
+  for (std::size_t d = 0; d < rem.size(); ++d)
+    if (!deleted[d] && rem[d] > 1)
+      p.temporal_loops.emplace_back(static_cast<int>(d), static_cast<std::int64_t>(rem[d]));
+}
+
+// User temporal ordering: complete (every size given) or partial constraints.
+void compile_user_ordering(const dataflow::LoopNestMappingEntry& mapping, LoopNestProblem& p) {
+  if (mapping.temporal_ordering.empty()) return;
+  std::vector<dataflow::TemporalOrderItem> items;
+  for (const auto& it : mapping.temporal_ordering)
+    if (it.dim == "*" || (p.dim_id(it.dim) >= 0 && p.dim_id(it.dim) < p.num_loop_dims))
+      items.push_back(it);
+  bool complete = !items.empty();
+  std::vector<std::pair<int, std::int64_t>> fixed;
+  for (const auto& it : items) {
+    if (it.size == 0 || it.dim == "*") {
+      complete = false;
+      break;
+    }
+    fixed.emplace_back(p.dim_id(it.dim), it.size);
   }
-  // User temporal ordering.
-  if (!mapping.temporal_ordering.empty()) {
-    std::vector<dataflow::TemporalOrderItem> items;
-    for (const auto& it : mapping.temporal_ordering)
-      if (it.dim == "*" || (p.dim_id(it.dim) >= 0 && p.dim_id(it.dim) < p.num_loop_dims))
-        items.push_back(it);
-    bool complete = !items.empty();
-    std::vector<std::pair<int, std::int64_t>> fixed;
-    for (const auto& it : items) {
-      if (it.size == 0 || it.dim == "*") {
-        complete = false;
-        break;
+  if (complete) {
+    std::vector<double> prod(static_cast<std::size_t>(p.num_loop_dims), 1);
+    for (auto& [d, s] : fixed) prod[static_cast<std::size_t>(d)] *= static_cast<double>(s);
+    std::vector<double> want(static_cast<std::size_t>(p.num_loop_dims), 1);
+    for (auto& [d, s] : p.temporal_loops)
+      want[static_cast<std::size_t>(d)] = static_cast<double>(s);
+    complete = prod == want;
+  }
+  if (complete) {
+    p.fixed_ordering = fixed;
+    p.has_fixed_ordering = true;
+  } else {
+    bool outer = false;
+    const int n = static_cast<int>(items.size());
+    for (int c = 0; c < n; ++c) {
+      const auto& it = items[static_cast<std::size_t>(c)];
+      if (it.dim == "*" && it.size == 0) {
+        outer = true;
+        continue;
       }
-      fixed.emplace_back(p.dim_id(it.dim), it.size);
-    }
-    if (complete) {
-      std::vector<double> prod(static_cast<std::size_t>(p.num_loop_dims), 1);
-      for (auto& [d, s] : fixed) prod[static_cast<std::size_t>(d)] *= static_cast<double>(s);
-      std::vector<double> want(static_cast<std::size_t>(p.num_loop_dims), 1);
-      for (auto& [d, s] : p.temporal_loops)
-        want[static_cast<std::size_t>(d)] = static_cast<double>(s);
-      complete = prod == want;
-    }
-    if (complete) {
-      p.fixed_ordering = fixed;
-      p.has_fixed_ordering = true;
-    } else {
-      bool outer = false;
-      const int n = static_cast<int>(items.size());
-      for (int c = 0; c < n; ++c) {
-        const auto& it = items[static_cast<std::size_t>(c)];
-        if (it.dim == "*" && it.size == 0) {
-          outer = true;
-          continue;
-        }
-        const int pos = outer ? c - n : c;
-        if (it.size == 0)
-          p.order_constraints.emplace_back(pos, p.dim_id(it.dim));
-        else
-          p.order_size_constraints.push_back({pos, {p.dim_id(it.dim), it.size}});
-      }
+      const int pos = outer ? c - n : c;
+      if (it.size == 0)
+        p.order_constraints.emplace_back(pos, p.dim_id(it.dim));
+      else
+        p.order_size_constraints.push_back({pos, {p.dim_id(it.dim), it.size}});
     }
   }
+}
+
+}  // namespace
+
+LoopNestProblem compile_problem(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                                const dataflow::LoopNestMappingEntry& mapping,
+                                const LoopNestSpatialOptions& options) {
+  LoopNestProblem p;
+  p.layer_name = layer.name;
+  compile_dims(layer, p);
+  compile_pr_sizes(layer, p);
+  p.total_mac = 1;
+  for (double s : p.dim_sizes) p.total_mac *= s;
+  p.final_output_bits = workload::precision_of(layer, "O_final");
+  p.unit_energy_pj = hw.array.unit_energy_pj;
+  p.total_units = static_cast<double>(arch::total_units(hw.array));
+  compile_operands(layer, hw, mapping, p);
+  detail::compile_spatial(layer, hw, mapping, options, p);
+  for (std::size_t m = 0; m < hw.memories.size(); ++m) p.mems.push_back(compile_memory(hw, m, p));
+  compile_port_table(hw, p);
+  compile_share_groups(hw, p);
+  compile_array_communication(hw, p);
+  compile_temporal_loops(p);
+  compile_user_ordering(mapping, p);
   return p;
 }
 
