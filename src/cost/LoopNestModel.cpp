@@ -8,37 +8,24 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "cost/LoopNestEval.h"
 #include "cost/LoopNestPyMath.h"
 
 namespace mosaic::cost {
 
+using detail::Arch;
+using detail::build_mapping;
+using detail::DirAttrs;
+using detail::Evaluation;
+using detail::MappingData;
+using detail::port_bw;
+using detail::RH;
+using detail::RL;
+using detail::Stationary;
+using detail::WH;
+using detail::WL;
+
 namespace {
-
-constexpr int RL = static_cast<int>(arch::DataDir::RdOutToLow);
-constexpr int WL = static_cast<int>(arch::DataDir::WrInByLow);
-constexpr int RH = static_cast<int>(arch::DataDir::RdOutToHigh);
-constexpr int WH = static_cast<int>(arch::DataDir::WrInByHigh);
-
-using Arch = std::array<double, kLnMaxArch>;
-
-// The data movement attributes of one operand at one memory level, per direction.
-struct DirAttrs {
-  std::array<double, 4> count{}, prec{}, bw_aver{}, period{}, pc{}, amount{}, inst_window{};
-};
-
-// ZigZag's Mapping object for one spatial variant (fractional or integer).
-struct MappingData {  // scratch: only each operand's own levels are written and read
-  std::array<Arch, kLnMaxOperands> data_bit_unrolled, effective_bit;
-  std::array<std::array<DirAttrs, kLnMaxMemLevels>, kLnMaxOperands> dm;
-};
-
-// The stationary temporal mapping of one operand (ZigZag TemporalMapping).
-struct Stationary {
-  std::array<int, kLnMaxMemLevels> end{};
-  double mac_st = 1;
-  std::array<double, kLnMaxMemLevels> cycle_cabl{};
-  Arch top_r{}, top_ir{};
-};
 
 inline int level_begin(const std::array<int, kLnMaxMemLevels>& end, int lv) {
   return lv == 0 ? 0 : end[static_cast<std::size_t>(lv - 1)];
@@ -137,290 +124,242 @@ void level_products(const LoopNestProblem& p, const LnOperand& o, const LnTempor
   }
 }
 
-// attrs = false: only the data sizes (utilization) are needed, not the per-level movements.
-void build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
-                   const std::array<Stationary, kLnMaxOperands>& st, bool integer, bool attrs,
-                   MappingData& md) {
+// Per arch level of one operand: the quantities its direction attributes are built from.
+struct OperandLevels {
+  std::array<bool, kLnMaxArch> psum{};        // output: partial sums at this level
+  std::array<double, kLnMaxArch + 2> caal{};  // output: current-and-above irrelevant sizes
+  Arch prec{}, elem_unrolled{}, bit{}, raw{}, raw2{};
+  Arch cycle{}, boost{}, low{}, high{};  // transfer periods and bandwidths (attrs only)
+};
+
+// The unrolled data sizes and raw access counts of operand oi per arch level; writes its data
+// sizes into md.
+void operand_sizes(const LoopNestProblem& p, const LnTemporalMapping& tm, const Stationary& s,
+                   std::size_t oi, bool integer, OperandLevels& q, MappingData& md) {
+  const LnOperand& o = p.ops[oi];
+  const int M = o.num_mem, A = M + 1;
+  const auto& su = integer ? o.su_int : o.su_frac;
+  const auto& unit_unique = integer ? o.unit_unique_int : o.unit_unique_frac;
+  Arch r1, ir1, r2, ir2;
+  std::array<bool, kLnMaxArch> flag1{}, flag2{};
+  level_products(p, o, tm, s, su, false, A, r1, ir1, flag1);
+  level_products(p, o, tm, s, su, true, A, r2, ir2, flag2);
+  Arch r_cabl2{}, ir_cabl{}, ir_cabl2{};
+  {
+    double pr2 = 1, pi1 = 1, pi2 = 1;
+    for (int a = 0; a < A; ++a) {
+      const auto ua = static_cast<std::size_t>(a);
+      pr2 *= r2[ua];
+      pi1 *= ir1[ua];
+      pi2 *= ir2[ua];
+      r_cabl2[ua] = py::round(pr2);
+      ir_cabl[ua] = pi1;
+      ir_cabl2[ua] = pi2;
+    }
+  }
+  // Output: partial-sum flags and current-and-above irrelevant sizes.
+  auto& psum = q.psum;
+  auto& caal = q.caal;
+  if (o.is_output) {
+    for (int i = 0; i < A; ++i) {
+      bool any = false;
+      for (int k = i + 1; k < A; ++k) any = any || flag1[static_cast<std::size_t>(k)];
+      psum[static_cast<std::size_t>(i)] = any;
+    }
+    psum[static_cast<std::size_t>(A - 1)] = false;
+    for (int a = 0; a < A; ++a) {
+      double v = 1;
+      for (int k = a; k < A; ++k) v *= ir1[static_cast<std::size_t>(k)];
+      caal[static_cast<std::size_t>(a)] = v;
+    }
+    caal[static_cast<std::size_t>(A)] = 1;
+    caal[static_cast<std::size_t>(A + 1)] = 1;
+  }
+  Arch bit_unrolled{};
+  auto& prec = q.prec;
+  auto& elem_unrolled = q.elem_unrolled;
+  auto& bit = q.bit;
+  auto& raw = q.raw;
+  auto& raw2 = q.raw2;
+  for (int a = 0; a < A; ++a) {
+    const auto ua = static_cast<std::size_t>(a);
+    prec[ua] = o.is_output ? (psum[ua] ? o.precision_bits : p.final_output_bits) : o.precision_bits;
+    elem_unrolled[ua] = py::round(r_cabl2[ua]);
+    bit_unrolled[ua] = elem_unrolled[ua] * prec[ua];
+    bit[ua] = py::round(elem_unrolled[ua] * unit_unique[ua]) * prec[ua];
+    md.data_bit_unrolled[oi][ua] = bit_unrolled[ua];
+    md.effective_bit[oi][ua] = py::floordiv(bit_unrolled[ua], s.top_r[ua]);
+    raw[ua] = py::round(p.total_mac / ir_cabl[ua]);
+    raw2[ua] = py::round(p.total_mac / ir_cabl2[ua]);
+  }
+}
+
+// Transfer periods and the low / high (boosted) bandwidths per arch level.
+void transfer_rates(const LnOperand& o, const Stationary& s, const Arch& boost_sp,
+                    OperandLevels& q) {
+  const int M = o.num_mem, A = M + 1;
+  auto& cycle = q.cycle;
+  auto& boost = q.boost;
+  auto& low = q.low;
+  auto& high = q.high;
+  const auto& elem_unrolled = q.elem_unrolled;
+  const auto& prec = q.prec;
+  cycle[0] = o.is_output ? 1.0 : s.mac_st;
+  for (int m = 0; m < M; ++m)
+    cycle[static_cast<std::size_t>(m + 1)] = s.cycle_cabl[static_cast<std::size_t>(m)];
+  for (int a = 0; a < A; ++a) {
+    const auto ua = static_cast<std::size_t>(a);
+    boost[ua] = a < A - 1 ? boost_sp[ua] : 1.0;
+    low[ua] = elem_unrolled[ua] * prec[ua] / cycle[ua];
+    high[ua] = low[ua] * boost[ua];
+  }
+}
+
+// An input operand's movements at memory level m: reads towards the level below, writes from
+// above.
+DirAttrs input_attrs(const LoopNestProblem& p, std::size_t oi, const LnOperand& o,
+                     const Stationary& s, const Arch& unit_unique, const OperandLevels& q, int m,
+                     double total_cycle) {
+  const auto um = static_cast<std::size_t>(m);
+  const auto un = static_cast<std::size_t>(m + 1);
+  const auto& raw = q.raw;
+  const auto& raw2 = q.raw2;
+  const auto& bit = q.bit;
+  const auto& high = q.high;
+  const auto& low = q.low;
+  const auto& cycle = q.cycle;
+  const auto& elem_unrolled = q.elem_unrolled;
+  const auto& boost = q.boost;
+  DirAttrs d;
+  double rd_low = raw[um];
+  if (m == 0) {
+    const double bw = p.port_max[oi][0][RL];
+    if (bw >= py::floordiv(bit[0], unit_unique[1])) rd_low = py::trunc(raw[0] / s.mac_st);
+  }
+  d.count[RL] = rd_low;
+  d.count[WH] = raw2[un];
+  d.prec[RL] = o.precision_bits;
+  d.prec[WH] = o.precision_bits;
+  d.bw_aver[RL] = py::trunc(high[um]);
+  d.bw_aver[WH] = py::trunc(low[un]);
+  d.period[RL] = py::trunc(cycle[um]);
+  d.period[WH] = py::trunc(cycle[un]);
+  d.pc[RL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
+  d.pc[WH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
+  d.amount[RL] = elem_unrolled[um] * boost[um];
+  d.amount[WH] = elem_unrolled[un];
+  return d;
+}
+
+// The output's movements at memory level m: partial sums written from below and read back,
+// final outputs read towards the level above.
+DirAttrs output_attrs(const LoopNestProblem& p, const LnOperand& o, const OperandLevels& q, int m,
+                      double total_cycle) {
+  const auto um = static_cast<std::size_t>(m);
+  const auto un = static_cast<std::size_t>(m + 1);
+  const auto& raw = q.raw;
+  const auto& raw2 = q.raw2;
+  const auto& caal = q.caal;
+  const auto& psum = q.psum;
+  const auto& high = q.high;
+  const auto& low = q.low;
+  const auto& cycle = q.cycle;
+  const auto& elem_unrolled = q.elem_unrolled;
+  const auto& boost = q.boost;
+  DirAttrs d;
+  d.count[WL] = raw[um];
+  d.count[RL] = py::trunc(o.size_elem * (caal[un] - 1));
+  d.count[RH] = raw2[un];
+  d.count[WH] = py::trunc(o.size_elem * (caal[static_cast<std::size_t>(m + 2)] - 1));
+  if (d.count[RL] != 0) {
+    d.prec[WL] = o.precision_bits;
+    d.prec[RL] = o.precision_bits;
+  } else {
+    d.prec[WL] = p.final_output_bits;
+    d.prec[RL] = 0;
+  }
+  if (d.count[WH] != 0) {
+    d.prec[WH] = o.precision_bits;
+    d.prec[RH] = o.precision_bits;
+  } else {
+    d.prec[WH] = 0;
+    d.prec[RH] = p.final_output_bits;
+  }
+  d.bw_aver[WL] = py::trunc(high[um]);
+  d.bw_aver[RH] = py::trunc(low[un]);
+  d.period[WL] = py::trunc(cycle[um]);
+  d.period[RH] = py::trunc(cycle[un]);
+  d.pc[WL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
+  d.pc[RH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
+  d.amount[WL] = py::trunc(elem_unrolled[um] * boost[um]);
+  d.amount[RH] = elem_unrolled[un];
+  if (psum[um]) {
+    d.bw_aver[RL] = d.bw_aver[WL];
+    d.period[RL] = d.period[WL];
+    d.pc[RL] = d.pc[WL];
+    d.amount[RL] = d.amount[WL];
+  }
+  if (psum[un]) {
+    d.bw_aver[WH] = d.bw_aver[RH];
+    d.period[WH] = d.period[RH];
+    d.pc[WH] = d.pc[RH];
+    d.amount[WH] = d.amount[RH];
+  }
+  return d;
+}
+
+// Instantaneous windows; the top level moves nothing further up.
+void finish_attrs(const Stationary& s, int m, int M, DirAttrs& d) {
+  const auto um = static_cast<std::size_t>(m);
+  const auto un = static_cast<std::size_t>(m + 1);
+  const double curr = py::trunc(s.top_ir[um]);
+  const double next = py::trunc(s.top_ir[un]);
+  for (int dir = 0; dir < 4; ++dir) {
+    const double scale = (dir == RL || dir == WL) ? curr : next;
+    d.inst_window[static_cast<std::size_t>(dir)] =
+        py::trunc(d.period[static_cast<std::size_t>(dir)] / scale);
+  }
+  if (m == M - 1) {
+    for (int dir : {RH, WH}) {
+      const auto ud = static_cast<std::size_t>(dir);
+      d.count[ud] = d.prec[ud] = d.bw_aver[ud] = d.period[ud] = d.pc[ud] = d.amount[ud] =
+          d.inst_window[ud] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+void detail::build_mapping(const LoopNestProblem& p, const LnTemporalMapping& tm,
+                           const std::array<Stationary, kLnMaxOperands>& st, bool integer,
+                           bool attrs, MappingData& md) {
   const double total_cycle = st[0].cycle_cabl[static_cast<std::size_t>(p.ops[0].num_mem - 1)];
   for (std::size_t oi = 0; oi < p.ops.size(); ++oi) {
     const LnOperand& o = p.ops[oi];
     const Stationary& s = st[oi];
-    const int M = o.num_mem, A = M + 1;
-    const auto& su = integer ? o.su_int : o.su_frac;
-    const auto& unit_unique = integer ? o.unit_unique_int : o.unit_unique_frac;
-    const auto& boost_sp = integer ? o.boost_int : o.boost_frac;
-    Arch r1, ir1, r2, ir2;
-    std::array<bool, kLnMaxArch> flag1{}, flag2{};
-    level_products(p, o, tm, s, su, false, A, r1, ir1, flag1);
-    level_products(p, o, tm, s, su, true, A, r2, ir2, flag2);
-    Arch r_cabl2{}, ir_cabl{}, ir_cabl2{};
-    {
-      double pr2 = 1, pi1 = 1, pi2 = 1;
-      for (int a = 0; a < A; ++a) {
-        const auto ua = static_cast<std::size_t>(a);
-        pr2 *= r2[ua];
-        pi1 *= ir1[ua];
-        pi2 *= ir2[ua];
-        r_cabl2[ua] = py::round(pr2);
-        ir_cabl[ua] = pi1;
-        ir_cabl2[ua] = pi2;
-      }
-    }
-    // Output: partial-sum flags and current-and-above irrelevant sizes.
-    std::array<bool, kLnMaxArch> psum{};
-    std::array<double, kLnMaxArch + 2> caal{};
-    if (o.is_output) {
-      for (int i = 0; i < A; ++i) {
-        bool any = false;
-        for (int k = i + 1; k < A; ++k) any = any || flag1[static_cast<std::size_t>(k)];
-        psum[static_cast<std::size_t>(i)] = any;
-      }
-      psum[static_cast<std::size_t>(A - 1)] = false;
-      for (int a = 0; a < A; ++a) {
-        double v = 1;
-        for (int k = a; k < A; ++k) v *= ir1[static_cast<std::size_t>(k)];
-        caal[static_cast<std::size_t>(a)] = v;
-      }
-      caal[static_cast<std::size_t>(A)] = 1;
-      caal[static_cast<std::size_t>(A + 1)] = 1;
-    }
-    Arch prec{}, elem_unrolled{}, bit_unrolled{}, bit{}, raw{}, raw2{};
-    for (int a = 0; a < A; ++a) {
-      const auto ua = static_cast<std::size_t>(a);
-      prec[ua] =
-          o.is_output ? (psum[ua] ? o.precision_bits : p.final_output_bits) : o.precision_bits;
-      elem_unrolled[ua] = py::round(r_cabl2[ua]);
-      bit_unrolled[ua] = elem_unrolled[ua] * prec[ua];
-      bit[ua] = py::round(elem_unrolled[ua] * unit_unique[ua]) * prec[ua];
-      md.data_bit_unrolled[oi][ua] = bit_unrolled[ua];
-      md.effective_bit[oi][ua] = py::floordiv(bit_unrolled[ua], s.top_r[ua]);
-      raw[ua] = py::round(p.total_mac / ir_cabl[ua]);
-      raw2[ua] = py::round(p.total_mac / ir_cabl2[ua]);
-    }
+    OperandLevels q;
+    operand_sizes(p, tm, s, oi, integer, q, md);
     if (!attrs) continue;
-    Arch cycle{}, boost{}, low{}, high{};
-    cycle[0] = o.is_output ? 1.0 : s.mac_st;
-    for (int m = 0; m < M; ++m)
-      cycle[static_cast<std::size_t>(m + 1)] = s.cycle_cabl[static_cast<std::size_t>(m)];
-    for (int a = 0; a < A; ++a) {
-      const auto ua = static_cast<std::size_t>(a);
-      boost[ua] = a < A - 1 ? boost_sp[ua] : 1.0;
-      low[ua] = elem_unrolled[ua] * prec[ua] / cycle[ua];
-      high[ua] = low[ua] * boost[ua];
-    }
-    for (int m = 0; m < M; ++m) {
-      const auto um = static_cast<std::size_t>(m);
-      const auto un = static_cast<std::size_t>(m + 1);
-      DirAttrs& d = md.dm[oi][um];
-      d = DirAttrs{};
-      if (!o.is_output) {
-        double rd_low = raw[um];
-        if (m == 0) {
-          const double bw = p.port_max[oi][0][RL];
-          if (bw >= py::floordiv(bit[0], unit_unique[1])) rd_low = py::trunc(raw[0] / s.mac_st);
-        }
-        d.count[RL] = rd_low;
-        d.count[WH] = raw2[un];
-        d.prec[RL] = o.precision_bits;
-        d.prec[WH] = o.precision_bits;
-        d.bw_aver[RL] = py::trunc(high[um]);
-        d.bw_aver[WH] = py::trunc(low[un]);
-        d.period[RL] = py::trunc(cycle[um]);
-        d.period[WH] = py::trunc(cycle[un]);
-        d.pc[RL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
-        d.pc[WH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
-        d.amount[RL] = elem_unrolled[um] * boost[um];
-        d.amount[WH] = elem_unrolled[un];
-      } else {
-        d.count[WL] = raw[um];
-        d.count[RL] = py::trunc(o.size_elem * (caal[un] - 1));
-        d.count[RH] = raw2[un];
-        d.count[WH] = py::trunc(o.size_elem * (caal[static_cast<std::size_t>(m + 2)] - 1));
-        if (d.count[RL] != 0) {
-          d.prec[WL] = o.precision_bits;
-          d.prec[RL] = o.precision_bits;
-        } else {
-          d.prec[WL] = p.final_output_bits;
-          d.prec[RL] = 0;
-        }
-        if (d.count[WH] != 0) {
-          d.prec[WH] = o.precision_bits;
-          d.prec[RH] = o.precision_bits;
-        } else {
-          d.prec[WH] = 0;
-          d.prec[RH] = p.final_output_bits;
-        }
-        d.bw_aver[WL] = py::trunc(high[um]);
-        d.bw_aver[RH] = py::trunc(low[un]);
-        d.period[WL] = py::trunc(cycle[um]);
-        d.period[RH] = py::trunc(cycle[un]);
-        d.pc[WL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
-        d.pc[RH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
-        d.amount[WL] = py::trunc(elem_unrolled[um] * boost[um]);
-        d.amount[RH] = elem_unrolled[un];
-        if (psum[um]) {
-          d.bw_aver[RL] = d.bw_aver[WL];
-          d.period[RL] = d.period[WL];
-          d.pc[RL] = d.pc[WL];
-          d.amount[RL] = d.amount[WL];
-        }
-        if (psum[un]) {
-          d.bw_aver[WH] = d.bw_aver[RH];
-          d.period[WH] = d.period[RH];
-          d.pc[WH] = d.pc[RH];
-          d.amount[WH] = d.amount[RH];
-        }
-      }
-      const double curr = py::trunc(s.top_ir[um]);
-      const double next = py::trunc(s.top_ir[un]);
-      for (int dir = 0; dir < 4; ++dir) {
-        const double scale = (dir == RL || dir == WL) ? curr : next;
-        d.inst_window[static_cast<std::size_t>(dir)] =
-            py::trunc(d.period[static_cast<std::size_t>(dir)] / scale);
-      }
-      if (m == M - 1) {
-        for (int dir : {RH, WH}) {
-          const auto ud = static_cast<std::size_t>(dir);
-          d.count[ud] = d.prec[ud] = d.bw_aver[ud] = d.period[ud] = d.pc[ud] = d.amount[ud] =
-              d.inst_window[ud] = 0;
-        }
-      }
+    transfer_rates(o, s, integer ? o.boost_int : o.boost_frac, q);
+    const auto& unit_unique = integer ? o.unit_unique_int : o.unit_unique_frac;
+    for (int m = 0; m < o.num_mem; ++m) {
+      DirAttrs& d = md.dm[oi][static_cast<std::size_t>(m)];
+      d = o.is_output ? output_attrs(p, o, q, m, total_cycle)
+                      : input_attrs(p, oi, o, s, unit_unique, q, m, total_cycle);
+      finish_attrs(s, m, o.num_mem, d);
     }
   }
 }
 
-// Port bandwidths of (operand, level, direction): max and min, -1 when no port is allocated.
-inline void port_bw(const LoopNestProblem& p, int op, int level, int dir, double& bw_max,
-                    double& bw_min) {
-  const auto uo = static_cast<std::size_t>(op);
-  const auto ul = static_cast<std::size_t>(level);
-  const auto ud = static_cast<std::size_t>(dir);
-  bw_max = p.port_max[uo][ul][ud];
-  bw_min = p.port_min[uo][ul][ud];
-}
+namespace {
 
-struct Activity {
-  double real = 0, allowed = 0, period = 0, pc = 0;
-  double stall() const { return (real - allowed) * (pc - 1); }
-  double window() const { return allowed * (pc - 1); }
-};
-
-// #t in [0, x) with t mod P_i >= A_i for all i < k (periods form a divisibility chain).
-double good_count(const double* P, const double* Av, int k, double x) {
-  if (k == 0) return x;
-  const double Pk = P[k - 1];
-  const double q = std::floor(x / Pk);
-  const double rem = x - q * Pk;
-  auto h = [&](double y) {
-    return good_count(P, Av, k - 1, y) - good_count(P, Av, k - 1, std::min(y, Av[k - 1]));
-  };
-  return q * h(Pk) + h(rem);
-}
-
-// ZigZag __calc_mem_updating_window_union: the union of the allowed update windows of the port's
-// data movements over one largest period, times that period's count.
-double window_union(const Activity* acts, int n) {
-  for (int i = 0; i < n; ++i)
-    if (acts[i].period == acts[i].allowed) return acts[i].period * acts[i].pc;
-  int maxi = 0;
-  for (int i = 1; i < n; ++i)
-    if (acts[i].period > acts[maxi].period) maxi = i;
-  const double L = acts[maxi].period;
-  // Merge equal periods (the union of two prefixes is the longer one), sort by period.
-  std::array<double, 64> P{}, Av{};
-  int k = 0;
-  for (int i = 0; i < n; ++i) {
-    const double pi = py::trunc(acts[i].period), ai = py::trunc(acts[i].allowed);
-    int j = 0;
-    while (j < k && P[static_cast<std::size_t>(j)] != pi) ++j;
-    if (j < k) {
-      Av[static_cast<std::size_t>(j)] = std::max(Av[static_cast<std::size_t>(j)], ai);
-    } else if (k < 64) {
-      P[static_cast<std::size_t>(k)] = pi;
-      Av[static_cast<std::size_t>(k)] = ai;
-      ++k;
-    }
-  }
-  for (int i = 1; i < k; ++i)
-    for (int j = i; j > 0 && P[static_cast<std::size_t>(j)] < P[static_cast<std::size_t>(j - 1)];
-         --j) {
-      std::swap(P[static_cast<std::size_t>(j)], P[static_cast<std::size_t>(j - 1)]);
-      std::swap(Av[static_cast<std::size_t>(j)], Av[static_cast<std::size_t>(j - 1)]);
-    }
-  bool chain = true;
-  for (int i = 1; i < k; ++i)
-    if (std::fmod(P[static_cast<std::size_t>(i)], P[static_cast<std::size_t>(i - 1)]) != 0)
-      chain = false;
-  double uncovered;
-  if (chain) {
-    uncovered = good_count(P.data(), Av.data(), k, L);
-  } else {
-    // General case: walk one largest period (ZigZag's bitmap).
-    MOSAIC_CHECK(L < 1e8, "memory updating windows with an enormous period");
-    std::vector<char> covered(static_cast<std::size_t>(L), 0);
-    for (int i = 0; i < k; ++i) {
-      const auto Pi = static_cast<std::int64_t>(P[static_cast<std::size_t>(i)]);
-      const auto Ai = static_cast<std::int64_t>(Av[static_cast<std::size_t>(i)]);
-      for (std::int64_t t = 0; t < static_cast<std::int64_t>(L); ++t)
-        if (t % Pi < Ai) covered[static_cast<std::size_t>(t)] = 1;
-    }
-    uncovered = 0;
-    for (char c : covered) uncovered += c ? 0 : 1;
-  }
-  return (L - uncovered) * py::trunc(acts[maxi].pc);
-}
-
-// ZigZag reduce_balanced: lowers c towards m with a total budget s, largest first.
-void reduce_balanced(double* c, const double* m, int n, double s) {
-  if (s <= 0 || n == 0) return;
-  std::array<int, 64> idx{};
-  for (int i = 0; i < n; ++i) idx[static_cast<std::size_t>(i)] = i;
-  std::stable_sort(idx.begin(), idx.begin() + n, [&](int a, int b) { return c[a] > c[b]; });
-  std::array<double, 64> cs{}, ms{};
-  for (int i = 0; i < n; ++i) {
-    cs[static_cast<std::size_t>(i)] = c[idx[static_cast<std::size_t>(i)]];
-    ms[static_cast<std::size_t>(i)] = m[idx[static_cast<std::size_t>(i)]];
-  }
-  for (int i = 0; i < n; ++i) {
-    const double max_reducible =
-        (cs[static_cast<std::size_t>(i)] - ms[static_cast<std::size_t>(i)]) * (i + 1);
-    if (s >= max_reducible) {
-      const double reduction = cs[static_cast<std::size_t>(i)] - ms[static_cast<std::size_t>(i)];
-      for (int j = 0; j <= i; ++j) cs[static_cast<std::size_t>(j)] -= reduction;
-      s -= max_reducible;
-    } else {
-      const double reduction = s / (i + 1);
-      for (int j = 0; j <= i; ++j) cs[static_cast<std::size_t>(j)] -= reduction;
-      s = 0;
-      break;
-    }
-  }
-  for (int i = 0; i < n; ++i) c[idx[static_cast<std::size_t>(i)]] = cs[static_cast<std::size_t>(i)];
-}
-
-struct LoadEntry {
-  double cycles = 0;
-  bool shared = false;
-  bool set = false;
-};
-
-}  // namespace
-
-bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, const LnBound& bound,
-                      LoopNestResult& res) {
-  res = LoopNestResult{};
-  const int nops = static_cast<int>(p.ops.size());
-  std::array<Stationary, kLnMaxOperands> st;
-  for (int oi = 0; oi < nops; ++oi)
-    st[static_cast<std::size_t>(oi)] = stationary(p.ops[static_cast<std::size_t>(oi)], tm, oi);
-  const double total_cycle = st[0].cycle_cabl[static_cast<std::size_t>(p.ops[0].num_mem - 1)];
-
-  MappingData mf, mi;
-  const bool energy_first = bound.kind == LnBound::Energy;
-  build_mapping(p, tm, st, false, energy_first || bound.kind == LnBound::None, mf);
-
-  // ---- memory utilization (fractional mapping)
-  std::array<std::array<double, kLnMaxMemLevels>, kLnMaxOperands> eff_ind{}, eff_sh{};
+// Memory utilization (fractional mapping) per (operand, level), alone and shared.
+void memory_utilization(Evaluation& ev) {
+  const LoopNestProblem& p = ev.p;
+  const int nops = ev.nops;
+  auto& eff_ind = ev.eff_ind;
+  auto& eff_sh = ev.eff_sh;
+  const auto& mf = ev.mf;
   for (int oi = 0; oi < nops; ++oi) {
     const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
     for (int m = 0; m < o.num_mem; ++m) {
@@ -438,319 +377,128 @@ bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, con
     for (const auto& [oi, lv] : g)
       eff_sh[static_cast<std::size_t>(oi)][static_cast<std::size_t>(lv)] = sum;
   }
+}
 
-  // ---- word accesses and energy (fractional mapping); false when the partial sum exceeds `limit`
-  auto compute_energy = [&](double limit) {
-    res.mac_energy_pj = p.unit_energy_pj * p.total_mac;
-    double mem_energy = 0;
-    for (int oi = 0; oi < nops; ++oi) {
-      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-      res.num_levels[static_cast<std::size_t>(oi)] = o.num_mem;
-      for (int m = 0; m < o.num_mem; ++m) {
-        const DirAttrs& d = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        LnLevelResult& lr = res.levels[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        for (int dir = 0; dir < 4; ++dir) {
-          const auto ud = static_cast<std::size_t>(dir);
-          lr.elem_moves[ud] = d.count[ud];
-          double bw_max, bw_min;
-          port_bw(p, oi, m, dir, bw_max, bw_min);
-          const double amount = d.amount[ud], prec = d.prec[ud];
-          if (bw_max < 0) {
-            if (amount != 0)
-              throw UserError(fmt::format(
-                  "memory '{}' has no port for {} direction {} but the mapping moves data there",
-                  p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])].name,
-                  o.mem_operand, arch::data_dir_tag(static_cast<arch::DataDir>(dir))));
-            lr.word_access[ud] = 0;
-            continue;
-          }
-          if (amount == 0 || prec == 0) {
-            lr.word_access[ud] = 0;
-          } else {
-            lr.word_access[ud] =
-                py::trunc(py::ceil((amount * prec) / bw_min) * (bw_min / bw_max) * d.pc[ud] *
-                          o.unit_count_frac[static_cast<std::size_t>(m + 1)]);
-          }
-        }
-        const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])];
-        const double rd_above = lr.word_access[RH] * mem.read_pj;
-        const double wr_above = lr.word_access[WH] * mem.write_pj;
-        const double rd_below = lr.word_access[RL] * mem.read_pj;
-        const double wr_below = lr.word_access[WL] * mem.write_pj;
-        lr.energy_pj = (rd_above + rd_below) + (wr_above + wr_below);
-        mem_energy += lr.energy_pj;
-        if (mem_energy + res.mac_energy_pj > limit) return false;
-      }
-    }
-    res.mem_energy_pj = mem_energy;
-    res.energy_pj = mem_energy + res.mac_energy_pj;
-    if (p.hop_energy_pj > 0) {
-      double noc = 0;
-      for (int oi = 0; oi < nops; ++oi) {
-        const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-        const int lv = std::max(o.noc_level, 0);
-        const auto& c = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(lv)].count;
-        double deliveries;
-        if (o.noc_level >= 0)
-          deliveries = o.is_output ? c[RH] + c[WH] : c[WH];
-        else
-          deliveries = o.is_output ? c[WL] + c[RL] : c[RL];
-        noc += p.hop_energy_pj * deliveries * o.noc_hops;
-      }
-      res.noc_energy_pj = noc;
-      res.energy_pj += noc;
-      if (res.energy_pj > limit) return false;
-    }
-    return true;
-  };
+// ---- word accesses and energy (fractional mapping); false when the partial sum exceeds `limit`
 
-  // ---- latency (integer mapping); false when ideal + stalls already exceed `limit`
-  auto compute_latency = [&](double limit) {
-    build_mapping(p, tm, st, true, true, mi);
-    for (int oi = 0; oi < nops; ++oi) {
-      const auto uo = static_cast<std::size_t>(oi);
-      const int top = p.ops[uo].num_mem - 1;
-      const auto& d = mi.dm[uo][static_cast<std::size_t>(top)];
-      const double f = py::trunc(st[uo].top_ir[static_cast<std::size_t>(top)]);
-      for (int dir : {RL, WL})
-        res.top_inst_bw_bits[uo][static_cast<std::size_t>(dir)] =
-            py::trunc(d.bw_aver[static_cast<std::size_t>(dir)] * f);
+// Word accesses and energy of operand oi at memory level m.
+void level_energy(const LoopNestProblem& p, int oi, int m, const DirAttrs& d, LnLevelResult& lr) {
+  const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+  for (int dir = 0; dir < 4; ++dir) {
+    const auto ud = static_cast<std::size_t>(dir);
+    lr.elem_moves[ud] = d.count[ud];
+    double bw_max, bw_min;
+    port_bw(p, oi, m, dir, bw_max, bw_min);
+    const double amount = d.amount[ud], prec = d.prec[ud];
+    if (bw_max < 0) {
+      if (amount != 0)
+        throw UserError(fmt::format(
+            "memory '{}' has no port for {} direction {} but the mapping moves data there",
+            p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])].name,
+            o.mem_operand, arch::data_dir_tag(static_cast<arch::DataDir>(dir))));
+      lr.word_access[ud] = 0;
+      continue;
     }
-    // ---- double buffering
-    std::array<std::array<bool, kLnMaxArch>, kLnMaxOperands> db{};
-    for (int oi = 0; oi < nops; ++oi) {
-      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-      db[static_cast<std::size_t>(oi)][0] = false;
-      for (int m = 0; m < o.num_mem; ++m) {
-        auto& sh = eff_sh[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        const double ind = eff_ind[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        bool flag;
-        if (sh <= 0.5) {
-          flag = true;
-        } else if (ind <= 1 - sh) {
-          flag = true;
-          for (const auto& g : p.share_groups) {
-            bool member = false;
-            for (const auto& [go, gl] : g) member = member || (go == oi && gl == m);
-            if (!member) continue;
-            for (const auto& [go, gl] : g)
-              eff_sh[static_cast<std::size_t>(go)][static_cast<std::size_t>(gl)] += ind;
-            break;
-          }
-        } else {
-          flag = false;
-        }
-        db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)] = flag;
-      }
-    }
-
-    // ---- allowed and real transfer cycles (integer mapping)
-    std::array<std::array<std::array<double, 4>, kLnMaxMemLevels>, kLnMaxOperands> allowed{},
-        real{};
-    for (int oi = 0; oi < nops; ++oi) {
-      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-      for (int m = 0; m < o.num_mem; ++m) {
-        const DirAttrs& d = mi.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        const bool this_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
-        const bool next_db = db[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)];
-        for (int dir = 0; dir < 4; ++dir) {
-          const auto ud = static_cast<std::size_t>(dir);
-          const bool use_next = dir == RH || dir == WH;
-          const bool dbf = use_next ? next_db : this_db;
-          allowed[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
-              py::ceil(dbf ? d.period[ud] : d.inst_window[ud]);
-          double bw_max, bw_min;
-          port_bw(p, oi, m, dir, bw_max, bw_min);
-          real[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][ud] =
-              bw_max <= 0 ? 0 : py::ceil(d.amount[ud] * d.prec[ud] / bw_max);
-        }
-      }
-    }
-
-    // ---- stalls per physical port
-    double ssc = 0;
-    for (const LnMemory& mem : p.mems) {
-      for (const LnPort& port : mem.ports) {
-        std::array<Activity, 64> acts;
-        int na = 0;
-        for (const LnPortUse& u : port.uses) {
-          if (u.op < 0) continue;
-          const DirAttrs& d =
-              mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)];
-          const auto ud = static_cast<std::size_t>(u.dir);
-          if (d.pc[ud] == 0) continue;
-          Activity a;
-          a.period = py::ceil(d.period[ud]);
-          a.pc = d.pc[ud];
-          a.real = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
-          a.allowed =
-              allowed[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)][ud];
-          if (na < 64) acts[static_cast<std::size_t>(na++)] = a;
-        }
-        if (na == 1) {
-          ssc = std::max(ssc, acts[0].stall());
-        } else if (na > 1) {
-          const double uni = window_union(acts.data(), na);
-          double pos = 0, neg = 0, win = 0;
-          for (int i = 0; i < na; ++i) {
-            const double s = acts[static_cast<std::size_t>(i)].stall();
-            if (s > 0)
-              pos += s;
-            else
-              neg += s;
-            win += acts[static_cast<std::size_t>(i)].window();
-          }
-          ssc = std::max(ssc, pos + std::max(0.0, neg + win - uni));
-        }
-      }
-    }
-    res.stall_cycles = ssc;
-    res.ideal_temporal_cycles = total_cycle * 1.0;
-    if (res.ideal_temporal_cycles + ssc > limit) return false;
-
-    // ---- on-loading and off-loading
-    std::array<std::array<std::array<LoadEntry, 4>, kLnMaxMemLevels>, kLnMaxOperands> load{};
-    const double total_comp = py::ceil(total_cycle) + ssc;
-    for (const LnMemory& mem : p.mems) {
-      for (const LnPort& port : mem.ports) {
-        std::array<const LnPortUse*, 64> c1, cg;
-        int n1 = 0, ng = 0;
-        for (const LnPortUse& u : port.uses) {
-          if (u.op < 0) continue;
-          if (u.output_mem_operand &&
-              (u.dir == arch::DataDir::RdOutToLow || u.dir == arch::DataDir::WrInByHigh))
-            continue;
-          const double pc = mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                                .pc[static_cast<std::size_t>(u.dir)];
-          if (pc == 0) continue;
-          if (pc == 1) {
-            if (n1 < 64) c1[static_cast<std::size_t>(n1++)] = &u;
-          } else if (ng < 64) {
-            cg[static_cast<std::size_t>(ng++)] = &u;
-          }
-        }
-        double req_bw = 0;
-        for (int i = 0; i < ng; ++i) {
-          const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
-          req_bw +=
-              py::ceil(mi.dm[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                           .bw_aver[static_cast<std::size_t>(u.dir)] /
-                       1.0);
-        }
-        if (n1 > 0) {
-          std::array<double, 64> cyc, mn;
-          for (int i = 0; i < n1; ++i) {
-            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
-            mn[static_cast<std::size_t>(i)] =
-                py::ceil(mi.data_bit_unrolled[static_cast<std::size_t>(u.op)][1] / port.bw_max);
-            cyc[static_cast<std::size_t>(i)] =
-                real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                    [static_cast<std::size_t>(u.dir)];
-          }
-          const double surplus = std::max(0.0, ((port.bw_max - req_bw) / port.bw_max) * total_comp);
-          std::array<double, 64> before = cyc;
-          reduce_balanced(cyc.data(), mn.data(), n1, surplus);
-          std::array<double, kLnMaxOperands> borrowed{};
-          std::array<bool, kLnMaxOperands> at_top{};
-          for (int i = 0; i < n1; ++i) {
-            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
-            const auto uo = static_cast<std::size_t>(u.op);
-            at_top[uo] = u.level == p.ops[uo].num_mem - 1;
-            borrowed[uo] =
-                py::ceil(((before[static_cast<std::size_t>(i)] - cyc[static_cast<std::size_t>(i)]) /
-                          total_comp) *
-                         port.bw_max);
-          }
-          for (int oi = 0; oi < nops; ++oi)
-            if (at_top[static_cast<std::size_t>(oi)])
-              res.top_loading_bw_bits[static_cast<std::size_t>(oi)] +=
-                  borrowed[static_cast<std::size_t>(oi)];
-          for (int i = 0; i < n1; ++i) {
-            const LnPortUse& u = *c1[static_cast<std::size_t>(i)];
-            LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                               [static_cast<std::size_t>(u.dir)];
-            e.cycles = cyc[static_cast<std::size_t>(i)];
-            e.shared = port.shared_by_two_inputs;
-            e.set = true;
-          }
-        }
-        for (int i = 0; i < ng; ++i) {
-          const LnPortUse& u = *cg[static_cast<std::size_t>(i)];
-          LoadEntry& e = load[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                             [static_cast<std::size_t>(u.dir)];
-          e.cycles = real[static_cast<std::size_t>(u.op)][static_cast<std::size_t>(u.level)]
-                         [static_cast<std::size_t>(u.dir)];
-          e.shared = port.shared_by_two_inputs;
-          e.set = true;
-        }
-      }
-    }
-    std::array<double, kLnMaxOperands> individual{}, half{}, shared{};
-    for (int oi : p.input_ops) {
-      const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
-      for (int m = 0; m + 1 < o.num_mem; ++m) {
-        const LoadEntry& e1 = load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)][WH];
-        const LoadEntry& e2 =
-            load[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m + 1)][RL];
-        const bool both_shared = e1.shared && e2.shared;
-        const bool separate = !e1.shared && !e2.shared;
-        const double longest = std::max(e1.cycles, e2.cycles);
-        if (separate)
-          individual[static_cast<std::size_t>(oi)] += longest;
-        else if (both_shared)
-          shared[static_cast<std::size_t>(oi)] += longest;
-        else
-          half[static_cast<std::size_t>(oi)] = longest;
-      }
-    }
-    double onload;
-    if (p.input_ops.size() == 1) {
-      onload = individual[static_cast<std::size_t>(p.input_ops[0])];
+    if (amount == 0 || prec == 0) {
+      lr.word_access[ud] = 0;
     } else {
-      const auto a = static_cast<std::size_t>(p.input_ops[0]);
-      const auto b = static_cast<std::size_t>(p.input_ops[1]);
-      const double p1 =
-          shared[a] + std::max(shared[b] + half[b] + individual[b], half[a] + individual[a]);
-      const double p2 =
-          shared[b] + std::max(shared[a] + half[a] + individual[a], half[b] + individual[b]);
-      onload = std::min(p1, p2);
+      lr.word_access[ud] = py::trunc(py::ceil((amount * prec) / bw_min) * (bw_min / bw_max) *
+                                     d.pc[ud] * o.unit_count_frac[static_cast<std::size_t>(m + 1)]);
     }
-    double offload = 0;
-    {
-      const LnOperand& o = p.ops[0];
-      for (int m = 0; m + 1 < o.num_mem; ++m) {
-        const double e1 = load[0][static_cast<std::size_t>(m)][RH].cycles;
-        const double e2 = load[0][static_cast<std::size_t>(m + 1)][WL].cycles;
-        offload += std::max(e1, e2);
-      }
+  }
+  const LnMemory& mem = p.mems[static_cast<std::size_t>(o.mems[static_cast<std::size_t>(m)])];
+  const double rd_above = lr.word_access[RH] * mem.read_pj;
+  const double wr_above = lr.word_access[WH] * mem.write_pj;
+  const double rd_below = lr.word_access[RL] * mem.read_pj;
+  const double wr_below = lr.word_access[WL] * mem.write_pj;
+  lr.energy_pj = (rd_above + rd_below) + (wr_above + wr_below);
+}
+
+// Array communication energy (0 unless the hardware sets hop_energy).
+double noc_energy(const Evaluation& ev) {
+  const LoopNestProblem& p = ev.p;
+  const auto& mf = ev.mf;
+  const int nops = ev.nops;
+  double noc = 0;
+  for (int oi = 0; oi < nops; ++oi) {
+    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+    const int lv = std::max(o.noc_level, 0);
+    const auto& c = mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(lv)].count;
+    double deliveries;
+    if (o.noc_level >= 0)
+      deliveries = o.is_output ? c[RH] + c[WH] : c[WH];
+    else
+      deliveries = o.is_output ? c[WL] + c[RL] : c[RL];
+    noc += p.hop_energy_pj * deliveries * o.noc_hops;
+  }
+  return noc;
+}
+
+// Energy (fractional mapping) into ev.res; false when the partial sum exceeds `limit`.
+bool compute_energy(Evaluation& ev, double limit) {
+  const LoopNestProblem& p = ev.p;
+  auto& res = ev.res;
+  res.mac_energy_pj = p.unit_energy_pj * p.total_mac;
+  double mem_energy = 0;
+  for (int oi = 0; oi < ev.nops; ++oi) {
+    const LnOperand& o = p.ops[static_cast<std::size_t>(oi)];
+    res.num_levels[static_cast<std::size_t>(oi)] = o.num_mem;
+    for (int m = 0; m < o.num_mem; ++m) {
+      LnLevelResult& lr = res.levels[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)];
+      level_energy(p, oi, m, ev.mf.dm[static_cast<std::size_t>(oi)][static_cast<std::size_t>(m)],
+                   lr);
+      mem_energy += lr.energy_pj;
+      if (mem_energy + res.mac_energy_pj > limit) return false;
     }
-    res.onload_cycles = onload;
-    res.offload_cycles = offload;
-    res.ideal_cycles = py::ceil(py::ceil(p.total_mac / p.total_units) * 1.0);
-    res.latency_cycles = ((res.ideal_temporal_cycles + ssc) + onload) + offload;
-    return res.latency_cycles <= limit;
-  };
+  }
+  res.mem_energy_pj = mem_energy;
+  res.energy_pj = mem_energy + res.mac_energy_pj;
+  if (p.hop_energy_pj > 0) {
+    const double noc = noc_energy(ev);
+    res.noc_energy_pj = noc;
+    res.energy_pj += noc;
+    if (res.energy_pj > limit) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool evaluate_bounded(const LoopNestProblem& p, const LnTemporalMapping& tm, const LnBound& bound,
+                      LoopNestResult& res) {
+  res = LoopNestResult{};
+  Evaluation ev(p, tm, res);
+  const int nops = ev.nops;
+  auto& st = ev.st;
+  for (int oi = 0; oi < nops; ++oi)
+    st[static_cast<std::size_t>(oi)] = stationary(p.ops[static_cast<std::size_t>(oi)], tm, oi);
+  ev.total_cycle = st[0].cycle_cabl[static_cast<std::size_t>(p.ops[0].num_mem - 1)];
+  MappingData& mf = ev.mf;
+  const bool energy_first = bound.kind == LnBound::Energy;
+  build_mapping(p, tm, st, false, energy_first || bound.kind == LnBound::None, mf);
+  memory_utilization(ev);
 
   const double inf = std::numeric_limits<double>::infinity();
   switch (bound.kind) {
     case LnBound::None:
-      compute_energy(inf);
-      compute_latency(inf);
+      compute_energy(ev, inf);
+      detail::compute_latency(ev, inf);
       return true;
     case LnBound::Latency:
-      if (!compute_latency(bound.latency)) return false;
+      if (!detail::compute_latency(ev, bound.latency)) return false;
       build_mapping(p, tm, st, false, true, mf);
-      return compute_energy(res.latency_cycles < bound.latency ? inf : bound.energy);
+      return compute_energy(ev, res.latency_cycles < bound.latency ? inf : bound.energy);
     case LnBound::Energy:
-      if (!compute_energy(bound.energy)) return false;
-      return compute_latency(res.energy_pj < bound.energy ? inf : bound.latency);
+      if (!compute_energy(ev, bound.energy)) return false;
+      return detail::compute_latency(ev, res.energy_pj < bound.energy ? inf : bound.latency);
     case LnBound::Edp: {
-      if (!compute_latency(inf)) return false;
+      if (!detail::compute_latency(ev, inf)) return false;
       const double edp = bound.latency * bound.energy;
       if (res.latency_cycles * (p.unit_energy_pj * p.total_mac) >= edp) return false;
       build_mapping(p, tm, st, false, true, mf);
       // A relative margin keeps rounding from pruning a candidate whose product ties or wins.
-      return compute_energy(res.latency_cycles > 0 ? edp / res.latency_cycles * (1 + 1e-12) : inf);
+      return compute_energy(ev,
+                            res.latency_cycles > 0 ? edp / res.latency_cycles * (1 + 1e-12) : inf);
     }
   }
   return true;
