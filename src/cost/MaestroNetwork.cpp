@@ -196,6 +196,160 @@ DirectiveResult analyze_layer(const Problem& p, const std::vector<BoundDirective
   }
 }
 
+namespace {
+
+// What evaluate_maestro_network carries from one layer to the next, as MAESTRO does.
+struct NetworkCarry {
+  std::map<ProblemType, bool> batch_of_type;  // MAESTRO builds tensors once per layer type
+  std::optional<dataflow::Dataflow> prev_df;
+  std::optional<std::vector<BoundDirective>> prev_bound;
+  std::array<std::int64_t, 6> prev_l1{};  // MAESTRO's CSV energy reuses these across layers
+};
+
+// The layer's dataflow bound to its problem: the named dataflow, the layer's own, or the
+// previous layer's.
+std::vector<BoundDirective> layer_binding(const mf::LayerSyntax& ls, const mf::NetworkSyntax& net,
+                                          const MaestroEvalOptions& options, const Problem& p,
+                                          NetworkCarry& carry) {
+  const bool compat = options.maestro_compat;
+  auto& prev_df = carry.prev_df;
+  auto& prev_bound = carry.prev_bound;
+  std::vector<BoundDirective> bound;
+  std::optional<dataflow::Dataflow> named;
+  if (options.dataflow_name) {
+    dataflow::Dataflow df = dataflow::library_dataflow(*options.dataflow_name, p.type);
+    if (!compat) df = dataflow::adapt_to_problem(df, p);
+    bound = dataflow::bind(df, p);
+    named = std::move(df);
+  } else if (ls.has_dataflow) {
+    prev_df = dataflow::from_syntax(ls.dataflow, ls.name, net.file);
+    bound = dataflow::bind(*prev_df, p);
+  } else if (prev_df) {
+    // A layer without a Dataflow block reuses the previous one: MAESTRO with the sizes as the
+    // previous layer resolved them, mosaic's default mode re-resolved for this layer.
+    bound = compat ? *prev_bound : dataflow::bind(*prev_df, p);
+  } else {
+    throw UserError(SourceLocation{net.file, ls.line, "Layer " + ls.name},
+                    "has no Dataflow block and no earlier layer has one (give one, or choose a "
+                    "named dataflow with --dataflow)");
+  }
+  prev_bound = bound;
+  bound = checked_binding(std::move(bound), p, ls, net.file, compat);
+  if (!compat && options.search_tiles) bound = options.search_tiles(p, named ? *named : *prev_df);
+  return bound;
+}
+
+// The energy column: MAESTRO's relative energies in compat mode (with its reuse of the previous
+// layer's L1 counts), the layer cost's energy otherwise.
+void energy_column(MaestroLayerReport& row, const DirectiveResult& r, const arch::Technology& tech,
+                   bool compat, NetworkCarry& carry) {
+  const LevelFigures& top = r.top;
+  auto& prev_l1 = carry.prev_l1;
+  const double l1_rel = tech.l1_pj / tech.mac_pj;
+  const double l2_rel = tech.l2_pj / tech.mac_pj;
+  const double mac_nj = tech.mac_pj / 1000.0;
+  const std::array<std::int64_t, 6> cur_l1 = {top.l1_read[0],  top.l1_write[0], top.l1_read[1],
+                                              top.l1_write[1], top.l1_read[2],  top.l1_write[2]};
+  if (compat) {
+    double e = 0;
+    e += static_cast<double>(top.l2_read[0]) * l2_rel;
+    e += static_cast<double>(top.l2_write[0]) * l2_rel;
+    e += static_cast<double>(top.l2_read[1]) * l2_rel;
+    e += static_cast<double>(top.l2_write[1]) * l2_rel;
+    e += static_cast<double>(top.l2_write[2]) * l2_rel;
+    const auto& l1 = r.first_is_top ? cur_l1 : prev_l1;
+    for (std::int64_t v : l1) e += static_cast<double>(v) * l1_rel;
+    row.csv_energy_nj = e * mac_nj;
+  } else {
+    row.csv_energy_nj = row.cost.energy_pj / 1000.0;
+  }
+  prev_l1 = cur_l1;
+}
+
+// The report's figures derived from the analysis: throughput, buffer sizes, area and power,
+// bandwidths, multicast, per-tensor accesses and the console energy.
+void derived_figures(MaestroLayerReport& row, const Problem& p, const DirectiveResult& r,
+                     const arch::Core& core, const arch::Technology& tech, bool compat) {
+  const LevelFigures& top = r.top;
+  const LevelFigures& first = r.first;
+  const std::int64_t psums = top.num_computations;
+  const double l1_rel = tech.l1_pj / tech.mac_pj;
+  const double l2_rel = tech.l2_pj / tech.mac_pj;
+  const double macs_reported = static_cast<double>(row.num_macs);
+  row.throughput = macs_reported / static_cast<double>(row.runtime_cycles);
+  row.throughput_per_energy = static_cast<long double>(row.num_macs) /
+                              static_cast<long double>(row.runtime_cycles) /
+                              static_cast<long double>(row.csv_energy_nj) * 1e9L;
+  row.ops_per_joule =
+      static_cast<long double>(row.num_macs) / static_cast<long double>(row.csv_energy_nj) * 1e9L;
+  row.l1_size_req = sum3(first.l1_size_req);
+  row.l2_size_req = sum3(top.l2_size_req);
+  row.l1_size_per_tensor = first.l1_size_req;
+  row.l2_size_per_tensor = top.l2_size_req;
+  const auto ap = arch::area_power(tech, core.num_pes, core.vector_width, core.noc_bw,
+                                   row.l1_size_req, row.l2_size_req);
+  row.area_um2 = ap.area_um2;
+  row.power_mw = ap.power_mw;
+  row.pe_power = ap.pe_power_mw;
+  row.l1_power = ap.l1_power_mw;
+  row.l2_power = ap.l2_power_mw;
+  row.noc_power = ap.noc_power_mw;
+  row.peak_bw = top.peak_bw_req;
+  row.avg_bw = top.avg_bw_req;
+  row.offchip_bw_req = top.offchip_bw_req;
+  auto ratio = [&](std::int64_t a, std::int64_t b) {
+    if (!compat && b == 0) return 0.0;
+    return static_cast<double>(a) / static_cast<double>(b);
+  };
+  row.multicast_weight = ratio(top.l1_write[1], top.l2_read[1]);
+  row.multicast_input = ratio(top.l1_write[0], top.l2_read[0]);
+  row.input_pixels = declared_tensor_size(p, dataflow::input_dims(p.type, p.batch));
+  row.weight_pixels = declared_tensor_size(p, dataflow::weight_dims(p.type, p.batch));
+  for (int t = 0; t < 3; ++t) {
+    const auto k = static_cast<std::size_t>(t);
+    MaestroTensorRow& tr = row.tensors[k];
+    tr.name = kTensorNames[k];
+    tr.l1_read = top.l1_read[k];
+    tr.l1_write = (!compat && t < 2) ? top.l1_fill[k] : top.l1_write[k];
+    tr.l2_read = top.l2_read[k];
+    tr.l2_write = top.l2_write[k];
+    tr.reuse = (!compat && tr.l1_write == 0)
+                   ? 0.0L
+                   : static_cast<long double>(tr.l1_read) / static_cast<long double>(tr.l1_write);
+  }
+  row.delay = top.delay;
+  row.avg_utilized_pes = top.avg_active_clusters;
+  row.arithmetic_intensity = top.arithmetic_intensity;
+  double console = static_cast<double>(psums);
+  for (int t = 0; t < 3; ++t) {
+    const auto k = static_cast<std::size_t>(t);
+    console += static_cast<double>(top.l2_read[k] + top.l2_write[k]) * l2_rel;
+    console += static_cast<double>(top.l1_read[k] + top.l1_write[k]) * l1_rel;
+  }
+  row.console_energy_mac_units = console;
+  if (!compat) {
+    // No division by zero, NaN or infinity reaches a report.
+    if (row.runtime_cycles <= 0) row.runtime_cycles = 1;
+    row.throughput = macs_reported / static_cast<double>(row.runtime_cycles);
+    if (row.csv_energy_nj <= 0) {
+      row.throughput_per_energy = 0;
+      row.ops_per_joule = 0;
+    }
+    if (!std::isfinite(row.arithmetic_intensity)) row.arithmetic_intensity = 0;
+  }
+}
+
+void add_to_totals(MaestroNetworkReport& report, const MaestroLayerReport& row) {
+  report.max_l1_req = std::max(report.max_l1_req, row.l1_size_req);
+  report.max_l2_req = std::max(report.max_l2_req, row.l2_size_req);
+  report.total_l1_req += row.l1_size_req;
+  report.total_l2_req += row.l2_size_req;
+  report.max_noc_bw_req = std::max(report.max_noc_bw_req, row.peak_bw);
+  report.max_offchip_bw_req = std::max(report.max_offchip_bw_req, row.offchip_bw_req);
+}
+
+}  // namespace
+
 MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, const arch::Core& core,
                                               const MaestroEvalOptions& options) {
   const bool compat = options.maestro_compat;
@@ -211,44 +365,15 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
 
   MaestroNetworkReport report;
   report.network = net.name;
-  std::map<ProblemType, bool> batch_of_type;  // MAESTRO builds tensors once per layer type
-  std::optional<dataflow::Dataflow> prev_df;
-  std::optional<std::vector<BoundDirective>> prev_bound;
-  std::array<std::int64_t, 6> prev_l1{};  // MAESTRO's CSV energy reuses these across layers
-
-  const double l1_rel = tech.l1_pj / tech.mac_pj;
-  const double l2_rel = tech.l2_pj / tech.mac_pj;
-  const double mac_nj = tech.mac_pj / 1000.0;
-
+  NetworkCarry carry;
   for (const auto& ls : net.layers) {
     std::optional<std::int64_t> useful_macs;
     Problem p = analysis_problem(ls, net.file, compat, useful_macs);
     if (compat) {
-      auto [it, inserted] = batch_of_type.emplace(p.type, p.batch);
+      auto [it, inserted] = carry.batch_of_type.emplace(p.type, p.batch);
       p.batch = it->second;
     }
-    std::vector<BoundDirective> bound;
-    std::optional<dataflow::Dataflow> named;
-    if (options.dataflow_name) {
-      dataflow::Dataflow df = dataflow::library_dataflow(*options.dataflow_name, p.type);
-      if (!compat) df = dataflow::adapt_to_problem(df, p);
-      bound = dataflow::bind(df, p);
-      named = std::move(df);
-    } else if (ls.has_dataflow) {
-      prev_df = dataflow::from_syntax(ls.dataflow, ls.name, net.file);
-      bound = dataflow::bind(*prev_df, p);
-    } else if (prev_df) {
-      // A layer without a Dataflow block reuses the previous one: MAESTRO with the sizes as the
-      // previous layer resolved them, mosaic's default mode re-resolved for this layer.
-      bound = compat ? *prev_bound : dataflow::bind(*prev_df, p);
-    } else {
-      throw UserError(SourceLocation{net.file, ls.line, "Layer " + ls.name},
-                      "has no Dataflow block and no earlier layer has one (give one, or choose a "
-                      "named dataflow with --dataflow)");
-    }
-    prev_bound = bound;
-    bound = checked_binding(std::move(bound), p, ls, net.file, compat);
-    if (!compat && options.search_tiles) bound = options.search_tiles(p, named ? *named : *prev_df);
+    const std::vector<BoundDirective> bound = layer_binding(ls, net, options, p, carry);
 
     MaestroLayerReport row;
     row.network = net.name;
@@ -257,7 +382,6 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     if (useful_macs) row.analysis.macs = *useful_macs;
     const DirectiveResult& r = row.analysis;
     const LevelFigures& top = r.top;
-    const LevelFigures& first = r.first;
     if (r.zero_compute_sub_case)
       report.notes.push_back(fmt::format(
           "layer {}: a case's sub-clusters compute nothing; MAESTRO divides by zero (SIGFPE) here, "
@@ -271,94 +395,9 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     row.num_macs = compat ? psums : r.macs;
     row.cost = to_layer_cost(r, p, core, tech, compat);
     if (!compat) row.runtime_cycles = static_cast<std::int64_t>(row.cost.latency_cycles);
-
-    // Energy column.
-    const std::array<std::int64_t, 6> cur_l1 = {top.l1_read[0],  top.l1_write[0], top.l1_read[1],
-                                                top.l1_write[1], top.l1_read[2],  top.l1_write[2]};
-    if (compat) {
-      double e = 0;
-      e += static_cast<double>(top.l2_read[0]) * l2_rel;
-      e += static_cast<double>(top.l2_write[0]) * l2_rel;
-      e += static_cast<double>(top.l2_read[1]) * l2_rel;
-      e += static_cast<double>(top.l2_write[1]) * l2_rel;
-      e += static_cast<double>(top.l2_write[2]) * l2_rel;
-      const auto& l1 = r.first_is_top ? cur_l1 : prev_l1;
-      for (std::int64_t v : l1) e += static_cast<double>(v) * l1_rel;
-      row.csv_energy_nj = e * mac_nj;
-    } else {
-      row.csv_energy_nj = row.cost.energy_pj / 1000.0;
-    }
-    prev_l1 = cur_l1;
-
-    const double macs_reported = static_cast<double>(row.num_macs);
-    row.throughput = macs_reported / static_cast<double>(row.runtime_cycles);
-    row.throughput_per_energy = static_cast<long double>(row.num_macs) /
-                                static_cast<long double>(row.runtime_cycles) /
-                                static_cast<long double>(row.csv_energy_nj) * 1e9L;
-    row.ops_per_joule =
-        static_cast<long double>(row.num_macs) / static_cast<long double>(row.csv_energy_nj) * 1e9L;
-    row.l1_size_req = sum3(first.l1_size_req);
-    row.l2_size_req = sum3(top.l2_size_req);
-    row.l1_size_per_tensor = first.l1_size_req;
-    row.l2_size_per_tensor = top.l2_size_req;
-    const auto ap = arch::area_power(tech, core.num_pes, core.vector_width, core.noc_bw,
-                                     row.l1_size_req, row.l2_size_req);
-    row.area_um2 = ap.area_um2;
-    row.power_mw = ap.power_mw;
-    row.pe_power = ap.pe_power_mw;
-    row.l1_power = ap.l1_power_mw;
-    row.l2_power = ap.l2_power_mw;
-    row.noc_power = ap.noc_power_mw;
-    row.peak_bw = top.peak_bw_req;
-    row.avg_bw = top.avg_bw_req;
-    row.offchip_bw_req = top.offchip_bw_req;
-    auto ratio = [&](std::int64_t a, std::int64_t b) {
-      if (!compat && b == 0) return 0.0;
-      return static_cast<double>(a) / static_cast<double>(b);
-    };
-    row.multicast_weight = ratio(top.l1_write[1], top.l2_read[1]);
-    row.multicast_input = ratio(top.l1_write[0], top.l2_read[0]);
-    row.input_pixels = declared_tensor_size(p, dataflow::input_dims(p.type, p.batch));
-    row.weight_pixels = declared_tensor_size(p, dataflow::weight_dims(p.type, p.batch));
-    for (int t = 0; t < 3; ++t) {
-      const auto k = static_cast<std::size_t>(t);
-      MaestroTensorRow& tr = row.tensors[k];
-      tr.name = kTensorNames[k];
-      tr.l1_read = top.l1_read[k];
-      tr.l1_write = (!compat && t < 2) ? top.l1_fill[k] : top.l1_write[k];
-      tr.l2_read = top.l2_read[k];
-      tr.l2_write = top.l2_write[k];
-      tr.reuse = (!compat && tr.l1_write == 0)
-                     ? 0.0L
-                     : static_cast<long double>(tr.l1_read) / static_cast<long double>(tr.l1_write);
-    }
-    row.delay = top.delay;
-    row.avg_utilized_pes = top.avg_active_clusters;
-    row.arithmetic_intensity = top.arithmetic_intensity;
-    double console = static_cast<double>(psums);
-    for (int t = 0; t < 3; ++t) {
-      const auto k = static_cast<std::size_t>(t);
-      console += static_cast<double>(top.l2_read[k] + top.l2_write[k]) * l2_rel;
-      console += static_cast<double>(top.l1_read[k] + top.l1_write[k]) * l1_rel;
-    }
-    row.console_energy_mac_units = console;
-    if (!compat) {
-      // No division by zero, NaN or infinity reaches a report.
-      if (row.runtime_cycles <= 0) row.runtime_cycles = 1;
-      row.throughput = macs_reported / static_cast<double>(row.runtime_cycles);
-      if (row.csv_energy_nj <= 0) {
-        row.throughput_per_energy = 0;
-        row.ops_per_joule = 0;
-      }
-      if (!std::isfinite(row.arithmetic_intensity)) row.arithmetic_intensity = 0;
-    }
-
-    report.max_l1_req = std::max(report.max_l1_req, row.l1_size_req);
-    report.max_l2_req = std::max(report.max_l2_req, row.l2_size_req);
-    report.total_l1_req += row.l1_size_req;
-    report.total_l2_req += row.l2_size_req;
-    report.max_noc_bw_req = std::max(report.max_noc_bw_req, row.peak_bw);
-    report.max_offchip_bw_req = std::max(report.max_offchip_bw_req, row.offchip_bw_req);
+    energy_column(row, r, tech, compat, carry);
+    derived_figures(row, p, r, core, tech, compat);
+    add_to_totals(report, row);
     report.layers.push_back(std::move(row));
   }
   return report;
