@@ -12,6 +12,7 @@ namespace {
 constexpr std::pair<std::string_view, std::string_view> kFlagOf[] = {
     {"area_budget", "--area-mm2"},
     {"class", "--class"},
+    {"cost", "--cost"},
     {"dataflow", "--dataflow"},
     {"fixed_partition", "--accelerator"},
     {"granularity", "--granularity"},
