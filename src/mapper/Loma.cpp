@@ -281,8 +281,154 @@ bool satisfies_constraints(const LoopNestProblem& p, const std::vector<Lpf>& ord
   return true;
 }
 
-bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMapping& out) {
+namespace {
+
+using Ops = std::array<int, cost::kLnMaxOperands>;
+using Candidates = std::array<std::array<double, cost::kLnMaxOrder + 1>, cost::kLnMaxOperands>;
+
+// The state of one bottom-up allocation: per operand, the loop sizes below the current level,
+// the next loop to allocate, the current level; per operand and candidate prefix length at the
+// current memory, the required bits and the accesses to the level above.
+struct AllocState {
+  std::array<std::array<double, cost::kLnMaxDims>, cost::kLnMaxOperands> cur{};
+  Ops pos{}, level{};
+  Candidates sizes{}, accesses{};
+  Ops count{}, offset{};
+};
+
+// Operand oi's candidate prefixes at a memory of `cap` bits; false when not even the empty
+// prefix fits.
+bool operand_candidates(const LoopNestProblem& p, const Lpf* order, int n, int oi, double cap,
+                        AllocState& st) {
   using cost::kLnMaxDims;
+  auto& cur = st.cur;
+  auto& pos = st.pos;
+  auto& level = st.level;
+  auto& sizes = st.sizes;
+  auto& accesses = st.accesses;
+  auto& count = st.count;
+  auto& offset = st.offset;
+  const auto uo = static_cast<std::size_t>(oi);
+  const cost::LnOperand& o = p.ops[uo];
+  double prec = o.precision_bits;
+  if (o.is_output) {
+    bool ir_left = false;
+    for (int a = level[uo] + 1; a <= o.num_mem && !ir_left; ++a)
+      for (const auto& l : o.su_frac[static_cast<std::size_t>(a)])
+        if (cost::in_mask(o.ir, l.dim)) ir_left = true;
+    for (int k = pos[uo]; k < n && !ir_left; ++k)
+      if (cost::in_mask(o.ir, order[k].first)) ir_left = true;
+    prec = ir_left ? o.precision_bits : p.final_output_bits;
+  }
+  std::array<double, kLnMaxDims> tmp = cur[uo];
+  int c = 0;
+  for (int i = 0; pos[uo] + i <= n; ++i) {
+    if (i > 0)
+      tmp[static_cast<std::size_t>(order[pos[uo] + i - 1].first)] *=
+          static_cast<double>(order[pos[uo] + i - 1].second);
+    const double bits = cost::tensor_size(p, oi, tmp.data()) * prec;
+    if (bits <= cap) {
+      sizes[uo][static_cast<std::size_t>(c++)] = bits;
+    } else {
+      if (i == 0) return false;
+      break;
+    }
+  }
+  const bool top = level[uo] == o.num_mem - 1;
+  offset[uo] = 0;
+  if (top) {
+    offset[uo] = c - 1;
+    sizes[uo][0] = sizes[uo][static_cast<std::size_t>(c - 1)];
+    c = 1;
+  }
+  count[uo] = c;
+  for (int i = 0; i < c; ++i) {
+    if (top) {
+      accesses[uo][static_cast<std::size_t>(i)] = 0;
+    } else {
+      double it = 1;
+      for (int k = pos[uo] + i + offset[uo]; k < n; ++k) it *= static_cast<double>(order[k].second);
+      accesses[uo][static_cast<std::size_t>(i)] = it * sizes[uo][static_cast<std::size_t>(i)];
+    }
+  }
+  return true;
+}
+
+// Joint choice: every combination in ZigZag's order (first operand most significant), the
+// last minimum wins (ZigZag uses <=). Tile sizes grow with the prefix length, so once a
+// combination overflows the memory, so do the following ones at that position: skip them.
+// False when the shortest prefixes already overflow.
+bool joint_choice(const Ops& held, int nh, double cap, const AllocState& st, Ops& best) {
+  const auto& sizes = st.sizes;
+  const auto& accesses = st.accesses;
+  const auto& count = st.count;
+  Ops idx{};
+  double best_acc = std::numeric_limits<double>::infinity();
+  std::array<const double*, cost::kLnMaxOperands> sz{}, ac{};
+  std::array<int, cost::kLnMaxOperands> cnt{};
+  for (int h = 0; h < nh; ++h) {
+    const auto uo = static_cast<std::size_t>(held[static_cast<std::size_t>(h)]);
+    sz[static_cast<std::size_t>(h)] = sizes[uo].data();
+    ac[static_cast<std::size_t>(h)] = accesses[uo].data();
+    cnt[static_cast<std::size_t>(h)] = count[uo];
+  }
+  {
+    double first = 0;
+    for (int h = 0; h < nh; ++h) first += sz[static_cast<std::size_t>(h)][0];
+    if (first > cap) return false;
+  }
+  // Depth-first over the operands; partial sums in ZigZag's left-to-right order.
+  auto rec = [&](auto&& self, int h, double size_sum, double acc_sum) -> void {
+    if (h == nh) {
+      if (acc_sum <= best_acc) {
+        best_acc = acc_sum;
+        best = idx;
+      }
+      return;
+    }
+    const auto uh = static_cast<std::size_t>(h);
+    for (int k = 0; k < cnt[uh]; ++k) {
+      const double s_here = size_sum + sz[uh][k];
+      // Smallest completion: the remaining operands at their shortest prefix.
+      double s_min = s_here;
+      for (int g = h + 1; g < nh; ++g) s_min += sz[static_cast<std::size_t>(g)][0];
+      if (s_min > cap) break;
+      idx[uh] = k;
+      self(self, h + 1, s_here, acc_sum + ac[uh][k]);
+    }
+  };
+  rec(rec, 0, 0.0, 0.0);
+  return true;
+}
+
+// Allocates the chosen prefixes to the current level and moves every held operand up one level;
+// false when a top level is left with loops.
+bool commit_choice(const LoopNestProblem& p, const Lpf* order, int n, const Ops& held, int nh,
+                   const Ops& best, AllocState& st, LnTemporalMapping& out) {
+  auto& cur = st.cur;
+  auto& pos = st.pos;
+  auto& level = st.level;
+  const auto& offset = st.offset;
+  for (int h = 0; h < nh; ++h) {
+    const int oi = held[static_cast<std::size_t>(h)];
+    const auto uo = static_cast<std::size_t>(oi);
+    const cost::LnOperand& o = p.ops[uo];
+    const int take = best[static_cast<std::size_t>(h)] + offset[uo];
+    for (int k = pos[uo]; k < pos[uo] + take; ++k)
+      cur[uo][static_cast<std::size_t>(order[k].first)] *= static_cast<double>(order[k].second);
+    pos[uo] += take;
+    out.end[uo][static_cast<std::size_t>(level[uo])] = pos[uo];
+    for (const auto& l : o.su_frac[static_cast<std::size_t>(level[uo] + 1)])
+      cur[uo][static_cast<std::size_t>(l.dim)] *= l.size;
+    if (level[uo] == o.num_mem - 1 && pos[uo] < n) return false;
+    ++level[uo];
+  }
+  return true;
+}
+
+}  // namespace
+
+bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMapping& out) {
   if (n > cost::kLnMaxOrder)
     throw UserError(fmt::format("at most {} temporal loops", cost::kLnMaxOrder));
   out.n = n;
@@ -290,17 +436,13 @@ bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMappi
     out.order[static_cast<std::size_t>(k)] =
         cost::LnLoop{order[k].first, static_cast<double>(order[k].second)};
   const int nops = static_cast<int>(p.ops.size());
-  std::array<std::array<double, kLnMaxDims>, cost::kLnMaxOperands> cur{};
-  std::array<int, cost::kLnMaxOperands> pos{}, level{};
+  AllocState st;
   for (int oi = 0; oi < nops; ++oi) {
-    cur[static_cast<std::size_t>(oi)].fill(1);
+    st.cur[static_cast<std::size_t>(oi)].fill(1);
     for (const auto& l : p.ops[static_cast<std::size_t>(oi)].su_frac[0])
-      cur[static_cast<std::size_t>(oi)][static_cast<std::size_t>(l.dim)] *= l.size;
+      st.cur[static_cast<std::size_t>(oi)][static_cast<std::size_t>(l.dim)] *= l.size;
   }
-  // Per operand and candidate prefix length: required bits and accesses to the level above.
-  std::array<std::array<double, cost::kLnMaxOrder + 1>, cost::kLnMaxOperands> sizes{}, accesses{};
-  std::array<int, cost::kLnMaxOperands> count{}, offset{};
-  std::array<int, cost::kLnMaxOperands> held{};
+  Ops held{};
   for (std::size_t m = 0; m < p.mems.size(); ++m) {
     const auto& mem = p.mems[m];
     int nh = 0;
@@ -310,108 +452,12 @@ bool allocate(const LoopNestProblem& p, const Lpf* order, int n, LnTemporalMappi
           held[static_cast<std::size_t>(nh++)] = oi;
     if (nh == 0) continue;
     const double cap = mem.size_bits;
-    for (int h = 0; h < nh; ++h) {
-      const int oi = held[static_cast<std::size_t>(h)];
-      const auto uo = static_cast<std::size_t>(oi);
-      const cost::LnOperand& o = p.ops[uo];
-      double prec = o.precision_bits;
-      if (o.is_output) {
-        bool ir_left = false;
-        for (int a = level[uo] + 1; a <= o.num_mem && !ir_left; ++a)
-          for (const auto& l : o.su_frac[static_cast<std::size_t>(a)])
-            if (cost::in_mask(o.ir, l.dim)) ir_left = true;
-        for (int k = pos[uo]; k < n && !ir_left; ++k)
-          if (cost::in_mask(o.ir, order[k].first)) ir_left = true;
-        prec = ir_left ? o.precision_bits : p.final_output_bits;
-      }
-      std::array<double, kLnMaxDims> tmp = cur[uo];
-      int c = 0;
-      for (int i = 0; pos[uo] + i <= n; ++i) {
-        if (i > 0)
-          tmp[static_cast<std::size_t>(order[pos[uo] + i - 1].first)] *=
-              static_cast<double>(order[pos[uo] + i - 1].second);
-        const double bits = cost::tensor_size(p, oi, tmp.data()) * prec;
-        if (bits <= cap) {
-          sizes[uo][static_cast<std::size_t>(c++)] = bits;
-        } else {
-          if (i == 0) return false;
-          break;
-        }
-      }
-      const bool top = level[uo] == o.num_mem - 1;
-      offset[uo] = 0;
-      if (top) {
-        offset[uo] = c - 1;
-        sizes[uo][0] = sizes[uo][static_cast<std::size_t>(c - 1)];
-        c = 1;
-      }
-      count[uo] = c;
-      for (int i = 0; i < c; ++i) {
-        if (top) {
-          accesses[uo][static_cast<std::size_t>(i)] = 0;
-        } else {
-          double it = 1;
-          for (int k = pos[uo] + i + offset[uo]; k < n; ++k)
-            it *= static_cast<double>(order[k].second);
-          accesses[uo][static_cast<std::size_t>(i)] = it * sizes[uo][static_cast<std::size_t>(i)];
-        }
-      }
-    }
-    // Joint choice: every combination in ZigZag's order (first operand most significant), the
-    // last minimum wins (ZigZag uses <=). Tile sizes grow with the prefix length, so once a
-    // combination overflows the memory, so do the following ones at that position: skip them.
-    std::array<int, cost::kLnMaxOperands> best{}, idx{};
-    double best_acc = std::numeric_limits<double>::infinity();
-    {
-      std::array<const double*, cost::kLnMaxOperands> sz{}, ac{};
-      std::array<int, cost::kLnMaxOperands> cnt{};
-      for (int h = 0; h < nh; ++h) {
-        const auto uo = static_cast<std::size_t>(held[static_cast<std::size_t>(h)]);
-        sz[static_cast<std::size_t>(h)] = sizes[uo].data();
-        ac[static_cast<std::size_t>(h)] = accesses[uo].data();
-        cnt[static_cast<std::size_t>(h)] = count[uo];
-      }
-      {
-        double first = 0;
-        for (int h = 0; h < nh; ++h) first += sz[static_cast<std::size_t>(h)][0];
-        if (first > cap) return false;
-      }
-      // Depth-first over the operands; partial sums in ZigZag's left-to-right order.
-      auto rec = [&](auto&& self, int h, double size_sum, double acc_sum) -> void {
-        if (h == nh) {
-          if (acc_sum <= best_acc) {
-            best_acc = acc_sum;
-            best = idx;
-          }
-          return;
-        }
-        const auto uh = static_cast<std::size_t>(h);
-        for (int k = 0; k < cnt[uh]; ++k) {
-          const double s_here = size_sum + sz[uh][k];
-          // Smallest completion: the remaining operands at their shortest prefix.
-          double s_min = s_here;
-          for (int g = h + 1; g < nh; ++g) s_min += sz[static_cast<std::size_t>(g)][0];
-          if (s_min > cap) break;
-          idx[uh] = k;
-          self(self, h + 1, s_here, acc_sum + ac[uh][k]);
-        }
-      };
-      rec(rec, 0, 0.0, 0.0);
-    }
-    for (int h = 0; h < nh; ++h) {
-      const int oi = held[static_cast<std::size_t>(h)];
-      const auto uo = static_cast<std::size_t>(oi);
-      const cost::LnOperand& o = p.ops[uo];
-      const int take = best[static_cast<std::size_t>(h)] + offset[uo];
-      for (int k = pos[uo]; k < pos[uo] + take; ++k)
-        cur[uo][static_cast<std::size_t>(order[k].first)] *= static_cast<double>(order[k].second);
-      pos[uo] += take;
-      out.end[uo][static_cast<std::size_t>(level[uo])] = pos[uo];
-      for (const auto& l : o.su_frac[static_cast<std::size_t>(level[uo] + 1)])
-        cur[uo][static_cast<std::size_t>(l.dim)] *= l.size;
-      if (level[uo] == o.num_mem - 1 && pos[uo] < n) return false;
-      ++level[uo];
-    }
+    for (int h = 0; h < nh; ++h)
+      if (!operand_candidates(p, order, n, held[static_cast<std::size_t>(h)], cap, st))
+        return false;
+    Ops best{};
+    if (!joint_choice(held, nh, cap, st, best)) return false;
+    if (!commit_choice(p, order, n, held, nh, best, st, out)) return false;
   }
   return true;
 }
