@@ -9,19 +9,21 @@
 
 namespace mosaic::schedule {
 
-std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
-                                           std::vector<MemoryPoint>* memory) {
+namespace {
+
+constexpr double eps = 1e-6;
+
+// The violations found, at most 50.
+struct Complaints {
   std::vector<std::string> bad;
-  const std::size_t n = p.nodes.size();
-  auto complain = [&](std::string msg) {
+  void operator()(std::string msg) {
     if (bad.size() < 50) bad.push_back(std::move(msg));
-  };
-  const double eps = 1e-6;
-  if (s.placed.size() != n) {
-    complain(fmt::format("{} placements for {} layers", s.placed.size(), n));
-    return bad;
   }
-  // Each layer exactly once, on a core that can run it.
+};
+
+// Each layer exactly once, on a core that can run it, after its predecessors.
+void check_placements(const Problem& p, const Schedule& s, Complaints& complain) {
+  const std::size_t n = p.nodes.size();
   std::vector<int> seen(n, 0);
   for (const auto& seq : s.core_order)
     for (auto i : seq)
@@ -48,8 +50,11 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
                              p.nodes[i].name, pl.start, p.nodes[static_cast<std::size_t>(q)].name,
                              s.placed[static_cast<std::size_t>(q)].end));
   }
-  if (!bad.empty()) return bad;
-  // No overlap on a core; durations = cost + penalties (by the order on the core).
+}
+
+// No overlap on a core; durations = cost + penalties (by the order on the core).
+void check_cores(const Problem& p, const Schedule& s, Complaints& complain) {
+  const std::size_t n = p.nodes.size();
   for (int c = 0; c < p.num_cores; ++c) {
     std::vector<std::size_t> on;
     for (std::size_t i = 0; i < n; ++i)
@@ -79,7 +84,11 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
       prev_variant = v;
     }
   }
-  // The global buffer.
+}
+
+// The global buffer never above capacity; returns the occupancy timeline.
+std::vector<MemoryPoint> check_buffer(const Problem& p, const Schedule& s, Complaints& complain) {
+  const std::size_t n = p.nodes.size();
   std::vector<std::vector<std::size_t>> succ(n);
   for (std::size_t i = 0; i < n; ++i)
     for (auto q : p.nodes[i].preds) succ[static_cast<std::size_t>(q)].push_back(i);
@@ -116,8 +125,11 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
       tl.push_back({ev[k].first, std::max(0.0, occ)});
     }
   }
-  if (memory) *memory = std::move(tl);
-  // Totals.
+  return tl;
+}
+
+// The schedule's totals are its layers'.
+void check_totals(const Schedule& s, Complaints& complain) {
   double energy = 0, latency = 0;
   for (const auto& pl : s.placed) {
     energy += pl.energy_pj;
@@ -129,7 +141,25 @@ std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
   if (std::fabs(latency - s.latency_cycles) > eps * std::max(1.0, latency))
     complain(
         fmt::format("the schedule's latency {} is not its last end {}", s.latency_cycles, latency));
-  return bad;
+}
+
+}  // namespace
+
+std::vector<std::string> validate_schedule(const Problem& p, const Schedule& s,
+                                           std::vector<MemoryPoint>* memory) {
+  Complaints complain;
+  const std::size_t n = p.nodes.size();
+  if (s.placed.size() != n) {
+    complain(fmt::format("{} placements for {} layers", s.placed.size(), n));
+    return complain.bad;
+  }
+  check_placements(p, s, complain);
+  if (!complain.bad.empty()) return complain.bad;
+  check_cores(p, s, complain);
+  std::vector<MemoryPoint> tl = check_buffer(p, s, complain);
+  if (memory) *memory = std::move(tl);
+  check_totals(s, complain);
+  return complain.bad;
 }
 
 }  // namespace mosaic::schedule
