@@ -11,12 +11,11 @@
 
 namespace mosaic::cost {
 
-using dataflow::BoundDirective;
-using dataflow::Dim;
-using dataflow::DirectiveKind;
-using dataflow::Problem;
-using dataflow::ProblemType;
-using dataflow::TensorDims;
+using directive::BoundDirective;
+using directive::Dim;
+using directive::DirectiveKind;
+using directive::Problem;
+using directive::ProblemType;
 
 namespace directive {
 

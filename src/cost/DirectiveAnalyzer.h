@@ -248,6 +248,10 @@ class Analyzer {
     return sp;
   }
 
+  // A volume summed over a case's sub-clusters (defined in DirectiveReuse.cpp, its one user).
+  template <typename Volume>
+  static i64 over_sub_clusters(const Level& lv, const Case& c, const SpInfo& sp, Volume volume);
+
   i64 spatial_ingress(const Level& lv, const Case& c, const TensorDims& t) const;
 
   i64 pe_egress_volume(const Level& lv, const Case& c, bool psums, bool first, bool ee,

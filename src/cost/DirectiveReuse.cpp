@@ -81,22 +81,28 @@ i64 Analyzer::pe_ingress_volume(const Level& lv, const Case& c, const TensorDims
   return changes ? ret : 0;
 }
 
-i64 Analyzer::spatial_ingress(const Level& lv, const Case& c, const TensorDims& t) const {
-  const SpInfo sp = spatial_info(lv, c, t);
-  if (!sp.mapped) return pe_ingress_volume(lv, c, t, true, false);
-  if (!sp.edge)
-    return pe_ingress_volume(lv, c, t, true, false) +
-           (lv.num_sub - 1) * pe_ingress_volume(lv, c, t, false, false);
+// A volume summed over a case's sub-clusters: the first one's (volume(true, ...)) and the
+// others' (volume(false, ...)); at the spatial map's edge only c.nec are active, the last one
+// partial (volume(..., true)) when the edge is itself at an edge.
+template <typename Volume>
+i64 Analyzer::over_sub_clusters(const Level& lv, const Case& c, const SpInfo& sp, Volume volume) {
+  if (!sp.mapped) return volume(true, false);
+  if (!sp.edge) return volume(true, false) + (lv.num_sub - 1) * volume(false, false);
   const i64 nec = c.nec;
-  i64 ret = (nec == 1 && sp.edge_edge) ? pe_ingress_volume(lv, c, t, true, true)
-                                       : pe_ingress_volume(lv, c, t, true, false);
+  i64 ret = (nec == 1 && sp.edge_edge) ? volume(true, true) : volume(true, false);
   if (nec > 1) {
     const i64 nee = sp.edge_edge ? 1 : 0;
     const i64 nfull = std::max<i64>(nec - nee - 1, 0);
-    ret += nfull * pe_ingress_volume(lv, c, t, false, false);
-    ret += nee * pe_ingress_volume(lv, c, t, false, true);
+    ret += nfull * volume(false, false);
+    ret += nee * volume(false, true);
   }
   return ret;
+}
+
+i64 Analyzer::spatial_ingress(const Level& lv, const Case& c, const TensorDims& t) const {
+  return over_sub_clusters(lv, c, spatial_info(lv, c, t), [&](bool first, bool ee) {
+    return pe_ingress_volume(lv, c, t, first, ee);
+  });
 }
 
 i64 Analyzer::pe_egress_volume(const Level& lv, const Case& c, bool psums, bool first, bool ee,
@@ -202,21 +208,9 @@ bool Analyzer::output_moves(const Level& lv, const Case& c) const {
 }
 
 i64 Analyzer::spatial_egress(const Level& lv, const Case& c) const {
-  const SpInfo sp = spatial_info(lv, c, tensors_.output);
-  if (!sp.mapped) return pe_egress_volume(lv, c, false, true, false);
-  if (!sp.edge)
-    return pe_egress_volume(lv, c, false, true, false) +
-           (lv.num_sub - 1) * pe_egress_volume(lv, c, false, false, false);
-  const i64 nec = c.nec;
-  i64 ret = (nec == 1 && sp.edge_edge) ? pe_egress_volume(lv, c, false, true, true)
-                                       : pe_egress_volume(lv, c, false, true, false);
-  if (nec > 1) {
-    const i64 nee = sp.edge_edge ? 1 : 0;
-    const i64 nfull = std::max<i64>(nec - nee - 1, 0);
-    ret += nfull * pe_egress_volume(lv, c, false, false, false);
-    ret += nee * pe_egress_volume(lv, c, false, false, true);
-  }
-  return ret;
+  return over_sub_clusters(lv, c, spatial_info(lv, c, tensors_.output), [&](bool first, bool ee) {
+    return pe_egress_volume(lv, c, false, first, ee);
+  });
 }
 
 i64 Analyzer::output_psum_mapping_size(const Level& lv, const Case& c) const {

@@ -222,32 +222,24 @@ DirAttrs input_attrs(const LoopNestProblem& p, std::size_t oi, const LnOperand& 
                      double total_cycle) {
   const auto um = static_cast<std::size_t>(m);
   const auto un = static_cast<std::size_t>(m + 1);
-  const auto& raw = q.raw;
-  const auto& raw2 = q.raw2;
-  const auto& bit = q.bit;
-  const auto& high = q.high;
-  const auto& low = q.low;
-  const auto& cycle = q.cycle;
-  const auto& elem_unrolled = q.elem_unrolled;
-  const auto& boost = q.boost;
   DirAttrs d;
-  double rd_low = raw[um];
+  double rd_low = q.raw[um];
   if (m == 0) {
     const double bw = p.port_max[oi][0][RL];
-    if (bw >= py::floordiv(bit[0], unit_unique[1])) rd_low = py::trunc(raw[0] / s.mac_st);
+    if (bw >= py::floordiv(q.bit[0], unit_unique[1])) rd_low = py::trunc(q.raw[0] / s.mac_st);
   }
   d.count[RL] = rd_low;
-  d.count[WH] = raw2[un];
+  d.count[WH] = q.raw2[un];
   d.prec[RL] = o.precision_bits;
   d.prec[WH] = o.precision_bits;
-  d.bw_aver[RL] = py::trunc(high[um]);
-  d.bw_aver[WH] = py::trunc(low[un]);
-  d.period[RL] = py::trunc(cycle[um]);
-  d.period[WH] = py::trunc(cycle[un]);
-  d.pc[RL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
-  d.pc[WH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
-  d.amount[RL] = elem_unrolled[um] * boost[um];
-  d.amount[WH] = elem_unrolled[un];
+  d.bw_aver[RL] = py::trunc(q.high[um]);
+  d.bw_aver[WH] = py::trunc(q.low[un]);
+  d.period[RL] = py::trunc(q.cycle[um]);
+  d.period[WH] = py::trunc(q.cycle[un]);
+  d.pc[RL] = py::trunc(py::floordiv(total_cycle, q.cycle[um]));
+  d.pc[WH] = py::trunc(py::floordiv(total_cycle, q.cycle[un]));
+  d.amount[RL] = q.elem_unrolled[um] * q.boost[um];
+  d.amount[WH] = q.elem_unrolled[un];
   return d;
 }
 
@@ -257,20 +249,11 @@ DirAttrs output_attrs(const LoopNestProblem& p, const LnOperand& o, const Operan
                       double total_cycle) {
   const auto um = static_cast<std::size_t>(m);
   const auto un = static_cast<std::size_t>(m + 1);
-  const auto& raw = q.raw;
-  const auto& raw2 = q.raw2;
-  const auto& caal = q.caal;
-  const auto& psum = q.psum;
-  const auto& high = q.high;
-  const auto& low = q.low;
-  const auto& cycle = q.cycle;
-  const auto& elem_unrolled = q.elem_unrolled;
-  const auto& boost = q.boost;
   DirAttrs d;
-  d.count[WL] = raw[um];
-  d.count[RL] = py::trunc(o.size_elem * (caal[un] - 1));
-  d.count[RH] = raw2[un];
-  d.count[WH] = py::trunc(o.size_elem * (caal[static_cast<std::size_t>(m + 2)] - 1));
+  d.count[WL] = q.raw[um];
+  d.count[RL] = py::trunc(o.size_elem * (q.caal[un] - 1));
+  d.count[RH] = q.raw2[un];
+  d.count[WH] = py::trunc(o.size_elem * (q.caal[static_cast<std::size_t>(m + 2)] - 1));
   if (d.count[RL] != 0) {
     d.prec[WL] = o.precision_bits;
     d.prec[RL] = o.precision_bits;
@@ -285,21 +268,21 @@ DirAttrs output_attrs(const LoopNestProblem& p, const LnOperand& o, const Operan
     d.prec[WH] = 0;
     d.prec[RH] = p.final_output_bits;
   }
-  d.bw_aver[WL] = py::trunc(high[um]);
-  d.bw_aver[RH] = py::trunc(low[un]);
-  d.period[WL] = py::trunc(cycle[um]);
-  d.period[RH] = py::trunc(cycle[un]);
-  d.pc[WL] = py::trunc(py::floordiv(total_cycle, cycle[um]));
-  d.pc[RH] = py::trunc(py::floordiv(total_cycle, cycle[un]));
-  d.amount[WL] = py::trunc(elem_unrolled[um] * boost[um]);
-  d.amount[RH] = elem_unrolled[un];
-  if (psum[um]) {
+  d.bw_aver[WL] = py::trunc(q.high[um]);
+  d.bw_aver[RH] = py::trunc(q.low[un]);
+  d.period[WL] = py::trunc(q.cycle[um]);
+  d.period[RH] = py::trunc(q.cycle[un]);
+  d.pc[WL] = py::trunc(py::floordiv(total_cycle, q.cycle[um]));
+  d.pc[RH] = py::trunc(py::floordiv(total_cycle, q.cycle[un]));
+  d.amount[WL] = py::trunc(q.elem_unrolled[um] * q.boost[um]);
+  d.amount[RH] = q.elem_unrolled[un];
+  if (q.psum[um]) {
     d.bw_aver[RL] = d.bw_aver[WL];
     d.period[RL] = d.period[WL];
     d.pc[RL] = d.pc[WL];
     d.amount[RL] = d.amount[WL];
   }
-  if (psum[un]) {
+  if (q.psum[un]) {
     d.bw_aver[WH] = d.bw_aver[RH];
     d.period[WH] = d.period[RH];
     d.pc[WH] = d.pc[RH];

@@ -41,6 +41,16 @@ bool is_irrelevant(const EinsumLayer& layer, const std::vector<Relevancy>& rel, 
   return false;
 }
 
+// The index of array dimension `name` in the hardware; a user error when it has none.
+int array_dim_of(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                 const std::string& name) {
+  const int a = arch::array_dim_index(hw.array, name);
+  if (a < 0)
+    fail(layer, "spatial_mapping",
+         fmt::format("array dimension {} is not in the hardware ({})", name, hw.name));
+  return a;
+}
+
 // Innermost memories: the lowest level of every operand they hold.
 std::vector<const arch::MemoryLevel*> innermost_memories(const arch::LoopNestHardware& hw) {
   std::vector<const arch::MemoryLevel*> inner;
@@ -99,10 +109,7 @@ std::vector<ArrayDimUnrolling> check_and_reduce(const EinsumLayer& layer,
   };
   std::vector<ArrayDimUnrolling> out;
   for (const auto& ad : user) {
-    const int a = arch::array_dim_index(hw.array, ad.array_dim);
-    if (a < 0)
-      fail(layer, "spatial_mapping",
-           fmt::format("array dimension {} is not in the hardware ({})", ad.array_dim, hw.name));
+    const int a = array_dim_of(layer, hw, ad.array_dim);
     ArrayDimUnrolling r;
     r.array_dim = ad.array_dim;
     for (const auto& u : ad.unrolls) {
@@ -316,10 +323,7 @@ std::vector<Conv> convert_spatial(const EinsumLayer& layer, const arch::LoopNest
                                   const LoopNestProblem& p) {
   std::vector<Conv> conv;
   for (const auto& ad : p.spatial) {
-    const int a = arch::array_dim_index(hw.array, ad.array_dim);
-    if (a < 0)
-      fail(layer, "spatial_mapping",
-           fmt::format("array dimension {} is not in {}", ad.array_dim, hw.name));
+    const int a = array_dim_of(layer, hw, ad.array_dim);
     Conv c;
     c.array_dim = ad.array_dim;
     for (const auto& u : ad.unrolls) {

@@ -5,6 +5,17 @@
 
 namespace mosaic::cost {
 
+std::vector<std::int64_t> divisors(std::int64_t n) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t d = 1; d * d <= n; ++d)
+    if (n % d == 0) {
+      out.push_back(d);
+      if (d * d != n) out.push_back(n / d);
+    }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 namespace {
 
 using dataflow::Dim;
@@ -103,17 +114,6 @@ GlobalTiling traffic(const Shape& s, const std::array<std::int64_t, kTileDims>& 
                             (s.depthwise ? static_cast<double>(s.size[1]) : 1.0);
   g.psum_elements = std::max(0.0, g.output_elements - unique_out);
   return g;
-}
-
-std::vector<std::int64_t> divisors(std::int64_t n) {
-  std::vector<std::int64_t> out;
-  for (std::int64_t d = 1; d * d <= n; ++d)
-    if (n % d == 0) {
-      out.push_back(d);
-      if (d * d != n) out.push_back(n / d);
-    }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 const std::vector<std::array<int, kTileDims>>& all_orders() {

@@ -15,10 +15,14 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "dataflow/Dataflow.h"
 
 namespace mosaic::cost {
+
+// The divisors of n (n >= 1), ascending: the tile sizes that split a dimension evenly.
+std::vector<std::int64_t> divisors(std::int64_t n);
 
 // The per-core parameters of the model, with their defaults (docs/herald-reproduction.md):
 //  - buffer: 658 bytes per PE, Eyeriss's 108 KiB global buffer over its 168 PEs (Chen et al.,

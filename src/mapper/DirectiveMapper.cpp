@@ -8,6 +8,7 @@
 #include "arch/Core.h"
 #include "common/Error.h"
 #include "cost/MaestroNetwork.h"
+#include "cost/SubAccelerator.h"
 #include "dataflow/Legality.h"
 
 namespace mosaic::mapper {
@@ -32,17 +33,6 @@ std::int64_t extent(const dataflow::Problem& p, Dim d) {
 bool same_axis(Dim a, Dim b) {
   auto base = [](Dim d) { return d == Dim::Xp ? Dim::X : d == Dim::Yp ? Dim::Y : d; };
   return base(a) == base(b);
-}
-
-std::vector<std::int64_t> divisors(std::int64_t n) {
-  std::vector<std::int64_t> out;
-  for (std::int64_t d = 1; d * d <= n; ++d)
-    if (n % d == 0) {
-      out.push_back(d);
-      if (d * d != n) out.push_back(n / d);
-    }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::int64_t resolve(const dataflow::Size& s, const dataflow::Problem& p) {
@@ -149,7 +139,7 @@ FreeSizes free_sizes(const dataflow::Dataflow& style, const dataflow::Problem& p
     }
     Param t;
     t.index = i;
-    t.values = divisors(extent(p, d.dim));
+    t.values = cost::divisors(extent(p, d.dim));
     params.push_back(t);
   }
   return {params, tied, tied_factor};
