@@ -67,6 +67,8 @@ class Importer {
   void read_file_shapes();
   std::vector<int> topological_order();
   void convert_node(int index);
+  void add_model_node(const onnx::NodeProto& np, const OpContext& ctx, Rule rule, bool compute,
+                      Layer layer, std::vector<Value>& outs);
   void set_precisions(Layer& l, const OpContext& ctx, const std::vector<Value>& outs) const;
   std::string unique_name(const onnx::NodeProto& n, int index);
   void accept_shape(const OpContext& ctx, const std::string& tensor, Value& v);
@@ -329,6 +331,55 @@ void Importer::accept_shape(const OpContext& ctx, const std::string& tensor, Val
   }
 }
 
+// Adds the model node of a node that does not fold: its layer (non-compute nodes take their
+// output's shape), data inputs, precisions and output shape; its outputs' producer.
+void Importer::add_model_node(const onnx::NodeProto& np, const OpContext& ctx, Rule rule,
+                              bool compute, Layer layer, std::vector<Value>& outs) {
+  Node node;
+  node.layer = std::move(layer);
+  Layer& l = node.layer;
+  if (!compute) {
+    l.op = rule == Rule::Broadcast || rule == Rule::SameShape ? OpKind::Elementwise : OpKind::Other;
+    if (!outs.empty() && outs[0].has_shape) {
+      // An empty tensor (a legal zero-size slice) keeps dims 1: Layer dimensions are positive.
+      if (onnx_detail::element_count(outs[0].shape) > 0)
+        onnx_detail::set_dims_from_shape(l, outs[0].shape);
+      else
+        onnx_detail::set_dims_from_shape(l, {});
+    } else {
+      onnx_detail::set_dims_from_shape(l, {});
+      node.shape_known = false;
+    }
+  }
+  int data_inputs = 0;
+  for (int j = 0; j < np.input_size(); ++j) {
+    const Value* v = ctx.inputs[static_cast<std::size_t>(j)];
+    if (!v || v->constant) continue;
+    ++data_inputs;
+    TensorInput ti;
+    ti.producer = v->producer;
+    ti.elements = v->has_shape ? onnx_detail::element_count(v->shape) : 0;
+    ti.tensor = np.input(j);
+    node.inputs.push_back(std::move(ti));
+  }
+  if (l.op == OpKind::Elementwise) l.num_inputs = std::max(1, data_inputs);
+  set_precisions(l, ctx, outs);
+  if (!outs.empty() && outs[0].has_shape)
+    node.output_shape = outs[0].shape;
+  else
+    node.shape_known = false;
+  if (!compute && node.shape_known) {
+    try {
+      validate(l);
+    } catch (const UserError& e) {
+      ctx.fail(e.message());
+    }
+  }
+  const auto idx = static_cast<std::int32_t>(model_.nodes.size());
+  for (auto& v : outs) v.producer = idx;
+  model_.nodes.push_back(std::move(node));
+}
+
 void Importer::convert_node(int index) {
   const onnx::NodeProto& np = graph_.node(index);
   OpContext ctx;
@@ -394,52 +445,7 @@ void Importer::convert_node(int index) {
     if (!np.output(j).empty()) accept_shape(ctx, np.output(j), v);
   }
 
-  if (!folded) {
-    Node node;
-    node.layer = std::move(layer);
-    Layer& l = node.layer;
-    if (!compute) {
-      l.op =
-          rule == Rule::Broadcast || rule == Rule::SameShape ? OpKind::Elementwise : OpKind::Other;
-      if (!outs.empty() && outs[0].has_shape) {
-        // An empty tensor (a legal zero-size slice) keeps dims 1: Layer dimensions are positive.
-        if (onnx_detail::element_count(outs[0].shape) > 0)
-          onnx_detail::set_dims_from_shape(l, outs[0].shape);
-        else
-          onnx_detail::set_dims_from_shape(l, {});
-      } else {
-        onnx_detail::set_dims_from_shape(l, {});
-        node.shape_known = false;
-      }
-    }
-    int data_inputs = 0;
-    for (int j = 0; j < np.input_size(); ++j) {
-      const Value* v = ctx.inputs[static_cast<std::size_t>(j)];
-      if (!v || v->constant) continue;
-      ++data_inputs;
-      TensorInput ti;
-      ti.producer = v->producer;
-      ti.elements = v->has_shape ? onnx_detail::element_count(v->shape) : 0;
-      ti.tensor = np.input(j);
-      node.inputs.push_back(std::move(ti));
-    }
-    if (l.op == OpKind::Elementwise) l.num_inputs = std::max(1, data_inputs);
-    set_precisions(l, ctx, outs);
-    if (!outs.empty() && outs[0].has_shape)
-      node.output_shape = outs[0].shape;
-    else
-      node.shape_known = false;
-    if (!compute && node.shape_known) {
-      try {
-        validate(l);
-      } catch (const UserError& e) {
-        ctx.fail(e.message());
-      }
-    }
-    const auto idx = static_cast<std::int32_t>(model_.nodes.size());
-    for (auto& v : outs) v.producer = idx;
-    model_.nodes.push_back(std::move(node));
-  }
+  if (!folded) add_model_node(np, ctx, rule, compute, std::move(layer), outs);
   for (int j = 0; j < np.output_size(); ++j) {
     if (np.output(j).empty()) continue;
     values_[np.output(j)] = std::move(outs[static_cast<std::size_t>(j)]);
