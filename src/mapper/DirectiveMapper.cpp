@@ -290,6 +290,7 @@ DirectiveMapperResult map_directives(const dataflow::Problem& problem,
   }
   // Visit in the order of the bound, groups kept together in tile order for the L1 shortcut.
   std::vector<Bounds> bnd;
+  bnd.reserve(cands.size());
   for (const auto& c : cands) bnd.push_back(bounds_of(c, problem, options, tech));
   std::vector<std::size_t> order(cands.size());
   std::iota(order.begin(), order.end(), 0);
