@@ -24,17 +24,14 @@ CoreCostCurve cost_curve_on_core(const workload::Layer& layer, const std::string
     return out;
   }
   try {
-    const dataflow::Problem p =
-        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
-    dataflow::Dataflow df =
-        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
-    auto bound = dataflow::bind(df, p);
-    for (const auto& issue : dataflow::check_legality(bound, p))
-      if (issue.rule != dataflow::LegalityRule::Bound) {
-        out.base.why = fmt::format("{}: {}", issue.directive, issue.message);
-        return out;
-      }
-    bound = dataflow::fit_clusters(dataflow::clamp_to_problem(bound, p), num_pes);
+    const dataflow::LayerStyle style = dataflow::layer_style(layer, dataflow_name);
+    const dataflow::Problem& p = style.problem;
+    dataflow::StyleBinding b = dataflow::bind_style(style, num_pes);
+    if (!b.why.empty()) {
+      out.base.why = std::move(b.why);
+      return out;
+    }
+    const std::vector<dataflow::BoundDirective>& bound = b.bound;
     DirectiveHardware hw;
     hw.num_pes = num_pes;
     hw.vector_width = vector_width;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "dataflow/Library.h"
+
 namespace mosaic::dataflow {
 
 std::string_view rule_name(LegalityRule r) {
@@ -113,6 +115,25 @@ std::vector<BoundDirective> fit_clusters(const std::vector<BoundDirective>& df,
     used *= d.size;
   }
   return out;
+}
+
+LayerStyle layer_style(const workload::Layer& layer, const std::string& dataflow_name) {
+  LayerStyle s;
+  s.problem = densify_pointwise_stride(problem_from_layer(layer));
+  s.dataflow = adapt_to_problem(library_dataflow(dataflow_name, s.problem.type), s.problem);
+  return s;
+}
+
+StyleBinding bind_style(const LayerStyle& style, std::int64_t num_pes) {
+  StyleBinding b;
+  auto bound = bind(style.dataflow, style.problem);
+  for (const auto& issue : check_legality(bound, style.problem))
+    if (issue.rule != LegalityRule::Bound) {
+      b.why = fmt::format("{}: {}", issue.directive, issue.message);
+      return b;
+    }
+  b.bound = fit_clusters(clamp_to_problem(bound, style.problem), num_pes);
+  return b;
 }
 
 }  // namespace mosaic::dataflow

@@ -42,4 +42,21 @@ std::vector<BoundDirective> fit_clusters(const std::vector<BoundDirective>& df,
 // Renders a bound directive, e.g. "SpatialMap(7,1) Y".
 std::string directive_text(const BoundDirective& d);
 
+// A layer's directive-analysis problem (problem_from_layer, a strided 1x1 window densified) and
+// the named library dataflow adapted to it: what Herald's per-core costs analyse.
+struct LayerStyle {
+  Problem problem;
+  Dataflow dataflow;
+};
+LayerStyle layer_style(const workload::Layer& layer, const std::string& dataflow_name);
+
+// The style's directives bound to its problem, clamped to it and their clusters fitted to
+// `num_pes`; `why` says why not (and `bound` is empty) when a directive breaks a legality rule
+// other than an out-of-bounds size.
+struct StyleBinding {
+  std::vector<BoundDirective> bound;
+  std::string why;
+};
+StyleBinding bind_style(const LayerStyle& style, std::int64_t num_pes);
+
 }  // namespace mosaic::dataflow

@@ -26,10 +26,9 @@ cost::CoreCostCurve subaccel_curve(const workload::Layer& layer, const std::stri
     return out;
   }
   try {
-    const dataflow::Problem p =
-        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
-    const dataflow::Dataflow df =
-        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
+    const dataflow::LayerStyle style = dataflow::layer_style(layer, dataflow_name);
+    const dataflow::Problem& p = style.problem;
+    const dataflow::Dataflow& df = style.dataflow;
     DirectiveMapperOptions mo;
     mo.num_pes = o.num_pes;
     mo.vector_width = o.vector_width;
@@ -124,17 +123,14 @@ cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
     return out;
   }
   try {
-    const dataflow::Problem p =
-        dataflow::densify_pointwise_stride(dataflow::problem_from_layer(layer));
-    const dataflow::Dataflow df =
-        dataflow::adapt_to_problem(dataflow::library_dataflow(dataflow_name, p.type), p);
-    auto bound = dataflow::bind(df, p);
-    for (const auto& issue : dataflow::check_legality(bound, p))
-      if (issue.rule != dataflow::LegalityRule::Bound) {
-        out.why = fmt::format("{}: {}", issue.directive, issue.message);
-        return out;
-      }
-    bound = dataflow::fit_clusters(dataflow::clamp_to_problem(bound, p), core.num_pes);
+    const dataflow::LayerStyle style = dataflow::layer_style(layer, dataflow_name);
+    const dataflow::Problem& p = style.problem;
+    dataflow::StyleBinding b = dataflow::bind_style(style, core.num_pes);
+    if (!b.why.empty()) {
+      out.why = std::move(b.why);
+      return out;
+    }
+    const std::vector<dataflow::BoundDirective>& bound = b.bound;
     cost::DirectiveHardware hw;
     hw.num_pes = core.num_pes;
     hw.vector_width = core.vector_width;
