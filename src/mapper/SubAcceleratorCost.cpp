@@ -66,9 +66,11 @@ cost::CoreCostCurve subaccel_curve(const workload::Layer& layer, const std::stri
   return out;
 }
 
-cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::string& dataflow,
-                                  const arch::Core& core, const arch::Technology& tech,
-                                  const cost::SubAccelParams& sub, cost::CoreObjective objective) {
+namespace {
+
+// The curve options of a core: its PEs, lanes, NoC latency, precision and L1, and the model's
+// parameters with the core's own buffer and local network where it gives them.
+SubAccelCurveOptions curve_options(const arch::Core& core, const cost::SubAccelParams& sub) {
   SubAccelCurveOptions o;
   o.num_pes = core.num_pes;
   o.vector_width = core.vector_width;
@@ -80,7 +82,16 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
     o.sub.buffer_bytes_per_pe = core.subacc_buffer_bytes_per_pe;
   if (core.local_elements_per_pe_cycle > 0)
     o.sub.local_elements_per_pe_cycle = core.local_elements_per_pe_cycle;
-  return cost::cost_at(subaccel_curve(layer, dataflow, o, tech), core, objective);
+  return o;
+}
+
+}  // namespace
+
+cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::string& dataflow,
+                                  const arch::Core& core, const arch::Technology& tech,
+                                  const cost::SubAccelParams& sub, cost::CoreObjective objective) {
+  return cost::cost_at(subaccel_curve(layer, dataflow, curve_options(core, sub), tech), core,
+                       objective);
 }
 
 cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjective objective,
@@ -99,17 +110,7 @@ cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjectiv
   }
   m.curve = [sub](const workload::Layer& l, const std::string& df, const arch::Core& c,
                   const arch::Technology& t) {
-    SubAccelCurveOptions o;
-    o.num_pes = c.num_pes;
-    o.vector_width = c.vector_width;
-    o.noc_latency = c.noc_latency();
-    o.precision_bits = c.precision_bits;
-    o.l1_bytes_per_pe = c.l1_bytes;
-    o.sub = sub;
-    if (c.subacc_buffer_bytes_per_pe > 0) o.sub.buffer_bytes_per_pe = c.subacc_buffer_bytes_per_pe;
-    if (c.local_elements_per_pe_cycle > 0)
-      o.sub.local_elements_per_pe_cycle = c.local_elements_per_pe_cycle;
-    return subaccel_curve(l, df, o, t);
+    return subaccel_curve(l, df, curve_options(c, sub), t);
   };
   return m;
 }
