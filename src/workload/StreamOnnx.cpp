@@ -17,7 +17,9 @@ bool is_simd_op(const std::string& op) {
                                          "Sqrt", "Div",  "Pow",  "Reciprocal"};
   return ops.count(op) > 0;
 }
-bool is_mul_op(const std::string& op) { return op == "Add" || op == "Mul"; }
+bool is_mul_op(const std::string& op) {
+  return op == "Add" || op == "Mul";
+}
 bool is_pool_op(const std::string& op) {
   return op == "MaxPool" || op == "AveragePool" || op == "GlobalMaxPool" ||
          op == "GlobalAveragePool";
@@ -66,7 +68,8 @@ EinsumLayer elementwise_layer(const Node& n, std::int64_t id, int data_inputs) {
   const std::vector<std::string> all{"B", "H", "D", "K"};
   const std::size_t rank = std::min<std::size_t>(n.output_shape.size(), all.size());
   e.dims.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(rank));
-  e.sizes.assign(n.output_shape.begin(), n.output_shape.begin() + static_cast<std::ptrdiff_t>(rank));
+  e.sizes.assign(n.output_shape.begin(),
+                 n.output_shape.begin() + static_cast<std::ptrdiff_t>(rank));
   const std::string d = lower_dims(e.dims);
   e.equation = "O" + d + "+=I" + d + "*W" + (data_inputs >= 2 ? d : std::string("[]"));
   e.operands = parse_equation(e.equation, "");

@@ -151,7 +151,8 @@ StreamWorkload stream_workload_from_file(const std::string& path) {
   std::map<std::int64_t, bool> is_layer;
   for (const auto& l : w.layers) is_layer[l.id] = true;
   for (std::size_t i = 0; i < m.nodes.size(); ++i)
-    if (stream_computation_op(m.nodes[i].layer.source_op)) is_layer[static_cast<std::int64_t>(i)] = true;
+    if (stream_computation_op(m.nodes[i].layer.source_op))
+      is_layer[static_cast<std::int64_t>(i)] = true;
   std::function<int(std::int32_t)> resolve_id = [&](std::int32_t node) -> int {
     for (int guard = 0; node >= 0 && guard < 100000; ++guard) {
       if (is_layer.count(node)) return node;
