@@ -126,25 +126,11 @@ const StreamMappingEntry& match_stream_mapping(const StreamMappingSet& set, cons
       fmt::format("no mapping entry for layer '{}' (op {}) and no 'default' entry", name, op_type));
 }
 
-StreamWorkload stream_workload_from_file(const std::string& path) {
+namespace {
+
+StreamWorkload stream_workload_from_onnx(const std::string& path) {
   StreamWorkload w;
   w.source_file = path;
-  const bool onnx = path.size() > 5 && lower(path.substr(path.size() - 5)) == ".onnx";
-  if (!onnx) {
-    w.layers = read_zigzag_workload(path);
-    std::map<std::int64_t, int> index;
-    for (std::size_t i = 0; i < w.layers.size(); ++i) index[w.layers[i].id] = static_cast<int>(i);
-    for (const auto& l : w.layers) {
-      std::vector<std::pair<std::string, int>> in;
-      for (const auto& [op, src] : l.operand_source) {
-        if (src == l.id) continue;  // constant
-        auto it = index.find(src);
-        in.emplace_back(op, it == index.end() ? -1 : it->second);
-      }
-      w.inputs.push_back(std::move(in));
-    }
-    return w;
-  }
   const Model m = import_onnx(path);
   w.layers = zigzag_layers(m);
   // The computation layer feeding a node input, through pass-through nodes (their first input).
@@ -225,6 +211,28 @@ StreamWorkload stream_workload_from_file(const std::string& path) {
       in.emplace_back("I", p);
       l.operand_source.emplace_back("W", l.id);
       l.operand_source.emplace_back("I", p < 0 ? l.id : w.layers[static_cast<std::size_t>(p)].id);
+    }
+    w.inputs.push_back(std::move(in));
+  }
+  return w;
+}
+
+}  // namespace
+
+StreamWorkload stream_workload_from_file(const std::string& path) {
+  const bool onnx = path.size() > 5 && lower(path.substr(path.size() - 5)) == ".onnx";
+  if (onnx) return stream_workload_from_onnx(path);
+  StreamWorkload w;
+  w.source_file = path;
+  w.layers = read_zigzag_workload(path);
+  std::map<std::int64_t, int> index;
+  for (std::size_t i = 0; i < w.layers.size(); ++i) index[w.layers[i].id] = static_cast<int>(i);
+  for (const auto& l : w.layers) {
+    std::vector<std::pair<std::string, int>> in;
+    for (const auto& [op, src] : l.operand_source) {
+      if (src == l.id) continue;  // constant
+      auto it = index.find(src);
+      in.emplace_back(op, it == index.end() ? -1 : it->second);
     }
     w.inputs.push_back(std::move(in));
   }

@@ -195,6 +195,39 @@ struct Builder {
   }
 };
 
+// Inter-layer edges from range overlaps (Stream's get_inter_edges_rtree): only from producer
+// tiles that produce final outputs, one edge per (producer, consumer) pair.
+void add_inter_layer_edges(Builder& b, const StreamWorkload& w) {
+  TileGraph& g = b.g;
+  for (int li : g.layer_order) {
+    const auto ul = static_cast<std::size_t>(li);
+    std::set<std::pair<int, int>> made;
+    for (const auto& [op, p] : w.inputs[ul]) {
+      if (p < 0) continue;
+      const auto up = static_cast<std::size_t>(p);
+      std::vector<std::vector<Range>> cboxes;
+      for (int cc : b.layer_cns[ul]) {
+        const int ti = g.cns[static_cast<std::size_t>(cc)].tensor_of(op);
+        cboxes.push_back(ti < 0 ? std::vector<Range>{}
+                                : box_of(g.tensors[static_cast<std::size_t>(ti)], b.layers[ul]));
+      }
+      for (int pc : b.layer_cns[up]) {
+        const auto& pcn = g.cns[static_cast<std::size_t>(pc)];
+        if (!pcn.final_output) continue;
+        const auto pbox =
+            box_of(g.tensors[static_cast<std::size_t>(pcn.tensors.front().second)], b.layers[up]);
+        for (std::size_t k = 0; k < b.layer_cns[ul].size(); ++k) {
+          const int cc = b.layer_cns[ul][k];
+          if (g.cns[static_cast<std::size_t>(cc)].tensor_of(op) < 0 || !overlaps(pbox, cboxes[k]))
+            continue;
+          if (!made.insert({pc, cc}).second) continue;
+          g.edges.push_back({pc, cc, op, false});
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mapping,
@@ -303,35 +336,7 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
       }
     }
   }
-  // Inter-layer edges from range overlaps (Stream's get_inter_edges_rtree): only from producer
-  // tiles that produce final outputs, one edge per (producer, consumer) pair.
-  for (int li : g.layer_order) {
-    const auto ul = static_cast<std::size_t>(li);
-    std::set<std::pair<int, int>> made;
-    for (const auto& [op, p] : w.inputs[ul]) {
-      if (p < 0) continue;
-      const auto up = static_cast<std::size_t>(p);
-      std::vector<std::vector<Range>> cboxes;
-      for (int cc : b.layer_cns[ul]) {
-        const int ti = g.cns[static_cast<std::size_t>(cc)].tensor_of(op);
-        cboxes.push_back(ti < 0 ? std::vector<Range>{}
-                                : box_of(g.tensors[static_cast<std::size_t>(ti)], b.layers[ul]));
-      }
-      for (int pc : b.layer_cns[up]) {
-        const auto& pcn = g.cns[static_cast<std::size_t>(pc)];
-        if (!pcn.final_output) continue;
-        const auto pbox =
-            box_of(g.tensors[static_cast<std::size_t>(pcn.tensors.front().second)], b.layers[up]);
-        for (std::size_t k = 0; k < b.layer_cns[ul].size(); ++k) {
-          const int cc = b.layer_cns[ul][k];
-          if (g.cns[static_cast<std::size_t>(cc)].tensor_of(op) < 0 || !overlaps(pbox, cboxes[k]))
-            continue;
-          if (!made.insert({pc, cc}).second) continue;
-          g.edges.push_back({pc, cc, op, false});
-        }
-      }
-    }
-  }
+  add_inter_layer_edges(b, w);
   g.preds.assign(g.cns.size(), {});
   g.succs.assign(g.cns.size(), {});
   for (std::size_t e = 0; e < g.edges.size(); ++e) {
