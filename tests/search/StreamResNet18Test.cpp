@@ -39,5 +39,50 @@ TEST(StreamResNet18Slow, GraphAndGeneticAllocation) {
   EXPECT_LE(r8.schedule.latency_cycles, 6438408.5);
 }
 
+TEST(StreamResNet18Slow, FixedAllocationEqualsStream) {
+  MOSAIC_REQUIRE_SHARED();
+  // One core per convolution (the rest as in tpu_like_quad_core_ga.yaml); Stream 21e5ad80 on
+  // ZigZag 3.8.2 scheduled this allocation in 6,493,921.5 cycles and 2,652,518,349.791986 pJ.
+  const std::vector<std::pair<std::string, int>> cores{
+      {"/conv1/Conv", 0},
+      {"/layer1/layer1.0/conv1/Conv", 0},
+      {"/layer1/layer1.0/conv2/Conv", 0},
+      {"/layer1/layer1.1/conv1/Conv", 1},
+      {"/layer1/layer1.1/conv2/Conv", 3},
+      {"/layer2/layer2.0/conv1/Conv", 2},
+      {"/layer2/layer2.0/conv2/Conv", 3},
+      {"/layer2/layer2.0/downsample/downsample.0/Conv", 3},
+      {"/layer2/layer2.1/conv1/Conv", 2},
+      {"/layer2/layer2.1/conv2/Conv", 2},
+      {"/layer3/layer3.0/conv1/Conv", 3},
+      {"/layer3/layer3.0/conv2/Conv", 0},
+      {"/layer3/layer3.0/downsample/downsample.0/Conv", 0},
+      {"/layer3/layer3.1/conv1/Conv", 1},
+      {"/layer3/layer3.1/conv2/Conv", 2},
+      {"/layer4/layer4.0/conv1/Conv", 3},
+      {"/layer4/layer4.0/conv2/Conv", 3},
+      {"/layer4/layer4.0/downsample/downsample.0/Conv", 3},
+      {"/layer4/layer4.1/conv1/Conv", 2},
+      {"/layer4/layer4.1/conv2/Conv", 1},
+  };
+  const auto ex = shared_dir() / "reference/stream/examples";
+  std::string map;
+  for (const auto& [name, core] : cores)
+    map += "- name: " + name + "\n  core_allocation: [" + std::to_string(core) +
+           "]\n  intra_core_tiling:\n    - OY, all\n  inter_core_tiling:\n    - K, 1\n";
+  map += read_file(ex / "mapping/tpu_like_quad_core_ga.yaml");
+  TempDir d;
+  write_file(d.path() / "map.yaml", map);
+  search::StreamOptions o;
+  o.mode = workload::StackMode::Fused;
+  o.layer_stacks = "0-10,11-21";
+  const auto r = search::run_stream((ex / "hardware/tpu_like_quad_core.yaml").string(),
+                                    (ex / "workload/resnet18.onnx").string(),
+                                    (d.path() / "map.yaml").string(), o);
+  EXPECT_EQ(r.graph.cns.size(), 2408u);
+  EXPECT_NEAR(r.schedule.latency_cycles, 6493921.5, 6493921.5 * 1e-6);
+  EXPECT_NEAR(r.schedule.energy_pj, 2652518349.791986, 2652518349.791986 * 1e-6);
+}
+
 }  // namespace
 }  // namespace mosaic::test
