@@ -25,7 +25,7 @@ struct H3mArgs {
   std::string search = "cmaes";
   std::int64_t evaluations = 6000;
   std::string granularities;  // empty = the PG338 table
-  std::string dataflows = "yxp_os,kcp_ws,rs";
+  std::string dataflows = "yxp_os,kcp_ws,rs,cx_is";
   std::string dsp_usage = "high";
   int max_subs = 3;
   int share_units = 8;
@@ -113,10 +113,11 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
   auto line = [&](const char* what, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} gang {}", subs.empty() ? "" : ", ",
+      subs += fmt::format("{}{} x{} {} {}", subs.empty() ? "" : ", ",
                           run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
                           sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          sub.gang);
+                          run.space.dynamic_fission ? std::string("dynamic fission")
+                                                    : fmt::format("gang {}", sub.gang));
     if (!run.best.feasible) subs = "no feasible design";
     std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
                              what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);

@@ -27,6 +27,7 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                     {"gang", sub.gang},
                     {"gangs", sub.gang_sizes},
                     {"resources", res}});
+    if (s.dynamic_fission) subs.back()["dynamic_fission"] = true;
   }
   json j = {{"sub_accelerators", subs},
             {"feasible", e.feasible},
@@ -36,6 +37,7 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
             {"latency_cycles", e.latency_cycles},
             {"clock_mhz", c.platform.clock_mhz}};
   if (!e.feasible) j["why"] = e.design.why.empty() ? "not evaluated" : e.design.why;
+  if (s.dynamic_fission) j["fission_reallocations"] = e.reallocations;
   return j;
 }
 
@@ -153,10 +155,11 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
   auto row = [&](const std::string& name, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} (gang {})", subs.empty() ? "" : "; ",
+      subs += fmt::format("{}{} x{} {} ({})", subs.empty() ? "" : "; ",
                           run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
                           sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          sub.gang);
+                          run.space.dynamic_fission ? std::string("dynamic fission")
+                                                    : fmt::format("gang {}", sub.gang));
     t.rows.push_back({name, subs, fmt::format("{:.4g}", run.best.latency_s),
                       fmt::format("{:.4g}", run.best.energy_j),
                       fmt::format("{:.4g}", run.best.edp)});

@@ -39,6 +39,17 @@ std::string_view h3m_search_name(H3mSearch s) {
 H3mSpace homogeneous_space(const H3mSpace& s) {
   H3mSpace h = s;
   h.max_subs = 1;
+  h.gang_levels = {0};
+  h.one_granularity = false;
+  h.dynamic_fission = true;
+  return h;
+}
+
+H3mSpace homogeneous_static_space(const H3mSpace& s) {
+  H3mSpace h = s;
+  h.max_subs = 1;
+  h.one_granularity = false;
+  h.dynamic_fission = false;
   return h;
 }
 
@@ -46,6 +57,7 @@ H3mSpace fixed_granularity_space(const H3mSpace& s) {
   H3mSpace h = s;
   h.gang_levels = {0};
   h.one_granularity = true;
+  h.dynamic_fission = false;
   return h;
 }
 
@@ -247,6 +259,9 @@ H3mResult run_h3m(const H3mConfig& config) {
   if (config.baselines && !stopped()) {
     res.baselines.push_back(
         run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
+    if (!stopped())
+      res.baselines.push_back(
+          run_baseline(ev, config, "homogeneous_static", homogeneous_static_space(config.space)));
     if (!stopped())
       res.baselines.push_back(
           run_baseline(ev, config, "fixed_granularity_hda", fixed_granularity_space(config.space)));

@@ -27,12 +27,15 @@ std::string_view h3m_search_name(H3mSearch s);
 
 // The discrete design space.
 struct H3mSpace {
-  std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs"};  // library names
+  std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs", "cx_is"};  // library names
   std::vector<arch::DpuCore> granularities = arch::dpu_table();
   int max_subs = 3;                                // sub-accelerators
   int share_units = 8;                             // the budget is split in units of 1/share_units
   std::vector<int> gang_levels = {1, 2, 4, 8, 0};  // cores per gang; 0 = all of them
   bool one_granularity = false;  // every sub-accelerator uses the same granularity
+  // Planaria-style dynamic fission (schedule/Fission.h): one sub-accelerator whose cores are
+  // re-partitioned among the running tasks at every task completion (the gang level is unused).
+  bool dynamic_fission = false;
 };
 
 // One slot of a design in the space (indices into the space's lists).
@@ -92,6 +95,7 @@ struct H3mEvaluation {
   double latency_cycles = 0, energy_pj = 0;
   double latency_s = 0, energy_j = 0, edp = 0;  // J s
   bool feasible = false;
+  int reallocations = 0;  // dynamic fission: allocation events of the schedule
 };
 
 struct H3mConvergencePoint {
@@ -113,7 +117,7 @@ struct H3mRun {
 
 struct H3mResult {
   H3mRun best;
-  std::vector<H3mRun> baselines;  // homogeneous, fixed_granularity_hda
+  std::vector<H3mRun> baselines;  // homogeneous, homogeneous_static, fixed_granularity_hda
   // The best design's schedule and the problem it solves.
   schedule::Problem problem;
   schedule::Schedule schedule;
@@ -133,7 +137,10 @@ struct H3mResult {
 H3mResult run_h3m(const H3mConfig& config);
 
 // The restricted spaces of the baselines.
-H3mSpace homogeneous_space(const H3mSpace& s);        // one sub-accelerator (Planaria-like)
+// One sub-accelerator of one dataflow and granularity with Planaria-style dynamic fission.
+H3mSpace homogeneous_space(const H3mSpace& s);
+// One sub-accelerator, static gangs of the searched size (no fission).
+H3mSpace homogeneous_static_space(const H3mSpace& s);
 H3mSpace fixed_granularity_space(const H3mSpace& s);  // one core per sub-accelerator, one
                                                       // granularity for all (Herald-like)
 

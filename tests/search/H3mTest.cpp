@@ -173,20 +173,44 @@ TEST(H3mSearch, CmaEsMatchesExhaustiveAndIsDeterministic) {
   EXPECT_GE(a.best.best.edp, ex.best.best.edp);  // exhaustive is the optimum of the space
 }
 
-TEST(H3mSearch, BestIsAtMostTheBaselines) {
+TEST(H3mSearch, BestIsAtMostTheStaticBaselines) {
   auto c = small_config();
   c.search = search::H3mSearch::Exhaustive;
   const auto r = search::run_h3m(c);
-  ASSERT_EQ(r.baselines.size(), 2u);
-  for (const auto& b : r.baselines) {
-    ASSERT_TRUE(b.best.feasible) << b.name;
-    EXPECT_LE(r.best.best.edp, b.best.edp) << b.name;
-  }
+  ASSERT_EQ(r.baselines.size(), 3u);
+  EXPECT_EQ(r.baselines[0].name, "homogeneous");
+  EXPECT_EQ(r.baselines[1].name, "homogeneous_static");
+  EXPECT_EQ(r.baselines[2].name, "fixed_granularity_hda");
+  for (const auto& b : r.baselines) ASSERT_TRUE(b.best.feasible) << b.name;
+  // The static baselines' spaces are subsets of the H3M space; dynamic fission is not.
+  EXPECT_LE(r.best.best.edp, r.baselines[1].best.edp);
+  EXPECT_LE(r.best.best.edp, r.baselines[2].best.edp);
+  EXPECT_TRUE(r.baselines[0].space.dynamic_fission);
   EXPECT_EQ(r.baselines[0].best.design.subs.size(), 1u);  // homogeneous
-  for (const auto& sub : r.baselines[1].best.design.subs)
+  EXPECT_GE(r.baselines[0].best.reallocations, 2);        // two tasks: time 0 and one completion
+  EXPECT_EQ(r.baselines[1].best.design.subs.size(), 1u);
+  for (const auto& sub : r.baselines[2].best.design.subs)
     EXPECT_EQ(sub.gang_sizes.size(), 1u);  // one core per sub-accelerator
   ASSERT_EQ(r.schedule.placed.size(), r.problem.nodes.size());
   EXPECT_GT(r.schedule.latency_cycles, 0);
+}
+
+// One task alone: fission stops at the allocation with the fewest remaining cycles among the
+// larger ones, so it is never slower than one static gang of all the cores (the same tables).
+TEST(H3mFission, OneTaskIsNoSlowerThanOneGangOfAllCores) {
+  auto c = small_config();
+  c.workload.models.resize(1);                               // alexnet
+  const search::H3mChoice one{search::H3mSlot{4, 1, 1, 2}};  // all of U200 as B1024 kcp_ws
+  search::H3mEvaluator ev(c);
+  const search::H3mChoice whole{search::H3mSlot{4, 1, 1, 0}};  // its only gang level
+  const auto fission = ev.evaluate(search::homogeneous_space(c.space), {whole}).at(0);
+  const auto gang = ev.evaluate(c.space, {one}).at(0);  // gang level 2: all cores in one gang
+  ASSERT_TRUE(fission.feasible);
+  ASSERT_TRUE(gang.feasible);
+  EXPECT_EQ(gang.design.subs.at(0).gang_sizes.size(), 1u);
+  EXPECT_EQ(fission.design.subs.at(0).cores, gang.design.subs.at(0).cores);
+  EXPECT_LE(fission.latency_cycles, gang.latency_cycles * (1 + 1e-12));
+  EXPECT_EQ(fission.reallocations, 1);  // time 0 only
 }
 
 TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
@@ -238,6 +262,9 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
   EXPECT_TRUE(j["baselines"].contains("homogeneous"));
   EXPECT_TRUE(j["baselines"].contains("fixed_granularity_hda"));
   EXPECT_TRUE(j["ratios"].contains("edp_homogeneous_over_best"));
+  EXPECT_TRUE(j["ratios"].contains("edp_homogeneous_static_over_best"));
+  EXPECT_TRUE(j["baselines"]["homogeneous"]["sub_accelerators"][0]["dynamic_fission"].get<bool>());
+  EXPECT_GE(j["baselines"]["homogeneous"]["fission_reallocations"].get<int>(), 1);
   EXPECT_EQ(j["search"]["evaluations"].get<std::int64_t>() > 0, true);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "convergence.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "schedule.json"));
