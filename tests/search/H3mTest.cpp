@@ -282,6 +282,48 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
   EXPECT_NE(sla.out.find("NOT met"), std::string::npos) << sla.out;
 }
 
+// The input-stationary dataflow keeps each input in its PE while the output channels stream:
+// per L1 write an input is read 16 times (the K tile), a weight once.
+TEST(H3mDataflow, InputStationaryKeepsInputsInThePe) {
+  test::TempDir dir;
+  auto l1 = [&](const std::string& df) {
+    const auto out = dir.path() / (df + ".json");
+    const auto r = test::run_mosaic("eval --mapping '" +
+                                    (test::source_dir() / "examples/networks/vgg16.m").string() +
+                                    "' --dataflow " + df + " --hw '" +
+                                    (test::source_dir() / "examples/hw/edge_nvdla.yaml").string() +
+                                    "' --json '" + out.string() + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(test::read_file(out));
+    return j["layers"][2]["levels"][0];  // CONV3, L1
+  };
+  const auto is = l1("cx_is");
+  const auto ws = l1("kcp_ws");
+  const double is_in = is["reads"]["input"].get<double>() / is["writes"]["input"].get<double>();
+  const double is_w = is["reads"]["weight"].get<double>() / is["writes"]["weight"].get<double>();
+  EXPECT_DOUBLE_EQ(is_in, 16);
+  EXPECT_DOUBLE_EQ(is_w, 1);
+  // kcp_ws refetches the input for each weight (no input reuse in the PE).
+  EXPECT_DOUBLE_EQ(ws["reads"]["input"].get<double>() / ws["writes"]["input"].get<double>(), 1);
+}
+
+// The search can pick the input-stationary dataflow: alone in the space it is chosen, and it is
+// among H3M's default dataflows.
+TEST(H3mDataflow, SearchCanPickInputStationary) {
+  EXPECT_NE(
+      std::find(search::H3mSpace{}.dataflows.begin(), search::H3mSpace{}.dataflows.end(), "cx_is"),
+      search::H3mSpace{}.dataflows.end());
+  auto c = small_config();
+  c.space.dataflows = {"cx_is"};
+  c.search = search::H3mSearch::Exhaustive;
+  c.baselines = false;
+  const auto r = search::run_h3m(c);
+  ASSERT_TRUE(r.best.best.feasible) << r.best.best.design.why;
+  for (const auto& sub : r.best.best.design.subs)
+    EXPECT_EQ(r.best.space.dataflows[static_cast<std::size_t>(sub.dataflow)], "cx_is");
+  EXPECT_GT(r.best.best.edp, 0);
+}
+
 // Must-show: on the enumerable space (2 sub-accelerators, B512/B1024/B4096, U200), CMA-ES with
 // the default budget finds an EDP within 2 % of the exhaustive optimum on each serving set.
 TEST(H3mMustShowSlow, CmaEsWithinTwoPercentOfExhaustive) {
