@@ -95,18 +95,31 @@ json h3m_summary_json(const search::H3mResult& r, const search::H3mConfig& c,
       {"layers", r.layers},
       {"unique_layer_shapes", r.unique_shapes},
       {"cost_tables", r.cost_tables}};
+  // Per task (model instance) with a limit: its finish time in the best design's schedule.
   json sla = json::array();
-  for (const auto& [name, limit] : info.sla_seconds) {
-    double finish = -1;
-    for (std::size_t g = 0; g < r.group_names.size(); ++g)
-      if (r.group_names[g] == name || r.group_names[g].rfind(name + "#", 0) == 0)
-        finish = std::max(finish, r.model_finish_s[g]);
-    sla.push_back({{"model", name},
-                   {"limit_s", limit},
-                   {"finish_s", finish},
-                   {"met", finish >= 0 && finish <= limit}});
-  }
+  bool all_met = true;
+  for (const auto& [name, limit] : info.sla_seconds)
+    for (std::size_t g = 0; g < r.group_names.size(); ++g) {
+      if (r.group_names[g] != name && r.group_names[g].rfind(name + "#", 0) != 0) continue;
+      const double finish = r.model_finish_s[g];
+      const bool met = finish <= limit;
+      all_met = all_met && met;
+      sla.push_back({{"model", name},
+                     {"task", r.group_names[g]},
+                     {"limit_s", limit},
+                     {"finish_s", finish},
+                     {"met", met}});
+    }
   j["sla"] = sla;
+  if (!info.sla_seconds.empty()) {
+    j["sla_all_met"] = r.best.best.feasible && all_met;
+    j["sla_handling"] =
+        "penalised: a design meeting every SLA beats one that does not; two that miss compare "
+        "by the sum of their relative excesses, then by EDP (Deb's feasibility rules)";
+    for (const auto& b : r.baselines)
+      j["baselines"][b.name]["sla_all_met"] = b.best.feasible && b.best.sla_violation <= 0;
+    j["best"]["sla_violation"] = r.best.best.sla_violation;
+  }
   return j;
 }
 

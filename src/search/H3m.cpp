@@ -61,6 +61,21 @@ H3mSpace fixed_granularity_space(const H3mSpace& s) {
   return h;
 }
 
+bool h3m_better(const H3mEvaluation& a, const H3mEvaluation& b) {
+  if (a.feasible != b.feasible) return a.feasible;
+  if (!a.feasible) return false;
+  const bool am = a.sla_violation <= 0, bm = b.sla_violation <= 0;
+  if (am != bm) return am;
+  if (!am && a.sla_violation != b.sla_violation) return a.sla_violation < b.sla_violation;
+  return a.edp < b.edp;
+}
+
+double h3m_fitness(const H3mEvaluation& e) {
+  if (!e.feasible || !(e.edp > 0) || !std::isfinite(e.edp)) return 1e3;
+  if (e.sla_violation > 0) return 500 + std::log1p(e.sla_violation);
+  return std::log(e.edp);
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -76,7 +91,7 @@ class Searcher {
   Searcher(H3mEvaluator& ev, const H3mSpace& s, Progress* progress)
       : ev_(ev), s_(s), progress_(progress) {}
 
-  // Evaluates a batch of choices in order; returns each EDP (infinity when infeasible).
+  // Evaluates a batch of choices in order; returns each one's fitness (h3m_fitness).
   std::vector<double> run(const std::vector<H3mChoice>& cs) {
     std::vector<H3mChoice> fresh;
     for (const auto& c : cs)
@@ -84,11 +99,11 @@ class Searcher {
         fresh.push_back(c);
     const auto evs = ev_.evaluate(s_, fresh);
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      memo_.emplace(fresh[i], evs[i].feasible ? evs[i].edp : kInf);
+      memo_.emplace(fresh[i], h3m_fitness(evs[i]));
       evaluations_ += 1;
       if (!best_.feasible && !evs[i].feasible && best_.design.why.empty())
         best_ = evs[i];  // says why, until a feasible design comes
-      if (evs[i].feasible && (!best_.feasible || evs[i].edp < best_.edp)) {
+      if (evs[i].feasible && (!best_.feasible || h3m_better(evs[i], best_))) {
         best_ = evs[i];
         best_at_ = evaluations_;
       }
@@ -116,13 +131,11 @@ class Searcher {
   const H3mSpace& s_;
   Progress* progress_;
   std::map<H3mChoice, double> memo_;
-  H3mEvaluation best_{.design = {},
-                      .latency_cycles = 0,
-                      .energy_pj = 0,
-                      .latency_s = 0,
-                      .energy_j = 0,
-                      .edp = kInf,
-                      .feasible = false};
+  H3mEvaluation best_ = [] {
+    H3mEvaluation e;
+    e.edp = kInf;
+    return e;
+  }();
   std::int64_t evaluations_ = 0, best_at_ = 0, samples_ = 0;
   std::vector<H3mConvergencePoint> curve_;
 };
@@ -168,14 +181,12 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
   auto f = [&](const std::vector<std::vector<double>>& xs) {
     std::vector<H3mChoice> cs;
     for (const auto& x : xs) cs.push_back(decode_h3m(space, x));
-    const std::vector<double> edp = s.run(cs);
-    std::vector<double> out;
+    std::vector<double> out = s.run(cs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
-      // Fitness: log EDP, plus a quadratic penalty outside the unit box (decoding clamps).
+      // Plus a quadratic penalty outside the unit box (decoding clamps).
       double pen = 0;
       for (double v : xs[i]) pen += std::pow(std::max({0.0, -v, v - 1}), 2);
-      const double base = std::isfinite(edp[i]) && edp[i] > 0 ? std::log(edp[i]) : 1e3;
-      out.push_back(base + 10 * pen);
+      out[i] += 10 * pen;
     }
     return out;
   };

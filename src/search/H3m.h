@@ -87,7 +87,9 @@ struct H3mConfig {
   arch::Technology technology = arch::default_technology();
   schedule::Options scheduler;
   double link_bytes_per_cycle = 64;  // per core, for C-split reductions (assumption)
-  std::vector<double> sla_seconds;   // per workload model (0 = none)
+  // Per workload model (0 = none): the latest finish time of each of its instances. The search
+  // penalises designs that miss one (h3m_better); dynamic fission also allocates by them.
+  std::vector<double> sla_seconds;
 };
 
 struct H3mEvaluation {
@@ -96,7 +98,19 @@ struct H3mEvaluation {
   double latency_s = 0, energy_j = 0, edp = 0;  // J s
   bool feasible = false;
   int reallocations = 0;  // dynamic fission: allocation events of the schedule
+  // SLAs (when the config has any): every group's (model instance's) finish time, and the sum
+  // over the groups with a limit of max(0, finish / limit - 1); 0 = every SLA met.
+  std::vector<double> group_finish_s;
+  double sla_violation = 0;
 };
+
+// The search's order of evaluations (Deb's feasibility rules): a schedulable design beats an
+// unschedulable one, one meeting every SLA beats one that does not, two that miss compare by
+// their violation, then by EDP.
+bool h3m_better(const H3mEvaluation& a, const H3mEvaluation& b);
+// The CMA-ES fitness consistent with that order: log EDP when every SLA is met, 500 +
+// log(1 + violation) when not, 1000 when unschedulable.
+double h3m_fitness(const H3mEvaluation& e);
 
 struct H3mConvergencePoint {
   std::int64_t evaluation = 0;

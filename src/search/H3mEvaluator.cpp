@@ -1,5 +1,6 @@
 // H3M design evaluation: per-(dataflow, granularity, gang size) cost tables over the workload's
 // distinct layer shapes (memoised), the accelerator of gangs, Herald's layer scheduler.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -120,6 +121,26 @@ struct H3mEvaluator::Impl {
     return out;
   }
 
+  bool has_sla() const {
+    return std::any_of(cfg.sla_seconds.begin(), cfg.sla_seconds.end(),
+                       [](double v) { return v > 0; });
+  }
+
+  // Finish times per group (cycles) -> the evaluation's SLA fields.
+  void check_sla(H3mEvaluation& e, const std::vector<double>& finish_cycles) const {
+    if (!has_sla()) return;
+    const double hz = cfg.platform.clock_mhz * 1e6;
+    e.group_finish_s.clear();
+    e.sla_violation = 0;
+    for (std::size_t g = 0; g < finish_cycles.size(); ++g) {
+      const double f = finish_cycles[g] / hz;
+      e.group_finish_s.push_back(f);
+      const auto m = static_cast<std::size_t>(graph.spans[g].model);
+      const double limit = m < cfg.sla_seconds.size() ? cfg.sla_seconds[m] : 0;
+      if (limit > 0) e.sla_violation += std::max(0.0, f / limit - 1);
+    }
+  }
+
   // Dynamic fission: the "cores" of the schedule problem are the allocation sizes 1..N.
   H3mEvaluation evaluate_fission(const H3mSpace& s, const H3mDesign& d) {
     H3mEvaluation e;
@@ -157,6 +178,7 @@ struct H3mEvaluator::Impl {
     }
     e.feasible = true;
     e.reallocations = sch.reallocations;
+    check_sla(e, sch.group_finish);
     e.latency_cycles = sch.latency_cycles;
     e.energy_pj = sch.energy_pj;
     e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
@@ -211,6 +233,14 @@ struct H3mEvaluator::Impl {
     e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
     e.energy_j = sch.energy_pj * 1e-12;
     e.edp = e.latency_s * e.energy_j;
+    if (has_sla()) {
+      std::vector<double> finish(graph.spans.size(), 0);
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        const auto g = static_cast<std::size_t>(p.nodes[i].group);
+        finish[g] = std::max(finish[g], sch.placed[i].end);
+      }
+      check_sla(e, finish);
+    }
     if (keep_s) *keep_s = sch;
     if (keep_p) *keep_p = std::move(p);
     return e;

@@ -213,6 +213,65 @@ TEST(H3mFission, OneTaskIsNoSlowerThanOneGangOfAllCores) {
   EXPECT_EQ(fission.reallocations, 1);  // time 0 only
 }
 
+TEST(H3mSla, FeasibilityRulesOrderEvaluations) {
+  search::H3mEvaluation a, b;
+  a.feasible = b.feasible = true;
+  a.edp = 2;
+  b.edp = 1;
+  EXPECT_TRUE(search::h3m_better(b, a));  // both meet: EDP
+  b.sla_violation = 0.01;
+  EXPECT_TRUE(search::h3m_better(a, b));  // only a meets
+  a.sla_violation = 0.5;
+  EXPECT_TRUE(search::h3m_better(b, a));  // both miss: the smaller violation
+  EXPECT_GT(search::h3m_fitness(a), search::h3m_fitness(b));
+  b.feasible = false;
+  EXPECT_TRUE(search::h3m_better(a, b));  // schedulable first
+  EXPECT_GT(search::h3m_fitness(b), search::h3m_fitness(a));
+  search::H3mEvaluation met;
+  met.feasible = true;
+  met.edp = 1e6;  // log EDP far above any real design's, still below any miss
+  EXPECT_LT(search::h3m_fitness(met), search::h3m_fitness(a));
+}
+
+// An SLA on a model between the earliest finish any design gives it and its finish in the
+// unconstrained optimum: the search returns a design that meets it, at an EDP no lower than the
+// unconstrained optimum's and no higher than that of the design with the earliest finish.
+TEST(H3mSla, SearchMeetsATighterSla) {
+  auto c = small_config();
+  c.search = search::H3mSearch::Exhaustive;
+  c.baselines = false;
+  const auto free = search::run_h3m(c);
+  ASSERT_TRUE(free.best.best.feasible);
+  c.sla_seconds = {1e9, 1e9};  // met by all: only to record every design's finish times
+  search::H3mEvaluator ev(c);
+  const auto all = ev.evaluate(c.space, search::enumerate_h3m(c.space));
+  std::size_t model = 2;
+  double earliest = 0, earliest_edp = 0;
+  for (std::size_t g = 0; g < 2 && model == 2; ++g)
+    for (const auto& e : all)
+      if (e.feasible && e.group_finish_s.at(g) < 0.95 * free.model_finish_s.at(g) &&
+          (model == 2 || e.group_finish_s[g] < earliest)) {
+        model = g;
+        earliest = e.group_finish_s[g];
+        earliest_edp = e.edp;
+      }
+  ASSERT_LT(model, 2u) << "every design finishes both models no earlier than the optimum";
+  const double limit = 0.5 * (earliest + free.model_finish_s[model]);
+  c.sla_seconds = {0, 0};
+  c.sla_seconds[model] = limit;
+  const auto tight = search::run_h3m(c);
+  ASSERT_TRUE(tight.best.best.feasible);
+  EXPECT_EQ(tight.best.best.sla_violation, 0);
+  EXPECT_LE(tight.model_finish_s.at(model), limit);
+  EXPECT_GE(tight.best.best.edp, free.best.best.edp);
+  EXPECT_LE(tight.best.best.edp, earliest_edp);
+  // An SLA no design meets: a result that says so (the smallest violation), no exception.
+  c.sla_seconds = {1e-9, 1e-9};
+  const auto none = search::run_h3m(c);
+  ASSERT_TRUE(none.best.best.feasible);
+  EXPECT_GT(none.best.best.sla_violation, 0);
+}
+
 TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
   auto c = small_config();
   c.platform.bram36k = 10;
@@ -280,6 +339,12 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
       dir.path().string());
   EXPECT_EQ(sla.exit_code, 0) << sla.err;
   EXPECT_NE(sla.out.find("NOT met"), std::string::npos) << sla.out;
+  EXPECT_NE(sla.out.find("no design found meets every SLA"), std::string::npos) << sla.out;
+  const auto sj = nlohmann::json::parse(test::read_file(dir.path() / "summary.json"));
+  EXPECT_FALSE(sj["sla_all_met"].get<bool>());
+  EXPECT_EQ(sj["sla"][0]["task"].get<std::string>(), "alexnet");
+  EXPECT_FALSE(sj["sla"][0]["met"].get<bool>());
+  EXPECT_GT(sj["best"]["sla_violation"].get<double>(), 0);
 }
 
 // The input-stationary dataflow keeps each input in its PE while the output channels stream:
