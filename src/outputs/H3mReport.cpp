@@ -48,7 +48,8 @@ json run_json(const search::H3mRun& r, const search::H3mConfig& c) {
   j["search"] = {{"method", r.method},
                  {"evaluations", r.evaluations},
                  {"best_at_evaluation", r.best_at_evaluation},
-                 {"wall_seconds", r.wall_seconds}};
+                 {"wall_seconds", r.wall_seconds},
+                 {"cpu_seconds", r.cpu_seconds}};
   if (r.space_size > 0) j["search"]["space_size"] = r.space_size;
   return j;
 }
@@ -79,22 +80,25 @@ json h3m_summary_json(const search::H3mResult& r, const search::H3mConfig& c,
       j["ratios"]["edp_" + b.name + "_over_best"] = b.best.edp / r.best.best.edp;
   }
   const double wall = r.best.wall_seconds;
-  j["search"] = {
-      {"method", r.best.method},
-      {"evaluations", r.best.evaluations},
-      {"wall_seconds", wall},
-      {"total_wall_seconds", r.wall_seconds},
-      {"evaluations_per_second", wall > 0 ? r.best.evaluations / wall : 0.0},
-      {"cost_table_seconds", r.search_table_seconds},
-      {"evaluations_per_second_excluding_cost_tables",
-       wall > r.search_table_seconds ? r.best.evaluations / (wall - r.search_table_seconds) : 0.0},
-      {"best_at_evaluation", r.best.best_at_evaluation},
-      {"seed", info.seed},
-      {"threads", r.threads},
-      {"interrupted", r.interrupted},
-      {"layers", r.layers},
-      {"unique_layer_shapes", r.unique_shapes},
-      {"cost_tables", r.cost_tables}};
+  const double cpu = r.best.cpu_seconds;
+  const auto n = static_cast<double>(r.best.evaluations);
+  j["search"] = {{"method", r.best.method},
+                 {"evaluations", r.best.evaluations},
+                 {"wall_seconds", wall},
+                 {"cpu_seconds", cpu},
+                 {"total_wall_seconds", r.wall_seconds},
+                 {"evaluations_per_second", wall > 0 ? n / wall : 0.0},
+                 {"evaluations_per_cpu_second", cpu > 0 ? n / cpu : 0.0},
+                 {"cost_table_seconds", r.search_table_seconds},
+                 {"evaluations_per_second_excluding_cost_tables",
+                  wall > r.search_table_seconds ? n / (wall - r.search_table_seconds) : 0.0},
+                 {"best_at_evaluation", r.best.best_at_evaluation},
+                 {"seed", info.seed},
+                 {"threads", r.threads},
+                 {"interrupted", r.interrupted},
+                 {"layers", r.layers},
+                 {"unique_layer_shapes", r.unique_shapes},
+                 {"cost_tables", r.cost_tables}};
   // Per task (model instance) with a limit: its finish time in the best design's schedule.
   json sla = json::array();
   bool all_met = true;

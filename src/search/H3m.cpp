@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <random>
 
@@ -83,6 +84,13 @@ constexpr std::int64_t kMaxExhaustive = 2'000'000;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// CPU time of the whole process (every thread), in seconds.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 // Search state shared by the three methods: a memo of evaluated designs, the best, the curve.
@@ -196,6 +204,8 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
 H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& space,
                     H3mSearch method, std::int64_t budget, std::uint64_t seed, bool progress) {
   const auto t0 = Clock::now();
+  const double cpu0 = process_cpu_seconds();
+  const double tables0 = ev.table_seconds();
   H3mRun r;
   r.name = name;
   r.space = space;
@@ -220,6 +230,8 @@ H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& s
   s.finish(r);
   r.method = std::string(h3m_search_name(method));
   r.wall_seconds = seconds_since(t0);
+  r.cpu_seconds = process_cpu_seconds() - cpu0;
+  r.table_seconds = ev.table_seconds() - tables0;
   return r;
 }
 

@@ -127,6 +127,8 @@ struct H3mRun {
   std::string method;           // "exhaustive", "random", "cmaes"
   std::vector<H3mConvergencePoint> convergence;
   double wall_seconds = 0;
+  double cpu_seconds = 0;    // process CPU time (all threads) during the run
+  double table_seconds = 0;  // wall time of the run spent building cost tables
 };
 
 struct H3mResult {
