@@ -22,7 +22,7 @@ bool done_within(double left, double scale) {
 class Fission {
  public:
   Fission(const Problem& p, const FissionOptions& o)
-      : p_(p), o_(o), n_(p.nodes.size()), cores_(p.num_cores) {
+      : p_(p), n_(p.nodes.size()), cores_(p.num_cores) {
     MOSAIC_CHECK(cores_ >= 1, "fission needs at least one core");
     const int groups = p.num_groups();
     tasks_.resize(static_cast<std::size_t>(groups));
@@ -199,7 +199,6 @@ class Fission {
   }
 
   const Problem& p_;
-  const FissionOptions& o_;
   std::size_t n_;
   int cores_;
   std::vector<Task> tasks_;

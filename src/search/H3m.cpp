@@ -120,6 +120,7 @@ class Searcher {
     if (progress_) progress_->add(static_cast<std::int64_t>(cs.size()));
     if (best_.feasible) curve_.push_back({samples_, best_.edp});
     std::vector<double> out;
+    out.reserve(cs.size());
     for (const auto& c : cs) out.push_back(memo_.at(c));
     return out;
   }
@@ -188,6 +189,7 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
   o.restart_upper = 1;
   auto f = [&](const std::vector<std::vector<double>>& xs) {
     std::vector<H3mChoice> cs;
+    cs.reserve(xs.size());
     for (const auto& x : xs) cs.push_back(decode_h3m(space, x));
     std::vector<double> out = s.run(cs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
