@@ -98,10 +98,11 @@ std::vector<std::string> command_line(const VerbApp& v, const VerbSpec& spec,
     const CLI::Option* opt = nullptr;
     for (const CLI::Option* o : v.verb->get_options())
       for (const auto& l : o->get_lnames())
-        if (python_name(l) == k) opt = o;
+        if (python_name(l) == k && l != "help") opt = o;  // help: the docstring
     if (opt == nullptr) {
       for (const CLI::Option* o : v.verb->get_options())
-        for (const auto& l : o->get_lnames()) known.push_back(python_name(l));
+        for (const auto& l : o->get_lnames())
+          if (l != "help") known.push_back(python_name(l));
       throw py::type_error(fmt::format("mosaic.{}() got an unexpected keyword argument '{}'{}",
                                        spec.name, py::cast<std::string>(key),
                                        did_you_mean(k, known)));

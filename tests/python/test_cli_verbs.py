@@ -127,6 +127,8 @@ def test_verb_keyword_mistakes_are_type_errors():
         mosaic.map(workload="x.yaml")
     with pytest.raises(TypeError, match="True or False"):
         mosaic.map(**MAP_ARGS, quiet="yes")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'help'"):
+        mosaic.dse(help=True)
     assert "lpf_limit" in mosaic.map.__doc__ and "(required)" in mosaic.dse.__doc__
 
 
