@@ -153,6 +153,7 @@ py::object run_verb(const VerbSpec& spec, const py::kwargs& kwargs) {
   {
     py::gil_scoped_release release;
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (auto& a : args) argv.push_back(a.data());
     {
       // The verbs that take long install the Ctrl-C guard themselves (search::InterruptGuard):
