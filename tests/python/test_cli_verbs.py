@@ -12,7 +12,7 @@ from conftest import SOURCE_DIR, cli_error, mosaic, run_cli
 
 DATA = SOURCE_DIR / "tests/data"
 STREAM_LAB1 = SOURCE_DIR.parent / "shared/reference/stream/tutorial/lab1/inputs"
-TIMING = ("seconds", "per_second", "threads")
+TIMING = ("second", "threads")
 
 
 def without_timing(j):
