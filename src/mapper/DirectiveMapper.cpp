@@ -360,9 +360,10 @@ DirectiveMapperResult map_directives(const dataflow::Problem& problem,
   res.feasible = best_index >= 0;
   if (!res.feasible)
     res.why = options.l2_elements > 0
-                  ? fmt::format("no mapping of {} fits the L1 budget of {} elements per PE and "
-                                "the L2 budget of {} elements",
-                                style.name, options.l1_elements, options.l2_elements)
+                  ? fmt::format(
+                        "no mapping of {} fits the L1 budget of {} elements per PE and "
+                        "the L2 budget of {} elements",
+                        style.name, options.l1_elements, options.l2_elements)
                   : fmt::format("no mapping of {} fits the L1 budget of {} elements per PE",
                                 style.name, options.l1_elements);
   if (keep_pareto) res.pareto = pareto_of(std::move(kept));

@@ -735,10 +735,9 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
       cost::LayerCost lc;
       if (s.search_tiles) {
         // The budgets of the point when the buffers are swept (`exact`: none).
-        auto t = tile_layer_cost(
-            dl, *df.layers[l].style, s, p.pes, p.vector_width, p.noc_bw,
-            s.l1_bytes ? budget_elements(p.l1_bytes, s.precision_bits) : 0,
-            s.l2_bytes ? budget_elements(p.l2_bytes, s.precision_bits) : 0);
+        auto t = tile_layer_cost(dl, *df.layers[l].style, s, p.pes, p.vector_width, p.noc_bw,
+                                 s.l1_bytes ? budget_elements(p.l1_bytes, s.precision_bits) : 0,
+                                 s.l2_bytes ? budget_elements(p.l2_bytes, s.precision_bits) : 0);
         if (!t.feasible) {
           out.illegal_reason = dl.name + ": " + t.why;
           return out;

@@ -100,7 +100,7 @@ struct DseRunInfo {
   // share them (e.g. 64..127 PEs with a 64-PE cluster use the same 64 PEs); depends on the thread
   // schedule, like the wall time.
   std::int64_t analyses_run = 0;
-  std::string run_hash;            // the store's run (empty without a store)
+  std::string run_hash;  // the store's run (empty without a store)
   // Runs of the store written in another format (an older mosaic): never read, so a run that
   // matched one of them is computed anew (the caller says so).
   std::int64_t stale_runs = 0;

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/Error.h"
 #include "arch/Technology.h"
+#include "common/Error.h"
 #include "search/DseEngine.h"
 
 namespace mosaic::search {

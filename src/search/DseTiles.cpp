@@ -91,9 +91,9 @@ std::int64_t budget_elements(std::int64_t bytes, int bits) {
   return bytes * 8 / bits;
 }
 
-TileLayerCost tile_layer_cost(const DseLayer& dl, const dataflow::Dataflow& style,
-                              const DseSpec& s, std::int64_t pes, std::int64_t vw,
-                              std::int64_t bw, std::int64_t l1_budget, std::int64_t l2_budget) {
+TileLayerCost tile_layer_cost(const DseLayer& dl, const dataflow::Dataflow& style, const DseSpec& s,
+                              std::int64_t pes, std::int64_t vw, std::int64_t bw,
+                              std::int64_t l1_budget, std::int64_t l2_budget) {
   TileLayerCost out;
   mapper::DirectiveMapperOptions mo;
   mo.num_pes = pes;
@@ -175,8 +175,8 @@ struct Lookup {
       if (memo.map.find(a, key)) return a->second;
     }
     const auto& pl = df.layers[l];
-    LayerSummary v = summarise(tile_layer_cost(w.layers[l], *pl.style, s, key.pes, key.vw, key.bw,
-                                               key.l1, key.l2));
+    LayerSummary v = summarise(
+        tile_layer_cost(w.layers[l], *pl.style, s, key.pes, key.vw, key.bw, key.l1, key.l2));
     runs.fetch_add(1, std::memory_order_relaxed);
     if (memo.size.load(std::memory_order_relaxed) < kMaxMemoEntries) {
       decltype(memo.map)::accessor a;
@@ -286,8 +286,8 @@ ChunkResult TileSearch::evaluate_chunk(std::int64_t index, int d, std::int64_t p
         rec.point.noc_bw = bw;
         rec.point.l1_bytes = s.l1_bytes ? l1 : e.l1_req;
         rec.point.l2_bytes = s.l2_bytes ? l2 : e.l2_req;
-        const auto ap = arch::area_power(s.technology, pes, vw, bw, rec.point.l1_bytes,
-                                         rec.point.l2_bytes);
+        const auto ap =
+            arch::area_power(s.technology, pes, vw, bw, rec.point.l1_bytes, rec.point.l2_bytes);
         auto& m = rec.metrics;
         m.latency_cycles = e.latency;
         m.energy_pj = e.energy;

@@ -123,8 +123,8 @@ class Engine {
  public:
   explicit Engine(const HeraldConfig& c)
       : cfg_(c),
-        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat) {
-  }
+        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat,
+                   c.compat_search_tiles) {}
 
   const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
   std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }

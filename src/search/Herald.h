@@ -41,6 +41,10 @@ struct HeraldConfig {
   // Each core's layer cost: false = the sub-accelerator model with per-layer tile search
   // (mapper/SubAcceleratorCost.h); true = the MAESTRO tool's number (`--compat maestro`).
   bool maestro_compat = false;
+  // With maestro_compat: each core's layer runs the style's best tiles and array shape by the
+  // objective, found by MAESTRO's own analysis (`--compat maestro --search-tiles`); without, the
+  // style's library mapping. (The default model always searches the tiles.)
+  bool compat_search_tiles = false;
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;

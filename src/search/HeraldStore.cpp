@@ -17,7 +17,7 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                               const std::vector<arch::AcceleratorStyle>& styles) {
   using nlohmann::json;
   json j;
-  j["format"] = "mosaic-herald-1";
+  j["format"] = "mosaic-herald-2";  // 2: the whole technology (arch::technology_json)
   j["class"] = {c.cls.name, c.cls.total_pes, c.cls.noc_gbps, c.cls.global_buffer_bytes,
                 c.cls.dram_gbps};
   const auto& p = c.params;
@@ -34,6 +34,7 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                  p.subacc_buffer_bytes_per_pe,
                  p.local_elements_per_pe_cycle};
   j["cost_model"] = c.maestro_compat ? "maestro" : "subaccelerator";
+  j["compat_search_tiles"] = c.maestro_compat && c.compat_search_tiles;
   j["technology"] = arch::technology_json(c.technology);
   j["objective"] = static_cast<int>(c.objective);
   const auto& s = c.scheduler;

@@ -54,8 +54,7 @@ TEST(DseTilesCli, PointLayersEqualEvalSearchTiles) {
   // A mapping file's layers stay apart: each equals eval's row.
   EXPECT_EQ(best["layers"][0]["latency_cycles"].get<double>(),
             conv11["latency_cycles"].get<double>());
-  EXPECT_DOUBLE_EQ(best["layers"][0]["energy_pj"].get<double>(),
-                   conv11["energy_pj"].get<double>());
+  EXPECT_DOUBLE_EQ(best["layers"][0]["energy_pj"].get<double>(), conv11["energy_pj"].get<double>());
   EXPECT_EQ(best["layers"][1]["latency_cycles"].get<double>(),
             conv12["latency_cycles"].get<double>());
   EXPECT_DOUBLE_EQ(best["latency_cycles"].get<double>(),

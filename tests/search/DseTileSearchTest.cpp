@@ -100,9 +100,9 @@ void check_best_within_buffers(const DseWorkload& w, const DseSpec& s) {
       best = std::min(best, candidate_edp(l, c, p.pes, p.noc_bw, l1, l2));
     const auto& m = d.metrics;
     const double got = m.latency_cycles * (m.energy_pj - m.energy_breakdown_pj[3]);
-    EXPECT_NEAR(got, best, 1e-9 * best) << l.name << " df " << p.dataflow << " pes " << p.pes
-                                        << " bw " << p.noc_bw << " L1 " << p.l1_bytes << " L2 "
-                                        << p.l2_bytes;
+    EXPECT_NEAR(got, best, 1e-9 * best)
+        << l.name << " df " << p.dataflow << " pes " << p.pes << " bw " << p.noc_bw << " L1 "
+        << p.l1_bytes << " L2 " << p.l2_bytes;
     EXPECT_LE(m.l1_required_bytes, p.l1_bytes);
     EXPECT_LE(m.l2_required_bytes, p.l2_bytes);
   }
@@ -115,9 +115,9 @@ void check_best_within_buffers(const DseWorkload& w, const DseSpec& s) {
           for (auto l2 : s.l2_bytes->values) {
             if (seen.count(std::make_tuple(df, pes, bw, l1, l2)) != 0) continue;
             for (const auto& c : mapper::directive_candidates(style_of(s, l, df), l.problem, pes))
-              EXPECT_EQ(candidate_edp(l, c, pes, bw, static_cast<double>(l1),
-                                      static_cast<double>(l2)),
-                        std::numeric_limits<double>::infinity())
+              EXPECT_EQ(
+                  candidate_edp(l, c, pes, bw, static_cast<double>(l1), static_cast<double>(l2)),
+                  std::numeric_limits<double>::infinity())
                   << l.name << " pes " << pes << " L1 " << l1 << " L2 " << l2;
           }
 }
@@ -140,9 +140,9 @@ TEST(DseTileSearch, EveryPointRunsTheBestCandidateWithinItsBuffers) {
   const DseWorkload w = dse_workload_from_layers("t", "test", {{conv, 1}});
   DseSpec s = tile_spec();
   s.dataflows = {"kcp_ws", "shi_os"};
-  EXPECT_GE(mapper::directive_candidates(style_of(s, w.layers[0], 0), w.layers[0].problem, 16)
-                .size(),
-            5u);
+  EXPECT_GE(
+      mapper::directive_candidates(style_of(s, w.layers[0], 0), w.layers[0].problem, 16).size(),
+      5u);
   check_best_within_buffers(w, s);
 }
 
