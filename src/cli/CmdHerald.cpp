@@ -115,6 +115,11 @@ int run(const HeraldArgs& a) {
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
   const auto r = search::run_herald(cfg);
+  if (r.stale_runs > 0 && r.chunks_reused == 0)
+    std::cerr << fmt::format(
+        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
+        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
+        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
   if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
     std::cerr << fmt::format(
         "herald: resumed: {} chunks read from the store, {} computed now, of which {} "

@@ -393,6 +393,7 @@ class Search {
     if (store != nullptr) {
       std::vector<std::pair<int, arch::Partition>> pts;
       for (const auto& j : js) pts.emplace_back(j.style, j.part);
+      res_.stale_runs = runs_of_other_format(*store, "herald", kHeraldStoreFormat);
       const auto run =
           store->open_run("herald", herald_run_config(cfg_, engine_.graph(), pts, res_.styles));
       run_id = run.id;

@@ -17,7 +17,7 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                               const std::vector<arch::AcceleratorStyle>& styles) {
   using nlohmann::json;
   json j;
-  j["format"] = "mosaic-herald-2";  // 2: the whole technology (arch::technology_json)
+  j["format"] = kHeraldStoreFormat;
   j["class"] = {c.cls.name, c.cls.total_pes, c.cls.noc_gbps, c.cls.global_buffer_bytes,
                 c.cls.dram_gbps};
   const auto& p = c.params;

@@ -14,6 +14,7 @@
 #include "mapper/SubAcceleratorCost.h"
 #include "search/Herald.h"
 #include "search/HeraldFlags.h"
+#include "search/ResultStore.h"
 #include "workload/Layer.h"
 
 namespace mosaic {
@@ -179,6 +180,22 @@ TEST(HeraldCli, SummaryRecordsTheCostMode) {
     EXPECT_EQ(s["cost_mode"]["search_tiles"], std::string(extra).empty() ? false : true);
     EXPECT_TRUE(s["cost_mode"]["subacc_buffer_bytes_per_pe"].is_null());
   }
+}
+
+TEST(HeraldCli, AnOldFormatStoreIsNotReadAndIsReported) {
+  test::TempDir d;
+  {
+    auto store = search::ResultStore::open(d.path() / "old.sqlite");
+    store.open_run("herald", R"({"format":"mosaic-herald-1"})");
+  }
+  const auto r = test::run_mosaic(
+      "herald --workload mobilenet_v2 --granularity 4 --no-baselines --quiet --store '" +
+      (d.path() / "old.sqlite").string() + "' --out '" + (d.path() / "out").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("holds 1 run of another format (an older mosaic; this one writes "
+                       "mosaic-herald-2): not read"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace
