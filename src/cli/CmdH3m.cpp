@@ -13,6 +13,7 @@
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
 #include "outputs/HtmlReport.h"
+#include "search/ChunkTransport.h"
 #include "search/H3m.h"
 #include "workload/WorkloadFile.h"
 
@@ -131,7 +132,17 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 }
 
 int run(const H3mArgs& a) {
-  const search::H3mConfig c = make_config(a);
+  search::H3mConfig c = make_config(a);
+  search::ChunkTransport* transport = search::chunk_transport();
+  if (transport != nullptr && !transport->leader()) {
+    // A worker rank of mosaic-mpi: evaluates the designs rank 0 sends; writes nothing.
+    search::serve_h3m(c, *transport);
+    return 0;
+  }
+  c.transport = transport;
+  if (!a.quiet && transport != nullptr && transport->workers() > 0)
+    std::cerr << fmt::format("h3m: {} MPI ranks: rank 0 searches, {} evaluate the designs\n",
+                             transport->size(), transport->workers());
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::H3mRunInfo info;
   info.workload = a.workload;

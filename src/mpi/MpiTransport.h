@@ -6,6 +6,7 @@
 // Messages (MPI_COMM_WORLD, point to point):
 //   worker -> leader  READY   int32 threads              once, when the worker starts serving
 //   leader -> worker  WORK    int64 indices[]            a batch of chunks
+//   leader -> worker  TASK    [int64 index, uint64 n, n bytes]...   a batch of requests
 //   worker -> leader  RESULT  [int64 index, uint64 n, n bytes]...   the batch's payloads
 //   worker -> leader  ERROR   text                       the worker failed (UserError text)
 //   leader -> worker  STOP    empty                      the run is over
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "search/ChunkTransport.h"
@@ -28,7 +30,9 @@ class MpiTransport final : public search::ChunkTransport {
   int size() const override { return size_; }
   void compute(const std::vector<std::int64_t>& indices, const Done& done,
                const std::function<bool()>& stop) override;
-  void serve(const std::function<std::string(std::int64_t)>& compute_one, int threads) override;
+  void compute_requests(const std::vector<std::string>& requests, const Done& done,
+                        const std::function<bool()>& stop) override;
+  void serve_requests(const ServeOne& compute_one, int threads) override;
   int worker_threads() const override;
 
   // Leader: tells every worker that the run is over.
@@ -37,6 +41,12 @@ class MpiTransport final : public search::ChunkTransport {
   bool dispatched() const { return dispatched_; }
 
  private:
+  // Hands out batches of chunks 0..n-1 (send(worker, first, count) sends one) and receives the
+  // payloads; what compute() and compute_requests() share.
+  using SendBatch = std::function<void(int worker, std::int64_t first, std::int64_t count)>;
+  void dispatch(std::int64_t n, const SendBatch& send, const Done& done,
+                const std::function<bool()>& stop);
+
   int rank_ = 0, size_ = 1;
   std::vector<int> threads_;  // per rank, 0 = not ready yet
   std::deque<int> idle_;      // ranks ready for a batch (twice: one computing, one queued)

@@ -21,6 +21,8 @@
 
 namespace mosaic::search {
 
+class ChunkTransport;
+
 enum class H3mSearch { CmaEs, Random, Exhaustive };
 H3mSearch parse_h3m_search(const std::string& s);
 std::string_view h3m_search_name(H3mSearch s);
@@ -85,6 +87,9 @@ struct H3mConfig {
   schedule::Options scheduler;
   double link_bytes_per_cycle = 64;  // per core, for C-split reductions (assumption)
   std::vector<double> sla_seconds;   // per workload model (0 = none)
+  // mosaic-mpi: with workers, every batch of new designs is evaluated on them (rank 0 keeps the
+  // search; the result is the single process's). Null in the plain executable.
+  ChunkTransport* transport = nullptr;
 };
 
 struct H3mEvaluation {
@@ -131,6 +136,10 @@ struct H3mResult {
 // Runs the search and the baselines. Throws UserError when no core of the space fits the
 // platform; Ctrl-C stops and keeps the best so far (interrupted = true).
 H3mResult run_h3m(const H3mConfig& config);
+
+// A worker rank of mosaic-mpi: evaluates the designs the transport's leader sends (the leader
+// runs run_h3m with the same configuration); search/H3mDistributed.h.
+void serve_h3m(const H3mConfig& config, ChunkTransport& transport);
 
 // The restricted spaces of the baselines.
 H3mSpace homogeneous_space(const H3mSpace& s);        // one sub-accelerator (Planaria-like)
