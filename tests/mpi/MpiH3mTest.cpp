@@ -1,0 +1,130 @@
+// mosaic-mpi h3m: rank 0 keeps the search and the workers evaluate each batch of designs; the
+// best design, the baselines, the ratios, the convergence curve and the schedule equal one
+// `mosaic h3m` process's for exhaustive, random and CMA-ES searches. Skipped without mpirun.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "MpiTestSupport.h"
+#include "TestSupport.h"
+#include "search/H3mDistributed.h"
+
+namespace mosaic {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// summary.json without what depends on the run: the timing, the thread count and the cost
+// tables this process built (under mosaic-mpi rank 0 builds only the best design's).
+json h3m_comparable(json s) {
+  for (const char* k :
+       {"wall_seconds", "total_wall_seconds", "evaluations_per_second", "cost_table_seconds",
+        "evaluations_per_second_excluding_cost_tables", "threads", "cost_tables"})
+    s["search"].erase(k);
+  s["best"]["search"].erase("wall_seconds");
+  for (auto& [name, b] : s["baselines"].items()) b["search"].erase("wall_seconds");
+  return s;
+}
+
+// The console lines of the best design and the baselines (timing-free).
+std::string design_lines(const std::string& out) {
+  std::string b;
+  std::regex re("^(best|homogeneous|fixed_granularity_hda) .*$", std::regex::multiline);
+  for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it)
+    b += it->str() + "\n";
+  return b;
+}
+
+// Runs `args` with plain mosaic (out "one") and with 3 ranks (out "mpi"); expects the same.
+// `evaluations`: the designs an exhaustive search evaluates (0: only more than none).
+void expect_same_h3m(const std::string& args, std::int64_t evaluations) {
+  test::TempDir d;
+  const auto one = test::run_mosaic(args + " --out one", d.path());
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto r = test::run_shell(test::mpirun(3) + args + " --out mpi", d.path(), "mpi");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("h3m: 3 MPI ranks: rank 0 searches, 2 evaluate the designs"),
+            std::string::npos)
+      << r.err;
+  const json a = test::read_json(d.path() / "one/summary.json");
+  const json b = test::read_json(d.path() / "mpi/summary.json");
+  EXPECT_EQ(h3m_comparable(a), h3m_comparable(b));
+  if (evaluations > 0) {
+    EXPECT_EQ(b["search"]["evaluations"], evaluations);
+  }
+  EXPECT_GT(b["search"]["evaluations"].get<std::int64_t>(), 10);
+  EXPECT_TRUE(b["best"]["feasible"].get<bool>());
+  EXPECT_EQ(b["baselines"].size(), 2U);
+  EXPECT_EQ(b["ratios"].size(), 2U);
+  for (const char* f : {"convergence.csv", "schedule.json"})
+    EXPECT_EQ(test::read_file(d.path() / "one" / f), test::read_file(d.path() / "mpi" / f)) << f;
+  EXPECT_EQ(design_lines(one.out), design_lines(r.out));
+  EXPECT_FALSE(design_lines(r.out).empty());
+}
+
+const std::string kSpace =
+    "h3m --workload nlp --max-sub-accelerators 2 --granularities B512,B1024,B4096 --threads 1";
+
+TEST(MpiH3m, ExhaustiveThreeRanksEqualOneProcess) {
+  MOSAIC_REQUIRE_MPIRUN();
+  // 1,080 designs at halves of the budget.
+  expect_same_h3m(kSpace + " --share-units 2 --search exhaustive", 1080);
+}
+
+TEST(MpiH3m, CmaEsThreeRanksEqualOneProcess) {
+  MOSAIC_REQUIRE_MPIRUN();
+  // Each generation's population is evaluated on the workers; rank 0 keeps CMA-ES's state.
+  expect_same_h3m(kSpace + " --search cmaes --evaluations 150 --seed 3", 0);
+}
+
+TEST(MpiH3m, RandomThreeRanksEqualOneProcess) {
+  MOSAIC_REQUIRE_MPIRUN();
+  expect_same_h3m(kSpace + " --search random --evaluations 150 --seed 2", 0);
+}
+
+// The space of the issue (eighths of the budget): 7,155 designs, about 2 s on one thread.
+TEST(MpiH3mSlow, ExhaustiveEighthsThreeRanksEqualOneProcess) {
+  MOSAIC_REQUIRE_MPIRUN();
+  expect_same_h3m(kSpace + " --search exhaustive", 7155);
+}
+
+TEST(H3mDistributed, ReplyRoundTrip) {
+  search::H3mSpace space;
+  space.granularities = arch::parse_granularities("B512,B4096");
+  const arch::Platform platform = arch::platform_by_name("u200");
+  const search::H3mChoice c = {
+      search::H3mSlot{.units = 3, .dataflow = 1, .granularity = 0, .gang_level = 2},
+      search::H3mSlot{.units = 5, .dataflow = 2, .granularity = 1, .gang_level = 4}};
+  search::H3mEvaluation e;
+  e.design = search::build_design(space, platform, c);
+  ASSERT_TRUE(e.design.feasible);
+  e.feasible = true;
+  e.latency_cycles = 1.25e7;
+  e.energy_pj = 3.5e10;
+  e.latency_s = 0.0416666;
+  e.energy_j = 0.035;
+  e.edp = e.latency_s * e.energy_j;
+  const auto back = search::decode_h3m_reply(search::encode_h3m_reply(e), space, platform, c);
+  EXPECT_EQ(back.design.choice, c);
+  EXPECT_EQ(back.design.subs.size(), e.design.subs.size());
+  EXPECT_EQ(back.design.subs[1].cores, e.design.subs[1].cores);
+  EXPECT_TRUE(back.feasible);
+  EXPECT_EQ(back.latency_cycles, e.latency_cycles);
+  EXPECT_EQ(back.energy_pj, e.energy_pj);
+  EXPECT_EQ(back.edp, e.edp);
+  // An infeasible design keeps its reason.
+  e.feasible = false;
+  e.design.feasible = false;
+  e.design.why = "layer X: no dataflow of the design maps it";
+  const auto bad = search::decode_h3m_reply(search::encode_h3m_reply(e), space, platform, c);
+  EXPECT_FALSE(bad.feasible);
+  EXPECT_FALSE(bad.design.feasible);
+  EXPECT_EQ(bad.design.why, e.design.why);
+  EXPECT_THROW(search::decode_h3m_reply("x", space, platform, c), InternalError);
+}
+
+}  // namespace
+}  // namespace mosaic
