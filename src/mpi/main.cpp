@@ -1,7 +1,7 @@
-// mosaic-mpi: the verbs of mosaic with their sweeps (dse, herald, h3m, map) spread over MPI ranks.
-// Rank 0 runs the verb as `mosaic` would and hands the chunks to the other ranks; the other ranks
-// run the same argument parsing and setup, then serve chunks. Verbs without a distributed sweep
-// run on rank 0 alone (the other ranks exit at once).
+// mosaic-mpi: the verbs of mosaic with their sweeps (dse, herald, h3m, map, stream) spread over MPI
+// ranks. Rank 0 runs the verb as `mosaic` would and hands the chunks to the other ranks; the other
+// ranks run the same argument parsing and setup, then serve chunks. Verbs without a distributed
+// sweep run on rank 0 alone (the other ranks exit at once).
 #include <mpi.h>
 
 #include <csignal>
@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   mosaic::mpi::MpiTransport transport;
   mosaic::search::set_chunk_transport(&transport);
   const std::string verb = argc >= 2 ? argv[1] : "";
-  const bool distributed = verb == "dse" || verb == "herald" || verb == "h3m" || verb == "map";
+  const bool distributed =
+      verb == "dse" || verb == "herald" || verb == "h3m" || verb == "map" || verb == "stream";
   if (transport.leader()) std::signal(SIGTERM, on_sigterm);
   if (!transport.leader()) {
     if (!distributed) {
