@@ -3,7 +3,11 @@
 // `mosaic h3m` process's for exhaustive, random and CMA-ES searches. Skipped without mpirun.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -89,6 +93,41 @@ TEST(MpiH3m, RandomThreeRanksEqualOneProcess) {
 TEST(MpiH3mSlow, ExhaustiveEighthsThreeRanksEqualOneProcess) {
   MOSAIC_REQUIRE_MPIRUN();
   expect_same_h3m(kSpace + " --search exhaustive", 7155);
+}
+
+// Ctrl-C on mpirun: rank 0 stops handing out designs and writes the best so far (the workers
+// ignore mpirun's SIGTERM so that Open MPI does not end the job before rank 0 has written).
+TEST(MpiH3mSlow, CtrlCWritesTheBestSoFar) {
+  MOSAIC_REQUIRE_MPIRUN();
+  test::TempDir d;
+  const std::string cmd =
+      "cd '" + d.path().string() + "' && { " + test::mpirun(3) +
+      "h3m --workload vision --search exhaustive --max-sub-accelerators 2 "
+      "--granularities B512,B1024,B4096 --threads 1 --out mpi >run.out 2>run.err </dev/null & "
+      "echo $! >mpirun.pid; }";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const auto pid = static_cast<pid_t>(std::stol(test::read_file(d.path() / "mpirun.pid")));
+  bool started = false;
+  for (int i = 0; i < 600 && !started; ++i) {  // until 1,024 designs are in (a minute at most)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    started = test::read_file(d.path() / "run.err").find("1024/7155") != std::string::npos;
+  }
+  ASSERT_TRUE(started) << test::read_file(d.path() / "run.err");
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  bool ended = false;
+  for (int i = 0; i < 150 && !ended; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ended = ::kill(pid, 0) != 0;
+  }
+  ASSERT_TRUE(ended) << "mpirun still running 15 s after SIGINT";
+  ASSERT_TRUE(fs::exists(d.path() / "mpi/summary.json")) << test::read_file(d.path() / "run.err");
+  const json s = test::read_json(d.path() / "mpi/summary.json");
+  EXPECT_TRUE(s["search"]["interrupted"].get<bool>());
+  EXPECT_GE(s["search"]["evaluations"].get<std::int64_t>(), 1024);
+  EXPECT_LT(s["search"]["evaluations"].get<std::int64_t>(), 7155);
+  EXPECT_TRUE(s["best"]["feasible"].get<bool>());
+  EXPECT_NE(test::read_file(d.path() / "run.out").find("interrupted: best so far kept"),
+            std::string::npos);
 }
 
 TEST(H3mDistributed, ReplyRoundTrip) {
