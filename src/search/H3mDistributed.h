@@ -1,9 +1,9 @@
 // H3M under mosaic-mpi (docs/scale-out.md): the search stays on rank 0 (its memo, its best, its
 // convergence curve, CMA-ES's state), and each batch of new designs it asks for (an exhaustive
 // or random batch, a CMA-ES generation) is evaluated on the worker ranks instead of locally. A
-// request is one design: the run it belongs to (its space), a fingerprint of that space, and
-// the design's slots; the reply is its figures. Rank 0 applies the replies in batch order, so
-// the search is the one of a single process whatever the number of ranks.
+// request is a run of up to 16 designs: the run they belong to (its space), a fingerprint of that
+// space, and each design's slots; the reply is their figures. Rank 0 applies the replies in batch
+// order, so the search is the one of a single process whatever the number of ranks.
 #pragma once
 
 #include <functional>
