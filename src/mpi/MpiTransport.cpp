@@ -33,6 +33,21 @@ bool wait_message(int source, MPI_Status& st, const std::function<bool()>& stop)
   }
 }
 
+// Sends without spinning: MPI_Isend, then MPI_Test with the same sleeps as wait_message (a
+// blocking MPI_Send of a message above the eager limit busy-waits until the receiver takes it).
+void send_polling(const void* data, int bytes, int dest, int tag) {
+  MPI_Request req;
+  MPI_Isend(data, bytes, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &req);
+  int flag = 0;
+  auto pause = std::chrono::microseconds(20);
+  for (;;) {
+    MPI_Test(&req, &flag, MPI_STATUS_IGNORE);
+    if (flag != 0) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+  }
+}
+
 std::string receive_bytes(const MPI_Status& st) {
   int n = 0;
   MPI_Get_count(&st, MPI_BYTE, &n);
@@ -74,8 +89,9 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
   dispatch(
       static_cast<std::int64_t>(indices.size()),
       [&](int w, std::int64_t first, std::int64_t count) {
-        MPI_Send(indices.data() + first, static_cast<int>(count), MPI_INT64_T, w, kWork,
-                 MPI_COMM_WORLD);
+        send_batch(std::string(reinterpret_cast<const char*>(indices.data() + first),
+                               static_cast<std::size_t>(count) * sizeof(std::int64_t)),
+                   w, kWork);
       },
       done, stop);
 }
@@ -92,9 +108,24 @@ void MpiTransport::compute_requests(const std::vector<std::string>& requests, co
           append(msg, static_cast<std::uint64_t>(r.size()));
           msg += r;
         }
-        MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_BYTE, w, kTask, MPI_COMM_WORLD);
+        send_batch(std::move(msg), w, kTask);
       },
       done, stop);
+}
+
+void MpiTransport::send_batch(std::string&& bytes, int worker, int tag) {
+  sending_.emplace_back(MPI_REQUEST_NULL, std::move(bytes));
+  auto& [req, buf] = sending_.back();  // a deque keeps the buffer in place
+  MPI_Isend(buf.data(), static_cast<int>(buf.size()), MPI_BYTE, worker, tag, MPI_COMM_WORLD, &req);
+}
+
+void MpiTransport::reap_sends() {
+  while (!sending_.empty()) {
+    int flag = 0;
+    MPI_Test(&sending_.front().first, &flag, MPI_STATUS_IGNORE);
+    if (flag == 0) return;
+    sending_.pop_front();
+  }
 }
 
 void MpiTransport::dispatch(std::int64_t n, const SendBatch& send, const Done& done,
@@ -119,6 +150,7 @@ void MpiTransport::dispatch(std::int64_t n, const SendBatch& send, const Done& d
       ++outstanding;
       dispatched_ = true;
     }
+    reap_sends();
     if (!wait_message(MPI_ANY_SOURCE, st, stop)) return;
     const int src = st.MPI_SOURCE;
     const std::string msg = receive_bytes(st);
@@ -144,6 +176,7 @@ void MpiTransport::dispatch(std::int64_t n, const SendBatch& send, const Done& d
       throw UserError(SourceLocation{}, fmt::format("rank {}: {}", src, msg));
     }
   }
+  reap_sends();
 }
 
 namespace {
@@ -154,10 +187,9 @@ void receive_batch(const MPI_Status& st, std::vector<std::int64_t>& batch,
   batch.clear();
   requests.clear();
   if (st.MPI_TAG == kWork) {
-    int count = 0;
-    MPI_Get_count(&st, MPI_INT64_T, &count);
-    batch.resize(static_cast<std::size_t>(count));
-    MPI_Recv(batch.data(), count, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    const std::string msg = receive_bytes(st);  // native int64 indices
+    batch.resize(msg.size() / sizeof(std::int64_t));
+    std::memcpy(batch.data(), msg.data(), batch.size() * sizeof(std::int64_t));
     requests.resize(batch.size());
     return;
   }
@@ -196,7 +228,7 @@ void MpiTransport::serve_requests(const ServeOne& compute_one, int threads) {
       });
     } catch (const std::exception& e) {  // reported by the leader, which ends the run
       const std::string text = e.what();
-      MPI_Send(text.data(), static_cast<int>(text.size()), MPI_BYTE, 0, kError, MPI_COMM_WORLD);
+      send_polling(text.data(), static_cast<int>(text.size()), 0, kError);
       continue;
     }
     std::string msg;
@@ -206,7 +238,7 @@ void MpiTransport::serve_requests(const ServeOne& compute_one, int threads) {
       append(msg, static_cast<std::uint64_t>(out[i].size()));
       msg += out[i];
     }
-    MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD);
+    send_polling(msg.data(), static_cast<int>(msg.size()), 0, kResult);
   }
 }
 

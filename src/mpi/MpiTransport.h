@@ -5,7 +5,7 @@
 //
 // Messages (MPI_COMM_WORLD, point to point):
 //   worker -> leader  READY   int32 threads              once, when the worker starts serving
-//   leader -> worker  WORK    int64 indices[]            a batch of chunks
+//   leader -> worker  WORK    int64 indices[] (as bytes)   a batch of chunks
 //   leader -> worker  TASK    [int64 index, uint64 n, n bytes]...   a batch of requests
 //   worker -> leader  RESULT  [int64 index, uint64 n, n bytes]...   the batch's payloads
 //   worker -> leader  ERROR   text                       the worker failed (UserError text)
@@ -15,8 +15,12 @@
 // Ctrl-C between messages.
 #pragma once
 
+#include <mpi.h>
+
 #include <deque>
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "search/ChunkTransport.h"
@@ -52,6 +56,12 @@ class MpiTransport final : public search::ChunkTransport {
   std::deque<int> idle_;      // ranks ready for a batch (twice: one computing, one queued)
   bool stopped_ = false;
   bool dispatched_ = false;
+  // Leader: batches sent without blocking (a blocking send of a large batch to a busy worker
+  // spins in Open MPI's progress loop until the worker receives it, taking the core the worker
+  // needs), with their buffers, until MPI completes them.
+  std::deque<std::pair<MPI_Request, std::string>> sending_;
+  void send_batch(std::string&& bytes, int worker, int tag);
+  void reap_sends();
 };
 
 }  // namespace mosaic::mpi
