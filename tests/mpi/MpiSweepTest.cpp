@@ -84,7 +84,8 @@ json herald_comparable(json s) {
   return s;
 }
 
-TEST(MpiHerald, ExhaustiveThreeRanksEqualOneProcess) {
+// Over 5 s on this machine (the 57 design points at granularity 8, twice): a Slow suite.
+TEST(MpiHeraldSlow, ExhaustiveThreeRanksEqualOneProcess) {
   MOSAIC_REQUIRE_MPIRUN();
   test::TempDir d;
   const std::string args =
