@@ -53,7 +53,8 @@ std::uint64_t fingerprint(const H3mSpace& s) {
   for (const auto& g : s.granularities)
     t += fmt::format("{}:{}x{}x{}:{}:{}:{}:{}:{};", g.name, g.pp, g.icp, g.ocp, g.lut, g.registers,
                      g.bram36k, g.dsp, g.published);
-  t += fmt::format("|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity);
+  t +=
+      fmt::format("|{}|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity, s.dynamic_fission);
   for (int l : s.gang_levels) t += fmt::format("{},", l);
   return fnv1a64(t);
 }
@@ -63,6 +64,7 @@ std::uint64_t fingerprint(const H3mSpace& s) {
 H3mSpace h3m_run_space(const H3mConfig& config, const std::string& run) {
   if (run == "h3m") return config.space;
   if (run == "homogeneous") return homogeneous_space(config.space);
+  if (run == "homogeneous_static") return homogeneous_static_space(config.space);
   if (run == "fixed_granularity_hda") return fixed_granularity_space(config.space);
   throw InternalError(fmt::format("h3m: no space for the run '{}'", run));
 }
@@ -86,7 +88,11 @@ std::string encode_h3m_reply(const H3mEvaluation& e) {
   std::string out;
   put(out, static_cast<std::uint8_t>(e.feasible));
   put(out, static_cast<std::uint8_t>(e.design.feasible));
-  for (double v : {e.latency_cycles, e.energy_pj, e.latency_s, e.energy_j, e.edp}) put(out, v);
+  for (double v : {e.latency_cycles, e.energy_pj, e.latency_s, e.energy_j, e.edp, e.sla_violation})
+    put(out, v);
+  put(out, static_cast<std::int32_t>(e.reallocations));
+  put(out, static_cast<std::uint32_t>(e.group_finish_s.size()));
+  for (double v : e.group_finish_s) put(out, v);
   put_text(out, e.design.why);
   return out;
 }
@@ -98,8 +104,12 @@ H3mEvaluation decode_h3m_reply(const std::string& payload, const H3mSpace& space
   std::size_t pos = 0;
   e.feasible = get<std::uint8_t>(payload, pos) != 0;
   e.design.feasible = get<std::uint8_t>(payload, pos) != 0;
-  for (double* v : {&e.latency_cycles, &e.energy_pj, &e.latency_s, &e.energy_j, &e.edp})
+  for (double* v :
+       {&e.latency_cycles, &e.energy_pj, &e.latency_s, &e.energy_j, &e.edp, &e.sla_violation})
     *v = get<double>(payload, pos);
+  e.reallocations = get<std::int32_t>(payload, pos);
+  e.group_finish_s.resize(get<std::uint32_t>(payload, pos));
+  for (double& v : e.group_finish_s) v = get<double>(payload, pos);
   e.design.why = get_text(payload, pos);
   return e;
 }
