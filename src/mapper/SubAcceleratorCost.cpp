@@ -169,7 +169,7 @@ cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
           std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(lc.l2_required_elements)));
       mo.maestro_compat = true;
       mo.objective = *search_tiles;
-      const DirectiveMapperResult mr = map_directives(p, df, mo, tech);
+      const DirectiveMapperResult mr = map_directives(p, style.dataflow, mo, tech);
       auto objective = [&](double cycles, double energy) {
         return *search_tiles == cost::CoreObjective::Latency  ? cycles
                : *search_tiles == cost::CoreObjective::Energy ? energy
