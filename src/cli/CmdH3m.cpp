@@ -8,7 +8,9 @@
 
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
@@ -131,6 +133,7 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 }
 
 int run(const H3mArgs& a) {
+  const MemoryContext memory("running the H3M search (candidate designs and schedules)");
   const search::H3mConfig c = make_config(a);
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::H3mRunInfo info;
@@ -186,6 +189,12 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-baselines", a->no_baselines,
                 "Skip the homogeneous and Herald-like baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(cmd->get_option("--evaluations"), IntRule::between(1, 1000000000));
+  check_integer(cmd->get_option("--max-sub-accelerators"), IntRule::between(1, 64));
+  check_integer(cmd->get_option("--share-units"), IntRule::between(1, 4096));
+  check_integer(cmd->get_option("--seed"), seed_rule());
+  check_integer(cmd->get_option("--threads"), threads_rule());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -1,6 +1,7 @@
 // mosaic map: per layer, the best loop-nest mapping on an N-level memory hierarchy (ZigZag's
 // flow: LOMA temporal search, latency objective, lpf limit 6 by default), its cost per memory
 // level, and workload totals summed the way ZigZag sums them.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -10,7 +11,9 @@
 
 #include "arch/ZigZagHardware.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
@@ -128,6 +131,7 @@ void print_layer(const mapper::LayerMapResult& r, std::size_t i, std::size_t n) 
 }
 
 int run_map(const MapArgs& a) {
+  const MemoryContext memory("running the loop-nest mapping search (candidate mappings per layer)");
   mapper::MapOptions opt;
   if (!mapper::parse_objective(a.objective, opt.objective))
     throw UserError(SourceLocation{"", 0, "--objective"},
@@ -161,6 +165,14 @@ int run_map(const MapArgs& a) {
   } else {
     throw UserError(SourceLocation{a.workload, 0, "--workload"},
                     "expected a ZigZag workload .yaml or an ONNX model .onnx");
+  }
+  if (!a.mapping.empty()) {
+    std::vector<std::string> loop_dims;
+    for (const auto& l : layers)
+      for (const auto& d : l.dims)
+        if (std::find(loop_dims.begin(), loop_dims.end(), d) == loop_dims.end())
+          loop_dims.push_back(d);
+    arch::check_zigzag_mapping(*acc.cores.at(0).loop_nest, mappings, loop_dims);
   }
   const auto result =
       mapper::map_workload(layers, acc, mappings, opt,
@@ -206,6 +218,9 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
       "file's (implied without --mapping)");
   sub->add_option("--min-utilization", args->min_utilization,
                   "spatial search: minimum PE utilization (default 0.75)");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
+  check_number(sub->get_option("--min-utilization"), NumberRule::between(0, 1));
   sub->callback([args, &exit_code] { exit_code = run_map(*args); });
 });
 
