@@ -120,10 +120,10 @@ AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
                      {"name", "total_pes", "noc_gbps", "global_buffer_bytes", "dram_gbps"});
   }
   if (!missing.empty())
-    throw UserError(SourceLocation{file, 0, missing.front()},
-                    "missing; a class file needs "
-                    "total_pes, noc_gbps and "
-                    "global_buffer_bytes");
+    throw UserError(SourceLocation{file, 0, ""},
+                    fmt::format("no '{}': a class file needs total_pes, noc_gbps and "
+                                "global_buffer_bytes",
+                                missing.front()));
   if (!dram_given) c.dram_gbps = c.noc_gbps;
   return c;
 }

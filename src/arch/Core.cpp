@@ -99,9 +99,9 @@ Core read_maestro_hardware(const std::filesystem::path& path) {
     c.*(spec->field) = v;
   }
   if (!seen.count("num_pes"))
-    throw UserError(SourceLocation{file, 0, "num_pes"},
+    throw UserError(SourceLocation{file, 0, ""},
                     tokens.empty() ? "the hardware file is empty; give at least num_pes"
-                                   : "missing; give the number of PEs");
+                                   : "no 'num_pes': give the number of PEs");
   validate(c, file);
   return c;
 }
@@ -142,7 +142,7 @@ Core read_core_yaml(const std::filesystem::path& path) {
     else
       y::unknown_key(kv.first, file, key, kCoreYamlKeys);
   }
-  if (!have_pes) throw UserError(SourceLocation{file, 0, "pes"}, "missing; give the number of PEs");
+  if (!have_pes) throw UserError(SourceLocation{file, 0, ""}, "no 'pes': give the number of PEs");
   validate(c, file);
   return c;
 }

@@ -276,10 +276,8 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
                   "Sweep a mapping size too: DIM[@LEVEL]=SWEEP, e.g. C=1:64 (repeatable)");
   cmd->add_flag("--fit-clusters", a->fit_clusters,
                 "A Cluster larger than the PEs shrinks to the PE count instead of being illegal");
-  cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none");
+  cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none");
   cmd->add_option("--objective", a->objective,
                   "Primary objective: throughput, energy, perf_per_watt or edp (all four are "
                   "reported)");

@@ -12,6 +12,7 @@
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
 #include "outputs/HtmlReport.h"
@@ -54,14 +55,11 @@ std::vector<std::pair<std::string, double>> parse_sla(const std::string& text,
   std::vector<std::pair<std::string, double>> out;
   for (const auto& item : split(text, ',')) {
     const auto eq = item.find('=');
-    double ms = 0;
-    try {
-      if (eq == std::string::npos) throw std::invalid_argument("no =");
-      ms = std::stod(item.substr(eq + 1));
-    } catch (const std::exception&) {
+    if (eq == std::string::npos)
       throw UserError(SourceLocation{"", 0, "--sla"},
                       fmt::format("'{}': expected MODEL=MILLISECONDS", item));
-    }
+    const double ms = parse_number(item.substr(eq + 1), NumberRule::positive(),
+                                   SourceLocation{"", 0, "--sla " + item.substr(0, eq)});
     const std::string name = item.substr(0, eq);
     bool known = false;
     for (const auto& e : w.models) known |= e.name == name;
