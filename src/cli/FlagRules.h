@@ -1,6 +1,6 @@
 // Command-line flags checked by the one validation layer (common/Validate.h): a CLI11 validator
 // per rule, so `--load-balance nan`, `--threads -3` or `--samples 1.5` are refused before the
-// verb runs, with the flag named ("--load-balance: must be a number >= 1, got 'nan'") and exit 2.
+// verb runs, with the flag named ("--load-balance: must be a number >= 1, got 'nan'") and exit 1.
 #pragma once
 
 #include <CLI/CLI.hpp>

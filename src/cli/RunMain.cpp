@@ -95,11 +95,12 @@ int run_main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
       return report_unknown_arguments(app, e);
     } catch (const CLI::ValidationError& e) {
-      // A flag's value refused by the shared validation layer (cli/FlagRules.h).
+      // A flag's value refused by the shared validation layer (cli/FlagRules.h): a bad value,
+      // exit 1 as for a bad value in a file (2 is for usage: unknown verbs and flags).
       const CLI::App* verb = parsed_verb(app);
       std::cerr << "error: " << (verb == &app ? "mosaic" : "mosaic " + verb->get_name()) << ": "
                 << e.what() << "\n";
-      return 2;
+      return 1;
     } catch (const CLI::ParseError& e) {
       return app.exit(e);
     }

@@ -243,7 +243,7 @@ TEST_F(InputValidation, FlagsAreCheckedByTheSameRules) {
   };
   for (const auto& c : cases) {
     const auto r = run_mosaic(c.args);
-    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.exit_code, 1) << c.args << "\n" << r.err;
     EXPECT_TRUE(contains(r.err, c.message)) << c.args << "\n" << r.err;
   }
 }
