@@ -167,7 +167,9 @@ int run_map(const MapArgs& a) {
                     "expected a ZigZag workload .yaml or an ONNX model .onnx");
   }
   if (!a.mapping.empty()) {
-    std::vector<std::string> loop_dims;
+    // The workload's loop dimensions and ZigZag's standard names (a mapping file is shared by
+    // workloads; an unrolling of a standard dimension a workload lacks is skipped, as in ZigZag).
+    std::vector<std::string> loop_dims = {"B", "K", "C", "G", "OY", "OX", "FY", "FX", "IY", "IX"};
     for (const auto& l : layers)
       for (const auto& d : l.dims)
         if (std::find(loop_dims.begin(), loop_dims.end(), d) == loop_dims.end())
