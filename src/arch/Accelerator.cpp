@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
+#include "common/Validate.h"
 #include "dataflow/Library.h"
+#include "workload/ZigZagYaml.h"
 
 namespace mosaic::arch {
 
@@ -54,6 +57,15 @@ std::string pretty(const std::string& df) {
   return df;
 }
 
+// A bandwidth in elements per cycle, at least one; a value beyond 64 bits is an error (llround
+// of it would be meaningless).
+std::int64_t elements_per_cycle(double v, const char* field) {
+  if (!(v < 9.0e18))
+    throw UserError(SourceLocation{"", 0, field},
+                    fmt::format("{} elements per cycle cannot be represented", v));
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(v)));
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::stringstream ss(s);
@@ -81,45 +93,38 @@ std::vector<std::string> accelerator_class_names() {
 }
 
 AcceleratorClass read_accelerator_class(const std::filesystem::path& path) {
+  namespace y = workload::yaml;
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the class file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
-  }
+  const YAML::Node root = y::load_strict_file(file, "the class file");
+  if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a YAML mapping");
   AcceleratorClass c;
   c.name = path.stem().string();
   bool dram_given = false;
+  std::vector<std::string> missing = {"total_pes", "noc_gbps", "global_buffer_bytes"};
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
-    const int line = kv.first.Mark().line + 1;
-    try {
-      if (key == "name")
-        c.name = kv.second.as<std::string>();
-      else if (key == "total_pes")
-        c.total_pes = kv.second.as<std::int64_t>();
-      else if (key == "noc_gbps")
-        c.noc_gbps = kv.second.as<double>();
-      else if (key == "global_buffer_bytes")
-        c.global_buffer_bytes = kv.second.as<std::int64_t>();
-      else if (key == "dram_gbps") {
-        c.dram_gbps = kv.second.as<double>();
-        dram_given = true;
-      } else
-        throw UserError(
-            SourceLocation{file, line, key},
-            "unknown key; expected name, total_pes, noc_gbps, global_buffer_bytes, dram_gbps");
-    } catch (const YAML::Exception&) {
-      throw UserError(SourceLocation{file, line, key}, "expected a number");
-    }
+    const std::string key = y::as_string(kv.first, file, "key");
+    std::erase(missing, key);
+    if (key == "name")
+      c.name = y::as_string(kv.second, file, key);
+    else if (key == "total_pes")
+      c.total_pes = y::as_int(kv.second, file, key, IntRule::positive());
+    else if (key == "noc_gbps")
+      c.noc_gbps = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "global_buffer_bytes")
+      c.global_buffer_bytes = y::as_int(kv.second, file, key, IntRule::positive());
+    else if (key == "dram_gbps") {
+      c.dram_gbps = y::as_double(kv.second, file, key, NumberRule::positive());
+      dram_given = true;
+    } else
+      y::unknown_key(kv.first, file, key,
+                     {"name", "total_pes", "noc_gbps", "global_buffer_bytes", "dram_gbps"});
   }
-  if (!dram_given) c.dram_gbps = c.noc_gbps;
-  if (c.total_pes <= 0 || c.noc_gbps <= 0 || c.global_buffer_bytes <= 0 || c.dram_gbps <= 0)
+  if (!missing.empty())
     throw UserError(SourceLocation{file, 0, ""},
-                    "total_pes, noc_gbps, global_buffer_bytes and dram_gbps must be positive");
+                    fmt::format("no '{}': a class file needs total_pes, noc_gbps and "
+                                "global_buffer_bytes",
+                                missing.front()));
+  if (!dram_given) c.dram_gbps = c.noc_gbps;
   return c;
 }
 
@@ -259,12 +264,11 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
     const double bw = part.bw_gbps[k] * per_cycle;
     // The directive model counts whole elements per cycle; below one element per cycle the NoC
     // is modelled at one (shares are at least 1/granularity of the class bandwidth).
-    c.noc_bw = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(bw)));
+    c.noc_bw = elements_per_cycle(bw, "noc_gbps");
     c.noc_hops = 1;
     c.noc_hop_latency = params.noc_latency_cycles;
     // DRAM bandwidth is shared in proportion to the NoC shares (hard-partitioned wires).
-    c.offchip_bw = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::llround(a.dram_bw * part.bw_gbps[k] / cls.noc_gbps)));
+    c.offchip_bw = elements_per_cycle(a.dram_bw * part.bw_gbps[k] / cls.noc_gbps, "dram_gbps");
     c.precision_bits = 8 * params.bytes_per_element;
     auto share_or = [&](const std::vector<double>& v, double fallback) {
       return k < v.size() && v[k] > 0 ? v[k] : fallback;
@@ -296,16 +300,54 @@ Accelerator read_accelerator(const std::filesystem::path& path) {
   return out;
 }
 
-AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the accelerator file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
+namespace {
+
+struct CoreEntry {
+  std::string dataflow;
+  std::int64_t pes = 0;
+  double bw = 0, buffer = 0, local = 0;
+};
+
+CoreEntry read_core_entry(const YAML::Node& c, const std::string& file) {
+  namespace y = workload::yaml;
+  if (!c.IsMap()) y::fail(c, file, "cores", "expected a mapping (dataflow, pes, noc_gbps, ...)");
+  CoreEntry e;
+  for (const auto& kv : c) {
+    const std::string key = y::as_string(kv.first, file, "key");
+    if (key == "dataflow") {
+      try {
+        e.dataflow = dataflow_name(y::as_string(kv.second, file, key));
+      } catch (const UserError& err) {  // name the file's line and key
+        throw UserError(SourceLocation{file, y::line_of(kv.first), key}, err.message());
+      }
+    } else if (key == "pes")
+      e.pes = y::as_int(kv.second, file, key, IntRule::positive());
+    else if (key == "noc_gbps")
+      e.bw = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "buffer_bytes_per_pe")
+      e.buffer = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "local_bw_per_pe")
+      e.local = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "name")
+      y::as_string(kv.second, file, key);
+    else
+      y::unknown_key(
+          kv.first, file, key,
+          {"name", "dataflow", "pes", "noc_gbps", "buffer_bytes_per_pe", "local_bw_per_pe"});
   }
+  if (e.dataflow.empty() || e.pes <= 0 || e.bw <= 0)
+    throw UserError(SourceLocation{file, y::line_of(c), "cores"},
+                    "every core needs dataflow, pes > 0 and noc_gbps > 0");
+  return e;
+}
+
+}  // namespace
+
+AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
+  namespace y = workload::yaml;
+  const std::string file = path.string();
+  const YAML::Node root = y::load_strict_file(file, "the accelerator file");
+  if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a YAML mapping");
   Accelerator a;
   a.name = path.stem().string();
   double dram_gbps = 0;
@@ -313,79 +355,42 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
   cls.name = a.name;
   std::vector<YAML::Node> cores;
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
-    const int line = kv.first.Mark().line + 1;
-    try {
-      if (key == "name")
-        a.name = kv.second.as<std::string>();
-      else if (key == "global_buffer_bytes")
-        cls.global_buffer_bytes = kv.second.as<std::int64_t>();
-      else if (key == "dram_gbps")
-        dram_gbps = kv.second.as<double>();
-      else if (key == "clock_ghz")
-        a.params.clock_ghz = kv.second.as<double>();
-      else if (key == "bytes_per_element")
-        a.params.bytes_per_element = kv.second.as<int>();
-      else if (key == "cores") {
-        if (!kv.second.IsSequence())
-          throw UserError(SourceLocation{file, line, key}, "expected a list of cores");
-        for (const auto& c : kv.second) cores.push_back(c);
-      } else
-        throw UserError(SourceLocation{file, line, key},
-                        "unknown key; expected name, global_buffer_bytes, dram_gbps, clock_ghz, "
-                        "bytes_per_element, cores");
-    } catch (const YAML::Exception&) {
-      throw UserError(SourceLocation{file, line, key}, "bad value");
-    }
+    const std::string key = y::as_string(kv.first, file, "key");
+    if (key == "name")
+      a.name = y::as_string(kv.second, file, key);
+    else if (key == "global_buffer_bytes")
+      cls.global_buffer_bytes = y::as_int(kv.second, file, key, IntRule::positive());
+    else if (key == "dram_gbps")
+      dram_gbps = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "clock_ghz")
+      a.params.clock_ghz = y::as_double(kv.second, file, key, NumberRule::positive());
+    else if (key == "bytes_per_element")
+      a.params.bytes_per_element =
+          static_cast<int>(y::as_int(kv.second, file, key, IntRule::between(1, 1024)));
+    else if (key == "cores") {
+      if (!kv.second.IsSequence()) y::fail(kv.first, file, key, "expected a list of cores");
+      for (const auto& c : kv.second) cores.push_back(c);
+    } else
+      y::unknown_key(
+          kv.first, file, key,
+          {"name", "global_buffer_bytes", "dram_gbps", "clock_ghz", "bytes_per_element", "cores"});
   }
   if (cores.empty()) throw UserError(SourceLocation{file, 0, "cores"}, "no cores");
   AcceleratorStyle style;
   Partition part;
   for (const auto& c : cores) {
-    const int line = c.Mark().line + 1;
-    std::string df;
-    std::int64_t pes = 0;
-    double bw = 0, buffer = 0, local = 0;
-    for (const auto& kv : c) {
-      const std::string key = kv.first.as<std::string>();
-      try {
-        if (key == "dataflow") {
-          try {
-            df = dataflow_name(kv.second.as<std::string>());
-          } catch (const UserError& e) {  // name the file's line and key
-            throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, e.message());
-          }
-        } else if (key == "pes")
-          pes = kv.second.as<std::int64_t>();
-        else if (key == "noc_gbps")
-          bw = kv.second.as<double>();
-        else if (key == "buffer_bytes_per_pe" || key == "local_bw_per_pe") {
-          const double v = kv.second.as<double>();
-          if (!(v > 0))
-            throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
-                            "must be a positive number");
-          (key == "buffer_bytes_per_pe" ? buffer : local) = v;
-        } else if (key == "name") {
-        } else
-          throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key},
-                          "unknown core key; expected name, dataflow, pes, noc_gbps, "
-                          "buffer_bytes_per_pe, local_bw_per_pe");
-      } catch (const YAML::Exception&) {
-        throw UserError(SourceLocation{file, kv.first.Mark().line + 1, key}, "bad value");
-      }
-    }
-    if (df.empty() || pes <= 0 || bw <= 0)
-      throw UserError(SourceLocation{file, line, "cores"},
-                      "every core needs dataflow, pes > 0 and noc_gbps > 0");
-    style.dataflows.push_back(df);
-    part.pes.push_back(pes);
-    part.bw_gbps.push_back(bw);
-    part.buffer_bytes_per_pe.push_back(buffer);
-    part.local_bw_per_pe.push_back(local);
+    const CoreEntry e = read_core_entry(c, file);
+    style.dataflows.push_back(e.dataflow);
+    part.pes.push_back(e.pes);
+    part.bw_gbps.push_back(e.bw);
+    part.buffer_bytes_per_pe.push_back(e.buffer);
+    part.local_bw_per_pe.push_back(e.local);
   }
   style.kind = style.dataflows.size() == 1 ? StyleKind::FDA : StyleKind::HDA;
-  cls.total_pes = std::accumulate(part.pes.begin(), part.pes.end(), std::int64_t{0});
+  cls.total_pes = 0;
+  for (std::int64_t p : part.pes) cls.total_pes = checked_add(cls.total_pes, p, "total_pes");
   cls.noc_gbps = std::accumulate(part.bw_gbps.begin(), part.bw_gbps.end(), 0.0);
+  checked_finite(cls.noc_gbps, "the sum of the cores' noc_gbps");
   cls.dram_gbps = dram_gbps > 0 ? dram_gbps : cls.noc_gbps;
   if (cls.global_buffer_bytes <= 0)
     throw UserError(SourceLocation{file, 0, "global_buffer_bytes"}, "must be given and positive");

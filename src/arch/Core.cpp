@@ -1,13 +1,18 @@
 #include "arch/Core.h"
 
-#include <charconv>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
+#include "common/Validate.h"
+#include "dataflow/Library.h"
+#include "workload/MaestroFormat.h"
+#include "workload/ZigZagYaml.h"
 
 namespace mosaic::arch {
 
@@ -21,125 +26,123 @@ std::string read_text(const std::filesystem::path& path) {
   return ss.str();
 }
 
-bool parse_i64(std::string_view s, std::int64_t& out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
+// The keys of a MAESTRO hardware file and the legal range of each (MAESTRO's units: elements).
+struct MaestroKey {
+  const char* name;
+  std::int64_t Core::*field;
+  IntRule rule;
+};
+const MaestroKey kMaestroKeys[] = {
+    {"num_pes", &Core::num_pes, IntRule::positive()},
+    {"l1_size_cstr", &Core::l1_bytes, IntRule::positive()},
+    {"l2_size_cstr", &Core::l2_bytes, IntRule::positive()},
+    {"noc_bw_cstr", &Core::noc_bw, IntRule::positive()},
+    {"offchip_bw_cstr", &Core::offchip_bw, IntRule::positive()},
+    {"NoC_NumHops", &Core::noc_hop_latency, IntRule::non_negative()},
+};
+
+std::vector<std::string> maestro_key_names() {
+  std::vector<std::string> names;
+  for (const auto& k : kMaestroKeys) names.emplace_back(k.name);
+  return names;
 }
+
+// A core's dataflow: a name of the library (or an alias such as nvdla), or a .m file.
+std::string checked_dataflow(const std::string& name, const SourceLocation& where) {
+  if (dataflow::is_library_dataflow(name)) return name;
+  if (name.ends_with(".m") && std::filesystem::exists(name)) return name;
+  std::string known;
+  for (const auto& n : dataflow::library_names()) known += (known.empty() ? "" : ", ") + n;
+  throw UserError(where, fmt::format("unknown dataflow '{}'{}; expected a library name ({}) or a "
+                                     ".m file",
+                                     name, did_you_mean(name, dataflow::library_names()), known));
+}
+
+const std::vector<std::string> kCoreYamlKeys = {
+    "name",     "dataflow", "pes",         "num_pes",    "vector_width",  "l1_bytes",
+    "l2_bytes", "noc_bw",   "noc_latency", "offchip_bw", "precision_bits"};
 
 }  // namespace
 
 Core read_maestro_hardware(const std::filesystem::path& path) {
   const std::string file = path.string();
-  const std::string text = read_text(path);
+  const auto tokens = workload::maestro_format::tokenize(read_text(path));
   Core c;
   c.name = path.stem().string();
-  c.num_pes = 1;
   c.l1_bytes = INT_MAX;
   c.l2_bytes = INT_MAX;
   c.noc_bw = INT_MAX;
   c.offchip_bw = INT_MAX;
   c.noc_hops = 1;
   c.noc_hop_latency = 1;
-  std::istringstream lines(text);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(lines, line)) {
-    ++line_no;
-    if (auto p = line.find("//"); p != std::string::npos) line.resize(p);
-    // Tokens split as MAESTRO splits them.
-    std::vector<std::string> tokens;
-    std::string cur;
-    for (char ch : line) {
-      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == ',' || ch == '-' || ch == '>' ||
-          ch == '(' || ch == ')' || ch == ':' || ch == ';') {
-        if (!cur.empty()) tokens.push_back(cur);
-        cur.clear();
-      } else {
-        cur.push_back(ch);
-      }
-    }
-    if (!cur.empty()) tokens.push_back(cur);
-    for (std::size_t i = 0; i < tokens.size(); i += 2) {
-      const std::string& key = tokens[i];
-      std::int64_t* field = nullptr;
-      if (key == "num_pes")
-        field = &c.num_pes;
-      else if (key == "l1_size_cstr")
-        field = &c.l1_bytes;
-      else if (key == "l2_size_cstr")
-        field = &c.l2_bytes;
-      else if (key == "noc_bw_cstr")
-        field = &c.noc_bw;
-      else if (key == "offchip_bw_cstr")
-        field = &c.offchip_bw;
-      else if (key == "NoC_NumHops")
-        field = &c.noc_hop_latency;
-      else
-        throw UserError(SourceLocation{file, line_no, key},
-                        "unknown key; expected num_pes, l1_size_cstr, l2_size_cstr, noc_bw_cstr, "
-                        "offchip_bw_cstr or NoC_NumHops");
-      if (i + 1 >= tokens.size())
-        throw UserError(SourceLocation{file, line_no, key}, "missing value");
-      std::int64_t v = 0;
-      if (!parse_i64(tokens[i + 1], v))
-        throw UserError(SourceLocation{file, line_no, key},
-                        fmt::format("expected an integer, found '{}'", tokens[i + 1]));
-      *field = v;
-    }
+  std::map<std::string, std::pair<std::int64_t, int>> seen;  // key -> value, line
+  for (std::size_t i = 0; i < tokens.size(); i += 2) {
+    const std::string& key = tokens[i].text;
+    const int line_no = tokens[i].line;
+    const MaestroKey* spec = nullptr;
+    for (const auto& k : kMaestroKeys)
+      if (key == k.name) spec = &k;
+    if (spec == nullptr)
+      throw UserError(SourceLocation{file, line_no, key},
+                      "unknown key" + did_you_mean(key, maestro_key_names()) +
+                          "; expected num_pes, l1_size_cstr, l2_size_cstr, noc_bw_cstr, "
+                          "offchip_bw_cstr or NoC_NumHops");
+    if (i + 1 >= tokens.size() || tokens[i + 1].line != line_no)
+      throw UserError(SourceLocation{file, line_no, key}, "missing value");
+    const std::int64_t v =
+        parse_integer(tokens[i + 1].text, spec->rule, SourceLocation{file, line_no, key});
+    const auto [it, fresh] = seen.emplace(key, std::make_pair(v, line_no));
+    if (!fresh)
+      throw UserError(
+          SourceLocation{file, line_no, key},
+          fmt::format("key given twice (first on line {}); give it once", it->second.second));
+    c.*(spec->field) = v;
   }
+  if (!seen.count("num_pes"))
+    throw UserError(SourceLocation{file, 0, ""},
+                    tokens.empty() ? "the hardware file is empty; give at least num_pes"
+                                   : "no 'num_pes': give the number of PEs");
   validate(c, file);
   return c;
 }
 
 Core read_core_yaml(const std::filesystem::path& path) {
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the hardware file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
-  }
+  const YAML::Node root = workload::yaml::load_strict_file(file, "the hardware file");
   if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a YAML mapping");
   Core c;
+  bool have_pes = false;
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
-    const int line = kv.first.Mark().line + 1;
-    auto num = [&]() -> std::int64_t {
-      try {
-        return kv.second.as<std::int64_t>();
-      } catch (const YAML::Exception&) {
-        throw UserError(SourceLocation{file, line, key}, "expected an integer");
-      }
-    };
+    namespace y = workload::yaml;
+    auto num = [&](const IntRule& rule) { return y::as_int(kv.second, file, key, rule); };
     if (key == "name")
-      c.name = kv.second.as<std::string>();
+      c.name = y::as_string(kv.second, file, key);
     else if (key == "dataflow")
-      c.dataflow = kv.second.as<std::string>();
-    else if (key == "pes" || key == "num_pes")
-      c.num_pes = num();
-    else if (key == "vector_width")
-      c.vector_width = num();
+      c.dataflow = checked_dataflow(y::as_string(kv.second, file, key),
+                                    SourceLocation{file, y::line_of(kv.first), key});
+    else if (key == "pes" || key == "num_pes") {
+      c.num_pes = num(IntRule::positive());
+      have_pes = true;
+    } else if (key == "vector_width")
+      c.vector_width = num(IntRule::positive());
     else if (key == "l1_bytes")
-      c.l1_bytes = num();
+      c.l1_bytes = num(IntRule::positive());
     else if (key == "l2_bytes")
-      c.l2_bytes = num();
+      c.l2_bytes = num(IntRule::positive());
     else if (key == "noc_bw")
-      c.noc_bw = num();
+      c.noc_bw = num(IntRule::positive());
     else if (key == "noc_latency") {
       c.noc_hops = 1;
-      c.noc_hop_latency = num();
+      c.noc_hop_latency = num(IntRule::non_negative());
     } else if (key == "offchip_bw")
-      c.offchip_bw = num();
+      c.offchip_bw = num(IntRule::positive());
     else if (key == "precision_bits")
-      c.precision_bits = static_cast<int>(num());
+      c.precision_bits = static_cast<int>(num(IntRule::between(1, 1024)));
     else
-      throw UserError(SourceLocation{file, line, key},
-                      "unknown key; expected name, dataflow, pes, vector_width, l1_bytes, "
-                      "l2_bytes, noc_bw, noc_latency, offchip_bw or precision_bits");
+      y::unknown_key(kv.first, file, key, kCoreYamlKeys);
   }
+  if (!have_pes) throw UserError(SourceLocation{file, 0, ""}, "no 'pes': give the number of PEs");
   validate(c, file);
   return c;
 }

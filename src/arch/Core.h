@@ -16,6 +16,7 @@
 #include <string>
 
 #include "arch/MemoryHierarchy.h"
+#include "common/Checked.h"
 
 namespace mosaic::arch {
 
@@ -38,7 +39,9 @@ struct Core {
   // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
   std::optional<LoopNestHardware> loop_nest;
 
-  std::int64_t noc_latency() const { return noc_hops * noc_hop_latency; }
+  std::int64_t noc_latency() const {
+    return checked_mul(noc_hops, noc_hop_latency, "the NoC latency (hops x hop latency)");
+  }
 };
 
 // The core of a loop-nest hardware description (a ZigZag file, a generated hierarchy): its loop-
@@ -48,14 +51,16 @@ struct Core {
 Core loop_nest_core(LoopNestHardware hw);
 
 // Reads a MAESTRO hardware file (`key: value` lines: num_pes, l1_size_cstr, l2_size_cstr,
-// noc_bw_cstr, offchip_bw_cstr, NoC_NumHops). As in MAESTRO, absent keys default to 1 PE and
-// unbounded sizes/bandwidths, and NoC_NumHops is the per-transfer latency (default 1).
+// noc_bw_cstr, offchip_bw_cstr, NoC_NumHops). num_pes is required (MAESTRO reads an empty file as
+// 1 PE; mosaic refuses it); absent sizes/bandwidths are unbounded, as in MAESTRO, and NoC_NumHops
+// is the per-transfer latency (default 1). Values are checked by common/Validate (positive; the
+// latency non-negative); a key given twice, an unknown key or a missing value is an error.
 Core read_maestro_hardware(const std::filesystem::path& path);
 
 // Reads a core description in YAML:
 //   name: edge-nvdla        # optional
-//   dataflow: kcp_ws        # optional
-//   pes: 1024
+//   dataflow: kcp_ws        # optional; a library name or alias, or a .m file
+//   pes: 1024               # required
 //   vector_width: 1         # optional, default 1
 //   l1_bytes: 512           # per PE, optional
 //   l2_bytes: 4194304       # optional

@@ -76,11 +76,20 @@ namespace {
 EnergyTable table_from_node(const YAML::Node& root, const std::string& path) {
   namespace y = workload::yaml;
   if (!root.IsMap()) y::fail(root, path, "", "an energy table is a mapping");
+  static const std::vector<std::string> kKeys = {
+      "name", "word_bits", "register_file", "sram", "sram_growth_per_doubling", "dram",
+      "mac",  "hop"};
+  for (const auto& kv : root) {
+    const std::string key = y::as_string(kv.first, path, "key");
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+      y::unknown_key(kv.first, path, key, kKeys);
+  }
   EnergyTable t;
   t.name = y::has(root, "name") ? y::as_string(y::find(root, "name"), path, "name") : "custom";
   t.source = path;
   if (y::has(root, "word_bits"))
-    t.word_bits = static_cast<int>(y::as_int(y::find(root, "word_bits"), path, "word_bits"));
+    t.word_bits = static_cast<int>(
+        y::as_int(y::find(root, "word_bits"), path, "word_bits", IntRule::between(1, 4096)));
   if (t.word_bits <= 0) y::fail(root, path, "word_bits", "must be positive");
   auto pairs = [&](const char* key) {
     std::vector<std::pair<double, double>> out;
@@ -89,7 +98,8 @@ EnergyTable table_from_node(const YAML::Node& root, const std::string& path) {
     if (!n.IsSequence()) y::fail(n, path, key, "expected [[bytes, pJ], ...]");
     for (const auto& p : n) {
       if (!p.IsSequence() || p.size() != 2) y::fail(p, path, key, "each anchor is [bytes, pJ]");
-      const double b = y::as_double(p[0], path, key), e = y::as_double(p[1], path, key);
+      const double b = y::as_double(p[0], path, key, NumberRule::positive());
+      const double e = y::as_double(p[1], path, key, NumberRule::positive());
       if (b <= 0 || e <= 0) y::fail(p, path, key, "sizes and energies must be positive");
       out.emplace_back(b, e);
     }
@@ -101,22 +111,24 @@ EnergyTable table_from_node(const YAML::Node& root, const std::string& path) {
   if (t.register_file.empty() && t.sram.empty())
     y::fail(root, path, "", "needs register_file and/or sram anchors");
   if (y::has(root, "sram_growth_per_doubling"))
-    t.sram_growth_per_doubling =
-        y::as_double(y::find(root, "sram_growth_per_doubling"), path, "sram_growth_per_doubling");
-  if (y::has(root, "dram")) t.dram_pj = y::as_double(y::find(root, "dram"), path, "dram");
-  if (y::has(root, "mac")) t.mac_pj = y::as_double(y::find(root, "mac"), path, "mac");
-  if (y::has(root, "hop")) t.hop_pj = y::as_double(y::find(root, "hop"), path, "hop");
+    t.sram_growth_per_doubling = y::as_double(y::find(root, "sram_growth_per_doubling"), path,
+                                              "sram_growth_per_doubling", NumberRule::positive());
+  const NumberRule energy = NumberRule::non_negative();
+  if (y::has(root, "dram")) t.dram_pj = y::as_double(y::find(root, "dram"), path, "dram", energy);
+  if (y::has(root, "mac")) t.mac_pj = y::as_double(y::find(root, "mac"), path, "mac", energy);
+  if (y::has(root, "hop")) t.hop_pj = y::as_double(y::find(root, "hop"), path, "hop", energy);
   return t;
 }
 
 }  // namespace
 
 EnergyTable parse_energy_table(const std::string& text, const std::string& path) {
-  return table_from_node(workload::yaml::load_text(text, path), path);
+  return table_from_node(
+      workload::yaml::load_text(text, path, workload::yaml::DuplicateKeys::Error), path);
 }
 
 EnergyTable read_energy_table(const std::string& path) {
-  return table_from_node(workload::yaml::load_file(path), path);
+  return table_from_node(workload::yaml::load_strict_file(path, "the technology file"), path);
 }
 
 void apply_energy_table(LoopNestHardware& hw, const EnergyTable& t) {

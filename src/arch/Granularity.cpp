@@ -9,6 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "common/Validate.h"
+#include "workload/ZigZagYaml.h"
 
 namespace mosaic::arch {
 
@@ -204,14 +206,8 @@ Platform platform_by_name(const std::string& name) {
 
 Platform read_platform(const std::filesystem::path& path) {
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the platform file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, ""}, e.msg);
-  }
+  namespace y = workload::yaml;
+  const YAML::Node root = y::load_strict_file(file, "the platform file");
   if (!root.IsMap()) throw UserError(SourceLocation{file, 1, ""}, "expected a mapping");
   Platform p;
   p.name = path.stem().string();
@@ -228,9 +224,24 @@ Platform read_platform(const std::filesystem::path& path) {
         p.fpga = kv.second.as<bool>();
         continue;
       }
-      const double v = kv.second.as<double>();
-      if (!(v >= 0) || !std::isfinite(v))
-        throw UserError(SourceLocation{file, line, key}, "must be a non-negative number");
+      const bool integral = key == "asic_macs";
+      const NumberRule rule = key == "clock_mhz" || key == "dram_gbps" ? NumberRule::positive()
+                              : integral ? NumberRule::between(0, 9.0e18).integral()
+                                         : NumberRule::non_negative();
+      static const std::vector<std::string> kKeys = {"name",
+                                                     "fpga",
+                                                     "lut",
+                                                     "bram36k",
+                                                     "uram",
+                                                     "dsp",
+                                                     "asic_macs",
+                                                     "asic_sram_bytes",
+                                                     "clock_mhz",
+                                                     "dram_gbps",
+                                                     "shared_buffer_bytes"};
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+        y::unknown_key(kv.first, file, key, kKeys);
+      const double v = y::as_double(kv.second, file, key, rule);
       if (key == "lut")
         p.lut = v;
       else if (key == "bram36k")

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/Validate.h"
+#include "workload/ZigZagYaml.h"
 
 namespace mosaic::arch {
 
@@ -56,48 +58,37 @@ nlohmann::json technology_json(const Technology& t) {
 
 Technology read_technology(const std::filesystem::path& path) {
   const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the technology file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
-  }
+  namespace y = workload::yaml;
+  const YAML::Node root = y::load_strict_file(file, "the technology file");
   if (!root.IsMap())
     throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
   Technology t;
   std::map<std::string, double*> keys;
   for (const auto& [name, field] : technology_fields(t)) keys[name] = field;
   std::map<std::string, double> relative;
+  std::vector<std::string> known = {"name", "l1_relative", "l2_relative", "dram_relative",
+                                    "noc_relative"};
+  for (const auto& [k, field] : keys) known.push_back(k);
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
-    const int line = kv.first.Mark().line + 1;
+    const std::string key = y::as_string(kv.first, file, "key");
     if (key == "name") {
-      t.name = kv.second.as<std::string>();
+      t.name = y::as_string(kv.second, file, key);
       continue;
     }
-    double value = 0;
-    try {
-      value = kv.second.as<double>();
-    } catch (const YAML::Exception&) {
-      throw UserError(SourceLocation{file, line, key}, "expected a number");
-    }
-    if (!std::isfinite(value)) throw UserError(SourceLocation{file, line, key}, "must be finite");
-    if (key == "l1_relative" || key == "l2_relative" || key == "dram_relative" ||
-        key == "noc_relative") {
-      if (value < 0) throw UserError(SourceLocation{file, line, key}, "must not be negative");
-      relative[key] = value;
-      continue;
-    }
+    const bool relative_key = key == "l1_relative" || key == "l2_relative" ||
+                              key == "dram_relative" || key == "noc_relative";
     auto it = keys.find(key);
-    if (it == keys.end()) throw UserError(SourceLocation{file, line, key}, "unknown key");
-    const bool may_be_negative = key == "arbiter_c0" || key == "bus_c0";
-    if (!may_be_negative && value < 0)
-      throw UserError(SourceLocation{file, line, key}, "must not be negative");
-    if (key == "clock_ghz" && value <= 0)
-      throw UserError(SourceLocation{file, line, key}, "must be positive");
-    *it->second = value;
+    if (!relative_key && it == keys.end()) y::unknown_key(kv.first, file, key, known);
+    // Energies, areas and powers are non-negative; the constant terms of the bus and arbiter
+    // fits may be negative; the clock is positive.
+    const NumberRule rule = key == "arbiter_c0" || key == "bus_c0" ? NumberRule::any()
+                            : key == "clock_ghz"                   ? NumberRule::positive()
+                                                                   : NumberRule::non_negative();
+    const double value = y::as_double(kv.second, file, key, rule);
+    if (relative_key)
+      relative[key] = value;
+    else
+      *it->second = value;
   }
   if (auto r = relative.find("l1_relative"); r != relative.end()) t.l1_pj = r->second * t.mac_pj;
   if (auto r = relative.find("l2_relative"); r != relative.end()) t.l2_pj = r->second * t.mac_pj;

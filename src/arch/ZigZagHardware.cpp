@@ -1,11 +1,16 @@
 #include "arch/ZigZagHardware.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
+#include "common/Suggest.h"
+#include "common/Validate.h"
 #include "workload/ZigZagYaml.h"
 
 namespace mosaic::arch {
@@ -42,28 +47,33 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
   if (!node.IsMap()) y::fail(node, path, where, "expected a mapping");
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = y::as_string(it->first, path, where);
-    if (!kKeys.count(key)) y::fail(it->first, path, where, fmt::format("unknown key '{}'", key));
+    if (!kKeys.count(key))
+      y::unknown_key(it->first, path, where + " " + key,
+                     std::vector<std::string>(kKeys.begin(), kKeys.end()));
   }
   MemoryLevel m;
   m.name = name;
   m.source_file = path;
   m.source_line = y::line_of(node);
-  m.size_bits = y::as_int(y::require(node, "size", path, where + " size"), path, where + " size");
+  m.size_bits = y::as_int(y::require(node, "size", path, where + " size"), path, where + " size",
+                          IntRule::positive());
   if (y::has(node, "auto_cost_extraction"))
     m.auto_cost = y::as_bool(y::find(node, "auto_cost_extraction"), path, where);
   for (const char* key : {"r_cost", "w_cost"}) {
     if (y::has(node, key)) {
-      const double v = y::as_double(y::find(node, key), path, where + " " + key);
-      if (v < 0) y::fail(y::find(node, key), path, where + " " + key, "must not be negative");
+      const double v =
+          y::as_double(y::find(node, key), path, where + " " + key, NumberRule::non_negative());
       (std::string(key) == "r_cost" ? m.read_pj : m.write_pj) = v;
     } else if (!m.auto_cost) {
       y::fail(node, path, where + " " + key,
               "missing (give it, or set auto_cost_extraction: true and use a technology table)");
     }
   }
-  if (y::has(node, "area")) m.area = y::as_double(y::find(node, "area"), path, where + " area");
-  m.latency_cycles = static_cast<int>(
-      y::as_int(y::require(node, "latency", path, where + " latency"), path, where + " latency"));
+  if (y::has(node, "area"))
+    m.area = y::as_double(y::find(node, "area"), path, where + " area", NumberRule::non_negative());
+  m.latency_cycles =
+      static_cast<int>(y::as_int(y::require(node, "latency", path, where + " latency"), path,
+                                 where + " latency", IntRule::between(0, 1 << 30)));
   m.operands = y::as_string_list(y::require(node, "operands", path, where + " operands"), path,
                                  where + " operands");
   const YAML::Node ports = y::require(node, "ports", path, where + " ports");
@@ -87,9 +97,9 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
       y::fail(p, path, where + " ports type",
               fmt::format("'{}' is not read, write or read_write", type));
     port.bw_min_bits = y::as_int(y::require(p, "bandwidth_min", path, where + " bandwidth_min"),
-                                 path, where + " bandwidth_min");
+                                 path, where + " bandwidth_min", IntRule::positive());
     port.bw_max_bits = y::as_int(y::require(p, "bandwidth_max", path, where + " bandwidth_max"),
-                                 path, where + " bandwidth_max");
+                                 path, where + " bandwidth_max", IntRule::positive());
     const int port_index = static_cast<int>(m.ports.size());
     for (const auto& a : y::require(p, "allocation", path, where + " allocation")) {
       const std::string text = y::as_string(a, path, where + " allocation");
@@ -128,7 +138,8 @@ LoopNestHardware parse_root(const YAML::Node& root, const std::string& path) {
                                               "dataflows"};
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = y::as_string(it->first, path, "");
-    if (!kKeys.count(key)) y::fail(it->first, path, "", fmt::format("unknown key '{}'", key));
+    if (!kKeys.count(key))
+      y::unknown_key(it->first, path, key, std::vector<std::string>(kKeys.begin(), kKeys.end()));
   }
   LoopNestHardware hw;
   hw.source_file = path;
@@ -141,14 +152,20 @@ LoopNestHardware parse_root(const YAML::Node& root, const std::string& path) {
   hw.array.dims =
       y::as_string_list(y::require(oa, "dimensions", path, "operational_array dimensions"), path,
                         "operational_array dimensions");
-  hw.array.sizes = y::as_int_list(y::require(oa, "sizes", path, "operational_array sizes"), path,
-                                  "operational_array sizes");
+  const YAML::Node sizes = y::require(oa, "sizes", path, "operational_array sizes");
+  if (!sizes.IsSequence()) y::fail(sizes, path, "operational_array sizes", "expected a list");
+  for (const auto& n : sizes)
+    hw.array.sizes.push_back(
+        y::as_int(n, path, "operational_array sizes", IntRule::between(1, 1 << 30)));
+  const NumberRule non_negative = NumberRule::non_negative();
   if (y::has(oa, "unit_energy"))
-    hw.array.unit_energy_pj = y::as_double(y::find(oa, "unit_energy"), path, "unit_energy");
+    hw.array.unit_energy_pj =
+        y::as_double(y::find(oa, "unit_energy"), path, "unit_energy", non_negative);
   if (y::has(oa, "unit_area"))
-    hw.array.unit_area = y::as_double(y::find(oa, "unit_area"), path, "unit_area");
+    hw.array.unit_area = y::as_double(y::find(oa, "unit_area"), path, "unit_area", non_negative);
   if (y::has(oa, "hop_energy"))
-    hw.array.hop_energy_pj = y::as_double(y::find(oa, "hop_energy"), path, "hop_energy");
+    hw.array.hop_energy_pj =
+        y::as_double(y::find(oa, "hop_energy"), path, "hop_energy", non_negative);
   if (y::has(oa, "hop_mode")) {
     const std::string mode = y::as_string(y::find(oa, "hop_mode"), path, "hop_mode");
     if (mode != "neighbor" && mode != "global")
@@ -176,6 +193,49 @@ LoopNestHardware read_zigzag_hardware(const std::string& path) {
 
 LoopNestHardware parse_zigzag_hardware(const std::string& text, const std::string& path) {
   return parse_root(y::load_text(text, path), path);
+}
+
+void check_zigzag_mapping(const LoopNestHardware& hw, const dataflow::LoopNestMappingSet& mappings,
+                          const std::vector<std::string>& loop_dims) {
+  for (const auto& e : mappings.entries) {
+    auto fail = [&](const std::string& field, const std::string& message) {
+      throw UserError(SourceLocation{e.source_file, e.source_line,
+                                     fmt::format("mapping '{}' {}", e.name, field)},
+                      message);
+    };
+    auto array_size = [&](const std::string& array_dim, const std::string& field) {
+      const int a = array_dim_index(hw.array, array_dim);
+      if (a < 0)
+        fail(field,
+             fmt::format("{} is not an array dimension of {} ({}){}", array_dim, hw.name,
+                         fmt::join(hw.array.dims, ", "), did_you_mean(array_dim, hw.array.dims)));
+      return hw.array.sizes[static_cast<std::size_t>(a)];
+    };
+    auto known_dim = [&](const std::string& dim, const std::string& field) {
+      if (std::find(loop_dims.begin(), loop_dims.end(), dim) == loop_dims.end())
+        fail(field, fmt::format("{} is not a loop dimension of the workload ({}){}", dim,
+                                fmt::join(loop_dims, ", "), did_you_mean(dim, loop_dims)));
+    };
+    for (const auto& ad : e.spatial) {
+      const std::string field = "spatial_mapping " + ad.array_dim;
+      const std::int64_t size = array_size(ad.array_dim, field);
+      std::int64_t product = 1;
+      for (const auto& u : ad.unrolls) {
+        known_dim(u.dim, field);
+        product = checked_mul(product, u.factor, "the product of the unroll factors");
+      }
+      if (product > size)
+        fail(field, fmt::format("the unroll factors multiply to {} but {} has {} units "
+                                "(an impossible unrolling)",
+                                product, ad.array_dim, size));
+    }
+    for (const auto& [array_dim, dims] : e.spatial_hint) {
+      array_size(array_dim, "spatial_mapping_hint " + array_dim);
+      for (const auto& d : dims) known_dim(d, "spatial_mapping_hint " + array_dim);
+    }
+    for (const auto& t : e.temporal_ordering)
+      if (t.dim != "*") known_dim(t.dim, "temporal_ordering");
+  }
 }
 
 }  // namespace mosaic::arch

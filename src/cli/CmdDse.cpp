@@ -8,7 +8,9 @@
 
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "outputs/DseReport.h"
 #include "outputs/HtmlReport.h"
@@ -166,6 +168,7 @@ void print_bests(const search::DseSpec& spec, const outputs::DseOutputOptions& o
 }
 
 int run(const DseArgs& a) {
+  const MemoryContext memory("running the design-space sweep (design points and results)");
   const search::DseSpec spec = dse_spec(a);
   const outputs::DseOutputOptions oo = output_options(a);
   const search::DseWorkload w = dse_layers(a, spec);
@@ -282,10 +285,8 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
                   "Sweep a mapping size too: DIM[@LEVEL]=SWEEP, e.g. C=1:64 (repeatable)");
   cmd->add_flag("--fit-clusters", a->fit_clusters,
                 "A Cluster larger than the PEs shrinks to the PE count instead of being illegal");
-  cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none");
+  cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none");
   cmd->add_option("--objective", a->objective,
                   "Primary objective: throughput, energy, perf_per_watt or edp (all four are "
                   "reported)");
@@ -308,6 +309,13 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-html", a->no_html, "Do not write report.html");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all)");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_number(cmd->get_option("--area-mm2"), NumberRule::positive());
+  check_number(cmd->get_option("--power-mw"), NumberRule::positive());
+  check_integer(cmd->get_option("--noc-latency"), IntRule::non_negative());
+  check_integer(cmd->get_option("--offchip-bw"), IntRule::positive());
+  check_integer(cmd->get_option("--precision-bits"), IntRule::between(1, 1024));
+  check_integer(cmd->get_option("--threads"), threads_rule());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -6,6 +6,7 @@
 #include "arch/Technology.h"
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "cost/MaestroNetwork.h"
 #include "mapper/DirectiveMapper.h"
@@ -22,6 +23,7 @@ struct EvalArgs {
 };
 
 int run(const EvalArgs& a) {
+  const MemoryContext memory("running the directive analysis of the network");
   bool compat = false;
   if (!a.compat.empty()) {
     if (a.compat != "maestro")

@@ -5,6 +5,7 @@
 
 #include "arch/Core.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "cost/DirectiveAnalysis.h"
 #include "dataflow/Legality.h"
@@ -86,6 +87,8 @@ const CommandRegistrar kRegistrar("explain", [](CLI::App& app, int& exit_code) {
                   "Named dataflow (or .m file) instead of the file's");
   cmd->add_option("--pes", args->pes, "Number of PEs (default 256)");
   cmd->add_option("--hw", args->hw, "Hardware file (takes the PE count from it)");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(cmd->get_option("--pes"), IntRule::positive());
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 });
 

@@ -8,8 +8,11 @@
 
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
 #include "outputs/HtmlReport.h"
@@ -53,14 +56,11 @@ std::vector<std::pair<std::string, double>> parse_sla(const std::string& text,
   std::vector<std::pair<std::string, double>> out;
   for (const auto& item : split(text, ',')) {
     const auto eq = item.find('=');
-    double ms = 0;
-    try {
-      if (eq == std::string::npos) throw std::invalid_argument("no =");
-      ms = std::stod(item.substr(eq + 1));
-    } catch (const std::exception&) {
+    if (eq == std::string::npos)
       throw UserError(SourceLocation{"", 0, "--sla"},
                       fmt::format("'{}': expected MODEL=MILLISECONDS", item));
-    }
+    const double ms = parse_number(item.substr(eq + 1), NumberRule::positive(),
+                                   SourceLocation{"", 0, "--sla " + item.substr(0, eq)});
     const std::string name = item.substr(0, eq);
     bool known = false;
     for (const auto& e : w.models) known |= e.name == name;
@@ -133,6 +133,7 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 }
 
 int run(const H3mArgs& a) {
+  const MemoryContext memory("running the H3M search (candidate designs and schedules)");
   search::H3mConfig c = make_config(a);
   // The SLAs are part of the configuration every rank evaluates with.
   const auto sla = parse_sla(a.sla, c.workload);
@@ -207,6 +208,12 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-baselines", a->no_baselines,
                 "Skip the homogeneous and Herald-like baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(cmd->get_option("--evaluations"), IntRule::between(1, 1000000000));
+  check_integer(cmd->get_option("--max-sub-accelerators"), IntRule::between(1, 64));
+  check_integer(cmd->get_option("--share-units"), IntRule::between(1, 4096));
+  check_integer(cmd->get_option("--seed"), seed_rule());
+  check_integer(cmd->get_option("--threads"), threads_rule());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

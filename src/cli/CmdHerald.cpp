@@ -8,7 +8,9 @@
 
 #include "arch/Accelerator.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "outputs/HeraldExperimentsReport.h"
 #include "outputs/HeraldReport.h"
@@ -73,6 +75,7 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
 }
 
 int run(const HeraldArgs& a) {
+  const MemoryContext memory("running the Herald sweep (design points, schedules, results)");
   search::ChunkTransport* transport = search::chunk_transport();
   const bool worker = transport != nullptr && !transport->leader();
   // A second run on the directory refuses (not taken by mosaic-mpi's worker ranks: they write
@@ -217,6 +220,16 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(cmd->get_option("--granularity"), IntRule::between(1, 4096));
+  check_integer(cmd->get_option("--samples"), IntRule::between(1, 1000000000));
+  check_integer(cmd->get_option("--seed"), seed_rule());
+  check_number(cmd->get_option("--load-balance"), NumberRule::at_least(1));
+  check_integer(cmd->get_option("--lookahead"), IntRule::between(0, 1024));
+  check_number(cmd->get_option("--rearrange-cycles-per-byte"), NumberRule::non_negative());
+  check_integer(cmd->get_option("--threads"), threads_rule());
+  check_number(cmd->get_option("--subacc-buffer"), NumberRule::positive());
+  check_number(cmd->get_option("--local-bw"), NumberRule::positive());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

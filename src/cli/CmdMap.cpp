@@ -1,6 +1,7 @@
 // mosaic map: per layer, the best loop-nest mapping on an N-level memory hierarchy (ZigZag's
 // flow: LOMA temporal search, latency objective, lpf limit 6 by default), its cost per memory
 // level, and workload totals summed the way ZigZag sums them.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -10,7 +11,9 @@
 
 #include "arch/ZigZagHardware.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
@@ -130,6 +133,7 @@ void print_layer(const mapper::LayerMapResult& r, std::size_t i, std::size_t n) 
 }
 
 int run_map(const MapArgs& a) {
+  const MemoryContext memory("running the loop-nest mapping search (candidate mappings per layer)");
   mapper::MapOptions opt;
   if (!mapper::parse_objective(a.objective, opt.objective))
     throw UserError(SourceLocation{"", 0, "--objective"},
@@ -163,6 +167,16 @@ int run_map(const MapArgs& a) {
   } else {
     throw UserError(SourceLocation{a.workload, 0, "--workload"},
                     "expected a ZigZag workload .yaml or an ONNX model .onnx");
+  }
+  if (!a.mapping.empty()) {
+    // The workload's loop dimensions and ZigZag's standard names (a mapping file is shared by
+    // workloads; an unrolling of a standard dimension a workload lacks is skipped, as in ZigZag).
+    std::vector<std::string> loop_dims = {"B", "K", "C", "G", "OY", "OX", "FY", "FX", "IY", "IX"};
+    for (const auto& l : layers)
+      for (const auto& d : l.dims)
+        if (std::find(loop_dims.begin(), loop_dims.end(), d) == loop_dims.end())
+          loop_dims.push_back(d);
+    arch::check_zigzag_mapping(*acc.cores.at(0).loop_nest, mappings, loop_dims);
   }
   search::ChunkTransport* transport = search::chunk_transport();
   if (transport != nullptr && !transport->leader()) {
@@ -219,6 +233,9 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
       "file's (implied without --mapping)");
   sub->add_option("--min-utilization", args->min_utilization,
                   "spatial search: minimum PE utilization (default 0.75)");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
+  check_number(sub->get_option("--min-utilization"), NumberRule::between(0, 1));
   sub->callback([args, &exit_code] { exit_code = run_map(*args); });
 });
 

@@ -16,7 +16,9 @@
 #include "arch/EnergyTable.h"
 #include "arch/HierarchyBuilder.h"
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "mapper/InterstellarNetworks.h"
 #include "mapper/MemorySizing.h"
@@ -228,6 +230,7 @@ void run_dataflows(const MemsizeArgs& a, const std::vector<workload::EinsumLayer
 }
 
 int run(const MemsizeArgs& a) {
+  const MemoryContext memory("running the memory-sizing search (hierarchies and mappings)");
   if (a.workload.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "required");
   const arch::HierarchySpec base = base_hierarchy(a);
   arch::EnergyTable table = arch::interstellar_28nm();
@@ -290,6 +293,12 @@ const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {
                 "array communication cost independent of distance");
   sub->add_flag("--one-level", a->one_level, "optimize: do not try two register-file levels");
   sub->add_option("--json", a->json_out, "write results as JSON");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(sub->get_option("--rf"), IntRule::positive());
+  check_integer(sub->get_option("--gb"), IntRule::positive());
+  check_integer(sub->get_option("--batch"), IntRule::between(1, 1 << 20));
+  check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
+  check_number(sub->get_option("--threshold"), NumberRule::between(0, 1));
   sub->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "cli/Commands.h"
+#include "cli/FlagRules.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/OutputFile.h"
 #include "outputs/StreamOutputs.h"
 #include "search/ChunkTransport.h"
@@ -31,6 +33,7 @@ struct StreamArgs {
 };
 
 int run(const StreamArgs& a) {
+  const MemoryContext memory("running the Stream scheduling (computation nodes and their graph)");
   const auto t0 = std::chrono::steady_clock::now();
   search::StreamOptions o;
   if (a.mode == "lbl")
@@ -118,6 +121,12 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--lpf-limit", a->lpf_limit, "LOMA loop prime factor limit (default 6)");
   sub->add_option("--out", a->out, "output directory")->required();
   sub->add_flag("--quiet", a->quiet, "no progress on stderr");
+  // Values checked by the shared validation layer (docs/input-validation.md).
+  check_integer(sub->get_option("--generations"), IntRule::between(1, 1000000));
+  check_integer(sub->get_option("--population"), IntRule::between(1, 1000000));
+  check_integer(sub->get_option("--seed"), seed_rule());
+  check_integer(sub->get_option("--threads"), threads_rule());
+  check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
   sub->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "cli/Commands.h"
 #include "common/Error.h"
+#include "common/MemoryContext.h"
 #include "common/Suggest.h"
 
 namespace mosaic::cli {
@@ -92,6 +94,13 @@ int run_main(int argc, char** argv) {
       app.parse(argc, argv);
     } catch (const CLI::ExtrasError& e) {
       return report_unknown_arguments(app, e);
+    } catch (const CLI::ValidationError& e) {
+      // A flag's value refused by the shared validation layer (cli/FlagRules.h): a bad value,
+      // exit 1 as for a bad value in a file (2 is for usage: unknown verbs and flags).
+      const CLI::App* verb = parsed_verb(app);
+      std::cerr << "error: " << (verb == &app ? "mosaic" : "mosaic " + verb->get_name()) << ": "
+                << e.what() << "\n";
+      return 1;
     } catch (const CLI::ParseError& e) {
       return app.exit(e);
     }
@@ -102,6 +111,11 @@ int run_main(int argc, char** argv) {
   } catch (const InternalError& e) {
     std::cerr << "mosaic: " << e.what() << "\n";
     return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory: " << allocation_context()
+              << "; reduce the problem (fewer design points, samples or layers, a coarser "
+                 "granularity) or run on a machine with more memory\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -17,6 +17,13 @@ using directive::DirectiveKind;
 using directive::Problem;
 using directive::ProblemType;
 
+namespace {
+// What a checked sum names when it overflows (common/Checked.h).
+constexpr const char* kRuntime = "the layer's runtime (cycles)";
+constexpr const char* kMacs = "the layer's MACs";
+constexpr const char* kComputeCycles = "the layer's compute cycles";
+}  // namespace
+
 namespace directive {
 
 Analyzer::Analyzer(const Problem& p, const std::vector<BoundDirective>& df,
@@ -276,14 +283,15 @@ LevelFigures Analyzer::analyze_level(int idx, const DimTable& dims) {
       f.l1_fill[static_cast<std::size_t>(t)] += occ * fill[static_cast<std::size_t>(t)];
     const i64 in_delay = noc_delay(ingress, idx);
     const i64 out_delay = noc_delay(egress, idx);
-    i64 delay_case =
-        c.all_init ? compute + in_delay : std::max(out_delay, std::max(compute, in_delay));
+    i64 delay_case = c.all_init ? checked_add(compute, in_delay, "a case's delay (cycles)")
+                                : std::max(out_delay, std::max(compute, in_delay));
     if (idx == 0) delay_case = top_level_delay(f, delay_case, compute, offchip);
     if (idx == 0 && opt_.keep_top_cases)
       top_cases_.push_back(TopCase{occ, ingress, egress, compute, c.all_init});
-    f.runtime += occ * delay_case;
-    f.num_computations += occ * psum_size;
-    f.compute_cycles += occ * compute;
+    f.runtime = checked_add(f.runtime, checked_mul(occ, delay_case, kRuntime), kRuntime);
+    f.num_computations = checked_add(f.num_computations, checked_mul(occ, psum_size, kMacs), kMacs);
+    f.compute_cycles =
+        checked_add(f.compute_cycles, checked_mul(occ, compute, kComputeCycles), kComputeCycles);
     if (active_units == 0) active_units = static_cast<ld>(active);
     sums.add(occ, ingress, egress, in_delay, out_delay, compute, active_units);
   }
@@ -310,13 +318,14 @@ std::int64_t runtime_at_bandwidth(const std::vector<TopCase>& cases, std::int64_
   auto delay = [&](std::int64_t v) {
     std::int64_t sends = v / noc_bw;
     if (v % noc_bw != 0) ++sends;
-    return noc_latency + sends - 1;
+    return checked_add(noc_latency, sends - 1, "a NoC delay (cycles)");
   };
   std::int64_t runtime = 0;
   for (const auto& c : cases) {
     const std::int64_t in = delay(c.ingress), out = delay(c.egress);
-    const std::int64_t d = c.all_init ? c.compute + in : std::max(out, std::max(c.compute, in));
-    runtime += c.occurrences * d;
+    const std::int64_t d = c.all_init ? checked_add(c.compute, in, "a case's delay (cycles)")
+                                      : std::max(out, std::max(c.compute, in));
+    runtime = checked_add(runtime, checked_mul(c.occurrences, d, kRuntime), kRuntime);
   }
   return runtime;
 }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
 #include "cost/DirectiveAnalysis.h"
 
@@ -295,7 +296,7 @@ class Analyzer {
     const i64 bw = (level > 0 && hw_.noc_bw_inner > 0) ? hw_.noc_bw_inner : hw_.noc_bw;
     i64 sends = elements / bw;
     if (elements % bw != 0) ++sends;
-    return hw_.noc_latency + sends - 1;
+    return checked_add(hw_.noc_latency, sends - 1, "a NoC delay (cycles)");
   }
 
   // ---- buffer requirements (the first cases of a level) ----------------------------------------

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/Checked.h"
 #include "dataflow/Legality.h"
 
 namespace mosaic::outputs {
@@ -79,10 +80,14 @@ json eval_json(const cost::MaestroNetworkReport& report, const arch::Core& core,
     l["partial_sums"] = r.analysis.top.num_computations;
     l["cluster_levels"] = r.analysis.num_levels;
     l["runtime_cycles"] = r.runtime_cycles;
-    l["delays_cycles"] = {
-        {"ingress", {{"min", r.delay[0][0]}, {"max", r.delay[0][1]}, {"avg", r.delay[0][2]}}},
-        {"egress", {{"min", r.delay[1][0]}, {"max", r.delay[1][1]}, {"avg", r.delay[1][2]}}},
-        {"compute", {{"min", r.delay[2][0]}, {"max", r.delay[2][1]}, {"avg", r.delay[2][2]}}}};
+    // A delay no case set (MAESTRO's unset minimum, INT64_MIN in compat mode) is null: a
+    // sentinel is never printed as a quantity (the CSV keeps MAESTRO's text in compat mode).
+    auto delay = [](std::int64_t v) { return v < 0 ? json(nullptr) : json(v); };
+    auto delays = [&](int k) {
+      const auto& d = r.delay[static_cast<std::size_t>(k)];
+      return json{{"min", delay(d[0])}, {"max", delay(d[1])}, {"avg", delay(d[2])}};
+    };
+    l["delays_cycles"] = {{"ingress", delays(0)}, {"egress", delays(1)}, {"compute", delays(2)}};
     l["arithmetic_intensity"] = finite(r.arithmetic_intensity);
     l["l1_required_per_tensor"] = {{"input", r.l1_size_per_tensor[0]},
                                    {"weight", r.l1_size_per_tensor[1]},
@@ -94,7 +99,7 @@ json eval_json(const cost::MaestroNetworkReport& report, const arch::Core& core,
     layers.push_back(l);
     cycles += r.cost.latency_cycles;
     energy += r.cost.energy_pj;
-    macs += r.cost.macs;
+    macs = checked_add(macs, r.cost.macs, "the network's MACs");
     area = std::max(area, r.cost.area_um2);
     power = std::max(power, r.cost.power_mw);
   }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
 
 namespace mosaic::workload {
@@ -44,7 +45,7 @@ std::int64_t trconv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k,
 }
 
 std::int64_t bytes_of(std::int64_t elements, int bits) {
-  return (elements * bits + 7) / 8;
+  return checked_add(checked_mul(elements, bits, "a tensor's bits"), 7, "a tensor's bits") / 8;
 }
 
 }  // namespace
@@ -125,12 +126,13 @@ std::int64_t macs(const Layer& l) {
   switch (l.op) {
     case OpKind::TransposedConv:
       // Every input element meets every filter tap once (scatter form).
-      return l.N * l.G * l.K * l.C * l.Y * l.X * l.R * l.S;
+      return checked_product({l.N, l.G, l.K, l.C, l.Y, l.X, l.R, l.S}, "the layer's MACs");
     case OpKind::Conv:
     case OpKind::GroupedConv:
     case OpKind::DepthwiseConv:
     case OpKind::Gemm:
-      return l.N * l.G * l.K * l.C * output_rows(l) * output_cols(l) * l.R * l.S;
+      return checked_product({l.N, l.G, l.K, l.C, output_rows(l), output_cols(l), l.R, l.S},
+                             "the layer's MACs");
     default:
       return 0;
   }
@@ -140,9 +142,11 @@ std::int64_t ops(const Layer& l) {
   switch (l.op) {
     case OpKind::MaxPool:
     case OpKind::AvgPool:
-      return l.N * l.G * output_rows(l) * output_cols(l) * l.R * l.S;
+      return checked_product({l.N, l.G, output_rows(l), output_cols(l), l.R, l.S},
+                             "the layer's ops");
     case OpKind::Elementwise:
-      return l.N * l.G * l.Y * l.X * std::max(1, l.num_inputs - 1);
+      return checked_product({l.N, l.G, l.Y, l.X, std::max(1, l.num_inputs - 1)},
+                             "the layer's ops");
     case OpKind::Other:
       return 0;
     default:
@@ -151,12 +155,17 @@ std::int64_t ops(const Layer& l) {
 }
 
 std::int64_t input_elements(const Layer& l) {
-  const std::int64_t one = l.N * l.G * l.C * l.Y * l.X;
-  return l.op == OpKind::Elementwise ? one * std::max(1, l.num_inputs) : one;
+  const std::int64_t one =
+      checked_product({l.N, l.G, l.C, l.Y, l.X}, "the input tensor's elements");
+  return l.op == OpKind::Elementwise
+             ? checked_mul(one, std::max(1, l.num_inputs), "the input tensors' elements")
+             : one;
 }
 
 std::int64_t weight_elements(const Layer& l) {
-  return has_weights(l.op) ? l.G * l.K * l.C * l.R * l.S : 0;
+  return has_weights(l.op)
+             ? checked_product({l.G, l.K, l.C, l.R, l.S}, "the weight tensor's elements")
+             : 0;
 }
 
 std::int64_t output_elements(const Layer& l) {
@@ -165,9 +174,11 @@ std::int64_t output_elements(const Layer& l) {
     case OpKind::AvgPool:
     case OpKind::Elementwise:
     case OpKind::Other:
-      return l.N * l.G * l.C * output_rows(l) * output_cols(l);
+      return checked_product({l.N, l.G, l.C, output_rows(l), output_cols(l)},
+                             "the output tensor's elements");
     default:
-      return l.N * l.G * l.K * output_rows(l) * output_cols(l);
+      return checked_product({l.N, l.G, l.K, output_rows(l), output_cols(l)},
+                             "the output tensor's elements");
   }
 }
 

@@ -8,15 +8,11 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Validate.h"
 
 namespace mosaic::workload::maestro_format {
 
 namespace {
-
-struct Token {
-  std::string text;
-  int line = 0;
-};
 
 bool is_separator(char c) {
   switch (c) {
@@ -36,7 +32,10 @@ bool is_separator(char c) {
   }
 }
 
+}  // namespace
+
 std::vector<Token> tokenize(std::string_view text) {
+  text = strip_utf8_bom(text);
   std::vector<Token> tokens;
   int line = 1;
   std::size_t pos = 0;
@@ -50,8 +49,15 @@ std::vector<Token> tokenize(std::string_view text) {
       if (!cur.empty()) tokens.push_back({std::move(cur), line});
       cur.clear();
     };
-    for (char ch : row) {
-      if (is_separator(ch)) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const char ch = row[i];
+      // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
+      // kept so that a negative value is refused where it is read; elsewhere `-` separates
+      // tokens as in MAESTRO (`Conv2d-1`, `->`).
+      if (ch == '-' && cur.empty() && i + 1 < row.size() &&
+          std::isdigit(static_cast<unsigned char>(row[i + 1]))) {
+        cur.push_back(ch);
+      } else if (is_separator(ch)) {
         flush();
       } else if (ch == '{' || ch == '}') {
         flush();
@@ -68,6 +74,8 @@ std::vector<Token> tokenize(std::string_view text) {
   return tokens;
 }
 
+namespace {
+
 bool parse_int(std::string_view s, std::int64_t& out) {
   if (s.empty()) return false;
   const char* b = s.data();
@@ -75,6 +83,14 @@ bool parse_int(std::string_view s, std::int64_t& out) {
   if (*b == '+') ++b;
   auto [p, ec] = std::from_chars(b, e, out);
   return ec == std::errc() && p == e;
+}
+
+// A token that was meant as a number: a digit, or a sign or point before one.
+bool looks_numeric(std::string_view s) {
+  for (char c : s)
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      return c == s.front() || s.front() == '-' || s.front() == '+' || s.front() == '.';
+  return false;
 }
 
 class Parser {
@@ -165,6 +181,8 @@ class Parser {
     if (parse_int(t.text, v)) return v;
     auto it = constants_.find(t.text);
     if (it != constants_.end()) return it->second;
+    if (looks_numeric(t.text))  // "1.5", "1e30": say why it is not an integer
+      return parse_integer(t.text, IntRule::any(), SourceLocation{file_, t.line, field});
     fail(t, field, fmt::format("expected an integer or a Constant, found '{}'", t.text));
   }
 
@@ -172,7 +190,10 @@ class Parser {
     const Token& name = next("Constant");
     if (name.text == "{" || name.text == "}") fail(name, "Constant", "expected a constant name");
     std::int64_t value = parse_number("Constant");
-    constants_[name.text] = value;
+    const auto [it, fresh] = constants_.emplace(name.text, value);
+    if (!fresh && it->second != value)
+      fail(name, "Constant " + name.text,
+           fmt::format("defined twice with different values ({} and {})", it->second, value));
   }
 
   void skip_block(const char* field) {
@@ -317,6 +338,8 @@ class Parser {
       e.value = v;
     } else if (auto it = constants_.find(t.text); it != constants_.end()) {
       e.value = it->second;
+    } else if (looks_numeric(t.text)) {
+      e.value = parse_integer(t.text, IntRule::any(), SourceLocation{file_, t.line, field});
     } else {
       fail(t, field, fmt::format("expected an integer, a Constant or Sz(DIM), found '{}'", t.text));
     }

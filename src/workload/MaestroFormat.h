@@ -3,7 +3,9 @@
 // module gives the directives their meaning; Layer conversion is here.
 //
 // Lexical rules follow MAESTRO: a line splits into tokens at space, tab and , - > ( ) : ; so
-// `Y:224`, `Y 224` and `Y: 224;` are the same. Unlike MAESTRO, `{` and `}` also split tokens
+// `Y:224`, `Y 224` and `Y: 224;` are the same, except that a `-` starting a token before a digit
+// is a minus sign (`K: -8` is -8 and refused as a size; MAESTRO drops the sign). A UTF-8
+// byte-order mark is skipped. Unlike MAESTRO, `{` and `}` also split tokens
 // (`Dimensions {K: 64` works) and `//` starts a comment anywhere. Line numbers are exact.
 //
 //   file       := { "Constant" NAME INT | network | accelerator }
@@ -29,6 +31,14 @@
 #include "workload/Layer.h"
 
 namespace mosaic::workload::maestro_format {
+
+// A token of a .m file (network, mapping or hardware file) and its 1-based line.
+struct Token {
+  std::string text;
+  int line = 0;
+};
+// Splits a .m file's text into tokens by the rules above (`//` comments dropped).
+std::vector<Token> tokenize(std::string_view text);
 
 // A directive size: a number (a literal or a named constant, already resolved) or Sz(DIM).
 struct SizeExpr {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
 
 namespace mosaic::workload {
@@ -31,7 +32,7 @@ std::vector<std::vector<std::int32_t>> successors(const Model& m) {
 
 std::int64_t total_macs(const Model& m) {
   std::int64_t sum = 0;
-  for (const auto& n : m.nodes) sum += macs(n.layer);
+  for (const auto& n : m.nodes) sum = checked_add(sum, macs(n.layer), "the model's MACs");
   return sum;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/Checked.h"
 #include "common/Error.h"
 #include "workload/Zoo.h"
 
@@ -12,21 +13,21 @@ namespace mosaic::workload {
 
 Layer batched(const Layer& l, std::int64_t batch) {
   Layer out = l;
-  out.N = l.N * batch;
+  out.N = checked_mul(l.N, batch, "the batched layer's N");
   return out;
 }
 
 std::int64_t instance_macs(const ModelEntry& e) {
-  return total_macs(e.model) * e.batch;
+  return checked_mul(total_macs(e.model), e.batch, "the model's MACs x batch");
 }
 
 std::int64_t entry_macs(const ModelEntry& e) {
-  return instance_macs(e) * e.instances;
+  return checked_mul(instance_macs(e), e.instances, "the model's MACs x instances");
 }
 
 std::int64_t total_macs(const Workload& w) {
   std::int64_t sum = 0;
-  for (const auto& e : w.models) sum += entry_macs(e);
+  for (const auto& e : w.models) sum = checked_add(sum, entry_macs(e), "the workload's MACs");
   return sum;
 }
 

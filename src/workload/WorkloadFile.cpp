@@ -11,8 +11,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
+#include "common/Validate.h"
 #include "workload/MaestroFormat.h"
 #include "workload/OnnxImport.h"
+#include "workload/ZigZagYaml.h"
 #include "workload/Zoo.h"
 
 namespace mosaic::workload {
@@ -44,7 +47,8 @@ class Reader {
       if (!ok) {
         std::vector<std::string> names(allowed.begin(), allowed.end());
         fail(kv.first, fmt::format("{}.{}", what, key),
-             fmt::format("unknown key '{}'; expected one of: {}", key, fmt::join(names, ", ")));
+             fmt::format("unknown key '{}'{}; expected one of: {}", key, did_you_mean(key, names),
+                         fmt::join(names, ", ")));
       }
     }
   }
@@ -52,14 +56,9 @@ class Reader {
   std::int64_t integer(const YAML::Node& n, const std::string& field, std::int64_t min,
                        std::int64_t max = std::int64_t{1} << 40) const {
     if (!n.IsScalar()) fail(n, field, "expected an integer");
-    std::int64_t v = 0;
-    try {
-      v = n.as<std::int64_t>();
-    } catch (const YAML::Exception&) {
-      fail(n, field, fmt::format("expected an integer, got '{}'", n.Scalar()));
-    }
-    if (v < min || v > max) fail(n, field, fmt::format("{} is out of range [{}, {}]", v, min, max));
-    return v;
+    const int line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
+    return parse_integer(n.Scalar(), IntRule::between(min, max),
+                         SourceLocation{file_, line, field});
   }
 
   std::string text(const YAML::Node& n, const std::string& field) const {
@@ -362,11 +361,12 @@ Workload parse_workload_text(std::string_view text, const std::string& file_labe
                              const std::filesystem::path& base_dir) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = YAML::Load(std::string(strip_utf8_bom(text)));
   } catch (const YAML::Exception& e) {
     throw UserError(SourceLocation{file_label, e.mark.is_null() ? 0 : e.mark.line + 1, ""},
                     "not valid YAML/JSON: " + e.msg);
   }
+  yaml::check_duplicate_keys(root, file_label, yaml::DuplicateKeys::Error);
   try {
     return Reader(file_label, base_dir).workload(root);
   } catch (const YAML::Exception& e) {

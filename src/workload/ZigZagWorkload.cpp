@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
 #include "workload/ZigZagYaml.h"
 
 namespace mosaic::workload {
@@ -197,9 +198,17 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
   if (y::has(node, "operand_source")) {
     const YAML::Node src = y::find(node, "operand_source");
     if (!src.IsMap()) y::fail(src, path, where + " operand_source", "expected a mapping");
-    for (auto it = src.begin(); it != src.end(); ++it)
-      l.operand_source.emplace_back(y::as_string(it->first, path, where + " operand_source"),
-                                    y::as_int(it->second, path, where + " operand_source"));
+    for (auto it = src.begin(); it != src.end(); ++it) {
+      const std::string op = y::as_string(it->first, path, where + " operand_source");
+      std::vector<std::string> inputs;
+      for (std::size_t i = 1; i < l.operands.size(); ++i) inputs.push_back(l.operands[i].name);
+      if (std::find(inputs.begin(), inputs.end(), op) == inputs.end())
+        y::fail(it->first, path, where + " operand_source " + op,
+                fmt::format("'{}' is not an input operand of '{}'{}", op, l.equation,
+                            did_you_mean(op, inputs)));
+      l.operand_source.emplace_back(op, y::as_int(it->second, path, where + " operand_source " + op,
+                                                  IntRule::non_negative()));
+    }
   }
   if (y::has(node, "pr_loop_dims")) {
     for (auto& d : y::as_string_list(y::find(node, "pr_loop_dims"), path, where + " pr_loop_dims"))
@@ -257,6 +266,13 @@ std::vector<EinsumLayer> parse_root(const YAML::Node& root, const std::string& p
       yaml::fail(node, path, "id", fmt::format("layer id {} used twice", out.back().id));
   }
   if (out.empty()) yaml::fail(root, path, "", "the workload has no layers");
+  // Every operand_source names a layer of the file.
+  for (const auto& l : out)
+    for (const auto& [op, src] : l.operand_source)
+      if (!ids.count(src))
+        throw UserError(SourceLocation{path, l.source_line,
+                                       fmt::format("layer {} operand_source {}", l.id, op)},
+                        fmt::format("layer {} is not in the file (a dangling reference)", src));
   return out;
 }
 

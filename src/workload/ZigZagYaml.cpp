@@ -1,42 +1,99 @@
 #include "workload/ZigZagYaml.h"
 
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
 
 namespace mosaic::workload::yaml {
 
 namespace {
 
-YAML::Node parse(const std::string& text, const std::string& path) {
+YAML::Node parse(std::string text, const std::string& path, DuplicateKeys duplicates) {
+  remove_utf8_bom(text);
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw UserError(SourceLocation{path, e.mark.line >= 0 ? e.mark.line + 1 : 0, ""},
                     fmt::format("invalid YAML: {}", e.msg));
+  }
+  check_duplicate_keys(root, path, duplicates);
+  return root;
+}
+
+std::string read_file(const std::string& path, const std::string& what) {
+  if (!std::filesystem::exists(path))
+    throw UserError(SourceLocation{path, 0, ""},
+                    what.empty() ? "file not found" : what + " not found");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw UserError(SourceLocation{path, 0, ""}, "cannot open " + (what.empty() ? "file" : what));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void check_keys(const YAML::Node& node, const std::string& path, DuplicateKeys policy, int depth) {
+  if (depth > 256) return;  // yaml-cpp refuses deeper documents itself
+  if (node.IsSequence()) {
+    for (const auto& item : node) check_keys(item, path, policy, depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, int> seen;  // key -> line of its first occurrence
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it->first.IsScalar()) {
+      const std::string& key = it->first.Scalar();
+      const int line = line_of(it->first);
+      const auto [at, fresh] = seen.emplace(key, line);
+      if (!fresh) {
+        if (policy == DuplicateKeys::Error)
+          throw UserError(
+              SourceLocation{path, line, key},
+              fmt::format("key given twice (first on line {}); give it once", at->second));
+        std::cerr << fmt::format(
+            "warning: {}:{}: {}: key given twice (first on line {}); the last value is used, "
+            "as PyYAML does\n",
+            path, line, key, at->second);
+        at->second = line;
+      }
+    }
+    check_keys(it->second, path, policy, depth + 1);
   }
 }
 
 }  // namespace
 
-YAML::Node load_file(const std::string& path) {
-  if (!std::filesystem::exists(path))
-    throw UserError(SourceLocation{path, 0, ""}, "file not found");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(SourceLocation{path, 0, ""}, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+void check_duplicate_keys(const YAML::Node& root, const std::string& path, DuplicateKeys policy) {
+  check_keys(root, path, policy, 0);
 }
 
-YAML::Node load_text(const std::string& text, const std::string& path) {
-  return parse(text, path);
+YAML::Node load_file(const std::string& path, DuplicateKeys duplicates) {
+  return parse(read_file(path, ""), path, duplicates);
+}
+
+YAML::Node load_text(const std::string& text, const std::string& path, DuplicateKeys duplicates) {
+  return parse(text, path, duplicates);
+}
+
+YAML::Node load_strict_file(const std::string& path, const std::string& what) {
+  return parse(read_file(path, what), path, DuplicateKeys::Error);
+}
+
+void unknown_key(const YAML::Node& key_node, const std::string& path, const std::string& key,
+                 const std::vector<std::string>& known) {
+  std::string list;
+  for (std::size_t i = 0; i < known.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == known.size() ? " or " : ", ") + known[i];
+  throw UserError(SourceLocation{path, line_of(key_node), key},
+                  fmt::format("unknown key{}; expected {}", did_you_mean(key, known), list));
 }
 
 int line_of(const YAML::Node& node) {
@@ -76,31 +133,16 @@ YAML::Node require(const YAML::Node& map, std::string_view key, const std::strin
   return n;
 }
 
-std::int64_t as_int(const YAML::Node& node, const std::string& path, const std::string& field) {
+std::int64_t as_int(const YAML::Node& node, const std::string& path, const std::string& field,
+                    const IntRule& rule) {
   if (!node.IsScalar()) fail(node, path, field, "expected an integer");
-  const std::string& s = node.Scalar();
-  errno = 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || end == s.c_str() || *end != '\0' || errno == ERANGE) {
-    // Accept integral floats written as 1e10 or 16.0.
-    char* fend = nullptr;
-    const double d = std::strtod(s.c_str(), &fend);
-    if (!s.empty() && *fend == '\0' && d == static_cast<double>(static_cast<std::int64_t>(d)))
-      return static_cast<std::int64_t>(d);
-    fail(node, path, field, fmt::format("expected an integer, got '{}'", s));
-  }
-  return v;
+  return parse_integer(node.Scalar(), rule, SourceLocation{path, line_of(node), field});
 }
 
-double as_double(const YAML::Node& node, const std::string& path, const std::string& field) {
+double as_double(const YAML::Node& node, const std::string& path, const std::string& field,
+                 const NumberRule& rule) {
   if (!node.IsScalar()) fail(node, path, field, "expected a number");
-  const std::string& s = node.Scalar();
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0')
-    fail(node, path, field, fmt::format("expected a number, got '{}'", s));
-  return v;
+  return parse_number(node.Scalar(), rule, SourceLocation{path, line_of(node), field});
 }
 
 std::string as_string(const YAML::Node& node, const std::string& path, const std::string& field) {

@@ -323,9 +323,9 @@ TEST(WorkloadFileErrors, SourceChoice) {
 
 TEST(WorkloadFileErrors, Numbers) {
   EXPECT_CONTAINS(error_of([] { parse("models:\n  - zoo: vgg16\n    batch: two\n"); }),
-                  "models[0].batch: expected an integer, got 'two'");
+                  "models[0].batch: expected an integer between 1 and 1048576, got 'two'");
   EXPECT_CONTAINS(error_of([] { parse("models:\n  - zoo: vgg16\n    instances: 0\n"); }),
-                  "models[0].instances: 0 is out of range");
+                  "models[0].instances: must be an integer between 1 and 65536, got 0");
 }
 
 TEST(WorkloadFileErrors, DuplicateModelNames) {
