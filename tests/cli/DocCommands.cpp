@@ -50,7 +50,8 @@ bool is_command_start(const std::string& line) {
 }
 
 bool looks_like_marker(const std::string& line) {
-  return line.find("<!--") != std::string::npos && line.find("doc-test") != std::string::npos;
+  const std::string t = trim(line);  // a marker is a line of its own
+  return t.starts_with("<!--") && t.find("doc-test") != std::string::npos;
 }
 
 // `<!-- doc-test: KIND[: REASON] -->` or nothing.
