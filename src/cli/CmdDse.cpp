@@ -213,6 +213,11 @@ int run(const DseArgs& a) {
     search::InterruptGuard guard;
     info = search::run_dse(w, spec, opt, [&](const search::ChunkResult& c) { outs.add(c); });
   }
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: dse: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
   if (info.chunks_reused > 0 || info.chunks_recomputed > 0)
     std::cerr << fmt::format(
         "dse: resumed: {} chunks read from the store, {} computed now, of which {} recomputed "

@@ -201,6 +201,11 @@ int run(const HeraldArgs& a) {
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
   const auto r = search::run_herald(cfg);
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
   if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
     std::cerr << fmt::format(
         "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
