@@ -45,6 +45,7 @@ struct HeraldArgs {
   bool experiment = false;
   std::string store;  // default OUT/herald.sqlite
   bool no_store = false;
+  std::int64_t stop_after_chunks = 0;
   std::string compat = "none";
   double subacc_buffer_per_pe = -1;  // bytes; < 0: the default of ExecutionParams
   double local_bw_per_pe = -1;       // elements per PE and cycle; < 0: the default
@@ -185,6 +186,7 @@ int run(const HeraldArgs& a) {
   }
   cfg.baselines = !a.no_baselines;
   cfg.threads = a.threads;
+  cfg.stop_after_chunks = a.stop_after_chunks;
   cfg.progress = !a.quiet;
   if (worker) {
     // A worker rank of mosaic-mpi: computes the design points rank 0 hands out.
@@ -284,6 +286,8 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
+  cmd->add_option("--stop-after-chunks", a->stop_after_chunks,
+                  "Stop as Ctrl-C would once N chunks are stored (to test resuming)");
   cmd->add_option("--compat", a->compat,
                   "none (mosaic's sub-accelerator model) or maestro (each core's layer cost is "
                   "the MAESTRO tool's number)")

@@ -35,6 +35,13 @@ std::string column_text(sqlite3_stmt* s, int i) {
 ResultStore ResultStore::open(const std::filesystem::path& path) {
   ResultStore st;
   st.path_ = path;
+  // Not opened through a symbolic link (one planted in an --out directory would redirect every
+  // write): the store is named by its own path.
+  std::error_code link_ec;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, link_ec)))
+    throw UserError(SourceLocation{path.string(), 0, "store"},
+                    "the result store is a symbolic link; mosaic does not write through links "
+                    "(give the file's own path with --store, or remove the link)");
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
