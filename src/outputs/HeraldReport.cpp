@@ -1,4 +1,5 @@
 #include "outputs/HeraldReport.h"
+#include "outputs/HeraldTrace.h"
 
 #include <cctype>
 
@@ -338,12 +339,15 @@ std::vector<std::filesystem::path> write_herald_outputs(const std::filesystem::p
     throw UserError(SourceLocation{dir.string(), 0, ""},
                     "cannot create the directory: " + ec.message());
   std::vector<std::filesystem::path> files = {dir / "summary.json", dir / "pareto.csv",
-                                              dir / "schedule.json", dir / "report.html"};
+                                              dir / "schedule.json", dir / "report.html",
+                                              dir / "trace.json"};
   write_file_atomically(files[0], herald_summary_json(r, c, info).dump(2) + "\n");
   write_file_atomically(files[1], herald_pareto_csv(r, info.clock_ghz));
   const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
   write_file_atomically(files[2], herald_schedule_json(r, c.workload, graph).dump(1) + "\n");
   write_file_atomically(files[3], herald_report_html(r, c, info));
+  write_file_atomically(files[4], herald_trace_json(r, c.workload, graph, info.clock_ghz).dump() +
+                                      "\n");  // Chrome/Perfetto (HeraldTrace.h)
   return files;
 }
 
