@@ -25,7 +25,7 @@ struct H3mArgs {
   std::string search = "cmaes";
   std::int64_t evaluations = 6000;
   std::string granularities;  // empty = the PG338 table
-  std::string dataflows = "yxp_os,kcp_ws,rs";
+  std::string dataflows = "yxp_os,kcp_ws,rs,cx_is";
   std::string dsp_usage = "high";
   int max_subs = 3;
   int share_units = 8;
@@ -113,10 +113,11 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
   auto line = [&](const char* what, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} gang {}", subs.empty() ? "" : ", ",
+      subs += fmt::format("{}{} x{} {} {}", subs.empty() ? "" : ", ",
                           run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
                           sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          sub.gang);
+                          run.space.dynamic_fission ? std::string("dynamic fission")
+                                                    : fmt::format("gang {}", sub.gang));
     if (!run.best.feasible) subs = "no feasible design";
     std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
                              what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);
@@ -131,7 +132,7 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 }
 
 int run(const H3mArgs& a) {
-  const search::H3mConfig c = make_config(a);
+  search::H3mConfig c = make_config(a);
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::H3mRunInfo info;
   info.workload = a.workload;
@@ -139,6 +140,10 @@ int run(const H3mArgs& a) {
   info.search = a.search;
   info.seed = a.seed;
   info.sla_seconds = parse_sla(a.sla, c.workload);
+  c.sla_seconds.assign(c.workload.models.size(), 0);
+  for (const auto& [name, limit] : info.sla_seconds)
+    for (std::size_t m = 0; m < c.workload.models.size(); ++m)
+      if (c.workload.models[m].name == name) c.sla_seconds[m] = limit;
   const auto r = search::run_h3m(c);
   const auto files = outputs::write_h3m_outputs(a.out, r, c, info);
   if (!outputs::chart_bundle().available())
@@ -148,9 +153,12 @@ int run(const H3mArgs& a) {
     const auto summary = outputs::h3m_summary_json(r, c, info);
     for (const auto& s : summary["sla"])
       std::cout << fmt::format("SLA {}: finishes at {:.4g} s, limit {:.4g} s: {}\n",
-                               s["model"].get<std::string>(), s["finish_s"].get<double>(),
+                               s["task"].get<std::string>(), s["finish_s"].get<double>(),
                                s["limit_s"].get<double>(),
                                s["met"].get<bool>() ? "met" : "NOT met");
+    if (summary.contains("sla_all_met") && !summary["sla_all_met"].get<bool>())
+      std::cout << "no design found meets every SLA: the best shown misses them by the least "
+                   "(summed relative excess), then has the lowest EDP\n";
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
   }
   return r.interrupted ? 130 : 0;

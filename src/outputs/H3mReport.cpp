@@ -27,6 +27,7 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                     {"gang", sub.gang},
                     {"gangs", sub.gang_sizes},
                     {"resources", res}});
+    if (s.dynamic_fission) subs.back()["dynamic_fission"] = true;
   }
   json j = {{"sub_accelerators", subs},
             {"feasible", e.feasible},
@@ -36,6 +37,7 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
             {"latency_cycles", e.latency_cycles},
             {"clock_mhz", c.platform.clock_mhz}};
   if (!e.feasible) j["why"] = e.design.why.empty() ? "not evaluated" : e.design.why;
+  if (s.dynamic_fission) j["fission_reallocations"] = e.reallocations;
   return j;
 }
 
@@ -46,7 +48,8 @@ json run_json(const search::H3mRun& r, const search::H3mConfig& c) {
   j["search"] = {{"method", r.method},
                  {"evaluations", r.evaluations},
                  {"best_at_evaluation", r.best_at_evaluation},
-                 {"wall_seconds", r.wall_seconds}};
+                 {"wall_seconds", r.wall_seconds},
+                 {"cpu_seconds", r.cpu_seconds}};
   if (r.space_size > 0) j["search"]["space_size"] = r.space_size;
   return j;
 }
@@ -77,34 +80,50 @@ json h3m_summary_json(const search::H3mResult& r, const search::H3mConfig& c,
       j["ratios"]["edp_" + b.name + "_over_best"] = b.best.edp / r.best.best.edp;
   }
   const double wall = r.best.wall_seconds;
-  j["search"] = {
-      {"method", r.best.method},
-      {"evaluations", r.best.evaluations},
-      {"wall_seconds", wall},
-      {"total_wall_seconds", r.wall_seconds},
-      {"evaluations_per_second", wall > 0 ? r.best.evaluations / wall : 0.0},
-      {"cost_table_seconds", r.search_table_seconds},
-      {"evaluations_per_second_excluding_cost_tables",
-       wall > r.search_table_seconds ? r.best.evaluations / (wall - r.search_table_seconds) : 0.0},
-      {"best_at_evaluation", r.best.best_at_evaluation},
-      {"seed", info.seed},
-      {"threads", r.threads},
-      {"interrupted", r.interrupted},
-      {"layers", r.layers},
-      {"unique_layer_shapes", r.unique_shapes},
-      {"cost_tables", r.cost_tables}};
+  const double cpu = r.best.cpu_seconds;
+  const auto n = static_cast<double>(r.best.evaluations);
+  j["search"] = {{"method", r.best.method},
+                 {"evaluations", r.best.evaluations},
+                 {"wall_seconds", wall},
+                 {"cpu_seconds", cpu},
+                 {"total_wall_seconds", r.wall_seconds},
+                 {"evaluations_per_second", wall > 0 ? n / wall : 0.0},
+                 {"evaluations_per_cpu_second", cpu > 0 ? n / cpu : 0.0},
+                 {"cost_table_seconds", r.search_table_seconds},
+                 {"evaluations_per_second_excluding_cost_tables",
+                  wall > r.search_table_seconds ? n / (wall - r.search_table_seconds) : 0.0},
+                 {"best_at_evaluation", r.best.best_at_evaluation},
+                 {"seed", info.seed},
+                 {"threads", r.threads},
+                 {"interrupted", r.interrupted},
+                 {"layers", r.layers},
+                 {"unique_layer_shapes", r.unique_shapes},
+                 {"cost_tables", r.cost_tables}};
+  // Per task (model instance) with a limit: its finish time in the best design's schedule.
   json sla = json::array();
-  for (const auto& [name, limit] : info.sla_seconds) {
-    double finish = -1;
-    for (std::size_t g = 0; g < r.group_names.size(); ++g)
-      if (r.group_names[g] == name || r.group_names[g].rfind(name + "#", 0) == 0)
-        finish = std::max(finish, r.model_finish_s[g]);
-    sla.push_back({{"model", name},
-                   {"limit_s", limit},
-                   {"finish_s", finish},
-                   {"met", finish >= 0 && finish <= limit}});
-  }
+  bool all_met = true;
+  for (const auto& [name, limit] : info.sla_seconds)
+    for (std::size_t g = 0; g < r.group_names.size(); ++g) {
+      if (r.group_names[g] != name && r.group_names[g].rfind(name + "#", 0) != 0) continue;
+      const double finish = r.model_finish_s[g];
+      const bool met = finish <= limit;
+      all_met = all_met && met;
+      sla.push_back({{"model", name},
+                     {"task", r.group_names[g]},
+                     {"limit_s", limit},
+                     {"finish_s", finish},
+                     {"met", met}});
+    }
   j["sla"] = sla;
+  if (!info.sla_seconds.empty()) {
+    j["sla_all_met"] = r.best.best.feasible && all_met;
+    j["sla_handling"] =
+        "penalised: a design meeting every SLA beats one that does not; two that miss compare "
+        "by the sum of their relative excesses, then by EDP (Deb's feasibility rules)";
+    for (const auto& b : r.baselines)
+      j["baselines"][b.name]["sla_all_met"] = b.best.feasible && b.best.sla_violation <= 0;
+    j["best"]["sla_violation"] = r.best.best.sla_violation;
+  }
   return j;
 }
 
@@ -153,10 +172,11 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
   auto row = [&](const std::string& name, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} (gang {})", subs.empty() ? "" : "; ",
+      subs += fmt::format("{}{} x{} {} ({})", subs.empty() ? "" : "; ",
                           run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
                           sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          sub.gang);
+                          run.space.dynamic_fission ? std::string("dynamic fission")
+                                                    : fmt::format("gang {}", sub.gang));
     t.rows.push_back({name, subs, fmt::format("{:.4g}", run.best.latency_s),
                       fmt::format("{:.4g}", run.best.energy_j),
                       fmt::format("{:.4g}", run.best.edp)});

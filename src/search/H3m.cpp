@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <random>
 
@@ -39,6 +40,17 @@ std::string_view h3m_search_name(H3mSearch s) {
 H3mSpace homogeneous_space(const H3mSpace& s) {
   H3mSpace h = s;
   h.max_subs = 1;
+  h.gang_levels = {0};
+  h.one_granularity = false;
+  h.dynamic_fission = true;
+  return h;
+}
+
+H3mSpace homogeneous_static_space(const H3mSpace& s) {
+  H3mSpace h = s;
+  h.max_subs = 1;
+  h.one_granularity = false;
+  h.dynamic_fission = false;
   return h;
 }
 
@@ -46,7 +58,23 @@ H3mSpace fixed_granularity_space(const H3mSpace& s) {
   H3mSpace h = s;
   h.gang_levels = {0};
   h.one_granularity = true;
+  h.dynamic_fission = false;
   return h;
+}
+
+bool h3m_better(const H3mEvaluation& a, const H3mEvaluation& b) {
+  if (a.feasible != b.feasible) return a.feasible;
+  if (!a.feasible) return false;
+  const bool am = a.sla_violation <= 0, bm = b.sla_violation <= 0;
+  if (am != bm) return am;
+  if (!am && a.sla_violation != b.sla_violation) return a.sla_violation < b.sla_violation;
+  return a.edp < b.edp;
+}
+
+double h3m_fitness(const H3mEvaluation& e) {
+  if (!e.feasible || !(e.edp > 0) || !std::isfinite(e.edp)) return 1e3;
+  if (e.sla_violation > 0) return 500 + std::log1p(e.sla_violation);
+  return std::log(e.edp);
 }
 
 namespace {
@@ -58,13 +86,20 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// CPU time of the whole process (every thread), in seconds.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 // Search state shared by the three methods: a memo of evaluated designs, the best, the curve.
 class Searcher {
  public:
   Searcher(H3mEvaluator& ev, const H3mSpace& s, Progress* progress)
       : ev_(ev), s_(s), progress_(progress) {}
 
-  // Evaluates a batch of choices in order; returns each EDP (infinity when infeasible).
+  // Evaluates a batch of choices in order; returns each one's fitness (h3m_fitness).
   std::vector<double> run(const std::vector<H3mChoice>& cs) {
     std::vector<H3mChoice> fresh;
     for (const auto& c : cs)
@@ -72,11 +107,11 @@ class Searcher {
         fresh.push_back(c);
     const auto evs = ev_.evaluate(s_, fresh);
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      memo_.emplace(fresh[i], evs[i].feasible ? evs[i].edp : kInf);
+      memo_.emplace(fresh[i], h3m_fitness(evs[i]));
       evaluations_ += 1;
       if (!best_.feasible && !evs[i].feasible && best_.design.why.empty())
         best_ = evs[i];  // says why, until a feasible design comes
-      if (evs[i].feasible && (!best_.feasible || evs[i].edp < best_.edp)) {
+      if (evs[i].feasible && (!best_.feasible || h3m_better(evs[i], best_))) {
         best_ = evs[i];
         best_at_ = evaluations_;
       }
@@ -85,6 +120,7 @@ class Searcher {
     if (progress_) progress_->add(static_cast<std::int64_t>(cs.size()));
     if (best_.feasible) curve_.push_back({samples_, best_.edp});
     std::vector<double> out;
+    out.reserve(cs.size());
     for (const auto& c : cs) out.push_back(memo_.at(c));
     return out;
   }
@@ -104,13 +140,11 @@ class Searcher {
   const H3mSpace& s_;
   Progress* progress_;
   std::map<H3mChoice, double> memo_;
-  H3mEvaluation best_{.design = {},
-                      .latency_cycles = 0,
-                      .energy_pj = 0,
-                      .latency_s = 0,
-                      .energy_j = 0,
-                      .edp = kInf,
-                      .feasible = false};
+  H3mEvaluation best_ = [] {
+    H3mEvaluation e;
+    e.edp = kInf;
+    return e;
+  }();
   std::int64_t evaluations_ = 0, best_at_ = 0, samples_ = 0;
   std::vector<H3mConvergencePoint> curve_;
 };
@@ -155,15 +189,14 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
   o.restart_upper = 1;
   auto f = [&](const std::vector<std::vector<double>>& xs) {
     std::vector<H3mChoice> cs;
+    cs.reserve(xs.size());
     for (const auto& x : xs) cs.push_back(decode_h3m(space, x));
-    const std::vector<double> edp = s.run(cs);
-    std::vector<double> out;
+    std::vector<double> out = s.run(cs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
-      // Fitness: log EDP, plus a quadratic penalty outside the unit box (decoding clamps).
+      // Plus a quadratic penalty outside the unit box (decoding clamps).
       double pen = 0;
       for (double v : xs[i]) pen += std::pow(std::max({0.0, -v, v - 1}), 2);
-      const double base = std::isfinite(edp[i]) && edp[i] > 0 ? std::log(edp[i]) : 1e3;
-      out.push_back(base + 10 * pen);
+      out[i] += 10 * pen;
     }
     return out;
   };
@@ -173,6 +206,8 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
 H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& space,
                     H3mSearch method, std::int64_t budget, std::uint64_t seed, bool progress) {
   const auto t0 = Clock::now();
+  const double cpu0 = process_cpu_seconds();
+  const double tables0 = ev.table_seconds();
   H3mRun r;
   r.name = name;
   r.space = space;
@@ -197,6 +232,8 @@ H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& s
   s.finish(r);
   r.method = std::string(h3m_search_name(method));
   r.wall_seconds = seconds_since(t0);
+  r.cpu_seconds = process_cpu_seconds() - cpu0;
+  r.table_seconds = ev.table_seconds() - tables0;
   return r;
 }
 
@@ -247,6 +284,9 @@ H3mResult run_h3m(const H3mConfig& config) {
   if (config.baselines && !stopped()) {
     res.baselines.push_back(
         run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
+    if (!stopped())
+      res.baselines.push_back(
+          run_baseline(ev, config, "homogeneous_static", homogeneous_static_space(config.space)));
     if (!stopped())
       res.baselines.push_back(
           run_baseline(ev, config, "fixed_granularity_hda", fixed_granularity_space(config.space)));

@@ -27,12 +27,15 @@ std::string_view h3m_search_name(H3mSearch s);
 
 // The discrete design space.
 struct H3mSpace {
-  std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs"};  // library names
+  std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs", "cx_is"};  // library names
   std::vector<arch::DpuCore> granularities = arch::dpu_table();
   int max_subs = 3;                                // sub-accelerators
   int share_units = 8;                             // the budget is split in units of 1/share_units
   std::vector<int> gang_levels = {1, 2, 4, 8, 0};  // cores per gang; 0 = all of them
   bool one_granularity = false;  // every sub-accelerator uses the same granularity
+  // Planaria-style dynamic fission (schedule/Fission.h): one sub-accelerator whose cores are
+  // re-partitioned among the running tasks at every task completion (the gang level is unused).
+  bool dynamic_fission = false;
 };
 
 // One slot of a design in the space (indices into the space's lists).
@@ -84,7 +87,9 @@ struct H3mConfig {
   arch::Technology technology = arch::default_technology();
   schedule::Options scheduler;
   double link_bytes_per_cycle = 64;  // per core, for C-split reductions (assumption)
-  std::vector<double> sla_seconds;   // per workload model (0 = none)
+  // Per workload model (0 = none): the latest finish time of each of its instances. The search
+  // penalises designs that miss one (h3m_better); dynamic fission also allocates by them.
+  std::vector<double> sla_seconds;
 };
 
 struct H3mEvaluation {
@@ -92,7 +97,20 @@ struct H3mEvaluation {
   double latency_cycles = 0, energy_pj = 0;
   double latency_s = 0, energy_j = 0, edp = 0;  // J s
   bool feasible = false;
+  int reallocations = 0;  // dynamic fission: allocation events of the schedule
+  // SLAs (when the config has any): every group's (model instance's) finish time, and the sum
+  // over the groups with a limit of max(0, finish / limit - 1); 0 = every SLA met.
+  std::vector<double> group_finish_s;
+  double sla_violation = 0;
 };
+
+// The search's order of evaluations (Deb's feasibility rules): a schedulable design beats an
+// unschedulable one, one meeting every SLA beats one that does not, two that miss compare by
+// their violation, then by EDP.
+bool h3m_better(const H3mEvaluation& a, const H3mEvaluation& b);
+// The CMA-ES fitness consistent with that order: log EDP when every SLA is met, 500 +
+// log(1 + violation) when not, 1000 when unschedulable.
+double h3m_fitness(const H3mEvaluation& e);
 
 struct H3mConvergencePoint {
   std::int64_t evaluation = 0;
@@ -109,11 +127,13 @@ struct H3mRun {
   std::string method;           // "exhaustive", "random", "cmaes"
   std::vector<H3mConvergencePoint> convergence;
   double wall_seconds = 0;
+  double cpu_seconds = 0;    // process CPU time (all threads) during the run
+  double table_seconds = 0;  // wall time of the run spent building cost tables
 };
 
 struct H3mResult {
   H3mRun best;
-  std::vector<H3mRun> baselines;  // homogeneous, fixed_granularity_hda
+  std::vector<H3mRun> baselines;  // homogeneous, homogeneous_static, fixed_granularity_hda
   // The best design's schedule and the problem it solves.
   schedule::Problem problem;
   schedule::Schedule schedule;
@@ -133,7 +153,10 @@ struct H3mResult {
 H3mResult run_h3m(const H3mConfig& config);
 
 // The restricted spaces of the baselines.
-H3mSpace homogeneous_space(const H3mSpace& s);        // one sub-accelerator (Planaria-like)
+// One sub-accelerator of one dataflow and granularity with Planaria-style dynamic fission.
+H3mSpace homogeneous_space(const H3mSpace& s);
+// One sub-accelerator, static gangs of the searched size (no fission).
+H3mSpace homogeneous_static_space(const H3mSpace& s);
 H3mSpace fixed_granularity_space(const H3mSpace& s);  // one core per sub-accelerator, one
                                                       // granularity for all (Herald-like)
 

@@ -1,5 +1,6 @@
 // H3M design evaluation: per-(dataflow, granularity, gang size) cost tables over the workload's
 // distinct layer shapes (memoised), the accelerator of gangs, Herald's layer scheduler.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "arch/Accelerator.h"
 #include "common/Error.h"
+#include "schedule/Fission.h"
 #include "schedule/HeraldProblem.h"
 #include "search/H3m.h"
 
@@ -67,10 +69,14 @@ struct H3mEvaluator::Impl {
     std::set<TableKey> want;
     std::vector<std::pair<const arch::DpuCore*, int>> info;
     for (const auto& d : designs)
-      for (const auto& sub : d.subs)
-        for (int m : sub.gang_sizes)
-          want.insert({s.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                       s.granularities[static_cast<std::size_t>(sub.granularity)].name, m});
+      for (const auto& sub : d.subs) {
+        const auto& df = s.dataflows[static_cast<std::size_t>(sub.dataflow)];
+        const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)].name;
+        if (s.dynamic_fission)  // every allocation size 1..N
+          for (int m = 1; m <= static_cast<int>(sub.cores); ++m) want.insert({df, g, m});
+        else
+          for (int m : sub.gang_sizes) want.insert({df, g, m});
+      }
     std::vector<TableKey> missing;
     {
       std::lock_guard lock(mu);
@@ -104,8 +110,86 @@ struct H3mEvaluator::Impl {
     table_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 
+  // Per workload group (model instance): its model's SLA in cycles (0 = none).
+  std::vector<double> deadlines_cycles() const {
+    std::vector<double> out;
+    for (const auto& sp : graph.spans) {
+      const auto m = static_cast<std::size_t>(sp.model);
+      const double s = m < cfg.sla_seconds.size() ? cfg.sla_seconds[m] : 0;
+      out.push_back(s > 0 ? s * cfg.platform.clock_mhz * 1e6 : 0);
+    }
+    return out;
+  }
+
+  bool has_sla() const {
+    return std::any_of(cfg.sla_seconds.begin(), cfg.sla_seconds.end(),
+                       [](double v) { return v > 0; });
+  }
+
+  // Finish times per group (cycles) -> the evaluation's SLA fields.
+  void check_sla(H3mEvaluation& e, const std::vector<double>& finish_cycles) const {
+    if (!has_sla()) return;
+    const double hz = cfg.platform.clock_mhz * 1e6;
+    e.group_finish_s.clear();
+    e.sla_violation = 0;
+    for (std::size_t g = 0; g < finish_cycles.size(); ++g) {
+      const double f = finish_cycles[g] / hz;
+      e.group_finish_s.push_back(f);
+      const auto m = static_cast<std::size_t>(graph.spans[g].model);
+      const double limit = m < cfg.sla_seconds.size() ? cfg.sla_seconds[m] : 0;
+      if (limit > 0) e.sla_violation += std::max(0.0, f / limit - 1);
+    }
+  }
+
+  // Dynamic fission: the "cores" of the schedule problem are the allocation sizes 1..N.
+  H3mEvaluation evaluate_fission(const H3mSpace& s, const H3mDesign& d) {
+    H3mEvaluation e;
+    e.design = d;
+    MOSAIC_CHECK(d.subs.size() == 1, "dynamic fission has one sub-accelerator");
+    const auto& sub = d.subs.front();
+    const auto& df = s.dataflows[static_cast<std::size_t>(sub.dataflow)];
+    const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)];
+    arch::Accelerator acc;
+    acc.style.kind = arch::StyleKind::HDA;
+    acc.global_buffer_bytes = static_cast<std::int64_t>(cfg.platform.shared_buffer_bytes);
+    acc.params.bytes_per_element = 1;
+    std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>> tabs;
+    {
+      std::lock_guard lock(mu);
+      for (int m = 1; m <= static_cast<int>(sub.cores); ++m) {
+        arch::Core core;
+        core.dataflow = df;
+        core.num_pes = g.macs_per_cycle() * m;
+        acc.cores.push_back(core);
+        tabs.push_back({&tables.at(TableKey{df, g.name, m})});
+      }
+    }
+    const schedule::Problem p = schedule::build_problem(
+        graph, acc, shape_of, tabs, cfg.technology.dram_pj, schedule::Metric::EDP);
+    schedule::FissionOptions o;
+    o.deadline_cycles = deadlines_cycles();
+    schedule::FissionSchedule sch;
+    try {
+      sch = schedule::schedule_fission(p, o);
+    } catch (const UserError& err) {
+      e.design.feasible = false;
+      e.design.why = err.what();
+      return e;
+    }
+    e.feasible = true;
+    e.reallocations = sch.reallocations;
+    check_sla(e, sch.group_finish);
+    e.latency_cycles = sch.latency_cycles;
+    e.energy_pj = sch.energy_pj;
+    e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
+    e.energy_j = sch.energy_pj * 1e-12;
+    e.edp = e.latency_s * e.energy_j;
+    return e;
+  }
+
   H3mEvaluation evaluate(const H3mSpace& s, const H3mDesign& d, schedule::Problem* keep_p,
                          schedule::Schedule* keep_s, std::vector<std::string>* names) {
+    if (d.feasible && s.dynamic_fission) return evaluate_fission(s, d);
     H3mEvaluation e;
     e.design = d;
     if (!d.feasible) return e;
@@ -149,6 +233,14 @@ struct H3mEvaluator::Impl {
     e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
     e.energy_j = sch.energy_pj * 1e-12;
     e.edp = e.latency_s * e.energy_j;
+    if (has_sla()) {
+      std::vector<double> finish(graph.spans.size(), 0);
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        const auto g = static_cast<std::size_t>(p.nodes[i].group);
+        finish[g] = std::max(finish[g], sch.placed[i].end);
+      }
+      check_sla(e, finish);
+    }
     if (keep_s) *keep_s = sch;
     if (keep_p) *keep_p = std::move(p);
     return e;

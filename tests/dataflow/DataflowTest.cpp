@@ -140,8 +140,8 @@ TEST(Legality, EachRuleHasItsMessage) {
 
 TEST(Library, NamesAliasesAndVariants) {
   const auto names = library_names();
-  for (const char* n :
-       {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "dpt", "nmk", "tpu_ck", "ckp_ws", "maeri"})
+  for (const char* n : {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "dpt", "nmk", "tpu_ck", "ckp_ws",
+                        "maeri", "cx_is"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   EXPECT_EQ(canonical_dataflow_name("NVDLA"), "kcp_ws");
   EXPECT_EQ(canonical_dataflow_name("shidiannao"), "yxp_os");

@@ -173,20 +173,103 @@ TEST(H3mSearch, CmaEsMatchesExhaustiveAndIsDeterministic) {
   EXPECT_GE(a.best.best.edp, ex.best.best.edp);  // exhaustive is the optimum of the space
 }
 
-TEST(H3mSearch, BestIsAtMostTheBaselines) {
+TEST(H3mSearch, BestIsAtMostTheStaticBaselines) {
   auto c = small_config();
   c.search = search::H3mSearch::Exhaustive;
   const auto r = search::run_h3m(c);
-  ASSERT_EQ(r.baselines.size(), 2u);
-  for (const auto& b : r.baselines) {
-    ASSERT_TRUE(b.best.feasible) << b.name;
-    EXPECT_LE(r.best.best.edp, b.best.edp) << b.name;
-  }
+  ASSERT_EQ(r.baselines.size(), 3u);
+  EXPECT_EQ(r.baselines[0].name, "homogeneous");
+  EXPECT_EQ(r.baselines[1].name, "homogeneous_static");
+  EXPECT_EQ(r.baselines[2].name, "fixed_granularity_hda");
+  for (const auto& b : r.baselines) ASSERT_TRUE(b.best.feasible) << b.name;
+  // The static baselines' spaces are subsets of the H3M space; dynamic fission is not.
+  EXPECT_LE(r.best.best.edp, r.baselines[1].best.edp);
+  EXPECT_LE(r.best.best.edp, r.baselines[2].best.edp);
+  EXPECT_TRUE(r.baselines[0].space.dynamic_fission);
   EXPECT_EQ(r.baselines[0].best.design.subs.size(), 1u);  // homogeneous
-  for (const auto& sub : r.baselines[1].best.design.subs)
+  EXPECT_GE(r.baselines[0].best.reallocations, 2);        // two tasks: time 0 and one completion
+  EXPECT_EQ(r.baselines[1].best.design.subs.size(), 1u);
+  for (const auto& sub : r.baselines[2].best.design.subs)
     EXPECT_EQ(sub.gang_sizes.size(), 1u);  // one core per sub-accelerator
   ASSERT_EQ(r.schedule.placed.size(), r.problem.nodes.size());
   EXPECT_GT(r.schedule.latency_cycles, 0);
+}
+
+// One task alone: fission stops at the allocation with the fewest remaining cycles among the
+// larger ones, so it is never slower than one static gang of all the cores (the same tables).
+TEST(H3mFission, OneTaskIsAsFastAsOneGangOfAllCoresOrFaster) {
+  auto c = small_config();
+  c.workload.models.resize(1);                               // alexnet
+  const search::H3mChoice one{search::H3mSlot{4, 1, 1, 2}};  // all of U200 as B1024 kcp_ws
+  search::H3mEvaluator ev(c);
+  const search::H3mChoice whole{search::H3mSlot{4, 1, 1, 0}};  // its only gang level
+  const auto fission = ev.evaluate(search::homogeneous_space(c.space), {whole}).at(0);
+  const auto gang = ev.evaluate(c.space, {one}).at(0);  // gang level 2: all cores in one gang
+  ASSERT_TRUE(fission.feasible);
+  ASSERT_TRUE(gang.feasible);
+  EXPECT_EQ(gang.design.subs.at(0).gang_sizes.size(), 1u);
+  EXPECT_EQ(fission.design.subs.at(0).cores, gang.design.subs.at(0).cores);
+  EXPECT_LE(fission.latency_cycles, gang.latency_cycles * (1 + 1e-12));
+  EXPECT_EQ(fission.reallocations, 1);  // time 0 only
+}
+
+TEST(H3mSla, FeasibilityRulesOrderEvaluations) {
+  search::H3mEvaluation a, b;
+  a.feasible = b.feasible = true;
+  a.edp = 2;
+  b.edp = 1;
+  EXPECT_TRUE(search::h3m_better(b, a));  // both meet: EDP
+  b.sla_violation = 0.01;
+  EXPECT_TRUE(search::h3m_better(a, b));  // only a meets
+  a.sla_violation = 0.5;
+  EXPECT_TRUE(search::h3m_better(b, a));  // both miss: the smaller violation
+  EXPECT_GT(search::h3m_fitness(a), search::h3m_fitness(b));
+  b.feasible = false;
+  EXPECT_TRUE(search::h3m_better(a, b));  // schedulable first
+  EXPECT_GT(search::h3m_fitness(b), search::h3m_fitness(a));
+  search::H3mEvaluation met;
+  met.feasible = true;
+  met.edp = 1e6;  // log EDP far above any real design's, still below any miss
+  EXPECT_LT(search::h3m_fitness(met), search::h3m_fitness(a));
+}
+
+// An SLA on a model between the earliest finish any design gives it and its finish in the
+// unconstrained optimum: the search returns a design that meets it, at an EDP no lower than the
+// unconstrained optimum's and no higher than that of the design with the earliest finish.
+TEST(H3mSla, SearchMeetsATighterSla) {
+  auto c = small_config();
+  c.search = search::H3mSearch::Exhaustive;
+  c.baselines = false;
+  const auto free = search::run_h3m(c);
+  ASSERT_TRUE(free.best.best.feasible);
+  c.sla_seconds = {1e9, 1e9};  // met by all: only to record every design's finish times
+  search::H3mEvaluator ev(c);
+  const auto all = ev.evaluate(c.space, search::enumerate_h3m(c.space));
+  std::size_t model = 2;
+  double earliest = 0, earliest_edp = 0;
+  for (std::size_t g = 0; g < 2 && model == 2; ++g)
+    for (const auto& e : all)
+      if (e.feasible && e.group_finish_s.at(g) < 0.95 * free.model_finish_s.at(g) &&
+          (model == 2 || e.group_finish_s[g] < earliest)) {
+        model = g;
+        earliest = e.group_finish_s[g];
+        earliest_edp = e.edp;
+      }
+  ASSERT_LT(model, 2u) << "every design finishes both models no earlier than the optimum";
+  const double limit = 0.5 * (earliest + free.model_finish_s[model]);
+  c.sla_seconds = {0, 0};
+  c.sla_seconds[model] = limit;
+  const auto tight = search::run_h3m(c);
+  ASSERT_TRUE(tight.best.best.feasible);
+  EXPECT_EQ(tight.best.best.sla_violation, 0);
+  EXPECT_LE(tight.model_finish_s.at(model), limit);
+  EXPECT_GE(tight.best.best.edp, free.best.best.edp);
+  EXPECT_LE(tight.best.best.edp, earliest_edp);
+  // An SLA no design meets: a result that says so (the smallest violation), no exception.
+  c.sla_seconds = {1e-9, 1e-9};
+  const auto none = search::run_h3m(c);
+  ASSERT_TRUE(none.best.best.feasible);
+  EXPECT_GT(none.best.best.sla_violation, 0);
 }
 
 TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
@@ -238,6 +321,9 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
   EXPECT_TRUE(j["baselines"].contains("homogeneous"));
   EXPECT_TRUE(j["baselines"].contains("fixed_granularity_hda"));
   EXPECT_TRUE(j["ratios"].contains("edp_homogeneous_over_best"));
+  EXPECT_TRUE(j["ratios"].contains("edp_homogeneous_static_over_best"));
+  EXPECT_TRUE(j["baselines"]["homogeneous"]["sub_accelerators"][0]["dynamic_fission"].get<bool>());
+  EXPECT_GE(j["baselines"]["homogeneous"]["fission_reallocations"].get<int>(), 1);
   EXPECT_EQ(j["search"]["evaluations"].get<std::int64_t>() > 0, true);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "convergence.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "schedule.json"));
@@ -253,6 +339,54 @@ TEST(H3mCli, WritesTheFourFilesAndRejectsBadInput) {
       dir.path().string());
   EXPECT_EQ(sla.exit_code, 0) << sla.err;
   EXPECT_NE(sla.out.find("NOT met"), std::string::npos) << sla.out;
+  EXPECT_NE(sla.out.find("no design found meets every SLA"), std::string::npos) << sla.out;
+  const auto sj = nlohmann::json::parse(test::read_file(dir.path() / "summary.json"));
+  EXPECT_FALSE(sj["sla_all_met"].get<bool>());
+  EXPECT_EQ(sj["sla"][0]["task"].get<std::string>(), "alexnet");
+  EXPECT_FALSE(sj["sla"][0]["met"].get<bool>());
+  EXPECT_GT(sj["best"]["sla_violation"].get<double>(), 0);
+}
+
+// The input-stationary dataflow keeps each input in its PE while the output channels stream:
+// per L1 write an input is read 16 times (the K tile), a weight once.
+TEST(H3mDataflow, InputStationaryKeepsInputsInThePe) {
+  test::TempDir dir;
+  auto l1 = [&](const std::string& df) {
+    const auto out = dir.path() / (df + ".json");
+    const auto r = test::run_mosaic("eval --mapping '" +
+                                    (test::source_dir() / "examples/networks/vgg16.m").string() +
+                                    "' --dataflow " + df + " --hw '" +
+                                    (test::source_dir() / "examples/hw/edge_nvdla.yaml").string() +
+                                    "' --json '" + out.string() + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(test::read_file(out));
+    return j["layers"][2]["levels"][0];  // CONV3, L1
+  };
+  const auto is = l1("cx_is");
+  const auto ws = l1("kcp_ws");
+  const double is_in = is["reads"]["input"].get<double>() / is["writes"]["input"].get<double>();
+  const double is_w = is["reads"]["weight"].get<double>() / is["writes"]["weight"].get<double>();
+  EXPECT_DOUBLE_EQ(is_in, 16);
+  EXPECT_DOUBLE_EQ(is_w, 1);
+  // kcp_ws refetches the input for each weight (no input reuse in the PE).
+  EXPECT_DOUBLE_EQ(ws["reads"]["input"].get<double>() / ws["writes"]["input"].get<double>(), 1);
+}
+
+// The search can pick the input-stationary dataflow: alone in the space it is chosen, and it is
+// among H3M's default dataflows.
+TEST(H3mDataflow, SearchCanPickInputStationary) {
+  EXPECT_NE(
+      std::find(search::H3mSpace{}.dataflows.begin(), search::H3mSpace{}.dataflows.end(), "cx_is"),
+      search::H3mSpace{}.dataflows.end());
+  auto c = small_config();
+  c.space.dataflows = {"cx_is"};
+  c.search = search::H3mSearch::Exhaustive;
+  c.baselines = false;
+  const auto r = search::run_h3m(c);
+  ASSERT_TRUE(r.best.best.feasible) << r.best.best.design.why;
+  for (const auto& sub : r.best.best.design.subs)
+    EXPECT_EQ(r.best.space.dataflows[static_cast<std::size_t>(sub.dataflow)], "cx_is");
+  EXPECT_GT(r.best.best.edp, 0);
 }
 
 // Must-show: on the enumerable space (2 sub-accelerators, B512/B1024/B4096, U200), CMA-ES with
@@ -270,7 +404,7 @@ TEST(H3mMustShowSlow, CmaEsWithinTwoPercentOfExhaustive) {
     c.search = search::H3mSearch::CmaEs;
     const auto cm = search::run_h3m(c);
     ASSERT_TRUE(ex.best.best.feasible) << w;
-    EXPECT_EQ(ex.best.space_size, 7155) << w;
+    EXPECT_EQ(ex.best.space_size, 12690) << w;  // 4 dataflows x 3 granularities x 5 gang levels
     EXPECT_LE(cm.best.best.edp, 1.02 * ex.best.best.edp) << w;
     EXPECT_GE(cm.best.best.edp, ex.best.best.edp) << w;
   }
