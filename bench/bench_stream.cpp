@@ -38,4 +38,30 @@ void BM_StreamScheduleLab3(benchmark::State& state) {
 }
 BENCHMARK(BM_StreamScheduleLab3)->Unit(benchmark::kMillisecond);
 
+// ResNet-18 fused on the TPU-like quad core (Stream's examples; 2,408 CNs, 8,926 edges), one
+// allocation (the first random genome of seed 1).
+void BM_StreamScheduleResNet18(benchmark::State& state) {
+  const auto ex = std::filesystem::path(shared()) / "reference/stream/examples";
+  if (!std::filesystem::exists(ex)) {
+    state.SkipWithError("../shared is absent");
+    return;
+  }
+  mosaic::search::StreamOptions o;
+  o.mode = mosaic::workload::StackMode::Fused;
+  o.layer_stacks = "0-10,11-21";
+  o.allocation = mosaic::search::StreamAllocation::Ga;
+  o.generations = 0;
+  const auto run = mosaic::search::run_stream(
+      (ex / "hardware/tpu_like_quad_core.yaml").string(), (ex / "workload/resnet18.onnx").string(),
+      (ex / "mapping/tpu_like_quad_core_ga.yaml").string(), o);
+  std::vector<const mosaic::mapper::StreamCnCost*> cost;
+  for (const auto& c : run.cn_cost) cost.push_back(&c);
+  for (auto _ : state) {
+    auto r = mosaic::schedule::schedule_stream(run.graph, run.acc, run.core_of_cn, cost, false);
+    benchmark::DoNotOptimize(r.latency_cycles);
+  }
+  state.counters["cns"] = static_cast<double>(run.graph.cns.size());
+}
+BENCHMARK(BM_StreamScheduleResNet18)->Unit(benchmark::kMillisecond);
+
 }  // namespace

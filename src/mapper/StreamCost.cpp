@@ -59,10 +59,13 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
                                             bool alone) {
   std::vector<std::string> out;
   if (alone) {
-    for (const auto& o : t.operands) {
-      const auto m = mem_op_of(o.name);
-      if (!m.empty()) out.push_back(m);
-    }
+    // Stream returns node.memory_operand_links.mem_operands: every ComputationNode carries the
+    // links {I: I1, W: I2, O: O} in that order. The order matters: it is the order of the
+    // off-chip level's operands, hence of its port's functions, and ZigZag's loading-phase
+    // reduce_balanced treats equal loading times in port order.
+    for (const char* m : {"I1", "I2", "O"})
+      for (const auto& o : t.operands)
+        if (mem_op_of(o.name) == m) out.push_back(m);
     return out;
   }
   std::vector<int> tops;
@@ -266,9 +269,9 @@ struct DramObjective {
     return m == "I1" ? 0 : m == "I2" ? 1 : 2;
   }
   double used(const cost::LoopNestResult& r, int op) const {
-    // The bandwidth the output's final off-loading borrows from the computation phase is not
-    // counted: with it, labs 1 and 2 pick other mappings than Stream does (docs/stream.md).
-    double s = op == output_op ? 0.0 : r.top_loading_bw_bits[static_cast<std::size_t>(op)];
+    // ZigZag's get_inst_bandwidth: the top level's instantaneous bandwidth during computation
+    // plus the bandwidth the operand's loading phase borrows from it (the output included).
+    double s = r.top_loading_bw_bits[static_cast<std::size_t>(op)];
     for (double v : r.top_inst_bw_bits[static_cast<std::size_t>(op)]) s += v;
     return s;
   }

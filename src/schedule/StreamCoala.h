@@ -70,6 +70,7 @@ class Coala {
   StreamScheduleResult res_;
   std::vector<Tensor> tensors_;
   std::vector<int> tensor_base_;  // runtime tensor -> tile graph tensor
+  std::vector<int> id_of_base_;   // tile graph tensor -> runtime tensor (-1: not yet)
   std::map<
       std::pair<int, std::pair<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>>>,
       int>

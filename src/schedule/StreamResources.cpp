@@ -62,7 +62,9 @@ bool LinkState::update(int tensor, double start, double end, double activity) {
     } else {
       ts.insert(ts.begin() + static_cast<std::ptrdiff_t>(i), t);
       deltas.insert(deltas.begin() + static_cast<std::ptrdiff_t>(i), d);
+      act.insert(act.begin() + static_cast<std::ptrdiff_t>(i), i == 0 ? 0.0 : act[i - 1]);
     }
+    for (std::size_t k = i; k < act.size(); ++k) act[k] += d;
   };
   put(start, activity);
   put(end, -activity);
@@ -72,29 +74,41 @@ bool LinkState::update(int tensor, double start, double end, double activity) {
 
 std::vector<std::pair<double, double>> LinkState::idle_windows(double required, double duration,
                                                                double earliest) const {
-  std::vector<double> act(ts.size());
-  double run = 0;
-  for (std::size_t i = 0; i < ts.size(); ++i) act[i] = (run += deltas[i]);
+  // The activity from `earliest` on is a step function over (earliest, ts[i0], ts[i0+1], ...);
+  // a window runs from after a busy step to the next busy step (or the end).
   const auto i0 =
       static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), earliest) - ts.begin());
-  std::vector<double> uts{earliest}, uact{i0 == 0 ? 0.0 : act[i0 - 1]};
-  for (std::size_t i = i0; i < ts.size(); ++i) {
-    uts.push_back(ts[i]);
-    uact.push_back(act[i]);
-  }
-  std::vector<std::size_t> idxs;
-  for (std::size_t i = 0; i < uact.size(); ++i)
-    if (uact[i] + required > bandwidth) idxs.push_back(i);
-  idxs.push_back(uts.size() - 1);
+  const std::size_t n = ts.size() - i0 + 1;  // steps: earliest, then ts[i0..]
+  auto time_of = [&](std::size_t k) { return k == 0 ? earliest : ts[i0 + k - 1]; };
+  auto act_of = [&](std::size_t k) {
+    return k == 0 ? (i0 == 0 ? 0.0 : act[i0 - 1]) : act[i0 + k - 1];
+  };
   std::vector<std::pair<double, double>> out;
   double start = earliest;
-  for (std::size_t idx : idxs) {
-    const double end = uts[idx];
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!(act_of(k) + required > bandwidth) && k + 1 < n) continue;
+    const double end = time_of(k);
     if (end - start >= duration) out.emplace_back(start, end);
-    if (idx + 1 >= uts.size()) break;
-    start = uts[idx + 1];
+    if (k + 1 >= n) break;
+    start = time_of(k + 1);
   }
   return out;
+}
+
+double LinkState::first_idle(double required, double duration, double earliest) const {
+  const auto i0 =
+      static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), earliest) - ts.begin());
+  const std::size_t n = ts.size() - i0 + 1;
+  double start = earliest;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double a = k == 0 ? (i0 == 0 ? 0.0 : act[i0 - 1]) : act[i0 + k - 1];
+    if (!(a + required > bandwidth) && k + 1 < n) continue;
+    const double end = k == 0 ? earliest : ts[i0 + k - 1];
+    if (end - start >= duration) return start;
+    if (k + 1 >= n) break;
+    start = ts[i0 + k];
+  }
+  return kInf;
 }
 
 std::vector<std::pair<double, double>> intersections(

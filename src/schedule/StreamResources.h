@@ -32,12 +32,15 @@ struct LinkState {
   double bandwidth = 0;
   std::vector<double> ts{0.0, kInf};
   std::vector<double> deltas{0.0, 0.0};
+  std::vector<double> act{0.0, 0.0};               // activity from ts[i] on (prefix sums of deltas)
   std::map<int, std::vector<double>> seen_starts;  // tensor id -> event starts
   // Registers an activity; false when not new (zero length, or same tensor and start).
   bool update(int tensor, double start, double end, double activity);
   // Windows [start, end) from `earliest` with `required` bandwidth free and length >= duration.
   std::vector<std::pair<double, double>> idle_windows(double required, double duration,
                                                       double earliest) const;
+  // The start of the first of those windows (infinity when none).
+  double first_idle(double required, double duration, double earliest) const;
 };
 
 std::vector<std::pair<double, double>> intersections(

@@ -32,10 +32,13 @@ const char* cause_name(TransferCause c) {
 namespace detail {
 
 int Coala::tensor_id(int base) {
+  if (id_of_base_.empty()) id_of_base_.assign(g_.tensors.size(), -1);
+  int& cached = id_of_base_[static_cast<std::size_t>(base)];
+  if (cached >= 0) return cached;
   const CnTensor& b = g_.tensors[static_cast<std::size_t>(base)];
   auto key = std::make_pair(b.layer, std::make_pair(b.operand, b.ranges));
   auto it = tensor_index_.find(key);
-  if (it != tensor_index_.end()) return it->second;
+  if (it != tensor_index_.end()) return cached = it->second;
   Tensor t;
   t.layer = b.layer;
   t.op = b.operand;
@@ -46,6 +49,7 @@ int Coala::tensor_id(int base) {
   tensor_base_.push_back(base);
   const int id = static_cast<int>(tensors_.size()) - 1;
   tensor_index_[key] = id;
+  id_of_base_[static_cast<std::size_t>(base)] = id;
   return id;
 }
 
@@ -121,11 +125,11 @@ double Coala::make_space(int t, int core, const std::string& mem_op, double time
                     "bits) of core {}: "
                     "it can never fit",
                     tt.size, tt.layer, tt.op, m.memory, m.capacity, core));
+  const double min_evict = tt.size - (m.capacity - m.usage_at(enough));
+  if (min_evict <= 0) return std::max(enough, time);
   std::vector<int> stored;
   for (int s : m.stored)
     if (m.stored_since.at(s) <= enough) stored.push_back(s);
-  const double min_evict = tt.size - (m.capacity - m.usage_at(enough));
-  if (min_evict <= 0) return std::max(enough, time);
   std::vector<std::pair<std::pair<double, double>, int>> ev;
   for (int s : stored)
     if (std::find(keep.begin(), keep.end(), s) == keep.end())
@@ -179,6 +183,11 @@ double Coala::links_idle(const std::vector<std::pair<int, double>>& link_bw, dou
         if (ll == l) total += std::floor(f * bw);
     } else {
       total = req[l];
+    }
+    if (order.size() == 1) {  // one link: its first window is the answer
+      const double st = ls.first_idle(total, duration, earliest);
+      if (st == kInf) break;
+      return st;
     }
     auto w = ls.idle_windows(total, duration, earliest);
     if (first) {

@@ -279,10 +279,11 @@ StreamScheduleResult Coala::run() {
   std::vector<std::pair<double, int>> cand;
   for (std::size_t i = 0; i < n; ++i)
     if (g_.preds[i].empty()) cand.emplace_back(idle_[core_[i]], static_cast<int>(i));
+  // Stream's get_sink_layer_ids: a layer is a sink when ALL its CNs have out-degree 0, intra-layer
+  // edges included. With intra-core tiling the chained tiles of a layer have successors, so a
+  // fused last layer is no sink and its outputs are not written back (as in Stream).
   sink_layer_.assign(g_.core_allocation.size(), true);
-  for (const auto& e : g_.edges)
-    if (cn(e.src).layer != cn(e.dst).layer)
-      sink_layer_[static_cast<std::size_t>(cn(e.src).layer)] = false;
+  for (const auto& e : g_.edges) sink_layer_[static_cast<std::size_t>(cn(e.src).layer)] = false;
   for (std::size_t done = 0; done < n; ++done) {
     if (cand.empty()) throw InternalError("no schedulable computation node left");
     std::size_t bi = 0;

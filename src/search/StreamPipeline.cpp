@@ -162,6 +162,72 @@ void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, S
   for (std::size_t i : todo) gs[i] = memo.at(gs[i].core);
 }
 
+// DEAP's cxTwoPoint: the genes between two cut points are exchanged.
+void cx_two_point(Genome& a, Genome& b, std::mt19937_64& rng) {
+  const std::size_t size = std::min(a.size(), b.size());
+  if (size < 2) return;
+  std::size_t p1 = 1 + static_cast<std::size_t>(rng() % size);        // randint(1, size)
+  std::size_t p2 = 1 + static_cast<std::size_t>(rng() % (size - 1));  // randint(1, size - 1)
+  if (p2 >= p1)
+    ++p2;
+  else
+    std::swap(p1, p2);
+  for (std::size_t i = p1; i < p2 && i < size; ++i) std::swap(a[i], b[i]);
+}
+
+// DEAP's cxOrdered, which Stream applies to genomes longer than 10 genes although they are core
+// ids, not permutations: gene values index the "holes" (values must be < the length; else
+// two-point crossover is used). The in-place aliasing of DEAP's code is kept.
+void cx_ordered(Genome& a, Genome& b, std::mt19937_64& rng) {
+  const std::size_t size = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < size; ++i)
+    if (a[i] < 0 || b[i] < 0 || static_cast<std::size_t>(a[i]) >= size ||
+        static_cast<std::size_t>(b[i]) >= size)
+      return cx_two_point(a, b, rng);
+  std::size_t x = static_cast<std::size_t>(rng() % size);
+  std::size_t y = static_cast<std::size_t>(rng() % (size - 1));
+  if (y >= x) ++y;  // random.sample(range(size), 2): two distinct positions
+  if (x > y) std::swap(x, y);
+  std::vector<bool> h1(size, true), h2(size, true);
+  for (std::size_t i = 0; i < size; ++i)
+    if (i < x || i > y) {
+      h1[static_cast<std::size_t>(b[i])] = false;
+      h2[static_cast<std::size_t>(a[i])] = false;
+    }
+  std::size_t k1 = y + 1, k2 = y + 1;
+  for (std::size_t i = 0; i < size; ++i) {
+    const int v1 = a[(i + y + 1) % size];
+    if (!h1[static_cast<std::size_t>(v1)]) a[k1++ % size] = v1;
+    const int v2 = b[(i + y + 1) % size];
+    if (!h2[static_cast<std::size_t>(v2)]) b[k2++ % size] = v2;
+  }
+  for (std::size_t i = x; i <= y; ++i) std::swap(a[i], b[i]);
+}
+
+// Stream's GeneticAlgorithm.mutate: with probability 0.75 every gene moves with probability
+// 1/length to another allowed core; otherwise the cores of two random genes are swapped.
+void mutate(Genome& g, const std::vector<std::vector<int>>& choices, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u01(0, 1);
+  const std::size_t n = g.size();
+  if (u01(rng) < 0.75) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (u01(rng) >= 1.0 / static_cast<double>(n)) continue;
+      std::vector<int> other;
+      for (int c : choices[i])
+        if (c != g[i]) other.push_back(c);
+      if (!other.empty()) g[i] = other[static_cast<std::size_t>(rng() % other.size())];
+    }
+  } else if (n >= 2) {
+    const std::size_t a = static_cast<std::size_t>(rng() % n);
+    std::size_t b = static_cast<std::size_t>(rng() % (n - 1));
+    if (b >= a) ++b;
+    std::swap(g[a], g[b]);
+  }
+}
+
+// Stream's GeneticAlgorithm: DEAP's eaMuPlusLambda with mu = population / 2, lambda =
+// population, crossover 0.3 (two-point, ordered above 10 genes), mutation 0.7, NSGA-II
+// selection; the answer is the lowest-latency point of the Pareto front of all evaluated.
 Genome run_ga(Problem& pb, const StreamOptions& o) {
   auto& run = pb.run;
   std::mt19937_64 rng(o.seed);
@@ -170,8 +236,9 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
     const auto& ch = run.gene_choices[i];
     return ch[static_cast<std::size_t>(rng() % ch.size())];
   };
-  const std::size_t pop_n = static_cast<std::size_t>(std::max(2, o.population));
-  std::vector<StreamGenome> pop(pop_n);
+  const std::size_t lambda = static_cast<std::size_t>(std::max(2, o.population));
+  const std::size_t mu = std::max<std::size_t>(2, lambda / 2);
+  std::vector<StreamGenome> pop(lambda);
   for (auto& g : pop) {
     g.core.resize(n_genes);
     for (std::size_t i = 0; i < n_genes; ++i) g.core[i] = random_gene(i);
@@ -184,25 +251,28 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
       run.stopped_early = true;
       break;
     }
-    std::vector<StreamGenome> off(pop_n);
-    for (auto& child : off) {
+    std::vector<StreamGenome> off(lambda);
+    for (auto& child : off) {  // DEAP's varOr
       const double r = u01(rng);
-      child = pop[static_cast<std::size_t>(rng() % pop.size())];
-      if (r < 0.3 && n_genes > 1) {  // two-point crossover
-        const auto& other = pop[static_cast<std::size_t>(rng() % pop.size())];
-        std::size_t a = static_cast<std::size_t>(rng() % n_genes),
-                    b = static_cast<std::size_t>(rng() % n_genes);
-        if (a > b) std::swap(a, b);
-        for (std::size_t i = a; i <= b; ++i) child.core[i] = other.core[i];
-      } else {  // mutation: each gene with probability 1 / length
-        for (std::size_t i = 0; i < n_genes; ++i)
-          if (u01(rng) < 1.0 / static_cast<double>(n_genes)) child.core[i] = random_gene(i);
+      if (r < 0.3 && pop.size() >= 2 && n_genes > 1) {
+        const std::size_t i = static_cast<std::size_t>(rng() % pop.size());
+        std::size_t j = static_cast<std::size_t>(rng() % (pop.size() - 1));
+        if (j >= i) ++j;
+        child = pop[i];
+        Genome other = pop[j].core;
+        if (n_genes > 10)
+          cx_ordered(child.core, other, rng);
+        else
+          cx_two_point(child.core, other, rng);
+      } else {
+        child = pop[static_cast<std::size_t>(rng() % pop.size())];
+        mutate(child.core, run.gene_choices, rng);
       }
     }
     evaluate_all(pb, off, memo, o.threads, run.evaluations);
     std::vector<StreamGenome> all = pop;
     all.insert(all.end(), off.begin(), off.end());
-    pop = select_nsga2(all, pop_n);
+    pop = select_nsga2(all, mu);
     if (o.progress) {
       double best = std::numeric_limits<double>::infinity();
       for (const auto& g : pop) best = std::min(best, g.latency_cycles);

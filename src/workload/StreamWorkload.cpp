@@ -126,27 +126,48 @@ const StreamMappingEntry& match_stream_mapping(const StreamMappingSet& set, cons
       fmt::format("no mapping entry for layer '{}' (op {}) and no 'default' entry", name, op_type));
 }
 
-StreamWorkload stream_workload_from_file(const std::string& path) {
+namespace {
+
+StreamWorkload stream_workload_from_onnx(const std::string& path) {
   StreamWorkload w;
   w.source_file = path;
-  const bool onnx = path.size() > 5 && lower(path.substr(path.size() - 5)) == ".onnx";
-  if (!onnx) {
-    w.layers = read_zigzag_workload(path);
-    std::map<std::int64_t, int> index;
-    for (std::size_t i = 0; i < w.layers.size(); ++i) index[w.layers[i].id] = static_cast<int>(i);
-    for (const auto& l : w.layers) {
-      std::vector<std::pair<std::string, int>> in;
-      for (const auto& [op, src] : l.operand_source) {
-        if (src == l.id) continue;  // constant
-        auto it = index.find(src);
-        in.emplace_back(op, it == index.end() ? -1 : it->second);
-      }
-      w.inputs.push_back(std::move(in));
-    }
-    return w;
-  }
   const Model m = import_onnx(path);
   w.layers = zigzag_layers(m);
+  // The computation layer feeding a node input, through pass-through nodes (their first input).
+  std::map<std::int64_t, bool> is_layer;
+  for (const auto& l : w.layers) is_layer[l.id] = true;
+  for (std::size_t i = 0; i < m.nodes.size(); ++i)
+    if (stream_computation_op(m.nodes[i].layer.source_op))
+      is_layer[static_cast<std::int64_t>(i)] = true;
+  std::function<int(std::int32_t)> resolve_id = [&](std::int32_t node) -> int {
+    for (int guard = 0; node >= 0 && guard < 100000; ++guard) {
+      if (is_layer.count(node)) return node;
+      const auto& ins = m.nodes[static_cast<std::size_t>(node)].inputs;
+      node = ins.empty() ? -1 : ins.front().producer;
+    }
+    return -1;
+  };
+  auto data_preds = [&](std::size_t i) {
+    std::vector<int> p;
+    for (const auto& in : m.nodes[i].inputs) {
+      const int r = in.producer < 0 ? -1 : resolve_id(in.producer);
+      if (r >= 0) p.push_back(r);
+    }
+    return p;
+  };
+  for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+    if (!stream_computation_op(m.nodes[i].layer.source_op)) continue;
+    auto r = stream_onnx_layer(m.nodes[i], static_cast<std::int64_t>(i),
+                               static_cast<int>(data_preds(i).size()));
+    if (!r.ok) {
+      is_layer.erase(static_cast<std::int64_t>(i));
+      continue;
+    }
+    r.layer.source_file = m.source;
+    w.layers.push_back(std::move(r.layer));
+  }
+  std::stable_sort(w.layers.begin(), w.layers.end(),
+                   [](const EinsumLayer& a, const EinsumLayer& b) { return a.id < b.id; });
   // Stream's ONNX Conv parser orders the loops B K G OX C FX OY FY and indexes the weight
   // without G when the convolution is not grouped.
   for (auto& l : w.layers) {
@@ -175,11 +196,44 @@ StreamWorkload stream_workload_from_file(const std::string& path) {
   for (auto& l : w.layers) {
     const auto& node = m.nodes[static_cast<std::size_t>(l.id)];
     std::vector<std::pair<std::string, int>> in;
-    const int p = node.inputs.empty() ? -1 : resolve(node.inputs.front().producer);
-    in.emplace_back("I", p);
     l.operand_source.clear();
-    l.operand_source.emplace_back("W", l.id);
-    l.operand_source.emplace_back("I", p < 0 ? l.id : w.layers[static_cast<std::size_t>(p)].id);
+    const auto preds = data_preds(static_cast<std::size_t>(l.id));
+    if (preds.size() >= 2 && stream_computation_op(node.layer.source_op)) {
+      // Stream's MulParser: W is the input whose shape is the broadcast one (the first input
+      // when both shapes are equal), I the other predecessor.
+      const int pw = index.at(preds[0]), pi = index.at(preds[1]);
+      in.emplace_back("W", pw);
+      in.emplace_back("I", pi);
+      l.operand_source.emplace_back("W", preds[0]);
+      l.operand_source.emplace_back("I", preds[1]);
+    } else {
+      const int p = node.inputs.empty() ? -1 : resolve(node.inputs.front().producer);
+      in.emplace_back("I", p);
+      l.operand_source.emplace_back("W", l.id);
+      l.operand_source.emplace_back("I", p < 0 ? l.id : w.layers[static_cast<std::size_t>(p)].id);
+    }
+    w.inputs.push_back(std::move(in));
+  }
+  return w;
+}
+
+}  // namespace
+
+StreamWorkload stream_workload_from_file(const std::string& path) {
+  const bool onnx = path.size() > 5 && lower(path.substr(path.size() - 5)) == ".onnx";
+  if (onnx) return stream_workload_from_onnx(path);
+  StreamWorkload w;
+  w.source_file = path;
+  w.layers = read_zigzag_workload(path);
+  std::map<std::int64_t, int> index;
+  for (std::size_t i = 0; i < w.layers.size(); ++i) index[w.layers[i].id] = static_cast<int>(i);
+  for (const auto& l : w.layers) {
+    std::vector<std::pair<std::string, int>> in;
+    for (const auto& [op, src] : l.operand_source) {
+      if (src == l.id) continue;  // constant
+      auto it = index.find(src);
+      in.emplace_back(op, it == index.end() ? -1 : it->second);
+    }
     w.inputs.push_back(std::move(in));
   }
   return w;

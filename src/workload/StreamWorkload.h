@@ -60,8 +60,16 @@ struct StreamWorkload {
   std::string source_file;
 };
 
-// From an ONNX model (Conv/Gemm/MatMul layers; other nodes pass their inputs through) or from a
-// ZigZag/Stream workload YAML (operand_source gives the producers).
+// Stream's other ONNX computation nodes: pooling (MaxPool, AveragePool, GlobalMaxPool,
+// GlobalAveragePool), element-wise Add/Mul and SIMD operators (Relu, Gelu, Silu, Sigmoid, Exp,
+// Sqrt, Div, Pow, Reciprocal). `data_inputs`: how many of the node's inputs come from other
+// nodes (2: W is a data input, not a constant).
+bool stream_computation_op(const std::string& onnx_op);
+EinsumConversion stream_onnx_layer(const Node& n, std::int64_t id, int data_inputs);
+
+// From an ONNX model (Conv/Gemm/MatMul, pooling, element-wise and SIMD layers as Stream's ONNX
+// parser makes them; other nodes pass their first input through) or from a ZigZag/Stream
+// workload YAML (operand_source gives the producers).
 StreamWorkload stream_workload_from_file(const std::string& path);
 // Layer indices in a topological order; throws UserError naming a layer on a cycle.
 std::vector<int> topological_order(const StreamWorkload& w);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -30,7 +31,9 @@ int dim_index(const EinsumLayer& l, const std::string& d) {
 std::string default_intra_dim(const EinsumLayer& l) {
   const std::string t = lower(l.op_type);
   std::string d = "K";
-  if (t == "conv" || t == "pooling" || t == "maxpool" || t == "averagepool") d = "OY";
+  if (t == "conv" || t == "pooling" || t == "maxpool" || t == "averagepool" ||
+      t == "globalmaxpool" || t == "globalaveragepool")
+    d = "OY";
   if (t == "gemm" || t == "matmul" || t == "add" || t == "mul") d = "D";
   if (dim_index(l, d) >= 0) return d;
   for (const auto& x : l.dims)
@@ -131,12 +134,33 @@ Range dim_range(const EinsumLayer& l, const std::vector<Range>& r, const std::st
   return {0, 1};
 }
 
-bool overlaps(const CnTensor& a, const CnTensor& b) {
-  if (a.ranges.size() != b.ranges.size()) return true;  // different ranks: conservative
-  for (std::size_t i = 0; i < a.ranges.size(); ++i)
-    if (std::max(a.ranges[i].first, b.ranges[i].first) >=
-        std::min(a.ranges[i].second, b.ranges[i].second))
-      return false;
+// Stream's flatten_grouped_convolution_ranges: a tensor indexed by G and C (or K) is compared as
+// 4-D with one channel dimension in place of the first of the two, whose inclusive range is
+// (G_min + CK_min, G_max * size(CK) + CK_max) (Stream's own formula).
+std::vector<Range> box_of(const CnTensor& t, const EinsumLayer& owner) {
+  const auto& d = t.dims;
+  const auto g = std::find(d.begin(), d.end(), "G");
+  auto ck = std::find(d.begin(), d.end(), "C");
+  if (ck == d.end()) ck = std::find(d.begin(), d.end(), "K");
+  if (g == d.end() || ck == d.end()) return t.ranges;
+  const auto gi = static_cast<std::size_t>(g - d.begin());
+  const auto ci = static_cast<std::size_t>(ck - d.begin());
+  const Range rg = t.ranges[gi], rc = t.ranges[ci];
+  const std::int64_t lo = rg.first + rc.first;
+  const std::int64_t hi_incl = (rg.second - 1) * dim_size(owner, *ck) + (rc.second - 1);
+  std::vector<Range> out;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (i == std::min(gi, ci)) out.push_back({lo, hi_incl + 1});
+    if (i == gi || i == ci) continue;
+    out.push_back(t.ranges[i]);
+  }
+  return out;
+}
+
+bool overlaps(const std::vector<Range>& a, const std::vector<Range>& b) {
+  if (a.size() != b.size()) return true;  // different ranks: conservative
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::max(a[i].first, b[i].first) >= std::min(a[i].second, b[i].second)) return false;
   return true;
 }
 
@@ -170,6 +194,39 @@ struct Builder {
     return id;
   }
 };
+
+// Inter-layer edges from range overlaps (Stream's get_inter_edges_rtree): only from producer
+// tiles that produce final outputs, one edge per (producer, consumer) pair.
+void add_inter_layer_edges(Builder& b, const StreamWorkload& w) {
+  TileGraph& g = b.g;
+  for (int li : g.layer_order) {
+    const auto ul = static_cast<std::size_t>(li);
+    std::set<std::pair<int, int>> made;
+    for (const auto& [op, p] : w.inputs[ul]) {
+      if (p < 0) continue;
+      const auto up = static_cast<std::size_t>(p);
+      std::vector<std::vector<Range>> cboxes;
+      for (int cc : b.layer_cns[ul]) {
+        const int ti = g.cns[static_cast<std::size_t>(cc)].tensor_of(op);
+        cboxes.push_back(ti < 0 ? std::vector<Range>{}
+                                : box_of(g.tensors[static_cast<std::size_t>(ti)], b.layers[ul]));
+      }
+      for (int pc : b.layer_cns[up]) {
+        const auto& pcn = g.cns[static_cast<std::size_t>(pc)];
+        if (!pcn.final_output) continue;
+        const auto pbox =
+            box_of(g.tensors[static_cast<std::size_t>(pcn.tensors.front().second)], b.layers[up]);
+        for (std::size_t k = 0; k < b.layer_cns[ul].size(); ++k) {
+          const int cc = b.layer_cns[ul][k];
+          if (g.cns[static_cast<std::size_t>(cc)].tensor_of(op) < 0 || !overlaps(pbox, cboxes[k]))
+            continue;
+          if (!made.insert({pc, cc}).second) continue;
+          g.edges.push_back({pc, cc, op, false});
+        }
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -279,23 +336,7 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
       }
     }
   }
-  // Inter-layer edges from range overlaps.
-  for (int li : g.layer_order) {
-    const auto ul = static_cast<std::size_t>(li);
-    for (const auto& [op, p] : w.inputs[ul]) {
-      if (p < 0) continue;
-      for (int pc : b.layer_cns[static_cast<std::size_t>(p)]) {
-        const auto& pcn = g.cns[static_cast<std::size_t>(pc)];
-        const auto& pt = g.tensors[static_cast<std::size_t>(pcn.tensors.front().second)];
-        for (int cc : b.layer_cns[ul]) {
-          const auto& ccn = g.cns[static_cast<std::size_t>(cc)];
-          const int ti = ccn.tensor_of(op);
-          if (ti < 0 || !overlaps(pt, g.tensors[static_cast<std::size_t>(ti)])) continue;
-          g.edges.push_back({pc, cc, op, false});
-        }
-      }
-    }
-  }
+  add_inter_layer_edges(b, w);
   g.preds.assign(g.cns.size(), {});
   g.succs.assign(g.cns.size(), {});
   for (std::size_t e = 0; e < g.edges.size(); ++e) {
