@@ -3,7 +3,8 @@
 
 1. mosaic.cost_grid: hardware points per second for a VGG-16 layer (conv3_1) on two grids:
    (a) 16 PE counts x 256 NoC bandwidths x 16 L1 x 16 L2 sizes (1,048,576 points), and
-   (b) 1,024 PE counts x 1,024 NoC bandwidths (1,048,576 points, every PE count its own analyses).
+   (b) 1,024 PE counts x 1,024 NoC bandwidths (1,048,576 points), and
+   (c) 1,024 PE counts (1..1024) x 64 NoC bandwidths x 4 L1 x 4 L2 sizes (1,048,576 points).
 2. One evaluation per call, side by side: a loop of mosaic.cost() calls (MAESTRO-compatible mode,
    the mapping given as directive text as a GAMMA-style search would) against running
    `mosaic maestro` as a subprocess per evaluation (write the mapping file, run, read the CSV),
@@ -58,6 +59,16 @@ def grid_bench(threads):
     n = g["latency_cycles"].size
     print(f"grid (b) 1024 PEs x 1024 bw: {n} points in {t:.3f} s = "
           f"{n / t / 1e6:.2f} M points/s ({threads} threads)")
+    pes = np.arange(1, 1025).reshape(-1, 1, 1, 1)
+    bw = np.arange(4, 257, 4).reshape(1, -1, 1, 1)
+    l1 = (2 ** np.arange(8, 12)).reshape(1, 1, -1, 1)
+    l2 = (2 ** np.arange(16, 20)).reshape(1, 1, 1, -1)
+    t, g = best_of(lambda: mosaic.cost_grid(layer, "kcp_ws", pes=pes, noc_bw=bw, l1_bytes=l1,
+                                            l2_bytes=l2, offchip_bw=16, threads=threads))
+    n = g["latency_cycles"].size
+    print(f"grid (c) 1024 PEs (1..1024) x 64 bw x 4 L1 x 4 L2: {n} points in {t:.3f} s = "
+          f"{n / t / 1e6:.2f} M points/s ({threads} threads; "
+          f"{int(g['feasible'].sum())} feasible)")
 
 
 def single_bench(binary, n_calls, n_proc):

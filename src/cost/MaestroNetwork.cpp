@@ -97,24 +97,36 @@ std::vector<BoundDirective> checked_binding(std::vector<BoundDirective> bound, c
 
 }  // namespace
 
+RuntimeFigures runtime_figures(std::int64_t macs, std::int64_t runtime, std::int64_t num_pes,
+                               std::int64_t vector_width, bool maestro_compat) {
+  RuntimeFigures f;
+  f.latency_cycles = static_cast<double>(runtime);
+  if (!maestro_compat && f.latency_cycles < 1) f.latency_cycles = 1;
+  const double pes = static_cast<double>(num_pes);
+  f.ideal_cycles = static_cast<double>(macs) / (pes * static_cast<double>(vector_width));
+  // Achieved utilisation: useful MACs over the MAC slots of the whole run.
+  f.utilization =
+      f.latency_cycles > 0
+          ? static_cast<double>(macs) / (f.latency_cycles * pes * static_cast<double>(vector_width))
+          : 0;
+  f.throughput_macs_per_cycle =
+      f.latency_cycles > 0 ? static_cast<double>(macs) / f.latency_cycles : 0;
+  return f;
+}
+
 LayerCost to_layer_cost(const DirectiveResult& r, const Problem& p, const arch::Core& core,
                         const arch::Technology& tech, bool maestro_compat) {
   LayerCost c;
   const LevelFigures& top = r.top;
   const std::int64_t macs = maestro_compat ? top.num_computations : r.macs;
   c.macs = macs;
-  c.latency_cycles = static_cast<double>(top.runtime);
-  if (!maestro_compat && c.latency_cycles < 1) c.latency_cycles = 1;
-  const double pes = static_cast<double>(core.num_pes);
-  c.ideal_cycles = static_cast<double>(macs) / (pes * static_cast<double>(core.vector_width));
+  const RuntimeFigures f =
+      runtime_figures(macs, top.runtime, core.num_pes, core.vector_width, maestro_compat);
+  c.latency_cycles = f.latency_cycles;
+  c.ideal_cycles = f.ideal_cycles;
   c.avg_active_pes = top.avg_active_clusters;
-  // Achieved utilisation: useful MACs over the MAC slots of the whole run.
-  c.utilization = c.latency_cycles > 0
-                      ? static_cast<double>(macs) /
-                            (c.latency_cycles * pes * static_cast<double>(core.vector_width))
-                      : 0;
-  c.throughput_macs_per_cycle =
-      c.latency_cycles > 0 ? static_cast<double>(macs) / c.latency_cycles : 0;
+  c.utilization = f.utilization;
+  c.throughput_macs_per_cycle = f.throughput_macs_per_cycle;
   c.roofline_macs_per_cycle =
       top.compute_cycles > 0 ? static_cast<double>(macs) / static_cast<double>(top.compute_cycles)
                              : 0;

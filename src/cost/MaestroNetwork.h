@@ -114,6 +114,15 @@ DirectiveResult analyze_layer(const dataflow::Problem& p,
                               const workload::maestro_format::LayerSyntax& layer,
                               const std::string& file);
 
+// The figures of a LayerCost that follow from the runtime and the core's MAC slots alone
+// (to_layer_cost's rule; the Python module's cost_grid applies it at each hardware point that
+// shares one analysis).
+struct RuntimeFigures {
+  double latency_cycles = 0, ideal_cycles = 0, utilization = 0, throughput_macs_per_cycle = 0;
+};
+RuntimeFigures runtime_figures(std::int64_t macs, std::int64_t runtime, std::int64_t num_pes,
+                               std::int64_t vector_width, bool maestro_compat);
+
 // The unified cost of one directive analysis (used by the default mode and by the schedulers).
 LayerCost to_layer_cost(const DirectiveResult& r, const dataflow::Problem& p,
                         const arch::Core& core, const arch::Technology& tech, bool maestro_compat);

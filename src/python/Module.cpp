@@ -60,4 +60,5 @@ PYBIND11_MODULE(mosaic, m) {
   mosaic::python::bind_cost(m);
   mosaic::python::bind_grid(m);
   mosaic::python::bind_verbs(m);
+  mosaic::python::bind_cli_verbs(m);
 }

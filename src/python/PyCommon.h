@@ -2,7 +2,8 @@
 //   Module.cpp   the module, mosaic.Error and the error translation
 //   PyCost.cpp   Layer, Dataflow, Core, LayerCost and cost()
 //   PyGrid.cpp   cost_grid(): many hardware points in one call, in parallel, GIL released
-//   PyVerbs.cpp  eval(), workload(), herald(), ...: the CLI verbs returning their JSON as dicts
+//   PyVerbs.cpp  eval(), workload(), herald(): the CLI verbs returning their JSON as dicts
+//   PyCliVerbs.cpp  map(), dse(), stream(), h3m(): the verbs themselves run in process
 #pragma once
 
 #include <functional>
@@ -55,5 +56,6 @@ bool run_without_gil(const std::function<void()>& body, bool guard);
 void bind_cost(py::module_& m);
 void bind_grid(py::module_& m);
 void bind_verbs(py::module_& m);
+void bind_cli_verbs(py::module_& m);
 
 }  // namespace mosaic::python

@@ -119,3 +119,35 @@ def test_grid_threads_do_not_change_results():
     b = mosaic.cost_grid(layer, "kcp_ws", pes=pes, noc_bw=bws, threads=2)
     for k in a:
         assert np.array_equal(a[k], b[k], equal_nan=True), k
+
+
+TWO_LEVEL = ("SpatialMap(1,1) K; TemporalMap(16,16) C; TemporalMap(Sz(R),1) Y; "
+             "TemporalMap(Sz(S),1) X; Cluster(16, P); SpatialMap(1,1) C; TemporalMap(Sz(R),1) Y; "
+             "TemporalMap(Sz(S),1) X; Cluster(4, P); SpatialMap(1,1) Y; "
+             "TemporalMap(Sz(S),1) X;")
+
+
+@pytest.mark.parametrize("dataflow", ["kcp_ws", "rs", "yxp_os", TWO_LEVEL])
+def test_grid_shares_analyses_across_pe_counts_exactly(dataflow):
+    """Every PE count 1..300 (most share an analysis with others: same PEs used by the clusters),
+    some unable to run the dataflow: each point equals mosaic.cost, or is infeasible where
+    mosaic.cost raises."""
+    layer = mosaic.Layer(**VGG_LAYER)
+    pes = np.arange(1, 301)[:, None]
+    bws = np.array([1, 7, 32, 100, 1000])[None, :]
+    g = mosaic.cost_grid(layer, dataflow, pes=pes, noc_bw=bws, offchip_bw=16, vector_width=2,
+                         threads=2)
+    feasible = 0
+    for i, p in enumerate(pes[:, 0]):
+        for j, b in enumerate(bws[0]):
+            core = mosaic.Core(pes=int(p), noc_bw=int(b), offchip_bw=16, vector_width=2)
+            try:
+                c = mosaic.cost(layer, dataflow, core)
+            except mosaic.Error:
+                assert not g["feasible"][i, j], (p, b)
+                continue
+            feasible += 1
+            assert g["feasible"][i, j], (p, b)
+            for key, attr in FIELDS.items():
+                assert g[key][i, j] == getattr(c, attr), (key, p, b)
+    assert feasible > 200
