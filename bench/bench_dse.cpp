@@ -94,6 +94,36 @@ void BM_SingleLayerBufferSweep(benchmark::State& state) {
 }
 BENCHMARK(BM_SingleLayerBufferSweep)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The per-layer tile search on and off (`--search-tiles edp`): one layer, 16 PE counts x 8
+// bandwidths x 4 L1 sizes (L2 exact), then all 13 VGG16 convolutions in kcp_ws and shi_os on
+// 4 PE counts x 3 bandwidths (exact buffers). Off: the library's written sizes.
+void BM_SearchTilesOneLayer(benchmark::State& state) {
+  const auto w = vgg_layer("CONV11");
+  DseSpec s;
+  s.dataflows = {"kcp_ws"};
+  s.fit_clusters = true;
+  s.pes = parse_sweep("64:1024:64", "--pes");
+  s.noc_bw = parse_sweep("8:64:8", "--bw");
+  s.l1_bytes = parse_sweep("128:1K:x2", "--l1", true);
+  if (state.range(0) != 0) s.search_tiles = cost::CoreObjective::EDP;
+  run(state, w, s, 1);
+}
+BENCHMARK(BM_SearchTilesOneLayer)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_SearchTilesVgg16(benchmark::State& state) {
+  const auto net = workload::maestro_format::parse_network_file(
+      std::filesystem::path(MOSAIC_SOURCE_DIR) / "examples/networks/vgg16.m");
+  const auto w = dse_workload_from_mapping(net, {}, false);
+  DseSpec s;
+  s.dataflows = {"kcp_ws", "shi_os"};
+  s.fit_clusters = true;
+  s.pes = parse_sweep("64,128,256,512", "--pes");
+  s.noc_bw = parse_sweep("16,32,64", "--bw");
+  if (state.range(0) != 0) s.search_tiles = cost::CoreObjective::EDP;
+  run(state, w, s, 1);
+}
+BENCHMARK(BM_SearchTilesVgg16)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // MAESTRO Table 3 (16 mm2, 450 mW): NVDLA-style (kcp_ws) and row-stationary (rs) dataflows on
 // VGG16 CONV2 and CONV11, sweeping PEs, NoC bandwidth and the C and K mapping sizes with buffers
 // sized exactly (docs/dse-reproduction.md explains the ranges).

@@ -1,10 +1,12 @@
 #include "arch/Technology.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include "common/Error.h"
 
@@ -14,20 +16,13 @@ Technology default_technology() {
   return Technology{};
 }
 
-Technology read_technology(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw UserError(SourceLocation{file, 0, ""}, "cannot open the technology file");
-  } catch (const YAML::Exception& e) {
-    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
-  }
-  if (!root.IsMap())
-    throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
-  Technology t;
-  std::map<std::string, double*> keys = {
+namespace {
+
+// Every number of a technology by its YAML key (Technology or const Technology).
+template <class T>
+auto technology_fields(T& t) {
+  using P = decltype(&t.mac_pj);
+  return std::array<std::pair<const char*, P>, 19>{{
       {"mac_pj", &t.mac_pj},
       {"l1_pj", &t.l1_pj},
       {"l2_pj", &t.l2_pj},
@@ -47,7 +42,33 @@ Technology read_technology(const std::filesystem::path& path) {
       {"arbiter_c1", &t.arbiter_c1},
       {"arbiter_c0", &t.arbiter_c0},
       {"clock_ghz", &t.clock_ghz},
-  };
+  }};
+}
+
+}  // namespace
+
+nlohmann::json technology_json(const Technology& t) {
+  nlohmann::json j = nlohmann::json::object();
+  j["name"] = t.name;
+  for (const auto& [name, field] : technology_fields(t)) j[name] = *field;
+  return j;
+}
+
+Technology read_technology(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw UserError(SourceLocation{file, 0, ""}, "cannot open the technology file");
+  } catch (const YAML::Exception& e) {
+    throw UserError(SourceLocation{file, e.mark.line + 1, "yaml"}, e.msg);
+  }
+  if (!root.IsMap())
+    throw UserError(SourceLocation{file, 1, ""}, "expected a mapping of keys to numbers");
+  Technology t;
+  std::map<std::string, double*> keys;
+  for (const auto& [name, field] : technology_fields(t)) keys[name] = field;
   std::map<std::string, double> relative;
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();

@@ -22,6 +22,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace mosaic::arch {
 
 struct Technology {
@@ -52,6 +54,10 @@ struct Technology {
 
 // The default table above.
 Technology default_technology();
+
+// Every field of `t` (its name and each number by its YAML key): what a result store's
+// configuration key holds of the technology (the DSE's and Herald's alike).
+nlohmann::json technology_json(const Technology& t);
 
 // Reads a YAML technology file: any subset of the keys above (mac_pj, l1_pj, ... clock_ghz),
 // plus `l1_relative` / `l2_relative` / `dram_relative` / `noc_relative` to give energies as

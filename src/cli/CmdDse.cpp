@@ -26,6 +26,7 @@ namespace {
 
 struct DseArgs {
   std::string mapping, workload, compat, technology, out, store, objective = "throughput";
+  std::string search_tiles;  // empty: the dataflows' sizes as written
   std::vector<std::string> layers, dataflows, map_sizes;
   std::string pes, bw, l1 = "exact", l2 = "exact", vector_width = "1";
   std::string pareto = "latency,energy,area";
@@ -81,6 +82,8 @@ search::DseSpec dse_spec(const DseArgs& a) {
   if (a.area_mm2 > 0) spec.area_budget_um2 = a.area_mm2 * 1e6;
   if (a.power_mw > 0) spec.power_budget_mw = a.power_mw;
   if (!a.technology.empty()) spec.technology = arch::read_technology(a.technology);
+  if (!a.search_tiles.empty())
+    spec.search_tiles = search::parse_tile_objective(a.search_tiles, "--search-tiles");
   search::validate(spec);
 
   return spec;
@@ -218,6 +221,12 @@ int run(const DseArgs& a) {
         "warning: dse: {} stored chunk(s) failed their checksum (damaged in {}) and were "
         "recomputed\n",
         store->corrupt_records(), store->path().string());
+  if (info.stale_runs > 0 && info.chunks_reused == 0)
+    std::cerr << fmt::format(
+        "dse: the store {} holds {} run{} of another format (an older mosaic; this one writes "
+        "{}): not read, every chunk is computed anew (delete the file to reclaim its space)\n",
+        store->path().string(), info.stale_runs, info.stale_runs == 1 ? "" : "s",
+        search::kDseStoreFormat);
   if (info.chunks_reused > 0 || info.chunks_recomputed > 0)
     std::cerr << fmt::format(
         "dse: resumed: {} chunks read from the store, {} computed now, of which {} recomputed "
@@ -293,6 +302,9 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--precision-bits", a->precision_bits, "Bits per element (default 8)");
   cmd->add_option("--technology", a->technology, "Technology YAML (energies, area, power)");
   cmd->add_option("--compat", a->compat, "'maestro': the MAESTRO tool's numbers");
+  cmd->add_option("--search-tiles", a->search_tiles,
+                  "Per design point, search each layer's tile sizes and array shape within its "
+                  "dataflow style (edp, latency or energy), under the point's L1/L2 when swept");
   cmd->add_option("--out", a->out, "Output directory")->required();
   cmd->add_option("--store", a->store, "Result store (SQLite); default OUT/dse.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");

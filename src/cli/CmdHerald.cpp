@@ -17,6 +17,7 @@
 #include "search/Herald.h"
 #include "search/HeraldExperiments.h"
 #include "search/HeraldFigures.h"
+#include "search/HeraldFlags.h"
 #include "search/ResultStore.h"
 #include "workload/WorkloadFile.h"
 
@@ -24,31 +25,13 @@ namespace mosaic::cli {
 namespace {
 
 struct HeraldArgs {
-  std::string workload = "arvr-a";
-  std::string cls = "edge";
-  std::string styles = "nvdla,shi";
-  std::string accelerator;  // a fixed design (YAML) instead of a searched style
-  int granularity = 16;
-  std::string search = "exhaustive";
-  int samples = 256;
-  std::uint64_t seed = 1;
-  std::string objective = "edp";
-  std::string scheduler = "herald";
-  std::string ordering = "breadth-first";
-  double lbf = 2.0;
-  int lookahead = 4;
+  search::HeraldFlags f;  // everything that makes the configuration (search/HeraldFlags.h)
   std::string out = "mosaic-out/herald";
-  int threads = 0;
-  bool no_baselines = false;
   bool quiet = false;
-  double rearrange_cycles_per_byte = 0;
   bool experiment = false;
   std::string store;  // default OUT/herald.sqlite
   bool no_store = false;
   std::int64_t stop_after_chunks = 0;
-  std::string compat = "none";
-  double subacc_buffer_per_pe = -1;  // bytes; < 0: the default of ExecutionParams
-  double local_bw_per_pe = -1;       // elements per PE and cycle; < 0: the default
 };
 
 // Which design wins by the objective, and by how much against the runner-up and the best FDA.
@@ -90,29 +73,6 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
   return out;
 }
 
-schedule::Metric parse_metric(const std::string& s, const char* flag) {
-  if (s == "edp") return schedule::Metric::EDP;
-  if (s == "latency") return schedule::Metric::Latency;
-  if (s == "energy") return schedule::Metric::Energy;
-  throw UserError(SourceLocation{"", 0, flag},
-                  fmt::format("unknown objective '{}'; expected edp, latency or energy", s));
-}
-
-std::vector<arch::AcceleratorStyle> parse_styles(const std::string& text) {
-  std::vector<arch::AcceleratorStyle> out;
-  if (text == "all") {
-    for (const auto& s : arch::table3_styles())
-      if (s.kind == arch::StyleKind::HDA) out.push_back(s);
-    return out;
-  }
-  std::string item;
-  std::stringstream ss(text);
-  while (std::getline(ss, item, '|'))
-    if (!item.empty()) out.push_back(arch::parse_style(item));
-  if (out.empty()) throw UserError(SourceLocation{"", 0, "--styles"}, "no style given");
-  return out;
-}
-
 int run(const HeraldArgs& a) {
   search::ChunkTransport* transport = search::chunk_transport();
   const bool worker = transport != nullptr && !transport->leader();
@@ -123,11 +83,12 @@ int run(const HeraldArgs& a) {
   if (a.experiment) {
     if (worker) return 0;  // the experiments run on rank 0 alone
     search::ExperimentOptions eo;
-    eo.threads = a.threads;
+    eo.threads = a.f.threads;
     eo.progress = !a.quiet;
-    if (a.compat != "none" && a.compat != "maestro")
+    if (a.f.compat != "none" && a.f.compat != "maestro")
       throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
-    eo.maestro_compat = a.compat == "maestro";
+    eo.maestro_compat = a.f.compat == "maestro";
+    eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
     const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
                            search::herald_fig5_markdown(eo.maestro_compat) +
                            outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
@@ -137,57 +98,10 @@ int run(const HeraldArgs& a) {
     if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
     return 0;
   }
-  search::HeraldConfig cfg;
-  cfg.workload = workload::load_workload(a.workload);
-  if (!a.accelerator.empty()) {
-    // One fixed design, scheduled as given, beside the baselines of a class of its totals.
-    const auto spec = arch::read_accelerator_spec(a.accelerator);
-    cfg.cls = spec.cls;
-    cfg.styles = {spec.style};
-    cfg.fixed_partition = spec.partition;
-    cfg.params = spec.params;
-  } else {
-    cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls)
-                                             : arch::accelerator_class(a.cls);
-    cfg.styles = parse_styles(a.styles);
-  }
-  if (a.granularity < 1)
-    throw UserError(SourceLocation{"", 0, "--granularity"}, "must be at least 1");
-  cfg.granularity = a.granularity;
-  cfg.mode = search::parse_search_mode(a.search);
-  cfg.random_samples = a.samples;
-  cfg.seed = a.seed;
-  cfg.objective = parse_metric(a.objective, "--objective");
-  if (a.scheduler != "herald" && a.scheduler != "greedy")
-    throw UserError(SourceLocation{"", 0, "--scheduler"}, "expected herald or greedy");
-  cfg.scheduler.greedy = a.scheduler == "greedy";
-  if (a.ordering == "depth-first")
-    cfg.scheduler.ordering = schedule::Ordering::DepthFirst;
-  else if (a.ordering == "breadth-first")
-    cfg.scheduler.ordering = schedule::Ordering::BreadthFirst;
-  else
-    throw UserError(SourceLocation{"", 0, "--ordering"}, "expected depth-first or breadth-first");
-  if (a.lbf < 1) throw UserError(SourceLocation{"", 0, "--load-balance"}, "must be at least 1");
-  cfg.scheduler.load_balance_factor = a.lbf;
-  cfg.scheduler.lookahead = a.lookahead;
-  cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
-  if (a.compat != "none" && a.compat != "maestro")
-    throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
-  cfg.maestro_compat = a.compat == "maestro";
-  if (a.subacc_buffer_per_pe >= 0) {
-    if (a.subacc_buffer_per_pe <= 0)
-      throw UserError(SourceLocation{"", 0, "--subacc-buffer"}, "must be positive");
-    cfg.params.subacc_buffer_bytes_per_pe = a.subacc_buffer_per_pe;
-  }
-  if (a.local_bw_per_pe >= 0) {
-    if (a.local_bw_per_pe <= 0)
-      throw UserError(SourceLocation{"", 0, "--local-bw"}, "must be positive");
-    cfg.params.local_elements_per_pe_cycle = a.local_bw_per_pe;
-  }
-  cfg.baselines = !a.no_baselines;
-  cfg.threads = a.threads;
+  search::HeraldFlags flags = a.f;
+  flags.progress = !a.quiet;
+  search::HeraldConfig cfg = search::herald_config(flags);
   cfg.stop_after_chunks = a.stop_after_chunks;
-  cfg.progress = !a.quiet;
   if (worker) {
     // A worker rank of mosaic-mpi: computes the design points rank 0 hands out.
     search::serve_herald(cfg, *transport);
@@ -208,13 +122,19 @@ int run(const HeraldArgs& a) {
         "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
         "recomputed\n",
         store->corrupt_records(), store->path().string());
+  if (r.stale_runs > 0 && r.chunks_reused == 0)
+    std::cerr << fmt::format(
+        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
+        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
+        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
   if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
     std::cerr << fmt::format(
         "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
         "recomputed (under way when the previous run stopped)\n",
         r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
-  outputs::HeraldRunInfo info{a.workload,  cfg.cls.name, a.search, a.granularity,
-                              a.objective, a.scheduler,  a.seed,   cfg.params.clock_ghz};
+  const auto& f = a.f;
+  outputs::HeraldRunInfo info{f.workload,  cfg.cls.name, f.search, f.granularity,
+                              f.objective, f.scheduler,  f.seed,   cfg.params.clock_ghz};
   const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
   if (!outputs::chart_bundle().available())
     std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
@@ -233,7 +153,7 @@ int run(const HeraldArgs& a) {
           p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
     };
     std::cout << fmt::format(
-        "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", a.workload,
+        "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", f.workload,
         cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
         r.interrupted ? " (interrupted: finished points kept)" : "");
     // Each row is the best design of its kind; the verdict below says which wins overall.
@@ -252,52 +172,57 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<HeraldArgs>();
   auto* cmd = app.add_subcommand(
       "herald", "Co-optimise HDA partitioning and multi-DNN layer scheduling (Herald)");
-  cmd->add_option("--workload", a->workload,
+  cmd->add_option("--workload", a->f.workload,
                   "arvr-a, arvr-b, mlperf, mlperf-b8, a zoo model, an ONNX/MAESTRO/YAML file")
       ->capture_default_str();
-  cmd->add_option("--class", a->cls, "Accelerator class: edge, mobile, cloud, or a YAML file")
+  cmd->add_option("--class", a->f.cls, "Accelerator class: edge, mobile, cloud, or a YAML file")
       ->capture_default_str();
-  cmd->add_option("--styles", a->styles,
+  cmd->add_option("--styles", a->f.styles,
                   "Searched styles, '|'-separated: 'nvdla,shi' (HDA), 'fda:nvdla', 'smfda:shi', "
                   "'rda', or 'all' HDAs")
       ->capture_default_str();
   auto* acc =
-      cmd->add_option("--accelerator", a->accelerator,
+      cmd->add_option("--accelerator", a->f.accelerator,
                       "Schedule one fixed design from a YAML file (cores with dataflow, "
                       "pes, noc_gbps; global_buffer_bytes; dram_gbps) instead of searching");
   for (const char* other : {"--class", "--styles"}) acc->excludes(cmd->get_option(other));
-  cmd->add_option("--granularity", a->granularity, "PE and bandwidth shares in 1/N of the class")
+  cmd->add_option("--granularity", a->f.granularity, "PE and bandwidth shares in 1/N of the class")
       ->capture_default_str();
-  cmd->add_option("--search", a->search, "exhaustive, binary or random")->capture_default_str();
-  cmd->add_option("--samples", a->samples, "Design points of a random search")
+  cmd->add_option("--search", a->f.search, "exhaustive, binary or random")->capture_default_str();
+  cmd->add_option("--samples", a->f.samples, "Design points of a random search")
       ->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Seed of the random search")->capture_default_str();
-  cmd->add_option("--objective", a->objective, "edp, latency or energy")->capture_default_str();
-  cmd->add_option("--scheduler", a->scheduler, "herald or greedy")->capture_default_str();
-  cmd->add_option("--ordering", a->ordering, "depth-first or breadth-first")->capture_default_str();
-  cmd->add_option("--load-balance", a->lbf, "Load-balancing factor (>= 1)")->capture_default_str();
-  cmd->add_option("--lookahead", a->lookahead, "Post-processing look-ahead depth")
+  cmd->add_option("--seed", a->f.seed, "Seed of the random search")->capture_default_str();
+  cmd->add_option("--objective", a->f.objective, "edp, latency or energy")->capture_default_str();
+  cmd->add_option("--scheduler", a->f.scheduler, "herald or greedy")->capture_default_str();
+  cmd->add_option("--ordering", a->f.ordering, "depth-first or breadth-first")
       ->capture_default_str();
-  cmd->add_option("--rearrange-cycles-per-byte", a->rearrange_cycles_per_byte,
+  cmd->add_option("--load-balance", a->f.load_balance, "Load-balancing factor (>= 1)")
+      ->capture_default_str();
+  cmd->add_option("--lookahead", a->f.lookahead, "Post-processing look-ahead depth")
+      ->capture_default_str();
+  cmd->add_option("--rearrange-cycles-per-byte", a->f.rearrange_cycles_per_byte,
                   "Layout rearrangement penalty between dataflows")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  cmd->add_option("--threads", a->f.threads, "Worker threads (0: all)")->capture_default_str();
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
   cmd->add_option("--stop-after-chunks", a->stop_after_chunks,
                   "Stop as Ctrl-C would once N chunks are stored (to test resuming)");
-  cmd->add_option("--compat", a->compat,
+  cmd->add_option("--compat", a->f.compat,
                   "none (mosaic's sub-accelerator model) or maestro (each core's layer cost is "
                   "the MAESTRO tool's number)")
       ->capture_default_str();
-  cmd->add_option("--subacc-buffer", a->subacc_buffer_per_pe,
+  cmd->add_option("--subacc-buffer", a->f.subacc_buffer_per_pe,
                   "Sub-accelerator buffer in bytes per PE (default 658.3: Eyeriss's 108 KiB / "
                   "168 PEs)");
-  cmd->add_option("--local-bw", a->local_bw_per_pe,
+  cmd->add_option("--local-bw", a->f.local_bw_per_pe,
                   "Local network of a sub-accelerator, elements per PE and cycle (default 1)");
-  cmd->add_flag("--no-baselines", a->no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
+  cmd->add_flag("--search-tiles", a->f.search_tiles,
+                "With --compat maestro: each core's layer runs its style's best tiles and array "
+                "shape by --objective, by MAESTRO's analysis (the default model always searches)");
+  cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");

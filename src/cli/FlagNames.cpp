@@ -30,6 +30,7 @@ constexpr std::pair<std::string_view, std::string_view> kFlagOf[] = {
     {"power_budget", "--power-mw"},
     {"precision_bits", "--precision-bits"},
     {"search", "--search"},
+    {"search_tiles", "--search-tiles"},
     {"style", "--styles"},
     {"styles", "--styles"},
     {"vector_width", "--vector-width"},

@@ -228,13 +228,15 @@ DirectiveMapping evaluate(const Candidate& c, const dataflow::Problem& p,
   hw.noc_bw_inner = o.noc_bw_inner;
   hw.noc_latency = o.noc_latency;
   hw.offchip_bw = o.offchip_bw;
-  const cost::DirectiveResult r = cost::analyze_directives(p, c.directives, hw, {});
+  cost::DirectiveOptions dopt;
+  dopt.maestro_compat = o.maestro_compat;
+  const cost::DirectiveResult r = cost::analyze_directives(p, c.directives, hw, dopt);
   arch::Core core;
   core.num_pes = o.num_pes;
   core.vector_width = o.vector_width;
   core.noc_bw = o.noc_bw;
   core.precision_bits = o.precision_bits;
-  const cost::LayerCost lc = cost::to_layer_cost(r, p, core, tech, false);
+  const cost::LayerCost lc = cost::to_layer_cost(r, p, core, tech, o.maestro_compat);
   DirectiveMapping m;
   m.directives = c.directives;
   m.cycles = std::max(1.0, lc.latency_cycles);
@@ -253,6 +255,10 @@ Bounds bounds_of(const Candidate& c, const dataflow::Problem& p, const Directive
   const auto macs = static_cast<double>(cost::problem_macs(p));
   return {std::max(1.0, macs / (c.used_pes * static_cast<double>(o.vector_width))),
           macs * tech.mac_pj};
+}
+
+bool over_l2(const DirectiveMapperOptions& o, const DirectiveMapping& m) {
+  return o.l2_elements > 0 && m.l2_elements > static_cast<double>(o.l2_elements);
 }
 
 bool better(const DirectiveMapperOptions& o, const DirectiveMapping& a, std::int64_t ia,
@@ -341,6 +347,10 @@ DirectiveMapperResult map_directives(const dataflow::Problem& problem,
         over_group_from[g] = c.index;
       continue;
     }
+    if (over_l2(options, m)) {
+      ++res.over_budget;
+      continue;
+    }
     if (best_index < 0 || better(options, m, c.index, res.best, best_index)) {
       res.best = m;
       best_index = c.index;
@@ -349,8 +359,13 @@ DirectiveMapperResult map_directives(const dataflow::Problem& problem,
   }
   res.feasible = best_index >= 0;
   if (!res.feasible)
-    res.why = fmt::format("no mapping of {} fits the L1 budget of {} elements per PE", style.name,
-                          options.l1_elements);
+    res.why = options.l2_elements > 0
+                  ? fmt::format(
+                        "no mapping of {} fits the L1 budget of {} elements per PE and "
+                        "the L2 budget of {} elements",
+                        style.name, options.l1_elements, options.l2_elements)
+                  : fmt::format("no mapping of {} fits the L1 budget of {} elements per PE",
+                                style.name, options.l1_elements);
   if (keep_pareto) res.pareto = pareto_of(std::move(kept));
   return res;
 }
@@ -366,7 +381,8 @@ DirectiveMapperResult brute_force_directives(const dataflow::Problem& problem,
   for (const auto& c : cands) {
     DirectiveMapping m = evaluate(c, problem, options, tech);
     ++res.evaluated;
-    if (options.l1_elements > 0 && m.l1_elements > static_cast<double>(options.l1_elements)) {
+    if ((options.l1_elements > 0 && m.l1_elements > static_cast<double>(options.l1_elements)) ||
+        over_l2(options, m)) {
       ++res.over_budget;
       continue;
     }

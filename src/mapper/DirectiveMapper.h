@@ -16,7 +16,8 @@
 // in the order of a lower bound (latency >= MACs / (PEs the spatial maps can use x vector
 // width); energy >= MAC energy) and skipped when the bound cannot beat the incumbent; a larger
 // tile of the same array is skipped once a smaller one exceeds the L1 budget (the requirement
-// grows with the tile). brute_force_directives evaluates every candidate; tests check both agree.
+// grows with the tile). An L2 budget (the top level's tile) is checked per candidate, with no
+// shortcut. brute_force_directives evaluates every candidate; tests check both agree.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,10 @@ struct DirectiveMapperOptions {
   std::int64_t noc_latency = 1;       // cycles per transfer
   std::int64_t offchip_bw = 1 << 30;  // elements per cycle
   std::int64_t l1_elements = 0;       // per-PE budget (double-buffered requirement); 0 = none
+  std::int64_t l2_elements = 0;       // the top level's budget (double-buffered); 0 = none
+  // Analyse every candidate as the MAESTRO tool does (`--compat maestro`: the NoC bandwidth at
+  // every cluster level, MAESTRO's accounting); default: mosaic's corrected analysis.
+  bool maestro_compat = false;
   int precision_bits = 8;
   cost::CoreObjective objective = cost::CoreObjective::EDP;
 };
@@ -53,7 +58,7 @@ struct DirectiveMapping {
 };
 
 struct DirectiveMapperResult {
-  bool feasible = false;  // some candidate is legal and within the L1 budget
+  bool feasible = false;  // some candidate is legal and within the L1 and L2 budgets
   std::string why;        // when not
   DirectiveMapping best;  // by the objective; ties: the first candidate in generation order
   std::vector<DirectiveMapping> pareto;  // over (cycles, energy); with keep_pareto

@@ -85,15 +85,18 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
 }
 
 cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjective objective,
-                                         const cost::SubAccelParams& sub) {
+                                         const cost::SubAccelParams& sub,
+                                         bool compat_search_tiles) {
   cost::CostCache::Model m;
   m.objective = objective;
   m.bandwidth_keyed = maestro_compat;
   if (maestro_compat) {
-    m.curve = [](const workload::Layer& l, const std::string& df, const arch::Core& c,
-                 const arch::Technology& t) {
+    std::optional<cost::CoreObjective> search;
+    if (compat_search_tiles) search = objective;
+    m.curve = [search](const workload::Layer& l, const std::string& df, const arch::Core& c,
+                       const arch::Technology& t) {
       cost::CoreCostCurve out;
-      out.base = maestro_compat_cost(l, df, c, t);  // cycles set, no cases: a fixed cost
+      out.base = maestro_compat_cost(l, df, c, t, search);  // cycles set, no cases: fixed
       return out;
     };
     return m;
@@ -117,7 +120,8 @@ cost::CostCache::Model herald_cost_model(bool maestro_compat, cost::CoreObjectiv
 
 cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
                                         const std::string& dataflow_name, const arch::Core& core,
-                                        const arch::Technology& tech) {
+                                        const arch::Technology& tech,
+                                        std::optional<cost::CoreObjective> search_tiles) {
   cost::CoreLayerCost out;
   if (layer.op == workload::OpKind::Other) {
     out.feasible = true;
@@ -144,8 +148,42 @@ cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
     hw.offchip_bw = core.offchip_bw;
     cost::DirectiveOptions opt;
     opt.maestro_compat = true;
-    const cost::DirectiveResult r = cost::analyze_directives(p, bound, hw, opt);
-    const cost::LayerCost lc = cost::to_layer_cost(r, p, core, tech, true);
+    cost::LayerCost lc =
+        cost::to_layer_cost(cost::analyze_directives(p, bound, hw, opt), p, core, tech, true);
+    if (search_tiles) {
+      // The style's best tiles and array shape by MAESTRO's own analysis on this core (its NoC
+      // share at every cluster level). MAESTRO does not bound L1, so neither is the search bound
+      // below what the library mapping itself uses: the L1 budget is the larger of the core's L1
+      // and the library mapping's requirement. The global-buffer tile is held to the library
+      // mapping's (the shared buffer's plan, hence the schedule's memory, stays the paper
+      // setting's; larger tiles stalled the scheduler on arvr-a edge). The library mapping stays
+      // when it is as good by the objective (its sizes need not be among the candidates) or when
+      // no candidate fits.
+      DirectiveMapperOptions mo;
+      mo.num_pes = core.num_pes;
+      mo.vector_width = core.vector_width;
+      mo.noc_bw = core.noc_bw;
+      mo.noc_latency = core.noc_latency();
+      mo.offchip_bw = core.offchip_bw;
+      mo.precision_bits = core.precision_bits;
+      mo.l1_elements = std::max(core.l1_bytes * 8 / core.precision_bits,
+                                static_cast<std::int64_t>(std::ceil(lc.l1_required_elements)));
+      mo.l2_elements =
+          std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(lc.l2_required_elements)));
+      mo.maestro_compat = true;
+      mo.objective = *search_tiles;
+      const DirectiveMapperResult mr = map_directives(p, df, mo, tech);
+      auto objective = [&](double cycles, double energy) {
+        return *search_tiles == cost::CoreObjective::Latency  ? cycles
+               : *search_tiles == cost::CoreObjective::Energy ? energy
+                                                              : cycles * energy;
+      };
+      const double library =
+          objective(std::max(1.0, lc.latency_cycles), lc.energy_pj - lc.level_energy_pj("DRAM"));
+      if (mr.feasible && objective(mr.best.cycles, mr.best.energy_pj) < library)
+        lc = cost::to_layer_cost(cost::analyze_directives(p, mr.best.directives, hw, opt), p, core,
+                                 tech, true);
+    }
     out.feasible = true;
     out.macs = workload::is_mac_op(layer.op) ? workload::macs(layer) : workload::ops(layer);
     out.cycles = std::max(1.0, lc.latency_cycles);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "arch/Core.h"
@@ -45,13 +46,19 @@ cost::CoreLayerCost subaccel_cost(const workload::Layer& layer, const std::strin
 
 // Herald's per-core cost model for a CostCache: the sub-accelerator curve (default; the core's
 // own buffer and local network when set, else `sub`), or the MAESTRO-compat cost as a fixed
-// curve memoised per NoC and DRAM share (`maestro_compat`).
+// curve memoised per NoC and DRAM share (`maestro_compat`); with `compat_search_tiles` the
+// compat cost uses the style's best tiles by the objective (see maestro_compat_cost).
 cost::CostCache::Model herald_cost_model(bool maestro_compat,
                                          cost::CoreObjective objective = cost::CoreObjective::EDP,
-                                         const cost::SubAccelParams& sub = {});
+                                         const cost::SubAccelParams& sub = {},
+                                         bool compat_search_tiles = false);
 
-// The MAESTRO-compat cost on a core.
+// The MAESTRO-compat cost on a core: the style's library mapping (clusters fitted to the PEs), or
+// with `search_tiles` the directive mapper's best tiles and array shape of the style by that
+// objective, every candidate analysed as the MAESTRO tool does (NoC share at every cluster
+// level), under the core's L1 (`herald --compat maestro --search-tiles`).
 cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer, const std::string& dataflow,
-                                        const arch::Core& core, const arch::Technology& tech);
+                                        const arch::Core& core, const arch::Technology& tech,
+                                        std::optional<cost::CoreObjective> search_tiles = {});
 
 }  // namespace mosaic::mapper

@@ -192,6 +192,9 @@ json DseOutputs::summary(const search::DseRunInfo& info) const {
   s["workload"] = wl;
   s["dataflows"] = spec_.dataflows.empty() ? json::array({"mapping"}) : json(spec_.dataflows);
   s["mode"] = spec_.maestro_compat ? "maestro-compat" : "default";
+  // The cost mode: the dataflows' sizes as written, or the per-layer tile search by an objective.
+  s["search_tiles"] =
+      spec_.search_tiles ? json(search::tile_objective_name(*spec_.search_tiles)) : json("off");
   json space;
   space["pes"] = spec_.pes.text;
   space["vector_width"] = spec_.vector_width.text;

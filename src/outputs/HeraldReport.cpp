@@ -69,6 +69,16 @@ json herald_summary_json(const search::HeraldResult& r, const search::HeraldConf
       {"seed", info.seed},
       {"clock_ghz", info.clock_ghz},
       {"bytes_per_element", c.params.bytes_per_element}};
+  // How each core's layer cost was computed (the store key holds the same).
+  j["cost_mode"] = {
+      {"cost_model", c.maestro_compat ? "maestro" : "subaccelerator"},
+      {"compat", c.maestro_compat ? "maestro" : "none"},
+      {"search_tiles", !c.maestro_compat || c.compat_search_tiles},
+      {"l1_bytes_per_pe", c.params.l1_bytes_per_pe},
+      {"subacc_buffer_bytes_per_pe",
+       c.maestro_compat ? json(nullptr) : json(c.params.subacc_buffer_bytes_per_pe)},
+      {"local_elements_per_pe_cycle",
+       c.maestro_compat ? json(nullptr) : json(c.params.local_elements_per_pe_cycle)}};
   j["search"] = {
       {"design_points", r.design_points},
       {"wall_seconds", r.wall_seconds},

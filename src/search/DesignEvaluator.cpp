@@ -24,7 +24,8 @@ bool DesignEvaluator::ConfigKey::operator<(const ConfigKey& o) const {
 DesignEvaluator::DesignEvaluator(const workload::Workload& workload,
                                  const arch::ExecutionParams& params,
                                  const arch::Technology& technology, Objective objective,
-                                 const schedule::Options& scheduler, bool maestro_compat)
+                                 const schedule::Options& scheduler, bool maestro_compat,
+                                 bool compat_search_tiles)
     : params_(params),
       technology_(technology),
       objective_(objective),
@@ -36,7 +37,8 @@ DesignEvaluator::DesignEvaluator(const workload::Workload& workload,
                              : objective == Objective::Energy ? cost::CoreObjective::Energy
                                                               : cost::CoreObjective::EDP,
                              cost::SubAccelParams{params.subacc_buffer_bytes_per_pe,
-                                                  params.local_elements_per_pe_cycle})) {
+                                                  params.local_elements_per_pe_cycle},
+                             compat_search_tiles)) {
   graph_ = workload::flatten(workload, workload::Granularity::Compute);
   if (graph_.nodes.empty())
     throw UserError(SourceLocation{"", 0, "workload"}, "the workload has no layers");

@@ -30,7 +30,8 @@ class DesignEvaluator {
   // Throws UserError when the workload has no layer.
   DesignEvaluator(const workload::Workload& workload, const arch::ExecutionParams& params,
                   const arch::Technology& technology, Objective objective,
-                  const schedule::Options& scheduler, bool maestro_compat = false);
+                  const schedule::Options& scheduler, bool maestro_compat = false,
+                  bool compat_search_tiles = false);
 
   const workload::WorkloadGraph& graph() const { return graph_; }
   std::int64_t unique_shapes() const { return static_cast<std::int64_t>(shapes_.size()); }

@@ -19,6 +19,7 @@
 #include "cost/DirectiveAnalysis.h"
 #include "cost/MaestroNetwork.h"
 #include "search/BandwidthRetime.h"
+#include "search/DseTiles.h"
 
 namespace mosaic::search {
 
@@ -121,6 +122,7 @@ struct Context {
   mutable tbb::concurrent_hash_map<CacheKey, CacheValue, CacheHash> cache;
   mutable std::atomic<std::int64_t> cache_size{0};
   mutable std::atomic<std::int64_t> analyses_run{0};
+  std::unique_ptr<TileSearch> tiles;  // with DseSpec::search_tiles
 
   Context(const DseWorkload& w_, const DseSpec& s_) : w(w_), s(s_) {}
 
@@ -407,6 +409,7 @@ ChunkResult evaluate_chunk(const Context& ctx, std::int64_t index) {
     cr.counts.skipped = cr.counts.explored;
     return cr;
   }
+  if (ctx.tiles) return ctx.tiles->evaluate_chunk(index, c.df, c.pes, c.vw);
   Evaluator ev(ctx);
   ev.counts = &cr.counts;
   const bool mono = bw_monotone(s.technology, c.pes);
@@ -496,6 +499,7 @@ void setup(Context& ctx, const DseSpec& s, const DseOptions& opt) {
   ctx.per_inner = ctx.n_bw * ctx.n_l1 * ctx.n_l2;
   ctx.reuse_plateaus = opt.reuse_bw_plateaus;
   ctx.find_pe_runs();
+  if (s.search_tiles) ctx.tiles = std::make_unique<TileSearch>(ctx.w, s, ctx.dfs);
 }
 
 // The result store of a run, and the chunks it already holds.
@@ -618,6 +622,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   ChunkTransport* remote =
       opt.transport != nullptr && opt.transport->workers() > 0 ? opt.transport : nullptr;
   if (sr.store != nullptr) {
+    info.stale_runs = runs_of_other_format(*sr.store, "dse", kDseStoreFormat);
     const auto run = sr.store->open_run("dse", dse_run_config(w, s));
     sr.id = run.id;
     info.run_hash = run.hash;
@@ -679,6 +684,7 @@ DseRunInfo run_dse(const DseWorkload& w, const DseSpec& s, const DseOptions& opt
   if (sr.store != nullptr && !info.interrupted) sr.store->set_meta(sr.id, "complete", "1");
   info.wall_seconds = seconds();
   info.analyses_run = ctx.analyses_run.load();
+  if (ctx.tiles) info.analyses_run = ctx.tiles->searches_run();
   if (remote != nullptr) {
     // The workers' threads; their analyses are not reported back: the analyses the designs
     // need stand in for those run (an upper bound).
@@ -723,15 +729,28 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
     for (std::size_t l = 0; l < w.layers.size(); ++l) {
       const DseLayer& dl = w.layers[l];
       auto why = bind_design(df.layers[l], dl, s, p.map_sizes, p.pes, bound);
-      if (!why) why = check_cluster_capacity(bound, p.pes);
+      if (!why && !s.search_tiles) why = check_cluster_capacity(bound, p.pes);
       if (why) {
         out.illegal_reason = why->text();
         return out;
       }
-      cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound, hw, opt);
-      if (dl.useful_macs) r.macs = *dl.useful_macs;
-      cost::LayerCost lc = cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
-      lc.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
+      cost::LayerCost lc;
+      if (s.search_tiles) {
+        // The budgets of the point when the buffers are swept (`exact`: none).
+        auto t = tile_layer_cost(dl, *df.layers[l].style, s, p.pes, p.vector_width, p.noc_bw,
+                                 s.l1_bytes ? budget_elements(p.l1_bytes, s.precision_bits) : 0,
+                                 s.l2_bytes ? budget_elements(p.l2_bytes, s.precision_bits) : 0);
+        if (!t.feasible) {
+          out.illegal_reason = dl.name + ": " + t.why;
+          return out;
+        }
+        lc = t.cost;
+      } else {
+        cost::DirectiveResult r = cost::analyze_directives(dl.problem, bound, hw, opt);
+        if (dl.useful_macs) r.macs = *dl.useful_macs;
+        lc = cost::to_layer_cost(r, dl.problem, core, s.technology, s.maestro_compat);
+        lc.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
+      }
       const double n = static_cast<double>(dl.count);
       m.latency_cycles += n * lc.latency_cycles;
       add_energy(lc, dl.count, m.energy_pj, m.energy_breakdown_pj, m.macs);

@@ -100,7 +100,10 @@ struct DseRunInfo {
   // share them (e.g. 64..127 PEs with a 64-PE cluster use the same 64 PEs); depends on the thread
   // schedule, like the wall time.
   std::int64_t analyses_run = 0;
-  std::string run_hash;            // the store's run (empty without a store)
+  std::string run_hash;  // the store's run (empty without a store)
+  // Runs of the store written in another format (an older mosaic): never read, so a run that
+  // matched one of them is computed anew (the caller says so).
+  std::int64_t stale_runs = 0;
   std::vector<std::string> notes;  // distinct reasons for illegal designs (first few)
 };
 
@@ -125,6 +128,12 @@ struct DesignDetail {
   std::vector<cost::LayerCost> layers;  // one per DseLayer (for one of its `count` copies)
 };
 DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& spec, const DseDesignPoint& p);
+
+// The format of the DSE's run configuration and chunk records: a store written by another
+// format is never read (its runs have other keys); run_dse reports them as stale
+// (DseRunInfo::stale_runs). 2: the whole technology (arch::technology_json) and the tile search
+// in the key.
+inline constexpr const char* kDseStoreFormat = "mosaic-dse-2";
 
 // The text identifying a run in the store: everything that changes the results of a chunk except
 // the outer loops' values (which are in the chunk keys).

@@ -201,6 +201,30 @@ void validate(const DseSpec& s) {
   if (!(s.area_budget_um2 > 0)) bad("area_budget", "the area budget must be positive");
   if (!(s.power_budget_mw > 0)) bad("power_budget", "the power budget must be positive");
   if (space_size(s) <= 0) bad("sweep", "the design space is empty");
+  if (s.search_tiles && !s.map_sizes.empty())
+    bad("search_tiles", "the tile search chooses the mapping sizes; drop the mapping sweeps");
+  if (s.search_tiles && s.maestro_compat)
+    bad("search_tiles", "the MAESTRO-compat mode evaluates the mapping as written");
+}
+
+cost::CoreObjective parse_tile_objective(std::string_view text, std::string_view field) {
+  if (text == "edp") return cost::CoreObjective::EDP;
+  if (text == "latency") return cost::CoreObjective::Latency;
+  if (text == "energy") return cost::CoreObjective::Energy;
+  throw UserError(SourceLocation{"", 0, std::string(field)},
+                  fmt::format("unknown objective '{}'; expected edp, latency or energy", text));
+}
+
+std::string_view tile_objective_name(cost::CoreObjective o) {
+  switch (o) {
+    case cost::CoreObjective::Latency:
+      return "latency";
+    case cost::CoreObjective::Energy:
+      return "energy";
+    case cost::CoreObjective::EDP:
+      return "edp";
+  }
+  return "edp";
 }
 
 std::int64_t space_size(const DseSpec& s) {

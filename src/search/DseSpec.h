@@ -20,6 +20,7 @@
 
 #include "arch/Technology.h"
 #include "common/Objective.h"
+#include "cost/SubAccelerator.h"
 #include "dataflow/Dataflow.h"
 
 namespace mosaic::search {
@@ -88,7 +89,20 @@ struct DseSpec {
   double power_budget_mw = std::numeric_limits<double>::infinity();
   bool maestro_compat = false;
   arch::Technology technology = arch::default_technology();
+  // Per-layer tile search (the directive mapper, mapper/DirectiveMapper.h; `--search-tiles`):
+  // every layer of a design point runs the best tile sizes and array shape of its dataflow style
+  // for the point's PEs, lanes and NoC bandwidth, by this objective, under the point's L1 (per
+  // PE) and L2 sizes when they are swept (with `exact` buffers: no budget, the buffer is what
+  // the chosen mapping needs). nullopt: the dataflow's sizes as written. Not with swept mapping
+  // sizes (the search chooses them) nor the MAESTRO-compat mode (which evaluates the mapping
+  // as written, as `mosaic eval` does).
+  std::optional<cost::CoreObjective> search_tiles;
 };
+
+// "edp", "latency" or "energy" (the objective of a per-layer tile search). Throws UserError
+// naming `field`.
+cost::CoreObjective parse_tile_objective(std::string_view text, std::string_view field);
+std::string_view tile_objective_name(cost::CoreObjective o);
 
 // Checks the ranges (non-empty, positive), budgets (positive), at most kMaxMapSweeps mapping
 // sweeps on distinct (dim, level). Throws UserError naming the flag.

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "arch/Technology.h"
 #include "common/Error.h"
 #include "search/DseEngine.h"
 
@@ -99,7 +100,7 @@ ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int3
 std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
   using nlohmann::json;
   json j;
-  j["format"] = "mosaic-dse-1";
+  j["format"] = kDseStoreFormat;
   j["maestro_compat"] = s.maestro_compat;
   j["fit_clusters"] = s.fit_clusters;
   j["noc_latency"] = s.noc_latency;
@@ -108,26 +109,10 @@ std::string dse_run_config(const DseWorkload& w, const DseSpec& s) {
   auto budget = [](double v) { return std::isfinite(v) ? json(v) : json("none"); };
   j["area_budget_um2"] = budget(s.area_budget_um2);
   j["power_budget_mw"] = budget(s.power_budget_mw);
-  const auto& t = s.technology;
-  j["technology"] = {t.mac_pj,
-                     t.l1_pj,
-                     t.l2_pj,
-                     t.dram_pj,
-                     t.noc_pj,
-                     t.mac_area_um2,
-                     t.mac_power_mw,
-                     t.sram_area_um2_per_byte,
-                     t.sram_power_mw_per_byte,
-                     t.bus_area_unit,
-                     t.bus_power_unit,
-                     t.bus_c1,
-                     t.bus_c0,
-                     t.arbiter_area_unit,
-                     t.arbiter_power_unit,
-                     t.arbiter_c2,
-                     t.arbiter_c1,
-                     t.arbiter_c0,
-                     t.clock_ghz};
+  j["technology"] = arch::technology_json(s.technology);
+  // The tile search chooses each point's mapping: a run with it never shares chunks with one
+  // without (nor with another objective).
+  j["search_tiles"] = s.search_tiles ? json(tile_objective_name(*s.search_tiles)) : json("off");
   json maps = json::array();
   for (std::size_t m = 0; m < s.map_sizes.size(); ++m) {
     json e = {{"sweep", s.map_sizes[m].label()}};

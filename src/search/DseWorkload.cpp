@@ -218,7 +218,9 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
         dataflow::Dataflow df = dataflow::library_dataflow(name, p.type);
         if (!compat) df = dataflow::adapt_to_problem(df, p);
         pl.bound = dataflow::bind(df, p);
+        if (spec.search_tiles) pl.style = std::move(df);
       } else if (l.own_dataflow) {
+        if (spec.search_tiles) pl.style = *l.own_dataflow;
         if (compat && l.inherits_dataflow && prev_bound != nullptr) {
           // MAESTRO reuses the previous layer's directives with Sz() as it resolved them.
           pl.bound = *prev_bound;

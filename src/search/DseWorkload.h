@@ -85,6 +85,9 @@ struct PreparedLayer {
   int cluster_index = -1;                                   // the only Cluster directive, or -1
   int num_clusters = 0;
   std::string dataflow_text;  // the bound directives, one per line (for hashing and reports)
+  // The dataflow style the tile search maps (DseSpec::search_tiles): the library dataflow adapted
+  // to the layer, or the layer's own Dataflow block; set only with the tile search.
+  std::optional<dataflow::Dataflow> style;
   // Without swept mapping sizes, legality is settled once: `checked` is set and either
   // `checked_bound` holds the legal, clamped directives or `illegal` the reason.
   bool checked = false;

@@ -124,8 +124,8 @@ class Engine {
  public:
   explicit Engine(const HeraldConfig& c)
       : cfg_(c),
-        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat) {
-  }
+        evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat,
+                   c.compat_search_tiles) {}
 
   const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
   std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }
@@ -394,6 +394,7 @@ class Search {
     if (store != nullptr) {
       std::vector<std::pair<int, arch::Partition>> pts;
       for (const auto& j : js) pts.emplace_back(j.style, j.part);
+      res_.stale_runs = runs_of_other_format(*store, "herald", kHeraldStoreFormat);
       const auto run =
           store->open_run("herald", herald_run_config(cfg_, engine_.graph(), pts, res_.styles));
       run_id = run.id;

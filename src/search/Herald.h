@@ -41,6 +41,10 @@ struct HeraldConfig {
   // Each core's layer cost: false = the sub-accelerator model with per-layer tile search
   // (mapper/SubAcceleratorCost.h); true = the MAESTRO tool's number (`--compat maestro`).
   bool maestro_compat = false;
+  // With maestro_compat: each core's layer runs the style's best tiles and array shape by the
+  // objective, found by MAESTRO's own analysis (`--compat maestro --search-tiles`); without, the
+  // style's library mapping. (The default model always searches the tiles.)
+  bool compat_search_tiles = false;
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;
@@ -89,7 +93,8 @@ struct HeraldResult {
   // Chunks of the non-adaptive design points (0 without a store or transport): read back from
   // the store, computed now, and of those computed the ones the previous run had under way.
   std::int64_t chunks_total = 0, chunks_reused = 0, chunks_computed = 0, chunks_recomputed = 0;
-  std::string run_hash;  // the store's run
+  std::int64_t stale_runs = 0;  // store runs of another format (never read; see ResultStore.h)
+  std::string run_hash;         // the store's run
 };
 
 double objective_value(schedule::Metric m, const DesignPoint& p);
@@ -104,6 +109,7 @@ void serve_herald(const HeraldConfig& config, ChunkTransport& transport);
 // The text identifying a search in the result store: the workload graph (names, shapes, edges),
 // the class, execution parameters, technology, objective, scheduler options and every design
 // point of the chunked part.
+inline constexpr const char* kHeraldStoreFormat = "mosaic-herald-2";  // 2: whole technology
 std::string herald_run_config(const HeraldConfig& config, const workload::WorkloadGraph& graph,
                               const std::vector<std::pair<int, arch::Partition>>& points,
                               const std::vector<arch::AcceleratorStyle>& styles);

@@ -56,6 +56,7 @@ Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cl
   cfg.threads = o.threads;
   cfg.scheduler.greedy = greedy;
   cfg.maestro_compat = o.maestro_compat;
+  cfg.compat_search_tiles = o.compat_search_tiles;
   bool first = true;
   for (const auto& st : styles) {
     HeraldConfig c = cfg;
@@ -134,6 +135,7 @@ std::vector<SingleDnnRow> single_dnn(const ExperimentOptions& o) {
     c.granularity = o.granularity_2way;
     c.threads = o.threads;
     c.maestro_compat = o.maestro_compat;
+    c.compat_search_tiles = o.compat_search_tiles;
     const HeraldResult r = run_herald(c);
     const DesignPoint* mono = nullptr;
     for (int idx : {r.best_fda, r.rda})
@@ -162,7 +164,8 @@ std::vector<WorkloadChangeRow> workload_change(const ExperimentOptions& o,
       const auto acc = arch::build_accelerator(arch::accelerator_class("mobile"),
                                                arch::parse_style("nvdla,shi"), m.partition);
       cost::CostCache cache(arch::default_technology(),
-                            mapper::herald_cost_model(o.maestro_compat));
+                            mapper::herald_cost_model(o.maestro_compat, cost::CoreObjective::EDP,
+                                                      {}, o.compat_search_tiles));
       const auto p =
           schedule::build_problem(workload::flatten(workload::load_workload(target)), acc, cache);
       const auto s = schedule::schedule_layers(p, schedule::Options{});
@@ -203,7 +206,8 @@ std::vector<SchedulingTimeRow> scheduling_time(const ExperimentOptions& o) {
       const auto acc = arch::build_accelerator(arch::accelerator_class("mobile"), style, {});
       const auto g = workload::flatten(workload::load_workload(wl));
       cost::CostCache cache(arch::default_technology(),
-                            mapper::herald_cost_model(o.maestro_compat));
+                            mapper::herald_cost_model(o.maestro_compat, cost::CoreObjective::EDP,
+                                                      {}, o.compat_search_tiles));
       const auto p = schedule::build_problem(g, acc, cache);
       const auto t0 = Clock::now();
       int reps = 0;

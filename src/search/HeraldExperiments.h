@@ -20,7 +20,8 @@ struct ExperimentOptions {
   int granularity_3way = 8;
   int threads = 0;
   bool progress = false;
-  bool maestro_compat = false;  // each core's layer cost from the MAESTRO tool's analysis
+  bool maestro_compat = false;       // each core's layer cost from the MAESTRO tool's analysis
+  bool compat_search_tiles = false;  // with it: the styles' best tiles (HeraldConfig)
 };
 
 // The best point (by EDP) of one style in one scenario, and whether the style has a point on

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "arch/Technology.h"
 #include "common/Hash.h"
 #include "schedule/Schedule.h"
 #include "search/Herald.h"
@@ -16,7 +17,7 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                               const std::vector<arch::AcceleratorStyle>& styles) {
   using nlohmann::json;
   json j;
-  j["format"] = "mosaic-herald-1";
+  j["format"] = kHeraldStoreFormat;
   j["class"] = {c.cls.name, c.cls.total_pes, c.cls.noc_gbps, c.cls.global_buffer_bytes,
                 c.cls.dram_gbps};
   const auto& p = c.params;
@@ -33,18 +34,8 @@ std::string herald_run_config(const HeraldConfig& c, const workload::WorkloadGra
                  p.subacc_buffer_bytes_per_pe,
                  p.local_elements_per_pe_cycle};
   j["cost_model"] = c.maestro_compat ? "maestro" : "subaccelerator";
-  const auto& t = c.technology;
-  j["technology"] = {t.name,
-                     t.mac_pj,
-                     t.l1_pj,
-                     t.l2_pj,
-                     t.dram_pj,
-                     t.noc_pj,
-                     t.mac_area_um2,
-                     t.mac_power_mw,
-                     t.sram_area_um2_per_byte,
-                     t.sram_power_mw_per_byte,
-                     t.clock_ghz};
+  j["compat_search_tiles"] = c.maestro_compat && c.compat_search_tiles;
+  j["technology"] = arch::technology_json(c.technology);
   j["objective"] = static_cast<int>(c.objective);
   const auto& s = c.scheduler;
   j["scheduler"] = {static_cast<int>(s.metric),

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common/Error.h"
 
@@ -289,6 +290,28 @@ std::unordered_set<std::string> ResultStore::keys(std::int64_t run) {
   while ((rc = sqlite3_step(s.s)) == SQLITE_ROW) out.insert(column_text(s.s, 0));
   if (rc != SQLITE_DONE) fail("read keys");
   return out;
+}
+
+std::vector<std::string> ResultStore::run_configs(std::string_view kind) {
+  std::vector<std::string> out;
+  Stmt s{prepare("SELECT config FROM runs WHERE kind=?1 ORDER BY id")};
+  bind_text(s.s, 1, kind);
+  int rc = 0;
+  while ((rc = sqlite3_step(s.s)) == SQLITE_ROW) out.push_back(column_text(s.s, 0));
+  if (rc != SQLITE_DONE) fail("read runs");
+  return out;
+}
+
+std::int64_t runs_of_other_format(ResultStore& store, std::string_view kind,
+                                  std::string_view format) {
+  std::int64_t n = 0;
+  for (const auto& config : store.run_configs(kind)) {
+    const auto j = nlohmann::json::parse(config, nullptr, false);
+    const bool same = !j.is_discarded() && j.is_object() && j.contains("format") &&
+                      j["format"].is_string() && j["format"].get<std::string>() == format;
+    if (!same) ++n;
+  }
+  return n;
 }
 
 void ResultStore::for_each(std::int64_t run, const std::function<void(const Record&)>& fn) {

@@ -74,6 +74,8 @@ class ResultStore {
   std::optional<Record> get(std::int64_t run, std::string_view key);
   std::int64_t count(std::int64_t run);
   std::unordered_set<std::string> keys(std::int64_t run);
+  // The configuration texts of every run of this kind, oldest first.
+  std::vector<std::string> run_configs(std::string_view kind);
   // Every record of the run in (seq, key) order (those failing their checksum skipped, counted).
   void for_each(std::int64_t run, const std::function<void(const Record&)>& fn);
 
@@ -106,5 +108,10 @@ class ResultStore {
   // False when the record is damaged (counted).
   bool verified(const Record& r, sqlite3_stmt* s, int checksum_column);
 };
+
+// The runs of `kind` whose configuration (JSON) names another "format" than `format`: results
+// of an older (or newer) mosaic, never read by this one since their keys differ.
+std::int64_t runs_of_other_format(ResultStore& store, std::string_view kind,
+                                  std::string_view format);
 
 }  // namespace mosaic::search

@@ -1,0 +1,105 @@
+#include "search/HeraldFlags.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/Error.h"
+#include "workload/WorkloadFile.h"
+
+namespace mosaic::search {
+
+namespace {
+
+[[noreturn]] void bad(std::string_view flag, const std::string& message) {
+  throw UserError(SourceLocation{"", 0, std::string(flag)}, message);
+}
+
+// The scheduler's flags.
+void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
+  if (a.scheduler != "herald" && a.scheduler != "greedy")
+    bad("--scheduler", "expected herald or greedy");
+  cfg.scheduler.greedy = a.scheduler == "greedy";
+  if (a.ordering == "depth-first")
+    cfg.scheduler.ordering = schedule::Ordering::DepthFirst;
+  else if (a.ordering == "breadth-first")
+    cfg.scheduler.ordering = schedule::Ordering::BreadthFirst;
+  else
+    bad("--ordering", "expected depth-first or breadth-first");
+  if (a.load_balance < 1) bad("--load-balance", "must be at least 1");
+  cfg.scheduler.load_balance_factor = a.load_balance;
+  cfg.scheduler.lookahead = a.lookahead;
+}
+
+// The cost model's flags.
+void set_cost_model(const HeraldFlags& a, HeraldConfig& cfg) {
+  cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
+  if (a.compat != "none" && a.compat != "maestro") bad("--compat", "expected none or maestro");
+  cfg.maestro_compat = a.compat == "maestro";
+  // The default model always searches the tiles; the flag adds the search to compat mode.
+  cfg.compat_search_tiles = cfg.maestro_compat && a.search_tiles;
+  if (a.subacc_buffer_per_pe >= 0) {
+    if (a.subacc_buffer_per_pe <= 0) bad("--subacc-buffer", "must be positive");
+    cfg.params.subacc_buffer_bytes_per_pe = a.subacc_buffer_per_pe;
+  }
+  if (a.local_bw_per_pe >= 0) {
+    if (a.local_bw_per_pe <= 0) bad("--local-bw", "must be positive");
+    cfg.params.local_elements_per_pe_cycle = a.local_bw_per_pe;
+  }
+}
+
+}  // namespace
+
+schedule::Metric parse_herald_metric(std::string_view s, std::string_view flag) {
+  if (s == "edp") return schedule::Metric::EDP;
+  if (s == "latency") return schedule::Metric::Latency;
+  if (s == "energy") return schedule::Metric::Energy;
+  bad(flag, fmt::format("unknown objective '{}'; expected edp, latency or energy", s));
+}
+
+std::vector<arch::AcceleratorStyle> parse_herald_styles(const std::string& text) {
+  std::vector<arch::AcceleratorStyle> out;
+  if (text == "all") {
+    for (const auto& s : arch::table3_styles())
+      if (s.kind == arch::StyleKind::HDA) out.push_back(s);
+    return out;
+  }
+  std::string item;
+  std::stringstream ss(text);
+  while (std::getline(ss, item, '|'))
+    if (!item.empty()) out.push_back(arch::parse_style(item));
+  if (out.empty()) bad("--styles", "no style given");
+  return out;
+}
+
+HeraldConfig herald_config(const HeraldFlags& a) {
+  HeraldConfig cfg;
+  cfg.workload = workload::load_workload(a.workload);
+  if (!a.accelerator.empty()) {
+    // One fixed design, scheduled as given, beside the baselines of a class of its totals.
+    const auto spec = arch::read_accelerator_spec(a.accelerator);
+    cfg.cls = spec.cls;
+    cfg.styles = {spec.style};
+    cfg.fixed_partition = spec.partition;
+    cfg.params = spec.params;
+  } else {
+    cfg.cls = std::filesystem::exists(a.cls) ? arch::read_accelerator_class(a.cls)
+                                             : arch::accelerator_class(a.cls);
+    cfg.styles = parse_herald_styles(a.styles);
+  }
+  if (a.granularity < 1) bad("--granularity", "must be at least 1");
+  cfg.granularity = a.granularity;
+  cfg.mode = parse_search_mode(a.search);
+  cfg.random_samples = a.samples;
+  cfg.seed = a.seed;
+  cfg.objective = parse_herald_metric(a.objective, "--objective");
+  set_scheduler(a, cfg);
+  set_cost_model(a, cfg);
+  cfg.baselines = !a.no_baselines;
+  cfg.threads = a.threads;
+  cfg.progress = a.progress;
+  return cfg;
+}
+
+}  // namespace mosaic::search
