@@ -13,6 +13,7 @@
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
 #include "outputs/HtmlReport.h"
+#include "search/ChunkTransport.h"
 #include "search/H3m.h"
 #include "workload/WorkloadFile.h"
 
@@ -133,17 +134,29 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
 
 int run(const H3mArgs& a) {
   search::H3mConfig c = make_config(a);
+  // The SLAs are part of the configuration every rank evaluates with.
+  const auto sla = parse_sla(a.sla, c.workload);
+  c.sla_seconds.assign(c.workload.models.size(), 0);
+  for (const auto& [name, limit] : sla)
+    for (std::size_t m = 0; m < c.workload.models.size(); ++m)
+      if (c.workload.models[m].name == name) c.sla_seconds[m] = limit;
+  search::ChunkTransport* transport = search::chunk_transport();
+  if (transport != nullptr && !transport->leader()) {
+    // A worker rank of mosaic-mpi: evaluates the designs rank 0 sends; writes nothing.
+    search::serve_h3m(c, *transport);
+    return 0;
+  }
+  c.transport = transport;
+  if (!a.quiet && transport != nullptr && transport->workers() > 0)
+    std::cerr << fmt::format("h3m: {} MPI ranks: rank 0 searches, {} evaluate the designs\n",
+                             transport->size(), transport->workers());
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::H3mRunInfo info;
   info.workload = a.workload;
   info.platform = a.platform;
   info.search = a.search;
   info.seed = a.seed;
-  info.sla_seconds = parse_sla(a.sla, c.workload);
-  c.sla_seconds.assign(c.workload.models.size(), 0);
-  for (const auto& [name, limit] : info.sla_seconds)
-    for (std::size_t m = 0; m < c.workload.models.size(); ++m)
-      if (c.workload.models[m].name == name) c.sla_seconds[m] = limit;
+  info.sla_seconds = sla;
   const auto r = search::run_h3m(c);
   const auto files = outputs::write_h3m_outputs(a.out, r, c, info);
   if (!outputs::chart_bundle().available())

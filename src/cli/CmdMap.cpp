@@ -16,6 +16,8 @@
 #include "dataflow/LoopNestMapping.h"
 #include "mapper/LoopNestMapper.h"
 #include "outputs/MapReport.h"
+#include "search/ChunkTransport.h"
+#include "search/MapDistributed.h"
 #include "workload/OnnxImport.h"
 #include "workload/ZigZagWorkload.h"
 
@@ -164,11 +166,22 @@ int run_map(const MapArgs& a) {
     throw UserError(SourceLocation{a.workload, 0, "--workload"},
                     "expected a ZigZag workload .yaml or an ONNX model .onnx");
   }
+  search::ChunkTransport* transport = search::chunk_transport();
+  if (transport != nullptr && !transport->leader()) {
+    // A worker rank of mosaic-mpi: maps the layers rank 0 hands out; writes nothing.
+    search::serve_map(layers, acc, mappings, opt, *transport);
+    return 0;
+  }
+  const auto progress = [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {
+    if (!a.quiet) print_layer(r, i, n);
+  };
+  if (transport != nullptr && transport->workers() > 0)
+    std::cerr << fmt::format("map: {} MPI ranks: rank 0 hands out the {} layers, {} map them\n",
+                             transport->size(), layers.size(), transport->workers());
   const auto result =
-      mapper::map_workload(layers, acc, mappings, opt,
-                           [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {
-                             if (!a.quiet) print_layer(r, i, n);
-                           });
+      transport != nullptr
+          ? search::map_workload_distributed(layers, acc, mappings, opt, *transport, progress)
+          : mapper::map_workload(layers, acc, mappings, opt, progress);
   std::cout << fmt::format("total: energy {:.12g} pJ, latency {:.12g} cycles over {} layers\n",
                            result.energy_pj, result.latency_cycles, result.layers.size());
   if (!a.json_out.empty() || !a.report_out.empty()) {

@@ -12,6 +12,7 @@
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "outputs/StreamOutputs.h"
+#include "search/ChunkTransport.h"
 #include "search/Progress.h"
 #include "search/StreamPipeline.h"
 
@@ -64,6 +65,24 @@ int run(const StreamArgs& a) {
   if (!a.quiet) o.progress = [](const std::string& s) { std::cerr << "stream: " << s << "\n"; };
   search::InterruptGuard guard;
   o.interrupted = [] { return search::InterruptGuard::interrupted(); };
+  search::ChunkTransport* transport = search::chunk_transport();
+  const bool searched = o.allocation == search::StreamAllocation::Ga ||
+                        o.allocation == search::StreamAllocation::Exhaustive;
+  if (transport != nullptr && !transport->leader()) {
+    // A worker rank of mosaic-mpi: builds the same tiles and cost table, then schedules the
+    // allocations rank 0 sends; writes nothing. Nothing to do without an allocation search.
+    if (!searched) return 0;
+    o.progress = nullptr;
+    o.transport = transport;
+    search::run_stream(a.accelerator, a.workload, a.mapping, o);
+    return 0;
+  }
+  if (transport != nullptr && transport->workers() > 0 && searched) {
+    o.transport = transport;
+    if (!a.quiet)
+      std::cerr << fmt::format("stream: {} MPI ranks: rank 0 searches, {} schedule allocations\n",
+                               transport->size(), transport->workers());
+  }
   const auto r = search::run_stream(a.accelerator, a.workload, a.mapping, o);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::filesystem::create_directories(a.out);

@@ -18,7 +18,7 @@ namespace mosaic::mpi {
 
 namespace {
 
-enum Tag : int { kReady = 1, kWork = 2, kResult = 3, kError = 4, kStop = 5 };
+enum Tag : int { kReady = 1, kWork = 2, kResult = 3, kError = 4, kStop = 5, kTask = 6 };
 
 // Polls for a message from `source` (MPI_ANY_SOURCE allowed); false when `stop()` turned true.
 bool wait_message(int source, MPI_Status& st, const std::function<bool()>& stop) {
@@ -28,6 +28,21 @@ bool wait_message(int source, MPI_Status& st, const std::function<bool()>& stop)
     MPI_Iprobe(source, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
     if (flag != 0) return true;
     if (stop && stop()) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+  }
+}
+
+// Sends without spinning: MPI_Isend, then MPI_Test with the same sleeps as wait_message (a
+// blocking MPI_Send of a message above the eager limit busy-waits until the receiver takes it).
+void send_polling(const void* data, int bytes, int dest, int tag) {
+  MPI_Request req;
+  MPI_Isend(data, bytes, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &req);
+  int flag = 0;
+  auto pause = std::chrono::microseconds(20);
+  for (;;) {
+    MPI_Test(&req, &flag, MPI_STATUS_IGNORE);
+    if (flag != 0) return;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(1000));
   }
@@ -71,7 +86,50 @@ int MpiTransport::worker_threads() const {
 
 void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done& done,
                            const std::function<bool()>& stop) {
-  const auto n = static_cast<std::int64_t>(indices.size());
+  dispatch(
+      static_cast<std::int64_t>(indices.size()),
+      [&](int w, std::int64_t first, std::int64_t count) {
+        send_batch(std::string(reinterpret_cast<const char*>(indices.data() + first),
+                               static_cast<std::size_t>(count) * sizeof(std::int64_t)),
+                   w, kWork);
+      },
+      done, stop);
+}
+
+void MpiTransport::compute_requests(const std::vector<std::string>& requests, const Done& done,
+                                    const std::function<bool()>& stop) {
+  dispatch(
+      static_cast<std::int64_t>(requests.size()),
+      [&](int w, std::int64_t first, std::int64_t count) {
+        std::string msg;
+        for (std::int64_t i = first; i < first + count; ++i) {
+          const auto& r = requests[static_cast<std::size_t>(i)];
+          append(msg, i);
+          append(msg, static_cast<std::uint64_t>(r.size()));
+          msg += r;
+        }
+        send_batch(std::move(msg), w, kTask);
+      },
+      done, stop);
+}
+
+void MpiTransport::send_batch(std::string&& bytes, int worker, int tag) {
+  sending_.emplace_back(MPI_REQUEST_NULL, std::move(bytes));
+  auto& [req, buf] = sending_.back();  // a deque keeps the buffer in place
+  MPI_Isend(buf.data(), static_cast<int>(buf.size()), MPI_BYTE, worker, tag, MPI_COMM_WORLD, &req);
+}
+
+void MpiTransport::reap_sends() {
+  while (!sending_.empty()) {
+    int flag = 0;
+    MPI_Test(&sending_.front().first, &flag, MPI_STATUS_IGNORE);
+    if (flag == 0) return;
+    sending_.pop_front();
+  }
+}
+
+void MpiTransport::dispatch(std::int64_t n, const SendBatch& send, const Done& done,
+                            const std::function<bool()>& stop) {
   std::int64_t next = 0;
   int outstanding = 0;
   MPI_Status st;
@@ -87,12 +145,12 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
       const std::int64_t fair = (n - next) / (4 * std::max(1, workers()));
       const std::int64_t batch =
           std::clamp<std::int64_t>(fair, 1, 8 * std::max(1, threads_[static_cast<std::size_t>(w)]));
-      MPI_Send(indices.data() + next, static_cast<int>(batch), MPI_INT64_T, w, kWork,
-               MPI_COMM_WORLD);
+      send(w, next, batch);
       next += batch;
       ++outstanding;
       dispatched_ = true;
     }
+    reap_sends();
     if (!wait_message(MPI_ANY_SOURCE, st, stop)) return;
     const int src = st.MPI_SOURCE;
     const std::string msg = receive_bytes(st);
@@ -118,32 +176,59 @@ void MpiTransport::compute(const std::vector<std::int64_t>& indices, const Done&
       throw UserError(SourceLocation{}, fmt::format("rank {}: {}", src, msg));
     }
   }
+  reap_sends();
 }
 
-void MpiTransport::serve(const std::function<std::string(std::int64_t)>& compute_one, int threads) {
+namespace {
+
+// A batch the leader sent: WORK (bare indices) or TASK (indices with requests).
+void receive_batch(const MPI_Status& st, std::vector<std::int64_t>& batch,
+                   std::vector<std::string>& requests) {
+  batch.clear();
+  requests.clear();
+  if (st.MPI_TAG == kWork) {
+    const std::string msg = receive_bytes(st);  // native int64 indices
+    batch.resize(msg.size() / sizeof(std::int64_t));
+    std::memcpy(batch.data(), msg.data(), batch.size() * sizeof(std::int64_t));
+    requests.resize(batch.size());
+    return;
+  }
+  const std::string msg = receive_bytes(st);
+  std::size_t pos = 0;
+  while (pos < msg.size()) {
+    batch.push_back(take<std::int64_t>(msg, pos));
+    const auto len = take<std::uint64_t>(msg, pos);
+    if (pos + len > msg.size()) throw InternalError("mosaic-mpi: truncated request");
+    requests.push_back(msg.substr(pos, len));
+    pos += len;
+  }
+}
+
+}  // namespace
+
+void MpiTransport::serve_requests(const ServeOne& compute_one, int threads) {
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   const std::int32_t t = arena.max_concurrency();
   MPI_Send(&t, 1, MPI_INT32_T, 0, kReady, MPI_COMM_WORLD);
   MPI_Status st;
+  std::vector<std::int64_t> batch;
+  std::vector<std::string> requests;
   for (;;) {
     if (!wait_message(0, st, [] { return search::InterruptGuard::interrupted(); })) return;
     if (st.MPI_TAG == kStop) {
       MPI_Recv(nullptr, 0, MPI_BYTE, 0, kStop, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       return;
     }
-    int count = 0;
-    MPI_Get_count(&st, MPI_INT64_T, &count);
-    std::vector<std::int64_t> batch(static_cast<std::size_t>(count));
-    MPI_Recv(batch.data(), count, MPI_INT64_T, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    receive_batch(st, batch, requests);
     std::vector<std::string> out(batch.size());
     try {
       arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, batch.size(),
-                          [&](std::size_t i) { out[i] = compute_one(batch[i]); });
+                          [&](std::size_t i) { out[i] = compute_one(batch[i], requests[i]); });
       });
     } catch (const std::exception& e) {  // reported by the leader, which ends the run
       const std::string text = e.what();
-      MPI_Send(text.data(), static_cast<int>(text.size()), MPI_BYTE, 0, kError, MPI_COMM_WORLD);
+      send_polling(text.data(), static_cast<int>(text.size()), 0, kError);
       continue;
     }
     std::string msg;
@@ -153,7 +238,7 @@ void MpiTransport::serve(const std::function<std::string(std::int64_t)>& compute
       append(msg, static_cast<std::uint64_t>(out[i].size()));
       msg += out[i];
     }
-    MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD);
+    send_polling(msg.data(), static_cast<int>(msg.size()), 0, kResult);
   }
 }
 

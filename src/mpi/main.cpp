@@ -1,7 +1,7 @@
-// mosaic-mpi: the verbs of mosaic with their chunked sweeps (dse, herald) spread over MPI ranks.
-// Rank 0 runs the verb as `mosaic` would and hands the chunks to the other ranks; the other ranks
-// run the same argument parsing and setup, then serve chunks. Verbs without a distributed sweep
-// run on rank 0 alone (the other ranks exit at once).
+// mosaic-mpi: the verbs of mosaic with their sweeps (dse, herald, h3m, map, stream) spread over MPI
+// ranks. Rank 0 runs the verb as `mosaic` would and hands the chunks to the other ranks; the other
+// ranks run the same argument parsing and setup, then serve chunks. Verbs without a distributed
+// sweep run on rank 0 alone (the other ranks exit at once).
 #include <mpi.h>
 
 #include <csignal>
@@ -15,9 +15,14 @@
 
 namespace {
 
-// mpirun turns Ctrl-C into SIGTERM for every rank (then SIGKILL after a grace period). On rank 0
-// it becomes the SIGINT the verbs handle (search::InterruptGuard): stop handing out chunks,
-// commit the finished ones, exit. Raising a signal is async-signal-safe.
+// mpirun turns Ctrl-C into SIGCONT, then (after odls_base_sigkill_timeout, 1 s by default)
+// SIGTERM for every rank, then SIGKILL after the same delay. On rank 0 it becomes the SIGINT the
+// verbs handle (search::InterruptGuard): stop handing out work, commit the finished chunks or
+// write the best so far, exit (MPI_Abort then ends the workers). Workers ignore SIGTERM: one
+// that died of it would make Open MPI end the job at once, before rank 0 has written anything
+// (measured: no h3m outputs), and one that left serving and called MPI_Finalize during the abort
+// crashed mpirun's PMIx teardown. SIGKILL still ends them. Raising a signal is
+// async-signal-safe.
 void on_sigterm(int) {
   std::raise(SIGINT);
 }
@@ -31,8 +36,9 @@ int main(int argc, char** argv) {
   mosaic::mpi::MpiTransport transport;
   mosaic::search::set_chunk_transport(&transport);
   const std::string verb = argc >= 2 ? argv[1] : "";
-  const bool distributed = verb == "dse" || verb == "herald";
-  if (transport.leader()) std::signal(SIGTERM, on_sigterm);
+  const bool distributed =
+      verb == "dse" || verb == "herald" || verb == "h3m" || verb == "map" || verb == "stream";
+  std::signal(SIGTERM, transport.leader() ? on_sigterm : SIG_IGN);
   if (!transport.leader()) {
     if (!distributed) {
       MPI_Finalize();

@@ -1,10 +1,15 @@
 // The distribution layer of chunked sweeps: where the chunks of a sweep are computed when the
 // run spans several processes (mosaic-mpi). A verb whose work is a list of chunks with stable
-// indices (the DSE's outer loops, Herald's design points, H3M's architecture x workload cells)
-// plugs in by giving two things: on the leader, the indices still to compute (those its result
-// store lacks) and a decoder of a chunk's payload; on every other process, a function that
-// computes one chunk index into a payload (the same bytes the verb stores). The transport moves
-// indices one way and payloads the other; it knows nothing of the verb.
+// indices (the DSE's outer loops, Herald's design points) plugs in by giving two things: on the
+// leader, the indices still to compute (those its result store lacks) and a decoder of a chunk's
+// payload; on every other process, a function that computes one chunk index into a payload (the
+// same bytes the verb stores). The transport moves indices one way and payloads the other; it
+// knows nothing of the verb.
+//
+// A search whose candidates are chosen as it goes (H3M's CMA-ES generations, its random and
+// exhaustive batches; map's layers) sends requests instead of bare indices: compute_requests()
+// hands each worker the request bytes (e.g. an encoded design) with its position in the batch,
+// and the worker's serve function receives them.
 //
 // The plain `mosaic` executable has no transport (chunk_transport() is null) and does not link
 // MPI; `mosaic-mpi` installs one before running the same verb code.
@@ -34,10 +39,20 @@ class ChunkTransport {
   virtual void compute(const std::vector<std::int64_t>& indices, const Done& done,
                        const std::function<bool()>& stop) = 0;
 
+  // Leader: the same with a request per chunk; `done(i, payload)` gets the position i in
+  // `requests`. A transport keeps its workers between calls (a search calls it once a batch).
+  virtual void compute_requests(const std::vector<std::string>& requests, const Done& done,
+                                const std::function<bool()>& stop) = 0;
+
   // Worker: computes the chunks the leader sends, with `threads` threads (0 = all), until the
-  // leader ends the run. `compute_one` must be thread-safe.
-  virtual void serve(const std::function<std::string(std::int64_t index)>& compute_one,
-                     int threads) = 0;
+  // leader ends the run. `compute_one(index, request)` must be thread-safe; `request` is empty
+  // for the chunks of compute().
+  using ServeOne = std::function<std::string(std::int64_t index, const std::string& request)>;
+  virtual void serve_requests(const ServeOne& compute_one, int threads) = 0;
+  void serve(const std::function<std::string(std::int64_t index)>& compute_one, int threads) {
+    serve_requests([&](std::int64_t index, const std::string&) { return compute_one(index); },
+                   threads);
+  }
 
   // Total worker threads (as the workers reported them; 0 before the first compute()).
   virtual int worker_threads() const = 0;

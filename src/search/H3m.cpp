@@ -12,7 +12,9 @@
 #include <tbb/task_arena.h>
 
 #include "common/Error.h"
+#include "search/ChunkTransport.h"
 #include "search/CmaEs.h"
+#include "search/H3mDistributed.h"
 #include "search/Progress.h"
 
 namespace mosaic::search {
@@ -93,11 +95,26 @@ double process_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
+bool stopped() {
+  return InterruptGuard::interrupted();
+}
+
+// Evaluates a batch of new designs: locally, or on mosaic-mpi's workers when there are any
+// (then fewer, a prefix, when interrupted).
+using BatchEvaluator = std::function<std::vector<H3mEvaluation>(const std::vector<H3mChoice>&)>;
+BatchEvaluator batch_evaluator(H3mEvaluator& ev, const H3mConfig& c, const std::string& run,
+                               const H3mSpace& s) {
+  if (c.transport != nullptr && c.transport->workers() > 0)
+    return [&c, run, &s](const std::vector<H3mChoice>& cs) {
+      return evaluate_h3m_remote(*c.transport, c, run, s, cs, stopped);
+    };
+  return [&ev, &s](const std::vector<H3mChoice>& cs) { return ev.evaluate(s, cs); };
+}
+
 // Search state shared by the three methods: a memo of evaluated designs, the best, the curve.
 class Searcher {
  public:
-  Searcher(H3mEvaluator& ev, const H3mSpace& s, Progress* progress)
-      : ev_(ev), s_(s), progress_(progress) {}
+  Searcher(BatchEvaluator ev, Progress* progress) : ev_(std::move(ev)), progress_(progress) {}
 
   // Evaluates a batch of choices in order; returns each one's fitness (h3m_fitness).
   std::vector<double> run(const std::vector<H3mChoice>& cs) {
@@ -105,8 +122,8 @@ class Searcher {
     for (const auto& c : cs)
       if (!memo_.count(c) && std::find(fresh.begin(), fresh.end(), c) == fresh.end())
         fresh.push_back(c);
-    const auto evs = ev_.evaluate(s_, fresh);
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
+    const auto evs = ev_(fresh);
+    for (std::size_t i = 0; i < evs.size(); ++i) {
       memo_.emplace(fresh[i], h3m_fitness(evs[i]));
       evaluations_ += 1;
       if (!best_.feasible && !evs[i].feasible && best_.design.why.empty())
@@ -121,7 +138,10 @@ class Searcher {
     if (best_.feasible) curve_.push_back({samples_, best_.edp});
     std::vector<double> out;
     out.reserve(cs.size());
-    for (const auto& c : cs) out.push_back(memo_.at(c));
+    for (const auto& c : cs) {
+      const auto it = memo_.find(c);  // missing: interrupted (as an infeasible design)
+      out.push_back(it == memo_.end() ? h3m_fitness(H3mEvaluation{}) : it->second);
+    }
     return out;
   }
 
@@ -136,8 +156,7 @@ class Searcher {
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
  private:
-  H3mEvaluator& ev_;
-  const H3mSpace& s_;
+  BatchEvaluator ev_;
   Progress* progress_;
   std::map<H3mChoice, double> memo_;
   H3mEvaluation best_ = [] {
@@ -148,10 +167,6 @@ class Searcher {
   std::int64_t evaluations_ = 0, best_at_ = 0, samples_ = 0;
   std::vector<H3mConvergencePoint> curve_;
 };
-
-bool stopped() {
-  return InterruptGuard::interrupted();
-}
 
 void run_exhaustive(Searcher& s, const std::vector<H3mChoice>& all) {
   constexpr std::size_t kBatch = 512;
@@ -203,8 +218,11 @@ void run_cmaes(Searcher& s, const H3mSpace& space, std::int64_t budget, std::uin
   cma_es_minimize(f, o, [](const CmaEsPoint&) { return !stopped(); });
 }
 
-H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& space,
-                    H3mSearch method, std::int64_t budget, std::uint64_t seed, bool progress) {
+H3mRun search_space(H3mEvaluator& ev, const H3mConfig& c, const std::string& name,
+                    const H3mSpace& space, H3mSearch method) {
+  const std::int64_t budget = c.evaluations;
+  const std::uint64_t seed = c.seed;
+  const bool progress = c.progress;
   const auto t0 = Clock::now();
   const double cpu0 = process_cpu_seconds();
   const double tables0 = ev.table_seconds();
@@ -224,7 +242,7 @@ H3mRun search_space(H3mEvaluator& ev, const std::string& name, const H3mSpace& s
   }
   Progress bar(fmt::format("h3m {} ({})", name, h3m_search_name(method)),
                method == H3mSearch::Exhaustive ? r.space_size : budget, progress);
-  Searcher s(ev, space, &bar);
+  Searcher s(batch_evaluator(ev, c, name, space), &bar);
   if (method == H3mSearch::Exhaustive) run_exhaustive(s, all);
   if (method == H3mSearch::Random) run_random(s, space, budget, seed);
   if (method == H3mSearch::CmaEs) run_cmaes(s, space, budget, seed);
@@ -257,11 +275,11 @@ void check_budget(const H3mConfig& c) {
 }
 
 // Baselines: exhaustive when their restricted space fits the budget, otherwise the main method.
-H3mRun run_baseline(H3mEvaluator& ev, const H3mConfig& c, const std::string& name,
-                    const H3mSpace& space) {
+H3mRun run_baseline(H3mEvaluator& ev, const H3mConfig& c, const std::string& name) {
+  const H3mSpace space = h3m_run_space(c, name);
   const std::int64_t budget = std::max<std::int64_t>(c.evaluations, 1);
   const H3mSearch m = count_h3m(space, budget) <= budget ? H3mSearch::Exhaustive : c.search;
-  return search_space(ev, name, space, m, c.evaluations, c.seed, c.progress);
+  return search_space(ev, c, name, space, m);
 }
 
 }  // namespace
@@ -278,18 +296,12 @@ H3mResult run_h3m(const H3mConfig& config) {
   H3mEvaluator ev(config);
   H3mResult res;
   res.threads = threads;
-  res.best = search_space(ev, "h3m", config.space, config.search, config.evaluations, config.seed,
-                          config.progress);
+  res.best = search_space(ev, config, "h3m", config.space, config.search);
   res.search_table_seconds = ev.table_seconds();
   if (config.baselines && !stopped()) {
-    res.baselines.push_back(
-        run_baseline(ev, config, "homogeneous", homogeneous_space(config.space)));
-    if (!stopped())
-      res.baselines.push_back(
-          run_baseline(ev, config, "homogeneous_static", homogeneous_static_space(config.space)));
-    if (!stopped())
-      res.baselines.push_back(
-          run_baseline(ev, config, "fixed_granularity_hda", fixed_granularity_space(config.space)));
+    res.baselines.push_back(run_baseline(ev, config, "homogeneous"));
+    if (!stopped()) res.baselines.push_back(run_baseline(ev, config, "homogeneous_static"));
+    if (!stopped()) res.baselines.push_back(run_baseline(ev, config, "fixed_granularity_hda"));
   }
   res.interrupted = stopped();
   if (res.best.best.feasible) {

@@ -21,6 +21,8 @@
 
 namespace mosaic::search {
 
+class ChunkTransport;
+
 enum class H3mSearch { CmaEs, Random, Exhaustive };
 H3mSearch parse_h3m_search(const std::string& s);
 std::string_view h3m_search_name(H3mSearch s);
@@ -90,6 +92,9 @@ struct H3mConfig {
   // Per workload model (0 = none): the latest finish time of each of its instances. The search
   // penalises designs that miss one (h3m_better); dynamic fission also allocates by them.
   std::vector<double> sla_seconds;
+  // mosaic-mpi: with workers, every batch of new designs is evaluated on them (rank 0 keeps the
+  // search; the result is the single process's). Null in the plain executable.
+  ChunkTransport* transport = nullptr;
 };
 
 struct H3mEvaluation {
@@ -151,6 +156,10 @@ struct H3mResult {
 // Runs the search and the baselines. Throws UserError when no core of the space fits the
 // platform; Ctrl-C stops and keeps the best so far (interrupted = true).
 H3mResult run_h3m(const H3mConfig& config);
+
+// A worker rank of mosaic-mpi: evaluates the designs the transport's leader sends (the leader
+// runs run_h3m with the same configuration); search/H3mDistributed.h.
+void serve_h3m(const H3mConfig& config, ChunkTransport& transport);
 
 // The restricted spaces of the baselines.
 // One sub-accelerator of one dataflow and granularity with Planaria-style dynamic fission.

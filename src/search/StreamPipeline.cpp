@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -12,6 +14,7 @@
 #include <tbb/task_arena.h>
 
 #include "common/Error.h"
+#include "search/ChunkTransport.h"
 #include "search/StreamMilp.h"
 
 namespace mosaic::search {
@@ -135,8 +138,64 @@ std::vector<StreamGenome> select_nsga2(const std::vector<StreamGenome>& pop, std
   return out;
 }
 
+// mosaic-mpi: an allocation goes to a worker as its genes (int32 each) and comes back as its
+// latency and energy; one missing (interrupted) keeps an empty genome.
+std::string genome_request(const Genome& g) {
+  std::string out;
+  for (int v : g) {
+    const auto x = static_cast<std::int32_t>(v);
+    out.append(reinterpret_cast<const char*>(&x), sizeof x);
+  }
+  return out;
+}
+
+Genome genome_of(const std::string& request) {
+  Genome g(request.size() / sizeof(std::int32_t));
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    std::int32_t x = 0;
+    std::memcpy(&x, request.data() + i * sizeof x, sizeof x);
+    g[i] = x;
+  }
+  return g;
+}
+
+void evaluate_remote(ChunkTransport& remote, const std::vector<StreamGenome>& gs,
+                     const std::vector<std::size_t>& unique, std::vector<StreamGenome>& res,
+                     const std::function<bool()>& stop) {
+  std::vector<std::string> requests;
+  for (std::size_t i : unique) requests.push_back(genome_request(gs[i].core));
+  remote.compute_requests(
+      requests,
+      [&](std::int64_t k, std::string&& payload) {
+        auto& r = res[static_cast<std::size_t>(k)];
+        if (payload.size() != 2 * sizeof(double))
+          throw InternalError("stream: a worker's schedule reply has the wrong size");
+        r.core = gs[unique[static_cast<std::size_t>(k)]].core;
+        std::memcpy(&r.latency_cycles, payload.data(), sizeof(double));
+        std::memcpy(&r.energy_pj, payload.data() + sizeof(double), sizeof(double));
+      },
+      stop);
+}
+
+// A worker rank: schedules the allocations rank 0 sends.
+void serve_allocations(Problem& pb, ChunkTransport& transport, int threads) {
+  transport.serve_requests(
+      [&](std::int64_t, const std::string& request) {
+        const Genome g = genome_of(request);
+        if (g.size() != pb.run.gene_choices.size())
+          throw InternalError("stream: an allocation of another problem reached this rank");
+        const auto r = pb.evaluate(g, false);
+        std::string out(2 * sizeof(double), '\0');
+        std::memcpy(out.data(), &r.latency_cycles, sizeof(double));
+        std::memcpy(out.data() + sizeof(double), &r.energy_pj, sizeof(double));
+        return out;
+      },
+      threads);
+}
+
 void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, StreamGenome>& memo,
-                  int threads, std::int64_t& evaluations) {
+                  int threads, std::int64_t& evaluations, ChunkTransport* remote = nullptr,
+                  const std::function<bool()>& stop = {}) {
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < gs.size(); ++i) {
     auto it = memo.find(gs[i].core);
@@ -155,11 +214,22 @@ void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, S
     auto r = pb.evaluate(gs[unique[k]].core, false);
     res[k] = {gs[unique[k]].core, r.latency_cycles, r.energy_pj};
   };
-  tbb::task_arena arena(std::max(1, threads));
-  arena.execute([&] { tbb::parallel_for(std::size_t{0}, unique.size(), body); });
-  for (std::size_t k = 0; k < unique.size(); ++k) memo[res[k].core] = res[k];
+  if (remote != nullptr && remote->workers() > 0) {
+    evaluate_remote(*remote, gs, unique, res, stop);
+  } else {
+    tbb::task_arena arena(std::max(1, threads));
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, unique.size(), body); });
+  }
+  for (std::size_t k = 0; k < unique.size(); ++k)
+    if (!res[k].core.empty()) memo[res[k].core] = res[k];
   evaluations += static_cast<std::int64_t>(unique.size());
-  for (std::size_t i : todo) gs[i] = memo.at(gs[i].core);
+  for (std::size_t i : todo) {
+    const auto it = memo.find(gs[i].core);
+    if (it != memo.end())
+      gs[i] = it->second;
+    else
+      gs[i].latency_cycles = gs[i].energy_pj = std::numeric_limits<double>::infinity();
+  }
 }
 
 // DEAP's cxTwoPoint: the genes between two cut points are exchanged.
@@ -244,7 +314,7 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
     for (std::size_t i = 0; i < n_genes; ++i) g.core[i] = random_gene(i);
   }
   std::map<Genome, StreamGenome> memo;
-  evaluate_all(pb, pop, memo, o.threads, run.evaluations);
+  evaluate_all(pb, pop, memo, o.threads, run.evaluations, o.transport, o.interrupted);
   std::uniform_real_distribution<double> u01(0, 1);
   for (int gen = 0; gen < o.generations; ++gen) {
     if (o.interrupted && o.interrupted()) {
@@ -269,7 +339,7 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
         mutate(child.core, run.gene_choices, rng);
       }
     }
-    evaluate_all(pb, off, memo, o.threads, run.evaluations);
+    evaluate_all(pb, off, memo, o.threads, run.evaluations, o.transport, o.interrupted);
     std::vector<StreamGenome> all = pop;
     all.insert(all.end(), off.begin(), off.end());
     pop = select_nsga2(all, mu);
@@ -307,7 +377,7 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
     if (i == idx.size()) break;
   }
   std::map<Genome, StreamGenome> memo;
-  evaluate_all(pb, all, memo, o.threads, run.evaluations);
+  evaluate_all(pb, all, memo, o.threads, run.evaluations, o.transport, o.interrupted);
   run.pareto = pareto_front(all);
   return run.pareto.front().core;
 }
@@ -393,6 +463,10 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   pb.prepare();
   run.cost_table_entries = static_cast<std::int64_t>(table.size());
   if (o.progress) o.progress(fmt::format("cost table: {} (tile, core) entries", table.size()));
+  if (o.transport != nullptr && !o.transport->leader()) {
+    serve_allocations(pb, *o.transport, o.threads);
+    return run;
+  }
   Genome best;
   run.allocation = "fixed";
   if (!run.genes.empty()) {

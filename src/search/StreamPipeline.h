@@ -17,6 +17,8 @@
 
 namespace mosaic::search {
 
+class ChunkTransport;
+
 enum class StreamAllocation { Fixed, Ga, Exhaustive, Milp };
 
 struct StreamOptions {
@@ -31,6 +33,11 @@ struct StreamOptions {
   std::int64_t exhaustive_limit = 100000;
   std::function<void(const std::string&)> progress;  // stderr lines
   std::function<bool()> interrupted;                 // Ctrl-C: stop the search, keep the best
+  // mosaic-mpi: rank 0 sends each batch of allocations to schedule (a GA generation, the
+  // exhaustive list) to the workers; a worker rank's run_stream builds the same tiles and cost
+  // table, then schedules the allocations rank 0 sends until it ends the run (its StreamRun is
+  // then incomplete). Null in the plain executable.
+  ChunkTransport* transport = nullptr;
 };
 
 struct StreamGenome {

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "MpiTestSupport.h"
 #include "TestSupport.h"
 #include "search/ResultStore.h"
 
@@ -25,42 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool have_mpirun() {
-  return std::system("command -v mpirun >/dev/null 2>&1") == 0;
-}
-
-#define MOSAIC_REQUIRE_MPIRUN()                             \
-  do {                                                      \
-    if (!have_mpirun()) GTEST_SKIP() << "mpirun is absent"; \
-  } while (0)
-
-// Under the sanitizer build, LeakSanitizer reports Open MPI's own allocations at exit (libmpi and
-// its dlopen'ed components, freed by nobody): leak checking is off for the ranks only. mosaic's
-// verbs are leak-checked by the single-process tests.
-std::string mpirun(int ranks) {
-  return "ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np " +
-         std::to_string(ranks) + " '" + std::string(MOSAIC_MPI_BINARY) + "' ";
-}
-
-// Runs a shell command in `cwd`; stdout and stderr into files there.
-test::RunResult run_shell(const std::string& cmd, const fs::path& cwd, const std::string& tag) {
-  const std::string full =
-      "cd '" + cwd.string() + "' && " + cmd + " >" + tag + ".out 2>" + tag + ".err </dev/null";
-  const int status = std::system(full.c_str());
-  test::RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = test::read_file(cwd / (tag + ".out"));
-  r.err = test::read_file(cwd / (tag + ".err"));
-  return r;
-}
-
-std::string example(const std::string& rel) {
-  return "'" + (test::source_dir() / "examples" / rel).string() + "'";
-}
-
-json read_json(const fs::path& p) {
-  return json::parse(test::read_file(p));
-}
+using test::example;
+using test::mpirun;
+using test::read_json;
+using test::run_shell;
 
 // summary.json without what depends on the run (timing, threads, the store session).
 json dse_comparable(json s) {
@@ -115,7 +84,8 @@ json herald_comparable(json s) {
   return s;
 }
 
-TEST(MpiHerald, ExhaustiveThreeRanksEqualOneProcess) {
+// Over 5 s on this machine (the 57 design points at granularity 8, twice): a Slow suite.
+TEST(MpiHeraldSlow, ExhaustiveThreeRanksEqualOneProcess) {
   MOSAIC_REQUIRE_MPIRUN();
   test::TempDir d;
   const std::string args =
