@@ -219,6 +219,11 @@ int run(const DseArgs& a) {
     search::InterruptGuard guard;
     info = search::run_dse(w, spec, opt, [&](const search::ChunkResult& c) { outs.add(c); });
   }
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: dse: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
   if (info.stale_runs > 0 && info.chunks_reused == 0)
     std::cerr << fmt::format(
         "dse: the store {} holds {} run{} of another format (an older mosaic; this one writes "

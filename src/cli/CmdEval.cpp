@@ -10,6 +10,7 @@
 #include "common/OutputFile.h"
 #include "cost/MaestroNetwork.h"
 #include "mapper/DirectiveMapper.h"
+#include "outputs/EvalHtml.h"
 #include "outputs/EvalReport.h"
 #include "outputs/MaestroCsv.h"
 #include "workload/MaestroFormat.h"
@@ -19,6 +20,7 @@ namespace {
 
 struct EvalArgs {
   std::string mapping, hw, dataflow, compat, json_out, csv_out, technology, search_tiles;
+  std::string report_out;
   bool quiet = false;
 };
 
@@ -72,6 +74,11 @@ int run(const EvalArgs& a) {
     write_file_atomically(a.json_out,
                           outputs::eval_json(report, core, opt.technology, compat).dump(2) + "\n",
                           "--json");
+  if (!a.report_out.empty())  // outputs/EvalHtml.h
+    write_file_atomically(
+        a.report_out,
+        outputs::eval_report_html(outputs::eval_json(report, core, opt.technology, compat)),
+        "--report");
   if (!a.csv_out.empty()) {
     std::string csv = outputs::maestro_csv_header() + "\n";
     for (const auto& row : report.layers) csv += outputs::maestro_csv_row(row) + "\n";
@@ -96,6 +103,8 @@ const CommandRegistrar kRegistrar("eval", [](CLI::App& app, int& exit_code) {
                   "Search each layer's tile sizes and array shape within its dataflow style "
                   "(edp, latency or energy; under the hardware's L1 size)");
   cmd->add_option("--json", args->json_out, "Write every figure as JSON");
+  cmd->add_option("--report", args->report_out,
+                  "Write an HTML report (per-layer, per-level breakdown, the bottleneck named)");
   cmd->add_option("--csv", args->csv_out, "Write MAESTRO's 52-column CSV");
   cmd->add_option("--technology", args->technology, "Technology YAML (energies, area, power)");
   cmd->add_flag("--quiet", args->quiet, "No table on the console");

@@ -33,6 +33,7 @@ struct HeraldArgs {
   bool experiment = false;
   std::string store;  // default OUT/herald.sqlite
   bool no_store = false;
+  std::int64_t stop_after_chunks = 0;
 };
 
 // Which design wins by the objective, and by how much against the runner-up and the best FDA.
@@ -103,6 +104,7 @@ int run(const HeraldArgs& a) {
   search::HeraldFlags flags = a.f;
   flags.progress = !a.quiet;
   search::HeraldConfig cfg = search::herald_config(flags);
+  cfg.stop_after_chunks = a.stop_after_chunks;
   if (worker) {
     // A worker rank of mosaic-mpi: computes the design points rank 0 hands out.
     search::serve_herald(cfg, *transport);
@@ -118,6 +120,11 @@ int run(const HeraldArgs& a) {
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
   const auto r = search::run_herald(cfg);
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
   if (r.stale_runs > 0 && r.chunks_reused == 0)
     std::cerr << fmt::format(
         "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
@@ -204,6 +211,8 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
+  cmd->add_option("--stop-after-chunks", a->stop_after_chunks,
+                  "Stop as Ctrl-C would once N chunks are stored (to test resuming)");
   cmd->add_option("--compat", a->f.compat,
                   "none (mosaic's sub-accelerator model) or maestro (each core's layer cost is "
                   "the MAESTRO tool's number)")

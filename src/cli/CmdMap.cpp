@@ -18,6 +18,7 @@
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
 #include "mapper/LoopNestMapper.h"
+#include "outputs/MapReport.h"
 #include "search/ChunkTransport.h"
 #include "search/MapDistributed.h"
 #include "workload/OnnxImport.h"
@@ -35,6 +36,7 @@ struct MapArgs {
   int lpf_limit = 6;
   std::string engine = "loma";
   std::string json_out;
+  std::string report_out;
   bool quiet = false;
   bool spatial_search = false;
   double min_utilization = 0.75;
@@ -196,7 +198,7 @@ int run_map(const MapArgs& a) {
           : mapper::map_workload(layers, acc, mappings, opt, progress);
   std::cout << fmt::format("total: energy {:.12g} pJ, latency {:.12g} cycles over {} layers\n",
                            result.energy_pj, result.latency_cycles, result.layers.size());
-  if (!a.json_out.empty()) {
+  if (!a.json_out.empty() || !a.report_out.empty()) {
     nlohmann::json j;
     j["workload"] = a.workload;
     j["hardware"] = a.hw;
@@ -210,7 +212,9 @@ int run_map(const MapArgs& a) {
     nlohmann::json ls = nlohmann::json::array();
     for (const auto& r : result.layers) ls.push_back(layer_json(r));
     j["layers"] = ls;
-    write_file_atomically(a.json_out, j.dump(1) + "\n", "--json");
+    if (!a.json_out.empty()) write_file_atomically(a.json_out, j.dump(1) + "\n", "--json");
+    if (!a.report_out.empty())  // outputs/MapReport.h
+      write_file_atomically(a.report_out, outputs::map_report_html(j), "--report");
   }
   return 0;
 }
@@ -226,6 +230,9 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
   sub->add_option("--lpf-limit", args->lpf_limit, "loop prime factor limit (default 6)");
   sub->add_option("--engine", args->engine, "temporal search: loma (ZigZag) | fast (default loma)");
   sub->add_option("--json", args->json_out, "write results as JSON");
+  sub->add_option("--report", args->report_out,
+                  "write an HTML report (per-layer, per-level and per-operand breakdown, the "
+                  "bottleneck named)");
   sub->add_flag("--quiet", args->quiet, "print totals only");
   sub->add_flag(
       "--spatial-search", args->spatial_search,

@@ -1,6 +1,7 @@
 // The body of main() of `mosaic` and `mosaic-mpi`: the verbs' command line.
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <string>
@@ -53,6 +54,15 @@ int report_unknown_arguments(const CLI::App& app, const CLI::ExtrasError& e) {
   std::cerr << "run '" << where << " --help' for its arguments\n";
   return 2;
 }
+
+// `mosaic --parse-only VERB ...`: the verbs' callbacks are removed, so parsing checks the verb,
+// the flags, their arity and CLI11-checked values and the required flags, and stops there.
+void drop_callbacks(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->callback(std::function<void()>{});
+    drop_callbacks(*sub);
+  }
+}
 }  // namespace
 
 int run_main(int argc, char** argv) {
@@ -63,8 +73,20 @@ int run_main(int argc, char** argv) {
       std::cout << kVersion << "\n";
       return 0;
     }
+    // --parse-only (first argument): parse the command line as usual, run nothing, exit 0 when
+    // it parses (the README/docs command test checks its long commands this way).
+    const bool parse_only = argc >= 2 && std::string_view(argv[1]) == "--parse-only";
+    if (parse_only) {
+      argv[1] = argv[0];
+      ++argv;
+      --argc;
+    }
     if (argc >= 2) {
       if (const auto* raw = find_raw_command(argv[1])) {
+        if (parse_only) {
+          std::cerr << "error: --parse-only: '" << argv[1] << "' parses its own flags when run\n";
+          return 2;
+        }
         std::vector<std::string> args(argv + 2, argv + argc);
         return (*raw)(args);
       }
@@ -86,6 +108,11 @@ int run_main(int argc, char** argv) {
     // Raw commands parse their own flags (dispatched above); listed here for --help.
     for (const auto& [name, description] : raw_command_descriptions())
       app.add_subcommand(name, description)->prefix_command();
+    app.add_flag("--parse-only")
+        ->description(
+            "(first argument) check the command line of the verb that follows and exit "
+            "without running it");
+    if (parse_only) drop_callbacks(app);
     if (argc == 1) {
       std::cerr << app.help() << "\nerror: give a command (see the list above)\n";
       return 2;

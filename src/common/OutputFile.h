@@ -7,10 +7,14 @@
 
 namespace mosaic {
 
-// Writes `text` to `path` through a temporary file (`path` + ".tmp") renamed into place, so a
-// failed or interrupted run never leaves a half-written file. Failures are UserErrors naming the
-// path and `field` (the flag that chose it). An existing path that is not a regular file (a
-// symbolic link such as /dev/stdout, a device, a pipe) is written in place, through the link.
+// Writes `text` to `path` through a temporary file (`path` + ".tmp", created afresh, never
+// through a link) renamed into place, so a failed or interrupted run never leaves a half-written
+// file. Failures are UserErrors naming the path and `field` (the flag that chose it).
+// Symbolic links are not written through: a link at `path` (e.g. one planted inside an --out
+// directory, pointing at a file elsewhere) is replaced by the new file and its target left as it
+// was. The one exception is a stream: a device or a pipe, or a link to one or into /dev or /proc
+// (/dev/stdout, /dev/null, /proc/self/fd/N, even when they lead to a redirected file), is
+// written in place.
 void write_file_atomically(const std::filesystem::path& path, std::string_view text,
                            const std::string& field = "");
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/OutputFile.h"
 #include "outputs/HtmlReport.h"
 
 namespace mosaic::outputs {
@@ -43,11 +44,9 @@ double plot_y(int chart, const DesignRecord& d) {
   }
 }
 
+// Whole or not at all, never through a link planted in the output directory (OutputFile.h).
 void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  if (!out) throw UserError(SourceLocation{p.string(), 0, ""}, "cannot write the file");
-  out << text;
-  if (!out) throw UserError(SourceLocation{p.string(), 0, ""}, "cannot write the file");
+  write_file_atomically(p, text);
 }
 
 std::string fmt_num(double v) {
@@ -111,6 +110,7 @@ DseOutputs::DseOutputs(const search::DseWorkload& w, const search::DseSpec& spec
   auto open = [&](std::ofstream& f, const char* name) {
     const fs::path final_path = opt_.out_dir / name;
     const fs::path tmp = opt_.out_dir / (std::string(name) + ".partial");
+    fs::remove(tmp, ec);  // a link planted under the name is removed, not written through
     f.open(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw UserError(SourceLocation{tmp.string(), 0, ""}, "cannot write the file");
     pending_.emplace_back(tmp, final_path);

@@ -1,5 +1,7 @@
 #include "outputs/HeraldReport.h"
+#include "outputs/HeraldTrace.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -151,8 +153,43 @@ json herald_schedule_json(const search::HeraldResult& r, const workload::Workloa
   return j;
 }
 
+std::vector<std::size_t> herald_plotted_points(const search::HeraldResult& r,
+                                               std::size_t max_points) {
+  std::vector<std::size_t> keep;
+  std::vector<char> kept(r.points.size(), 0);
+  auto take = [&](std::size_t i) {
+    if (i < r.points.size() && kept[i] == 0) {
+      kept[i] = 1;
+      keep.push_back(i);
+    }
+  };
+  for (int i : {r.best, r.best_fda, r.best_smfda, r.rda})
+    if (i >= 0) take(static_cast<std::size_t>(i));
+  for (std::size_t i = 0; i < r.points.size(); ++i)
+    if (r.points[i].pareto) take(i);
+  const std::size_t rest = r.points.size() - keep.size();
+  const std::size_t room = max_points > keep.size() ? max_points - keep.size() : 0;
+  if (rest <= room) {
+    for (std::size_t i = 0; i < r.points.size(); ++i) take(i);
+  } else if (room > 0) {
+    // An even sample of the others: the k-th of `room` picks is the other at k * rest / room.
+    std::size_t other = 0, next_pick = 0, k = 0;
+    for (std::size_t i = 0; i < r.points.size() && k < room; ++i) {
+      if (kept[i] != 0) continue;
+      if (other == next_pick) {
+        take(i);
+        ++k;
+        next_pick = k * rest / room;
+      }
+      ++other;
+    }
+  }
+  std::sort(keep.begin(), keep.end());
+  return keep;
+}
+
 std::string herald_report_html(const search::HeraldResult& r, const search::HeraldConfig& c,
-                               const HeraldRunInfo& info) {
+                               const HeraldRunInfo& info, std::size_t max_plotted_points) {
   const double ghz = info.clock_ghz;
   HtmlReport rep(fmt::format("Herald: {} on the {} class", info.workload, info.accelerator_class));
   rep.add_paragraph(
@@ -162,9 +199,14 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
                   r.layers, r.design_points, info.search, info.granularity, info.objective,
                   info.scheduler, r.wall_seconds, r.threads,
                   r.interrupted ? " Interrupted: the finished points are shown." : ""));
-  // Design points.
-  json pts = json::array();
-  for (const auto& p : r.points) {
+  // Design points (thinned for huge sweeps: every one is in pareto.csv).
+  const auto plotted = herald_plotted_points(r, max_plotted_points);
+  if (plotted.size() < r.points.size())
+    rep.add_paragraph(fmt::format(
+        "{} of {} design points are plotted: every Pareto-optimal one, the best of each kind and "
+        "an even sample of the others; pareto.csv lists them all.",
+        plotted.size(), r.points.size()));
+  auto point_json = [&](const search::DesignPoint& p) {
     const auto& st = r.styles[static_cast<std::size_t>(p.style)];
     std::string part;
     for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
@@ -172,14 +214,16 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
                           p.partition.bw_gbps[k]);
     std::string kind(arch::style_kind_name(st.kind));
     for (char& ch : kind) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    pts.push_back({{"style", st.label()},
-                   {"class", kind},
-                   {"latency_s", p.latency_cycles / (ghz * 1e9)},
-                   {"energy_j", p.energy_pj * 1e-12},
-                   {"edp", p.latency_cycles / (ghz * 1e9) * p.energy_pj * 1e-12},
-                   {"partition", part},
-                   {"pareto", p.pareto ? "yes" : "no"}});
-  }
+    return json{{"style", st.label()},
+                {"class", kind},
+                {"latency_s", p.latency_cycles / (ghz * 1e9)},
+                {"energy_j", p.energy_pj * 1e-12},
+                {"edp", p.latency_cycles / (ghz * 1e9) * p.energy_pj * 1e-12},
+                {"partition", part},
+                {"pareto", p.pareto ? "yes" : "no"}};
+  };
+  json pts = json::array();
+  for (std::size_t i : plotted) pts.push_back(point_json(r.points[i]));
   rep.add_dataset("points", pts);
   rep.add_heading("Design space (latency vs energy)");
   rep.add_chart(
@@ -217,7 +261,7 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
   t.columns = {"", "style", "partition", "latency (s)", "energy (J)", "EDP (J*s)"};
   auto row = [&](const char* what, int idx) {
     if (idx < 0) return;
-    const auto& p = pts[static_cast<std::size_t>(idx)];
+    const json p = point_json(r.points[static_cast<std::size_t>(idx)]);
     t.rows.push_back({what, p["style"].get<std::string>(), p["partition"].get<std::string>(),
                       fmt::format("{:.4g}", p["latency_s"].get<double>()),
                       fmt::format("{:.4g}", p["energy_j"].get<double>()),
@@ -348,12 +392,15 @@ std::vector<std::filesystem::path> write_herald_outputs(const std::filesystem::p
     throw UserError(SourceLocation{dir.string(), 0, ""},
                     "cannot create the directory: " + ec.message());
   std::vector<std::filesystem::path> files = {dir / "summary.json", dir / "pareto.csv",
-                                              dir / "schedule.json", dir / "report.html"};
+                                              dir / "schedule.json", dir / "report.html",
+                                              dir / "trace.json"};
   write_file_atomically(files[0], herald_summary_json(r, c, info).dump(2) + "\n");
   write_file_atomically(files[1], herald_pareto_csv(r, info.clock_ghz));
   const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
   write_file_atomically(files[2], herald_schedule_json(r, c.workload, graph).dump(1) + "\n");
-  write_file_atomically(files[3], herald_report_html(r, c, info));
+  write_file_atomically(files[3], herald_report_html(r, c, info, kHeraldMaxPlottedPoints));
+  write_file_atomically(files[4], herald_trace_json(r, c.workload, graph, info.clock_ghz).dump() +
+                                      "\n");  // Chrome/Perfetto (HeraldTrace.h)
   return files;
 }
 

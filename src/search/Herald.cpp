@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <random>
@@ -438,6 +439,8 @@ class Search {
         if (store != nullptr) recs.push_back({std::to_string(c), c, std::move(payload)});
       });
       if (store != nullptr) store->put(run_id, recs);
+      if (cfg_.stop_after_chunks > 0 && res_.chunks_computed >= cfg_.stop_after_chunks)
+        std::raise(SIGINT);  // as a Ctrl-C here would (the guard's handler sets the flag)
     }
     res_.schedule_seconds += seconds_since(ts);
     std::vector<DesignPoint> kept;

@@ -55,6 +55,9 @@ struct HeraldConfig {
   // the same either way. The binary search's adaptive steps always run here, unstored.
   ResultStore* store = nullptr;
   ChunkTransport* transport = nullptr;
+  // > 0: once this many chunks were computed and committed, stop as Ctrl-C would (SIGINT is
+  // raised): a deterministic interruption for tests of resumption (--stop-after-chunks).
+  std::int64_t stop_after_chunks = 0;
 };
 
 inline constexpr std::size_t kHeraldChunkPoints = 8;

@@ -11,7 +11,7 @@ namespace mosaic::search {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Finalizes a statement when leaving a scope.
 struct Stmt {
@@ -36,6 +36,13 @@ std::string column_text(sqlite3_stmt* s, int i) {
 ResultStore ResultStore::open(const std::filesystem::path& path) {
   ResultStore st;
   st.path_ = path;
+  // Not opened through a symbolic link (one planted in an --out directory would redirect every
+  // write): the store is named by its own path.
+  std::error_code link_ec;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, link_ec)))
+    throw UserError(SourceLocation{path.string(), 0, "store"},
+                    "the result store is a symbolic link; mosaic does not write through links "
+                    "(give the file's own path with --store, or remove the link)");
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -76,7 +83,7 @@ void ResultStore::init(const std::string& where) {
         "  (strftime('%Y-%m-%dT%H:%M:%SZ','now')), UNIQUE(kind, hash));"
         "CREATE TABLE IF NOT EXISTS records(run INTEGER NOT NULL REFERENCES runs(id) ON DELETE "
         "  CASCADE, key TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL, "
-        "  PRIMARY KEY(run, key)) WITHOUT ROWID;"
+        "  checksum INTEGER, PRIMARY KEY(run, key)) WITHOUT ROWID;"
         "CREATE INDEX IF NOT EXISTS records_seq ON records(run, seq);"
         "CREATE TABLE IF NOT EXISTS run_meta(run INTEGER NOT NULL REFERENCES runs(id) ON DELETE "
         "  CASCADE, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run, name)) WITHOUT "
@@ -84,11 +91,17 @@ void ResultStore::init(const std::string& where) {
     Stmt s{prepare("SELECT value FROM store_info WHERE name='schema'")};
     if (sqlite3_step(s.s) == SQLITE_ROW) {
       const std::string v = column_text(s.s, 0);
-      if (v != std::to_string(kSchemaVersion))
+      if (v == "1") {  // version 1 had no checksums: its records stay unchecked
+        sqlite3_reset(s.s);
+        exec("ALTER TABLE records ADD COLUMN checksum INTEGER");
+        exec(fmt::format("UPDATE store_info SET value='{}' WHERE name='schema'", kSchemaVersion)
+                 .c_str());
+      } else if (v != std::to_string(kSchemaVersion)) {
         throw UserError(SourceLocation{where, 0, "store"},
                         fmt::format("the result store has schema version {}, this mosaic "
                                     "reads version {}; use another --store file",
                                     v, kSchemaVersion));
+      }
     } else {
       exec(fmt::format("INSERT INTO store_info(name, value) VALUES('schema', '{}')", kSchemaVersion)
                .c_str());
@@ -103,12 +116,14 @@ void ResultStore::init(const std::string& where) {
     throw UserError(SourceLocation{where, 0, "store"},
                     "not a usable mosaic result store (" + msg + ")");
   }
-  put_ = prepare("INSERT OR REPLACE INTO records(run, key, seq, payload) VALUES(?1, ?2, ?3, ?4)");
-  get_ = prepare("SELECT key, seq, payload FROM records WHERE run=?1 AND key=?2");
+  put_ = prepare(
+      "INSERT OR REPLACE INTO records(run, key, seq, payload, checksum) "
+      "VALUES(?1, ?2, ?3, ?4, ?5)");
+  get_ = prepare("SELECT key, seq, payload, checksum FROM records WHERE run=?1 AND key=?2");
 }
 
 ResultStore::ResultStore(ResultStore&& o) noexcept
-    : db_(o.db_), path_(std::move(o.path_)), put_(o.put_), get_(o.get_) {
+    : db_(o.db_), path_(std::move(o.path_)), put_(o.put_), get_(o.get_), corrupt_(o.corrupt_) {
   o.db_ = nullptr;
   o.put_ = o.get_ = nullptr;
 }
@@ -120,6 +135,7 @@ ResultStore& ResultStore::operator=(ResultStore&& o) noexcept {
     path_ = std::move(o.path_);
     put_ = o.put_;
     get_ = o.get_;
+    corrupt_ = o.corrupt_;
     o.db_ = nullptr;
     o.put_ = o.get_ = nullptr;
   }
@@ -139,6 +155,12 @@ void ResultStore::close() noexcept {
 }
 
 void ResultStore::fail(const std::string& what) const {
+  const int code = db_ != nullptr ? sqlite3_errcode(db_) & 0xff : SQLITE_OK;
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    throw UserError(SourceLocation{path_.string(), 0, "store"},
+                    fmt::format("the result store is damaged ({}: {}); delete it, or give another "
+                                "--store, to start afresh",
+                                what, sqlite3_errmsg(db_)));
   throw InternalError(fmt::format("result store {}: {}: {}", path_.string(), what,
                                   db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
 }
@@ -156,6 +178,22 @@ sqlite3_stmt* ResultStore::prepare(const char* sql) {
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) fail("prepare");
   return s;
+}
+
+std::uint64_t ResultStore::record_checksum(std::string_view key, std::int64_t seq,
+                                           std::string_view payload) {
+  std::uint64_t h = fnv1a64(key);
+  h = fnv1a64_word(h, static_cast<std::uint64_t>(key.size()));
+  h = fnv1a64_word(h, static_cast<std::uint64_t>(seq));
+  return fnv1a64(payload, h);
+}
+
+bool ResultStore::verified(const Record& r, sqlite3_stmt* s, int checksum_column) {
+  if (sqlite3_column_type(s, checksum_column) == SQLITE_NULL) return true;  // a version-1 record
+  const auto stored = static_cast<std::uint64_t>(sqlite3_column_int64(s, checksum_column));
+  if (stored == record_checksum(r.key, r.seq, r.payload)) return true;
+  ++corrupt_;
+  return false;
 }
 
 std::string ResultStore::config_hash(std::string_view config) {
@@ -204,6 +242,8 @@ void ResultStore::put(std::int64_t run, const std::vector<Record>& records) {
       sqlite3_bind_int64(put_, 3, rec.seq);
       sqlite3_bind_blob(put_, 4, rec.payload.data(), static_cast<int>(rec.payload.size()),
                         SQLITE_STATIC);
+      sqlite3_bind_int64(
+          put_, 5, static_cast<sqlite3_int64>(record_checksum(rec.key, rec.seq, rec.payload)));
       if (sqlite3_step(put_) != SQLITE_DONE) fail("insert record");
     }
     sqlite3_reset(put_);
@@ -227,7 +267,7 @@ std::optional<ResultStore::Record> ResultStore::get(std::int64_t run, std::strin
     r.key = column_text(get_, 0);
     r.seq = sqlite3_column_int64(get_, 1);
     r.payload = column_text(get_, 2);
-    out = std::move(r);
+    if (verified(r, get_, 3)) out = std::move(r);
   } else if (rc != SQLITE_DONE) {
     fail("read record");
   }
@@ -275,7 +315,7 @@ std::int64_t runs_of_other_format(ResultStore& store, std::string_view kind,
 }
 
 void ResultStore::for_each(std::int64_t run, const std::function<void(const Record&)>& fn) {
-  Stmt s{prepare("SELECT key, seq, payload FROM records WHERE run=?1 ORDER BY seq, key")};
+  Stmt s{prepare("SELECT key, seq, payload, checksum FROM records WHERE run=?1 ORDER BY seq, key")};
   sqlite3_bind_int64(s.s, 1, run);
   int rc = 0;
   Record r;
@@ -283,7 +323,7 @@ void ResultStore::for_each(std::int64_t run, const std::function<void(const Reco
     r.key = column_text(s.s, 0);
     r.seq = sqlite3_column_int64(s.s, 1);
     r.payload = column_text(s.s, 2);
-    fn(r);
+    if (verified(r, s.s, 3)) fn(r);
   }
   if (rc != SQLITE_DONE) fail("read records");
 }

@@ -6,10 +6,16 @@
 // whole batch or none of it; the database is in WAL mode with synchronous=NORMAL (a crash of the
 // process never loses a committed batch; a power cut may lose the last ones, never consistency).
 //
-// Schema (version 1):
+// Schema (version 2):
 //   runs(id, kind, hash, config, created)               one row per configuration
-//   records(run, key, seq, payload)   PRIMARY KEY(run, key)   the results
+//   records(run, key, seq, payload, checksum)   PRIMARY KEY(run, key)   the results
 //   run_meta(run, name, value)        PRIMARY KEY(run, name)  free-form state (e.g. "complete")
+// `checksum` is the FNV-1a 64 of the key, the seq and the payload (record_checksum), written
+// with every record and checked on every read: a record that fails it (a flipped bit on disk)
+// is reported as absent, so the search recomputes and rewrites it, and counted
+// (corrupt_records) for the caller's warning. A version-1 store gains the column when opened;
+// its old records have none and are read unchecked. A store SQLite itself finds malformed is a
+// UserError naming the file.
 // Records are read back in (seq, key) order; `seq` is the caller's ordering (e.g. the index of
 // the design point in the sweep).
 //
@@ -64,12 +70,13 @@ class ResultStore {
   };
   // Inserts or replaces the records in one transaction.
   void put(std::int64_t run, const std::vector<Record>& records);
+  // The record, or nothing when absent or when its checksum fails (counted).
   std::optional<Record> get(std::int64_t run, std::string_view key);
   std::int64_t count(std::int64_t run);
   std::unordered_set<std::string> keys(std::int64_t run);
   // The configuration texts of every run of this kind, oldest first.
   std::vector<std::string> run_configs(std::string_view kind);
-  // Every record of the run in (seq, key) order.
+  // Every record of the run in (seq, key) order (those failing their checksum skipped, counted).
   void for_each(std::int64_t run, const std::function<void(const Record&)>& fn);
 
   void set_meta(std::int64_t run, std::string_view name, std::string_view value);
@@ -79,6 +86,11 @@ class ResultStore {
   void drop_run(std::int64_t run);
 
   const std::filesystem::path& path() const { return path_; }
+
+  // How many records failed their checksum since the store was opened.
+  std::int64_t corrupt_records() const { return corrupt_; }
+  static std::uint64_t record_checksum(std::string_view key, std::int64_t seq,
+                                       std::string_view payload);
 
  private:
   ResultStore() = default;
@@ -92,6 +104,9 @@ class ResultStore {
   std::filesystem::path path_;
   sqlite3_stmt* put_ = nullptr;
   sqlite3_stmt* get_ = nullptr;
+  std::int64_t corrupt_ = 0;
+  // False when the record is damaged (counted).
+  bool verified(const Record& r, sqlite3_stmt* s, int checksum_column);
 };
 
 // The runs of `kind` whose configuration (JSON) names another "format" than `format`: results

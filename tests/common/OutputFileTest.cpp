@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -62,15 +63,41 @@ TEST(OutputFile, AMissingDirectoryNamesThePathAndFlag) {
 namespace mosaic {
 namespace {
 
-// /dev/stdout is a link to the process's descriptor, often a regular file: the link is written
-// through, never replaced.
-TEST(OutputFile, ALinkIsWrittenThroughNotReplaced) {
+// A link planted where an output goes (e.g. inside an --out directory, pointing at a file
+// elsewhere) is replaced by the new file; its target is left as it was.
+TEST(OutputFile, ALinkToAFileIsReplacedNotWrittenThrough) {
   const std::filesystem::path d = scratch("link");
   write_file_atomically(d / "target.txt", "old");
   std::filesystem::create_symlink(d / "target.txt", d / "link.txt");
   write_file_atomically(d / "link.txt", "new", "--json");
-  EXPECT_TRUE(std::filesystem::is_symlink(d / "link.txt"));
-  EXPECT_EQ(slurp(d / "target.txt"), "new");
+  EXPECT_FALSE(std::filesystem::is_symlink(d / "link.txt"));
+  EXPECT_EQ(slurp(d / "link.txt"), "new");
+  EXPECT_EQ(slurp(d / "target.txt"), "old");
+  // A dangling link and a link planted under the temporary file's name: neither is followed.
+  std::filesystem::create_symlink(d / "nowhere.txt", d / "dangling.txt");
+  std::filesystem::create_symlink(d / "target.txt", d / "out.txt.tmp");
+  write_file_atomically(d / "dangling.txt", "a");
+  write_file_atomically(d / "out.txt", "b");
+  EXPECT_FALSE(std::filesystem::exists(d / "nowhere.txt"));
+  EXPECT_EQ(slurp(d / "dangling.txt"), "a");
+  EXPECT_EQ(slurp(d / "out.txt"), "b");
+  EXPECT_EQ(slurp(d / "target.txt"), "old");
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(d / "out.txt.tmp")));
+  std::filesystem::remove_all(d);
+}
+
+// /dev/stdout is a link to the process's descriptor, often a redirected regular file: links into
+// /dev and /proc are written through, never replaced.
+TEST(OutputFile, AStreamLinkIsWrittenThrough) {
+  const std::filesystem::path d = scratch("fd");
+  write_file_atomically(d / "redirected.txt", "old");
+  const int fd = ::open((d / "redirected.txt").c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  std::filesystem::create_symlink("/proc/self/fd/" + std::to_string(fd), d / "stdout-like");
+  write_file_atomically(d / "stdout-like", "new", "--json");
+  ::close(fd);
+  EXPECT_TRUE(std::filesystem::is_symlink(d / "stdout-like"));
+  EXPECT_EQ(slurp(d / "redirected.txt"), "new");
   std::filesystem::remove_all(d);
 }
 

@@ -1,0 +1,143 @@
+#include "outputs/MapReport.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "outputs/HtmlReport.h"
+
+namespace mosaic::outputs {
+
+namespace {
+
+using nlohmann::json;
+
+double num(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+// Energy per "memory level / operand" over the workload, largest first.
+std::vector<std::pair<std::string, double>> level_energies(const json& m) {
+  std::map<std::string, double> by;
+  for (const auto& l : m["layers"])
+    for (const auto& o : l["operands"])
+      for (const auto& lv : o["levels"])
+        by[lv["memory"].get<std::string>() + " / " + o["operand"].get<std::string>()] +=
+            num(lv, "energy_pj");
+  std::vector<std::pair<std::string, double>> v(by.begin(), by.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return v;
+}
+
+std::string pct(double part, double whole) {
+  return fmt::format("{:.1f} %", whole > 0 ? 100.0 * part / whole : 0.0);
+}
+
+}  // namespace
+
+std::string map_bottleneck(const json& m) {
+  const double total_cycles = num(m, "latency_cycles");
+  const double total_pj = num(m, "energy_pj");
+  const auto& layers = m["layers"];
+  if (layers.empty()) return "no layer was mapped";
+  std::size_t worst = 0;
+  for (std::size_t i = 1; i < layers.size(); ++i)
+    if (num(layers[i], "latency_cycles") > num(layers[worst], "latency_cycles")) worst = i;
+  const auto& l = layers[worst];
+  const double cycles = num(l, "latency_cycles");
+  const double memory_cycles =
+      num(l, "stall_cycles") + num(l, "onload_cycles") + num(l, "offload_cycles");
+  const std::string bound =
+      memory_cycles > 0.5 * cycles
+          ? fmt::format("memory-bound: stalls and transfers are {} of its cycles",
+                        pct(memory_cycles, cycles))
+          : fmt::format("compute-bound: {} of its cycles are compute at {} spatial utilisation",
+                        pct(cycles - memory_cycles, cycles),
+                        pct(num(l, "spatial_utilization"), 1.0));
+  const auto levels = level_energies(m);
+  const double mac = num(m, "mac_energy_pj");
+  std::string energy;
+  if (!levels.empty() && levels.front().second > mac)
+    energy = fmt::format("{} spends the most energy ({} of the total)", levels.front().first,
+                         pct(levels.front().second, total_pj));
+  else
+    energy = fmt::format("the MACs spend the most energy ({} of the total)", pct(mac, total_pj));
+  return fmt::format("Bottleneck: layer {} takes {} of the latency and is {}; {}.",
+                     l["name"].get<std::string>(), pct(cycles, total_cycles), bound, energy);
+}
+
+std::string map_report_html(const json& m) {
+  HtmlReport rep(fmt::format("mosaic map: {} on {}", m.value("workload", std::string("workload")),
+                             m.value("hardware", std::string("hardware"))));
+  rep.add_paragraph(fmt::format(
+      "{} layers; latency {:.6g} cycles, energy {:.6g} pJ (MAC {:.6g} pJ); objective {}, "
+      "engine {}, LPF limit {}.",
+      m["layers"].size(), num(m, "latency_cycles"), num(m, "energy_pj"), num(m, "mac_energy_pj"),
+      m.value("objective", std::string("?")), m.value("engine", std::string("?")),
+      m.value("lpf_limit", 0)));
+  rep.add_paragraph(map_bottleneck(m));
+  json lat = json::array(), en = json::array();
+  Table t;
+  t.caption = "Per layer";
+  t.columns = {"layer",       "dataflow",    "latency (cycles)", "share",
+               "utilisation", "energy (pJ)", "MAC (pJ)",         "memory (pJ)"};
+  const double total_cycles = num(m, "latency_cycles");
+  for (const auto& l : m["layers"]) {
+    const std::string name = l["name"];
+    const double stall = num(l, "stall_cycles"), on = num(l, "onload_cycles"),
+                 off = num(l, "offload_cycles");
+    const double ideal = std::max(0.0, num(l, "latency_cycles") - stall - on - off);
+    for (const auto& [part, v] : {std::pair<const char*, double>{"compute", ideal},
+                                  {"stalls", stall},
+                                  {"on-loading", on},
+                                  {"off-loading", off}})
+      lat.push_back({{"layer", name}, {"part", part}, {"cycles", v}});
+    en.push_back({{"layer", name}, {"part", "MAC"}, {"energy_pj", num(l, "mac_energy_pj")}});
+    for (const auto& o : l["operands"])
+      for (const auto& lv : o["levels"])
+        en.push_back(
+            {{"layer", name},
+             {"part", lv["memory"].get<std::string>() + " / " + o["operand"].get<std::string>()},
+             {"energy_pj", num(lv, "energy_pj")}});
+    t.rows.push_back(
+        {name, l.value("dataflow", std::string()), fmt::format("{:.6g}", num(l, "latency_cycles")),
+         pct(num(l, "latency_cycles"), total_cycles), pct(num(l, "utilization"), 1.0),
+         fmt::format("{:.6g}", num(l, "energy_pj")), fmt::format("{:.6g}", num(l, "mac_energy_pj")),
+         fmt::format("{:.6g}", num(l, "memory_energy_pj"))});
+  }
+  rep.add_dataset("latency", lat);
+  rep.add_dataset("energy", en);
+  auto stacked = [&](const char* title, const char* data, const char* field, const char* axis) {
+    rep.add_chart({{"title", title},
+                   {"width", 760},
+                   {"height", 260},
+                   {"data", {{"name", data}}},
+                   {"mark", "bar"},
+                   {"encoding",
+                    {{"x", {{"field", "layer"}, {"type", "nominal"}, {"sort", nullptr}}},
+                     {"y", {{"field", field}, {"type", "quantitative"}, {"title", axis}}},
+                     {"color", {{"field", "part"}, {"type", "nominal"}}},
+                     {"tooltip", json::array({{{"field", "layer"}},
+                                              {{"field", "part"}},
+                                              {{"field", field}, {"format", ".4g"}}})}}}});
+  };
+  rep.add_heading("Latency per layer");
+  stacked("Cycles: compute, stalls, on- and off-loading", "latency", "cycles", "cycles");
+  rep.add_heading("Energy per layer, memory level and operand");
+  stacked("Energy: MAC and each memory level / operand", "energy", "energy_pj", "energy (pJ)");
+  rep.add_table(t);
+  Table lv;
+  lv.caption = "Energy per memory level and operand (whole workload)";
+  lv.columns = {"memory level / operand", "energy (pJ)", "share"};
+  for (const auto& [k, v] : level_energies(m))
+    lv.rows.push_back({k, fmt::format("{:.6g}", v), pct(v, num(m, "energy_pj"))});
+  lv.rows.push_back({"MAC", fmt::format("{:.6g}", num(m, "mac_energy_pj")),
+                     pct(num(m, "mac_energy_pj"), num(m, "energy_pj"))});
+  rep.add_table(lv);
+  return rep.render();
+}
+
+}  // namespace mosaic::outputs
