@@ -9,6 +9,7 @@
 #include "arch/Accelerator.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
+#include "common/Validate.h"
 #include "cost/MaestroNetwork.h"
 #include "outputs/EvalReport.h"
 #include "outputs/HeraldReport.h"
@@ -22,6 +23,30 @@
 namespace mosaic::python {
 
 namespace {
+
+// The value rules `mosaic herald` applies to its flags (cli/CmdHerald.cpp, through
+// cli/FlagRules), with the CLI's message, so that mosaic.herald raises what the CLI prints.
+template <typename T, typename Rule>
+void check_herald_flag(T value, const Rule& rule, const char* flag) {
+  try {
+    if constexpr (std::is_floating_point_v<T>)
+      check_number(value, rule, SourceLocation{});
+    else
+      check_integer(static_cast<std::int64_t>(value), rule, SourceLocation{});
+  } catch (const UserError& e) {
+    throw UserError(fmt::format("mosaic herald: {}: {}", flag, e.message()));
+  }
+}
+
+void check_herald_flags(const search::HeraldFlags& a) {
+  check_herald_flag(a.granularity, IntRule::between(1, 4096), "--granularity");
+  check_herald_flag(a.samples, IntRule::between(1, 1000000000), "--samples");
+  check_herald_flag(a.load_balance, NumberRule::at_least(1), "--load-balance");
+  check_herald_flag(a.lookahead, IntRule::between(0, 1024), "--lookahead");
+  check_herald_flag(a.rearrange_cycles_per_byte, NumberRule::non_negative(),
+                    "--rearrange-cycles-per-byte");
+  check_herald_flag(a.threads, IntRule::between(0, 4096), "--threads");
+}
 
 // `mosaic eval --mapping M --hw H [--dataflow D] [--compat maestro] [--technology T] --json`.
 py::object eval(const std::string& mapping, const std::string& hw,
@@ -118,6 +143,7 @@ void bind_verbs(py::module_& m) {
         a.threads = threads;
         a.no_baselines = no_baselines;
         a.progress = !quiet;
+        check_herald_flags(a);
         return herald(a, out);
       },
       py::arg("workload") = "arvr-a", py::arg("class_") = "edge", py::arg("styles") = "nvdla,shi",
