@@ -55,14 +55,11 @@ int report_unknown_arguments(const CLI::App& app, const CLI::ExtrasError& e) {
   return 2;
 }
 
-// `mosaic --parse-only VERB ...`: the verbs' callbacks are removed, so parsing checks the verb,
-// the flags, their arity and CLI11-checked values and the required flags, and stops there.
-void drop_callbacks(CLI::App& app) {
-  for (CLI::App* sub : app.get_subcommands({})) {
-    sub->callback(std::function<void()>{});
-    drop_callbacks(*sub);
-  }
-}
+// `mosaic --parse-only VERB ...`: parsing checks the verb, the flags, their arity, CLI11-checked
+// values and the required flags; the top level's parse-complete callback, which CLI11 runs after
+// all of that and before any verb's callback, then stops the run. (The verbs' callbacks are not
+// replaced: each owns the values its flags are parsed into.)
+struct ParseOnlyDone {};
 }  // namespace
 
 int run_main(int argc, char** argv) {
@@ -112,13 +109,15 @@ int run_main(int argc, char** argv) {
         ->description(
             "(first argument) check the command line of the verb that follows and exit "
             "without running it");
-    if (parse_only) drop_callbacks(app);
+    if (parse_only) app.parse_complete_callback([] { throw ParseOnlyDone{}; });
     if (argc == 1) {
       std::cerr << app.help() << "\nerror: give a command (see the list above)\n";
       return 2;
     }
     try {
       app.parse(argc, argv);
+    } catch (const ParseOnlyDone&) {
+      return 0;
     } catch (const CLI::ExtrasError& e) {
       return report_unknown_arguments(app, e);
     } catch (const CLI::ValidationError& e) {
