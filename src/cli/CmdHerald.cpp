@@ -75,6 +75,75 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
   return out;
 }
 
+// `--experiment`: the paper's study, written to OUT/experiments.md (rank 0 alone).
+int run_experiments(const HeraldArgs& a) {
+  search::ExperimentOptions eo;
+  eo.threads = a.f.threads;
+  eo.progress = !a.quiet;
+  if (a.f.compat != "none" && a.f.compat != "maestro")
+    throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+  eo.maestro_compat = a.f.compat == "maestro";
+  eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
+  const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                         search::herald_fig5_markdown(eo.maestro_compat) +
+                         outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
+  std::filesystem::create_directories(a.out);
+  const auto path = std::filesystem::path(a.out) / "experiments.md";
+  write_file_atomically(path, md, "--out");
+  if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
+  return 0;
+}
+
+// What the store said about the run: damaged chunks, runs of an older format, a resumption.
+void report_store(const search::HeraldResult& r, const std::optional<search::ResultStore>& store) {
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
+  if (r.stale_runs > 0 && r.chunks_reused == 0)
+    std::cerr << fmt::format(
+        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
+        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
+        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
+  if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
+    std::cerr << fmt::format(
+        "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
+        "recomputed (under way when the previous run stopped)\n",
+        r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
+}
+
+// The console summary: the run, the best design of each kind, the verdict and the files.
+void print_summary(const HeraldArgs& a, const search::HeraldConfig& cfg,
+                   const search::HeraldResult& r, const std::vector<std::filesystem::path>& files) {
+  const auto& f = a.f;
+  auto line = [&](const char* what, int idx) {
+    if (idx < 0) return;
+    const auto& p = r.points[static_cast<std::size_t>(idx)];
+    std::string part;
+    for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+      part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
+                          p.partition.bw_gbps[k]);
+    std::cout << fmt::format(
+        "{:<10} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
+        r.styles[static_cast<std::size_t>(p.style)].label(),
+        p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
+        p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
+  };
+  std::cout << fmt::format(
+      "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", f.workload,
+      cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
+      r.interrupted ? " (interrupted: finished points kept)" : "");
+  // Each row is the best design of its kind; the verdict below says which wins overall.
+  line("searched", r.best);
+  line("best FDA", r.best_fda);
+  line("best SMFDA", r.best_smfda);
+  line("RDA", r.rda);
+  std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
+  for (const auto& file : files) std::cout << "wrote " << file.string() << "\n";
+  std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
+}
+
 int run(const HeraldArgs& a) {
   const MemoryContext memory("running the Herald sweep (design points, schedules, results)");
   search::ChunkTransport* transport = search::chunk_transport();
@@ -83,24 +152,7 @@ int run(const HeraldArgs& a) {
   // nothing).
   std::optional<OutputDirectoryLock> out_lock;
   if (!worker) out_lock.emplace(a.out, "--out");
-  if (a.experiment) {
-    if (worker) return 0;  // the experiments run on rank 0 alone
-    search::ExperimentOptions eo;
-    eo.threads = a.f.threads;
-    eo.progress = !a.quiet;
-    if (a.f.compat != "none" && a.f.compat != "maestro")
-      throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
-    eo.maestro_compat = a.f.compat == "maestro";
-    eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
-    const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
-                           search::herald_fig5_markdown(eo.maestro_compat) +
-                           outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
-    std::filesystem::create_directories(a.out);
-    const auto path = std::filesystem::path(a.out) / "experiments.md";
-    write_file_atomically(path, md, "--out");
-    if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
-    return 0;
-  }
+  if (a.experiment) return worker ? 0 : run_experiments(a);  // rank 0 alone
   search::HeraldFlags flags = a.f;
   flags.progress = !a.quiet;
   search::HeraldConfig cfg = search::herald_config(flags);
@@ -120,54 +172,14 @@ int run(const HeraldArgs& a) {
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
   const auto r = search::run_herald(cfg);
-  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
-    std::cerr << fmt::format(
-        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
-        "recomputed\n",
-        store->corrupt_records(), store->path().string());
-  if (r.stale_runs > 0 && r.chunks_reused == 0)
-    std::cerr << fmt::format(
-        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
-        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
-        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
-  if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
-    std::cerr << fmt::format(
-        "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
-        "recomputed (under way when the previous run stopped)\n",
-        r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
+  report_store(r, store);
   const auto& f = a.f;
   outputs::HeraldRunInfo info{f.workload,  cfg.cls.name, f.search, f.granularity,
                               f.objective, f.scheduler,  f.seed,   cfg.params.clock_ghz};
   const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
   if (!outputs::chart_bundle().available())
     std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
-  if (!a.quiet) {
-    auto line = [&](const char* what, int idx) {
-      if (idx < 0) return;
-      const auto& p = r.points[static_cast<std::size_t>(idx)];
-      std::string part;
-      for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
-        part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
-                            p.partition.bw_gbps[k]);
-      std::cout << fmt::format(
-          "{:<10} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
-          r.styles[static_cast<std::size_t>(p.style)].label(),
-          p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
-          p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
-    };
-    std::cout << fmt::format(
-        "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", f.workload,
-        cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
-        r.interrupted ? " (interrupted: finished points kept)" : "");
-    // Each row is the best design of its kind; the verdict below says which wins overall.
-    line("searched", r.best);
-    line("best FDA", r.best_fda);
-    line("best SMFDA", r.best_smfda);
-    line("RDA", r.rda);
-    std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
-    for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
-    std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
-  }
+  if (!a.quiet) print_summary(a, cfg, r, files);
   return r.interrupted ? 130 : 0;
 }
 
