@@ -17,6 +17,7 @@
 
 #include "arch/MemoryHierarchy.h"
 #include "common/Checked.h"
+#include "dataflow/LoopNestMapping.h"
 
 namespace mosaic::arch {
 
@@ -38,6 +39,9 @@ struct Core {
   double local_elements_per_pe_cycle = 0;
   // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
   std::optional<LoopNestHardware> loop_nest;
+  // The ZigZag mapping entries the loop-nest mapper uses on this core (an accelerator file's
+  // per-core `mapping`); unset: the caller's (mapper::CostAnalysisOptions::mappings).
+  std::optional<dataflow::LoopNestMappingSet> loop_nest_mappings;
 
   std::int64_t noc_latency() const {
     return checked_mul(noc_hops, noc_hop_latency, "the NoC latency (hops x hop latency)");

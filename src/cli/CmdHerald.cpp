@@ -171,6 +171,9 @@ int run(const HeraldArgs& a) {
   }
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
+  if (cfg.cost_analysis == mapper::CostAnalysis::LoopNest && !a.f.no_baselines && !a.quiet)
+    std::cerr << "herald: --cost loopnest: the FDA, SM-FDA and RDA baselines are not evaluated "
+                 "(their cores, built from the class, have no memory hierarchy)\n";
   const auto r = search::run_herald(cfg);
   report_store(r, store);
   const auto& f = a.f;
@@ -237,20 +240,22 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--search-tiles", a->f.search_tiles,
                 "With --compat maestro: each core's layer runs its style's best tiles and array "
                 "shape by --objective, by MAESTRO's analysis (the default model always searches)");
+  cmd->add_option("--cost", a->f.cost,
+                  "directive | loopnest: the analysis costing each layer on each core (loopnest: "
+                  "an --accelerator whose cores give a ZigZag hw file; no baselines)")
+      ->capture_default_str();
   cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
-  // Values checked by the shared validation layer (docs/input-validation.md).
-  check_integer(cmd->get_option("--granularity"), IntRule::between(1, 4096));
-  check_integer(cmd->get_option("--samples"), IntRule::between(1, 1000000000));
-  check_integer(cmd->get_option("--seed"), seed_rule());
-  check_number(cmd->get_option("--load-balance"), NumberRule::at_least(1));
-  check_integer(cmd->get_option("--lookahead"), IntRule::between(0, 1024));
-  check_number(cmd->get_option("--rearrange-cycles-per-byte"), NumberRule::non_negative());
-  check_integer(cmd->get_option("--threads"), threads_rule());
-  check_number(cmd->get_option("--subacc-buffer"), NumberRule::positive());
-  check_number(cmd->get_option("--local-bw"), NumberRule::positive());
+  // Values checked by the shared validation layer (docs/input-validation.md), by the rules
+  // mosaic.herald applies too (search/HeraldFlags.h).
+  for (const auto& rule : search::herald_flag_rules()) {
+    if (rule.integer)
+      check_integer(cmd->get_option(rule.flag), *rule.integer);
+    else
+      check_number(cmd->get_option(rule.flag), rule.number);
+  }
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -79,6 +79,27 @@ json herald_summary_json(const search::HeraldResult& r, const search::HeraldConf
        c.maestro_compat ? json(nullptr) : json(c.params.subacc_buffer_bytes_per_pe)},
       {"local_elements_per_pe_cycle",
        c.maestro_compat ? json(nullptr) : json(c.params.local_elements_per_pe_cycle)}};
+  if (c.cost_analysis == mapper::CostAnalysis::LoopNest) {
+    // Present only with --cost loopnest (absent: the directive analysis above).
+    json views = json::array();
+    if (c.fixed_partition)
+      for (std::size_t k = 0; k < c.fixed_partition->loop_nest.size(); ++k) {
+        const auto& hw = c.fixed_partition->loop_nest[k];
+        const auto& m = k < c.fixed_partition->loop_nest_mappings.size()
+                            ? c.fixed_partition->loop_nest_mappings[k]
+                            : std::optional<dataflow::LoopNestMappingSet>{};
+        views.push_back({{"hw", hw ? json(hw->source_file) : json(nullptr)},
+                         {"mapping", m ? json(m->source_file) : json(nullptr)}});
+      }
+    j["cost_mode"] = {{"analysis", "loopnest"},
+                      {"cost_model", "loopnest"},
+                      {"mapper", "loma"},
+                      {"mapper_objective", info.objective},
+                      {"cores", views},
+                      {"baselines",
+                       "not evaluated: their cores, built from the class, have no memory "
+                       "hierarchy"}};
+  }
   j["search"] = {
       {"design_points", r.design_points},
       {"wall_seconds", r.wall_seconds},

@@ -125,7 +125,7 @@ class Engine {
   explicit Engine(const HeraldConfig& c)
       : cfg_(c),
         evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat,
-                   c.compat_search_tiles) {}
+                   c.compat_search_tiles, c.cost_analysis) {}
 
   const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
   std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }
@@ -542,17 +542,49 @@ class Search {
 
 }  // namespace
 
+namespace {
+
+// The loop-nest analysis applies to a fixed design whose cores all have a loop-nest view, without
+// baselines (built from the class: no memory hierarchy) and without MAESTRO-compat costs.
+void check_cost_analysis(const HeraldConfig& c) {
+  if (c.cost_analysis != mapper::CostAnalysis::LoopNest) return;
+  auto fail = [](const std::string& m) { throw UserError(SourceLocation{"", 0, "cost"}, m); };
+  if (!c.fixed_partition)
+    fail(
+        "the loop-nest analysis needs cores with a memory hierarchy; a searched class and style "
+        "build cores with the directive view only (give a fixed design whose cores have one)");
+  const auto& views = c.fixed_partition->loop_nest;
+  for (std::size_t k = 0; k < c.fixed_partition->pes.size(); ++k)
+    if (k >= views.size() || !views[k])
+      fail(
+          fmt::format("the loop-nest analysis needs every core's memory hierarchy; core {} has "
+                      "none",
+                      k));
+  if (c.baselines)
+    fail(
+        "the loop-nest analysis does not apply to the FDA, SM-FDA and RDA baselines (their "
+        "cores have no memory hierarchy)");
+  if (c.maestro_compat) fail("MAESTRO-compat costs are the directive analysis'");
+}
+
+// The threads a search runs on: the configuration's, or every core of the machine.
+int search_threads(const HeraldConfig& c) {
+  return c.threads > 0 ? c.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+}
+
+}  // namespace
+
 HeraldResult run_herald(const HeraldConfig& config) {
   const auto t0 = Clock::now();
   if (config.granularity < 1)
     throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
   if (config.styles.empty())
     throw UserError(SourceLocation{"", 0, "styles"}, "no accelerator style");
+  check_cost_analysis(config);
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads =
-      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  const int threads = search_threads(cfg);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   HeraldResult res = Search(cfg, threads).run();
@@ -565,8 +597,7 @@ HeraldResult run_herald(const HeraldConfig& config) {
 void serve_herald(const HeraldConfig& config, ChunkTransport& transport) {
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads =
-      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  const int threads = search_threads(cfg);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   Search(cfg, threads).serve(transport);
