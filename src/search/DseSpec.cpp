@@ -227,6 +227,19 @@ std::string_view tile_objective_name(cost::CoreObjective o) {
   return "edp";
 }
 
+arch::Core design_core(const DseSpec& s, std::int64_t pes, std::int64_t vector_width,
+                       std::int64_t noc_bw) {
+  arch::Core core;
+  core.num_pes = pes;
+  core.vector_width = vector_width;
+  core.noc_bw = noc_bw;
+  core.noc_hops = 1;
+  core.noc_hop_latency = s.noc_latency;
+  core.offchip_bw = s.offchip_bw;
+  core.precision_bits = s.precision_bits;
+  return core;
+}
+
 std::int64_t space_size(const DseSpec& s) {
   std::int64_t n = std::max<std::int64_t>(1, static_cast<std::int64_t>(s.dataflows.size()));
   auto mul = [&](std::int64_t c) {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arch/Core.h"
 #include "arch/Technology.h"
 #include "common/Objective.h"
 #include "cost/SubAccelerator.h"
@@ -110,6 +111,11 @@ void validate(const DseSpec& spec);
 
 // The number of design points of the space (the product of every loop's count).
 std::int64_t space_size(const DseSpec& spec);
+
+// The core of a design point as the directive analysis sees it: its PEs, MAC lanes and NoC
+// bandwidth, the spec's NoC latency (one hop), off-chip bandwidth and precision.
+arch::Core design_core(const DseSpec& spec, std::int64_t pes, std::int64_t vector_width,
+                       std::int64_t noc_bw);
 
 // One design point.
 struct DseDesignPoint {

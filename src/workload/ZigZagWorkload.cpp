@@ -328,6 +328,18 @@ std::vector<EinsumLayer> read_zigzag_workload(const std::string& path) {
   return parse_root(yaml::load_file(path), path);
 }
 
+namespace {
+
+// The precisions of W, I, O and O_final, and the operand sources (W this layer's own, I the
+// previous layer's) of a converted CONV or GEMM.
+void set_operands(EinsumLayer& l, const Layer& layer, int act, std::int64_t id) {
+  l.precision_bits = {
+      {"W", layer.weight_bits}, {"I", act}, {"O_final", layer.output_bits}, {"O", layer.psum_bits}};
+  l.operand_source = {{"W", id}, {"I", id - 1}};
+}
+
+}  // namespace
+
 EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
   EinsumConversion r;
   EinsumLayer& l = r.layer;
@@ -351,11 +363,7 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
       l.pr_dims = {"IX", "IY"};
       l.pr_sizes = {layer.X, layer.Y};
       l.padding = {{layer.pad_top, layer.pad_bottom}, {layer.pad_left, layer.pad_right}};
-      l.precision_bits = {{"W", layer.weight_bits},
-                          {"I", act},
-                          {"O_final", layer.output_bits},
-                          {"O", layer.psum_bits}};
-      l.operand_source = {{"W", id}, {"I", id - 1}};
+      set_operands(l, layer, act, id);
       r.ok = true;
       return r;
     }
@@ -372,11 +380,7 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
         l.dims = {"C", "D", "K"};
         l.sizes = {layer.C, layer.N, layer.K};
       }
-      l.precision_bits = {{"W", layer.weight_bits},
-                          {"I", act},
-                          {"O_final", layer.output_bits},
-                          {"O", layer.psum_bits}};
-      l.operand_source = {{"W", id}, {"I", id - 1}};
+      set_operands(l, layer, act, id);
       r.ok = true;
       return r;
     }

@@ -14,7 +14,9 @@ const std::filesystem::path kNet = "examples/networks/tiny_mapping.m";
 const std::filesystem::path kHw = "tests/data/zigzag_small_hw.yaml";
 const std::filesystem::path kMapping = "tests/data/zigzag_small_mapping.yaml";
 
-std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 // One core with both views: the ZigZag file's 4x4 array (16 PEs), its mapping; the global
 // buffer is the hierarchy's largest on-chip memory (buffer_16KB: 131072 bits = 16384 bytes), as
@@ -47,11 +49,10 @@ TEST(HeraldCostCli, LoopNestEqualsScheduleOnTheSameCore) {
   const nlohmann::json h = herald(tmp, "--accelerator " + quoted(acc) + " --cost loopnest", "h");
   ASSERT_FALSE(h.is_null());
   const auto sched_json = tmp.path() / "schedule.json";
-  const auto s = run_mosaic("schedule --workload " + quoted(source_dir() / kNet) + " --hw " +
-                            quoted(source_dir() / kHw) + " --mapping " +
-                            quoted(source_dir() / kMapping) +
-                            " --cost loopnest --objective latency --quiet --json " +
-                            quoted(sched_json));
+  const auto s =
+      run_mosaic("schedule --workload " + quoted(source_dir() / kNet) + " --hw " +
+                 quoted(source_dir() / kHw) + " --mapping " + quoted(source_dir() / kMapping) +
+                 " --cost loopnest --objective latency --quiet --json " + quoted(sched_json));
   ASSERT_EQ(s.exit_code, 0) << s.err;
   const auto sj = nlohmann::json::parse(read_file(sched_json));
   // The same schedule: latency, energy, and every layer's start and end.
@@ -104,8 +105,7 @@ TEST(HeraldCostCli, LoopNestSaysWhereItDoesNotApply) {
   EXPECT_NE(r.err.find("memory hierarchy"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--accelerator"), std::string::npos) << r.err;
   // A fixed design whose core names no hardware file.
-  r = run_mosaic(base + " --cost loopnest --accelerator " +
-                 quoted(write_accelerator(tmp, false)));
+  r = run_mosaic(base + " --cost loopnest --accelerator " + quoted(write_accelerator(tmp, false)));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("core 1"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("hw:"), std::string::npos) << r.err;
