@@ -95,7 +95,7 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = y::as_string(it->first, path, where);
     if (!kKeys.count(key))
-      y::unknown_key(it->first, path, where + " " + key,
+      y::unknown_key(it->first, path, fmt::format("{} {}", where, key),
                      std::vector<std::string>(kKeys.begin(), kKeys.end()));
   }
   MemoryLevel m;
@@ -108,11 +108,11 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
     m.auto_cost = y::as_bool(y::find(node, "auto_cost_extraction"), path, where);
   for (const char* key : {"r_cost", "w_cost"}) {
     if (y::has(node, key)) {
-      const double v =
-          y::as_double(y::find(node, key), path, where + " " + key, NumberRule::non_negative());
+      const double v = y::as_double(y::find(node, key), path, fmt::format("{} {}", where, key),
+                                    NumberRule::non_negative());
       (std::string(key) == "r_cost" ? m.read_pj : m.write_pj) = v;
     } else if (!m.auto_cost) {
-      y::fail(node, path, where + " " + key,
+      y::fail(node, path, fmt::format("{} {}", where, key),
               "missing (give it, or set auto_cost_extraction: true and use a technology table)");
     }
   }
