@@ -53,8 +53,7 @@ std::uint64_t fingerprint(const H3mSpace& s) {
   for (const auto& g : s.granularities)
     t += fmt::format("{}:{}x{}x{}:{}:{}:{}:{}:{};", g.name, g.pp, g.icp, g.ocp, g.lut, g.registers,
                      g.bram36k, g.dsp, g.published);
-  t +=
-      fmt::format("|{}|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity, s.dynamic_fission);
+  t += fmt::format("|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity);
   for (int l : s.gang_levels) t += fmt::format("{},", l);
   return fnv1a64(t);
 }
