@@ -216,6 +216,87 @@ TEST(H3mFission, OneTaskIsAsFastAsOneGangOfAllCoresOrFaster) {
   EXPECT_EQ(fission.reallocations, 1);  // time 0 only
 }
 
+// The baselines' designs are members of the H3M space: lifted into it, each evaluates to the
+// same schedule (the restriction is exact, so the best H3M design can never be worse).
+TEST(H3mFission, BaselineDesignsEvaluateIdenticallyInTheFullSpace) {
+  auto c = small_config();
+  c.space.gang_levels = {1, 4, 0, search::H3mSpace::kFission};
+  search::H3mEvaluator ev(c);
+  for (const auto& restricted :
+       {search::homogeneous_space(c.space), search::homogeneous_static_space(c.space),
+        search::fixed_granularity_space(c.space)}) {
+    const auto designs = search::enumerate_h3m(restricted);
+    ASSERT_FALSE(designs.empty());
+    for (std::size_t k = 0; k < designs.size(); k += 7) {
+      search::H3mChoice lifted;
+      ASSERT_TRUE(search::lift_choice(restricted, c.space, designs[k], lifted));
+      const auto a = ev.evaluate(restricted, {designs[k]}).at(0);
+      const auto b = ev.evaluate(c.space, {lifted}).at(0);
+      ASSERT_EQ(a.feasible, b.feasible);
+      EXPECT_EQ(a.edp, b.edp);
+      EXPECT_EQ(a.reallocations, b.reallocations);
+    }
+  }
+  // A space without the fission level does not contain the homogeneous baseline's designs.
+  auto no_fission = c.space;
+  no_fission.gang_levels = {1, 4, 0};
+  search::H3mChoice out;
+  EXPECT_FALSE(search::lift_choice(search::homogeneous_space(c.space), no_fission,
+                                   search::enumerate_h3m(search::homogeneous_space(c.space))[0],
+                                   out));
+}
+
+// Two fission sub-accelerators (or one beside static gangs): every task runs on one part, the
+// latency is the latest part's, and the CMA-ES over a space with the fission level gives the
+// same design whatever --threads.
+TEST(H3mFission, TasksSplitOverFissionPartsAndSearchIsDeterministic) {
+  auto c = small_config();
+  c.space.gang_levels = {1, 4, 0, search::H3mSpace::kFission};
+  search::H3mEvaluator ev(c);
+  const int f = 3;  // the fission gang level
+  const search::H3mChoice two{search::H3mSlot{2, 1, 2, f}, search::H3mSlot{2, 0, 1, f}};
+  const search::H3mChoice mixed{search::H3mSlot{2, 1, 2, f}, search::H3mSlot{2, 0, 1, 0}};
+  for (const auto& choice : {two, mixed}) {
+    const auto e = ev.evaluate(c.space, {search::canonical(c.space, choice)}).at(0);
+    ASSERT_TRUE(e.feasible) << e.design.why;
+    ASSERT_EQ(e.task_sub.size(), 2u);  // alexnet, mobilenet_v1
+    for (int t : e.task_sub) {
+      EXPECT_GE(t, -1);
+      EXPECT_LT(t, static_cast<int>(e.design.subs.size()));
+      if (t >= 0) {
+        EXPECT_TRUE(e.design.subs[static_cast<std::size_t>(t)].fission);
+      }
+    }
+    EXPECT_GE(e.reallocations, 1);
+    schedule::Problem p;
+    schedule::Schedule sch;
+    std::vector<std::string> rows;
+    const auto again =
+        ev.evaluate_one(c.space, search::canonical(c.space, choice), &p, &sch, &rows);
+    EXPECT_EQ(again.edp, e.edp);
+    ASSERT_EQ(sch.placed.size(), p.nodes.size());
+    double last = 0;
+    for (const auto& x : sch.placed) {
+      ASSERT_GE(x.core, 0);
+      ASSERT_LT(x.core, static_cast<int>(rows.size()));
+      last = std::max(last, x.end);
+    }
+    EXPECT_DOUBLE_EQ(last, e.latency_cycles);
+  }
+  c.search = search::H3mSearch::CmaEs;
+  c.baselines = false;
+  c.evaluations = 300;
+  c.threads = 1;
+  const auto a = search::run_h3m(c);
+  c.threads = 2;
+  const auto b = search::run_h3m(c);
+  ASSERT_TRUE(a.best.best.feasible);
+  EXPECT_EQ(a.best.best.design.choice, b.best.best.design.choice);
+  EXPECT_EQ(a.best.best.edp, b.best.best.edp);
+  EXPECT_EQ(a.best.evaluations, b.best.evaluations);
+  EXPECT_EQ(a.best.best.task_sub, b.best.best.task_sub);
+}
+
 TEST(H3mSla, FeasibilityRulesOrderEvaluations) {
   search::H3mEvaluation a, b;
   a.feasible = b.feasible = true;
