@@ -201,12 +201,17 @@ struct H3mEvaluator::Impl {
   };
 
   // Schedules the groups `gs` on part problem `full` (fission or Herald's layer scheduler) with
-  // `share` of the shared buffer; fills `merged` (indexed by the whole workload's nodes) when
+  // `share` of the shared buffer (`full` is changed); fills `merged` (indexed by the whole workload's nodes) when
   // asked. Throws UserError when the part cannot run them.
-  PartResult run_part(const schedule::Problem& full, bool fission, const std::vector<int>& gs,
+  PartResult run_part(schedule::Problem& full, bool fission, const std::vector<int>& gs,
                       double share, schedule::Schedule* merged, std::vector<std::string>* rows,
                       const std::string& fission_name) const {
-    const auto p = restrict_groups(full, gs, full.capacity_bytes * share);
+    // Every task on this part (one part, or the others idle): the problem itself.
+    const bool all = static_cast<int>(gs.size()) == full.num_groups();
+    schedule::Problem part;
+    if (!all) part = restrict_groups(full, gs, full.capacity_bytes * share);
+    if (all) full.capacity_bytes *= share;
+    const schedule::Problem& p = all ? full : part;
     std::vector<std::int32_t> node_of;  // restricted node -> whole-workload node
     for (int g : gs)
       for (std::size_t i = 0; i < full.nodes.size(); ++i)

@@ -137,6 +137,10 @@ schedule::Problem restrict_groups(const schedule::Problem& p, const std::vector<
       }
   const auto nc = static_cast<std::size_t>(p.num_cores);
   const bool variants = p.variant.size() == p.cycles.size();
+  r.nodes.reserve(kept.size());
+  for (auto* v : {&r.cycles, &r.energy_pj, &r.l2_bytes}) v->reserve(kept.size() * nc);
+  r.feasible.reserve(kept.size() * nc);
+  if (variants) r.variant.reserve(kept.size() * nc);
   for (std::size_t i : kept) {
     schedule::Node n = p.nodes[i];
     n.group = new_group[static_cast<std::size_t>(n.group)];
