@@ -320,14 +320,17 @@ H3mRun run_baseline(H3mEvaluator& ev, const H3mConfig& c, const std::string& nam
 // when it beats what the search found, so the result is the best of every design evaluated
 // (best_from names the baseline; docs/h3m.md).
 void adopt_baseline_designs(H3mEvaluator& ev, const H3mConfig& config, H3mResult& res) {
+  H3mRun& r = res.best;
+  if (r.space_size > 0) return;  // exhaustive: every design of the space was evaluated
   for (const auto& b : res.baselines) {
     if (stopped() || !b.best.feasible) continue;
     H3mChoice c;
     if (!lift_choice(b.space, config.space, b.best.design.choice, c)) continue;
     const H3mEvaluation e = ev.evaluate(config.space, {c}).at(0);
-    H3mRun& r = res.best;
-    r.evaluations += 1;
     if (!e.feasible || (r.best.feasible && !h3m_better(e, r.best))) continue;
+    // Better than every design the search evaluated, so not one of them: one more evaluation
+    // (a design that is not better may have been evaluated already and is not counted).
+    r.evaluations += 1;
     r.best = e;
     r.best_at_evaluation = r.evaluations;
     r.best_from = b.name;
