@@ -295,6 +295,9 @@ TEST(H3mFission, TasksSplitOverFissionPartsAndSearchIsDeterministic) {
   EXPECT_EQ(a.best.best.edp, b.best.best.edp);
   EXPECT_EQ(a.best.evaluations, b.best.evaluations);
   EXPECT_EQ(a.best.best.task_sub, b.best.best.task_sub);
+  // The choice is exercised: the best design of this small space uses fission.
+  EXPECT_TRUE(std::any_of(a.best.best.design.subs.begin(), a.best.best.design.subs.end(),
+                          [](const search::H3mSub& x) { return x.fission; }));
 }
 
 TEST(H3mSla, FeasibilityRulesOrderEvaluations) {
