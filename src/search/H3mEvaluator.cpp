@@ -201,8 +201,8 @@ struct H3mEvaluator::Impl {
   };
 
   // Schedules the groups `gs` on part problem `full` (fission or Herald's layer scheduler) with
-  // `share` of the shared buffer (`full` is changed); fills `merged` (indexed by the whole workload's nodes) when
-  // asked. Throws UserError when the part cannot run them.
+  // `share` of the shared buffer (`full` is changed); fills `merged` (indexed by the whole
+  // workload's nodes) when asked. Throws UserError when the part cannot run them.
   PartResult run_part(schedule::Problem& full, bool fission, const std::vector<int>& gs,
                       double share, schedule::Schedule* merged, std::vector<std::string>* rows,
                       const std::string& fission_name) const {
