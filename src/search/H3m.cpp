@@ -63,11 +63,6 @@ H3mSpace fixed_granularity_space(const H3mSpace& s) {
   return h;
 }
 
-bool has_fission(const H3mSpace& s) {
-  return std::find(s.gang_levels.begin(), s.gang_levels.end(), H3mSpace::kFission) !=
-         s.gang_levels.end();
-}
-
 bool lift_choice(const H3mSpace& from, const H3mSpace& to, const H3mChoice& c, H3mChoice& out) {
   if (from.share_units != to.share_units || static_cast<int>(c.size()) > to.max_subs) return false;
   auto index = [](const auto& list, const auto& same) {

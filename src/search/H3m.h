@@ -179,8 +179,6 @@ H3mSpace fixed_granularity_space(const H3mSpace& s);  // one core per sub-accele
 // A choice of a restricted space `from` as the same design in `to` (dataflow, granularity and
 // gang level looked up by name / value); false when `to` does not contain it.
 bool lift_choice(const H3mSpace& from, const H3mSpace& to, const H3mChoice& c, H3mChoice& out);
-// Whether the sub-accelerators of any design of the space may use dynamic fission.
-bool has_fission(const H3mSpace& s);
 
 // The built-in serving sets: "vision", "nlp", "mixed" (docs/h3m.md lists them and their
 // sources); throws UserError for another name.
