@@ -6,8 +6,6 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <numeric>
-#include <random>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
