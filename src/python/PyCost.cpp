@@ -245,7 +245,7 @@ void bind_layer_cost(py::module_& m) {
   m.def(
       "cost",
       [](const PyLayer& layer, const py::object& dataflow, const arch::Core& core,
-         std::optional<std::string> compat, std::optional<std::string> technology) {
+         const std::optional<std::string>& compat, const std::optional<std::string>& technology) {
         const PyDataflow df = to_dataflow(dataflow);
         const cost::MaestroEvalOptions opt = eval_options(df, compat, technology);
         mf::NetworkSyntax net;

@@ -96,12 +96,12 @@ void bind_verbs(py::module_& m) {
         "`mosaic workload show WORKLOAD --json`: the workload schema with derived figures.");
   m.def(
       "herald",
-      [](std::string workload, std::string class_, std::string styles,
-         std::optional<std::string> accelerator, int granularity, std::string search, int samples,
-         std::uint64_t seed, std::string objective, std::string scheduler, std::string ordering,
-         double load_balance, int lookahead, double rearrange_cycles_per_byte,
-         std::optional<std::string> out, int threads, bool no_baselines, bool quiet,
-         std::string cost) {
+      [](const std::string& workload, const std::string& class_, const std::string& styles,
+         const std::optional<std::string>& accelerator, int granularity, const std::string& search,
+         int samples, std::uint64_t seed, const std::string& objective,
+         const std::string& scheduler, const std::string& ordering, double load_balance,
+         int lookahead, double rearrange_cycles_per_byte, const std::optional<std::string>& out,
+         int threads, bool no_baselines, bool quiet, const std::string& cost) {
         search::HeraldFlags a;  // the CLI's flags (search/HeraldFlags.h)
         a.workload = workload;
         a.cls = class_;

@@ -178,8 +178,8 @@ struct Lookup {
   LayerSummary get(std::size_t l, std::int64_t pes, std::int64_t vw, std::int64_t bw,
                    std::int64_t l1, std::int64_t l2) const {
     MemoKey key{d, shape[l], pes, vw, bw, 0, 0};
-    const LayerSummary free = exact(l, key);
-    if (!free.feasible) return free;  // no legal mapping at all
+    LayerSummary free = exact(l, key);  // not const: returned by move
+    if (!free.feasible) return free;    // no legal mapping at all
     const bool l1_ok = l1 == 0 || free.l1_elements <= static_cast<double>(l1);
     const bool l2_ok = l2 == 0 || free.l2_elements <= static_cast<double>(l2);
     if (l1_ok && l2_ok) return free;
