@@ -32,6 +32,15 @@ const StreamCore& StreamAccelerator::core(int id) const {
   return cores[static_cast<std::size_t>(id)];
 }
 
+int StreamAccelerator::memory_owner(int core_id, const std::string& memory) const {
+  if (core_id >= 0 && core_id < static_cast<int>(shared_memory.size())) {
+    const auto& m = shared_memory[static_cast<std::size_t>(core_id)];
+    auto it = m.find(memory);
+    if (it != m.end()) return it->second;
+  }
+  return core_id;
+}
+
 int top_memory_of(const StreamCore& core, const std::string& mem_operand) {
   const auto lv = levels_of(core.hw, mem_operand);
   return lv.empty() ? -1 : lv.back();
@@ -128,6 +137,115 @@ std::vector<int> parse_sharing_group(const YAML::Node& n, const std::string& pat
     }
   }
   return ids;
+}
+
+// The names of a core's top memories (the top level of at least one memory operand), in the
+// order of the core file.
+std::vector<std::string> top_memory_names(const StreamCore& c) {
+  std::vector<int> idx;
+  for (const char* op : {"I1", "I2", "O"}) {
+    const int m = top_memory_of(c, op);
+    if (m >= 0 && std::find(idx.begin(), idx.end(), m) == idx.end()) idx.push_back(m);
+  }
+  std::sort(idx.begin(), idx.end());
+  std::vector<std::string> names;
+  for (int m : idx) names.push_back(c.hw.memories[static_cast<std::size_t>(m)].name);
+  return names;
+}
+
+const MemoryLevel* memory_named(const StreamCore& c, const std::string& name) {
+  for (const auto& m : c.hw.memories)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+// One `core_memory_sharing` entry: its cores and the memories it shares (all top memories of
+// its first core for Stream's "0, 1" form).
+struct SharingEntry {
+  std::vector<int> cores;
+  std::vector<std::string> memories;
+  std::string key;
+};
+
+SharingEntry parse_sharing_entry(const StreamAccelerator& acc, const YAML::Node& g,
+                                 const std::string& path) {
+  SharingEntry e;
+  e.key = "core_memory_sharing";
+  // (yaml-cpp's operator= would write into the node it refers to: pick the node once.)
+  const YAML::Node cores_node = g.IsMap() ? y::require(g, "cores", path, "core_memory_sharing") : g;
+  if (g.IsMap()) {
+    e.key = "core_memory_sharing cores";
+    for (const auto& v : y::as_int_list(cores_node, path, e.key))
+      e.cores.push_back(static_cast<int>(v));
+    e.memories.push_back(y::as_string(y::require(g, "memory", path, "core_memory_sharing"), path,
+                                      "core_memory_sharing memory"));
+  } else {
+    e.cores = parse_sharing_group(g, path);
+  }
+  const int n = static_cast<int>(acc.cores.size());
+  for (int id : e.cores) {
+    if (id < 0 || id >= n)
+      fail(path, cores_node, e.key,
+           fmt::format("core {} does not exist (cores are 0 to {})", id, n - 1));
+    if (id == acc.offchip_core_id)
+      fail(path, cores_node, e.key,
+           fmt::format("core {} is the off-chip core, which shares no memory", id));
+  }
+  std::sort(e.cores.begin(), e.cores.end());
+  e.cores.erase(std::unique(e.cores.begin(), e.cores.end()), e.cores.end());
+  if (e.cores.size() < 2) fail(path, cores_node, e.key, "a sharing entry names two cores or more");
+  if (e.memories.empty())
+    e.memories = top_memory_names(acc.cores[static_cast<std::size_t>(e.cores[0])]);
+  const std::string mem_key = g.IsMap() ? "core_memory_sharing memory" : e.key;
+  const YAML::Node mem_node = g.IsMap() ? y::find(g, "memory") : g;
+  const auto& first = acc.cores[static_cast<std::size_t>(e.cores[0])];
+  for (const auto& name : e.memories)
+    for (int id : e.cores) {
+      const auto& c = acc.cores[static_cast<std::size_t>(id)];
+      const auto tops = top_memory_names(c);
+      if (std::find(tops.begin(), tops.end(), name) == tops.end())
+        fail(path, mem_node, mem_key,
+             fmt::format("core {} ({}) has no top memory '{}'{}", id, c.file, name,
+                         memory_named(c, name) ? " (it is below another memory)" : ""));
+      const auto a = memory_named(first, name)->size_bits;
+      const auto b = memory_named(c, name)->size_bits;
+      if (a != b)
+        fail(path, mem_node, mem_key,
+             fmt::format("memory '{}' has {} bits in core {} but {} bits in core {}: a shared "
+                         "instance has one capacity",
+                         name, a, e.cores[0], b, id));
+    }
+  return e;
+}
+
+// Stream's core_memory_sharing, per memory: (core, memory) pairs named by one entry are one
+// instance; entries naming a common pair join (union-find). The owner of an instance is its
+// lowest core id.
+void read_memory_sharing(StreamAccelerator& acc, const YAML::Node& root, const std::string& path) {
+  acc.shared_memory.assign(acc.cores.size(), {});
+  if (!y::has(root, "core_memory_sharing")) return;
+  const YAML::Node sh = y::find(root, "core_memory_sharing");
+  if (!sh.IsSequence())
+    fail(path, sh, "core_memory_sharing",
+         "expected a list of core groups (\"0, 1\") or {cores: [0, 1], memory: NAME}");
+  using Key = std::pair<int, std::string>;
+  std::map<Key, Key> parent;
+  auto find = [&](Key k) {
+    while (parent.at(k) != k) k = parent.at(k);
+    return k;
+  };
+  for (const auto& g : sh) {
+    const auto e = parse_sharing_entry(acc, g, path);
+    for (const auto& m : e.memories)
+      for (int id : e.cores) {
+        const Key k{id, m};
+        parent.emplace(k, k);
+        const Key a = find(Key{e.cores[0], m}), b = find(k);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+      }
+  }
+  for (const auto& [k, p] : parent)
+    acc.shared_memory[static_cast<std::size_t>(k.first)][k.second] = find(k).first;
 }
 
 void compute_routes(StreamAccelerator& acc) {
@@ -279,20 +397,7 @@ StreamAccelerator read_stream_accelerator(const std::string& path) {
     acc.unit_energy_cost =
         y::as_double(y::find(root, "unit_energy_cost"), path, "unit_energy_cost");
   read_connectivity(acc, root, path);
-  acc.memory_group.resize(acc.cores.size());
-  for (std::size_t i = 0; i < acc.cores.size(); ++i) acc.memory_group[i] = static_cast<int>(i);
-  if (y::has(root, "core_memory_sharing")) {
-    const YAML::Node sh = y::find(root, "core_memory_sharing");
-    if (!sh.IsSequence()) fail(path, sh, "core_memory_sharing", "expected a list of core groups");
-    for (const auto& g : sh) {
-      const auto ids = parse_sharing_group(g, path);
-      for (int id : ids) {
-        if (id < 0 || id >= static_cast<int>(acc.cores.size()))
-          fail(path, g, "core_memory_sharing", fmt::format("core {} does not exist", id));
-        acc.memory_group[static_cast<std::size_t>(id)] = ids.front();
-      }
-    }
-  }
+  read_memory_sharing(acc, root, path);
   compute_routes(acc);
   return acc;
 }
