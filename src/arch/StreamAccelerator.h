@@ -18,6 +18,10 @@
 // its outputs in a memory that is another core's input memory). Entries that name the same
 // (core, memory) join their groups.
 //
+// The file is read into arch::Accelerator (the one accelerator type of every analysis: cores with
+// their loop-nest view, role and fixed spatial mapping; links and buses; shared memories as
+// SharedBuffers; the off-chip core). StreamAccelerator is the scheduler's view of it, derived in
+// one place (stream_view): directed links, routes, and the memory-instance owners.
 // The pair graph follows Stream (networkx): every link or bus adds an edge per ordered core pair;
 // a later entry replaces an earlier edge between the same pair. Routes are the first shortest path.
 #pragma once
@@ -27,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/Accelerator.h"
 #include "arch/MemoryHierarchy.h"
 #include "dataflow/LoopNestMapping.h"
 
@@ -54,11 +59,11 @@ struct StreamLink {
 };
 
 struct StreamAccelerator {
+  Accelerator arch;  // what was read; everything below is derived from it (stream_view)
   std::string name;
   std::string source_file;
   std::vector<StreamCore> cores;  // index == core id (ids are 0..N-1)
   int offchip_core_id = -1;
-  double unit_energy_cost = 0;
   std::vector<StreamLink> links;
   // Per core, memory name -> the lowest core id sharing that memory instance (only shared
   // memories are listed; memory_owner() gives the core's own id for the others).
@@ -73,7 +78,13 @@ struct StreamAccelerator {
   int memory_owner(int core, const std::string& memory) const;
 };
 
-// Reads the accelerator YAML and its core YAMLs. Errors name the file, line and key.
+// Reads Stream's accelerator YAML and its core YAMLs into the one accelerator type. Errors name
+// the file, line and key.
+Accelerator read_stream_multicore(const std::string& path);
+// The scheduler's view of a multi-core accelerator (cores with a loop-nest view, an off-chip
+// core): point-to-point links as two directed links, buses as one medium, routes, memory owners.
+StreamAccelerator stream_view(Accelerator acc);
+// read_stream_multicore, then stream_view.
 StreamAccelerator read_stream_accelerator(const std::string& path);
 
 // The top memory (index into hw.memories) of a core for a memory operand ("I1", "I2", "O").

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "TestSupport.h"
 #include "arch/StreamAccelerator.h"
@@ -107,6 +108,41 @@ TEST(StreamAccelerator, MemorySharingPerMemory) {
   EXPECT_NE(group.find("'l1_i'"), std::string::npos) << group;
   const auto off = read("  - {cores: [0, 3], memory: l1_w}\n");
   EXPECT_NE(off.find("off-chip core"), std::string::npos) << off;
+}
+
+// Issue 9: Stream's multi-core files build the one accelerator type (arch::Accelerator); the
+// scheduler's StreamAccelerator is derived from it (stream_view).
+TEST(StreamAccelerator, ReadsIntoTheOneAcceleratorType) {
+  const auto path =
+      (std::filesystem::path(MOSAIC_SOURCE_DIR) / "examples/validation/jia/jia.yaml").string();
+  const arch::Accelerator a = arch::read_stream_multicore(path);
+  ASSERT_EQ(a.cores.size(), 6u);
+  EXPECT_EQ(a.offchip_core, 5);
+  EXPECT_EQ(a.cores[5].role, "memory");
+  EXPECT_EQ(a.cores[0].role, "compute");
+  ASSERT_TRUE(a.cores[0].loop_nest.has_value());
+  EXPECT_EQ(a.cores[0].num_pes, 256 * 64 * 3 * 3 * 2);  // the directive view of the same array
+  ASSERT_EQ(a.cores[2].fixed_spatial.size(), 5u);
+  EXPECT_EQ(a.cores[2].fixed_spatial[1].unrolls[0].dim, "K");
+  EXPECT_EQ(a.cores[2].fixed_spatial[1].unrolls[0].factor, 256);
+  ASSERT_EQ(a.links.size(), 1u);
+  EXPECT_TRUE(a.links[0].shared_medium);
+  EXPECT_DOUBLE_EQ(a.links[0].bytes_per_cycle, 16);  // 128 bits per cycle
+  EXPECT_EQ(a.links[0].ends.size(), 6u);
+  ASSERT_EQ(a.buffers.size(), 4u);  // the four SRAMs neighbouring cores share
+  EXPECT_EQ(a.buffers[0].name, "shared_c0_c1");
+  EXPECT_EQ(a.buffers[0].cores, (std::vector<int>{0, 1}));
+  EXPECT_EQ(a.buffers[0].bytes, 262144);
+  EXPECT_EQ(a.buffers[3].cores, (std::vector<int>{3, 4}));
+
+  const auto v = arch::stream_view(a);
+  EXPECT_EQ(v.arch.cores.size(), 6u);
+  ASSERT_EQ(v.links.size(), 1u);
+  EXPECT_TRUE(v.links[0].bus);
+  EXPECT_DOUBLE_EQ(v.links[0].bandwidth_bits, 128);
+  EXPECT_EQ(v.memory_owner(4, "shared_c3_c4"), 3);
+  EXPECT_EQ(v.cores[2].dataflows[1].unrolls[0].factor, 256);
+  EXPECT_EQ(v.route[0][5], (std::vector<int>{0}));
 }
 
 }  // namespace
