@@ -1,6 +1,7 @@
 // mosaic: design heterogeneous dataflow DNN accelerators and schedule multi-DNN workloads on them.
-#include "cli/Commands.h"
+// This is the start-up front (cli/Front.h): --version and maestro here, the rest in mosaic-full.
+#include "cli/Front.h"
 
 int main(int argc, char** argv) {
-  return mosaic::cli::run_main(argc, argv);
+  return mosaic::cli::run_front(argc, argv);
 }

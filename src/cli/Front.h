@@ -1,0 +1,26 @@
+// The start-up front: `mosaic` itself is a small, fully static executable (no dynamic loader, no
+// shared libraries) that answers `--version` and runs the `maestro` drop-in in process, and
+// hands every other command line to `mosaic-full` (every verb; TBB, CBC, SQLite, ONNX) by exec,
+// in the same process. Tools that shell out to MAESTRO once per evaluation pay the start-up at
+// every call; bench/README.md ("Whole-process start-up") has the measurements.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+namespace mosaic::cli {
+
+inline constexpr std::string_view kMosaicVersion = "mosaic 0.1.0";
+
+// The executable every other verb lives in, beside `mosaic`.
+inline constexpr std::string_view kFullExecutable = "mosaic-full";
+
+// Runs `body` and turns what it throws into mosaic's error message and exit code (1 for a user's
+// error, 3 for an internal one; "out of memory" with the allocation context for bad_alloc).
+int run_guarded(const std::function<int()>& body);
+
+// The body of main() of `mosaic`: `--version` and `maestro` here, anything else by exec of
+// mosaic-full (exit 3 with a message when it cannot be run).
+int run_front(int argc, char** argv);
+
+}  // namespace mosaic::cli
