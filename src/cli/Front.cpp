@@ -1,6 +1,5 @@
 #include "cli/Front.h"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,12 +28,6 @@ std::string full_executable_path() {
 }  // namespace
 
 int run_front(int argc, char** argv) {
-  // A short run pays a page fault (~30 us on the VM of bench/README.md) for every fresh page it
-  // touches. glibc serves blocks above 128 KiB with their own mappings, unmapped when freed, and
-  // returns the top of the heap to the kernel past 128 KiB free: keep both in the heap, so that
-  // pages one phase frees (the parsed tokens) are reused by the next (the layer reports).
-  ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
     std::fwrite(kMosaicVersion.data(), 1, kMosaicVersion.size(), stdout);
     std::fputc('\n', stdout);
