@@ -50,29 +50,32 @@ std::vector<Token> tokenize(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view row = text.substr(pos, end - pos);
     if (auto c = row.find("//"); c != std::string_view::npos) row = row.substr(0, c);
-    std::string cur;
-    auto flush = [&] {
-      if (!cur.empty()) tokens.push_back({std::move(cur), line});
-      cur.clear();
+    // The token being read is row[start, i): every character since its start was kept (any
+    // other ends it), so a token is one substring, copied once.
+    std::size_t start = std::string_view::npos;
+    auto flush = [&](std::size_t i) {
+      if (start != std::string_view::npos)
+        tokens.push_back({std::string(row.substr(start, i - start)), line});
+      start = std::string_view::npos;
     };
     for (std::size_t i = 0; i < row.size(); ++i) {
       const char ch = row[i];
       // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
       // kept so that a negative value is refused where it is read; elsewhere `-` separates
       // tokens as in MAESTRO (`Conv2d-1`, `->`).
-      if (ch == '-' && cur.empty() && i + 1 < row.size() &&
+      if (ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
           std::isdigit(static_cast<unsigned char>(row[i + 1]))) {
-        cur.push_back(ch);
+        start = i;
       } else if (is_separator(ch)) {
-        flush();
+        flush(i);
       } else if (ch == '{' || ch == '}') {
-        flush();
+        flush(i);
         tokens.push_back({std::string(1, ch), line});
-      } else {
-        cur.push_back(ch);
+      } else if (start == std::string_view::npos) {
+        start = i;
       }
     }
-    flush();
+    flush(row.size());
     ++line;
     if (end == text.size()) break;
     pos = end + 1;
