@@ -13,19 +13,31 @@
 #include "cli/Commands.h"
 
 namespace mosaic::cli {
-namespace {
 
-// mosaic-full beside this executable (the link /proc/self/exe names it, symbolic links resolved).
-std::string full_executable_path() {
-  char self[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string();
-  const auto slash = dir.rfind('/');
-  dir = slash == std::string::npos ? std::string(".") : dir.substr(0, slash);
-  return dir + "/" + std::string(kFullExecutable);
+bool front_runs_in_process(int argc, char** argv) {
+  return argc >= 2 && std::strcmp(argv[1], "maestro") == 0;
 }
 
-}  // namespace
+int exec_full(char** argv) {
+  // mosaic-full beside this executable (the link /proc/self/exe names it, symbolic links
+  // resolved); plain buffers, no allocation.
+  char path[PATH_MAX + 32];
+  ssize_t n = ::readlink("/proc/self/exe", path, PATH_MAX);
+  if (n < 0) n = 0;
+  while (n > 0 && path[n - 1] != '/') --n;
+  if (n == 0) path[n++] = '.', path[n++] = '/';
+  kFullExecutable.copy(path + n, kFullExecutable.size());
+  path[n + static_cast<ssize_t>(kFullExecutable.size())] = '\0';
+  // Every other verb, --help and --parse-only: the same command line, in the same process
+  // (signals and the exit status reach the caller unchanged).
+  ::execv(path, argv);
+  const int why = errno;
+  std::fprintf(stderr,
+               "mosaic: cannot run %s (%s): every verb but maestro lives in that executable; "
+               "build the mosaic target (it builds both)\n",
+               path, std::strerror(why));
+  return 3;
+}
 
 int run_front(int argc, char** argv) {
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
@@ -33,7 +45,7 @@ int run_front(int argc, char** argv) {
     std::fputc('\n', stdout);
     return 0;
   }
-  if (argc >= 2) {
+  if (front_runs_in_process(argc, argv)) {
     if (const auto* raw = find_raw_command(argv[1])) {
       return run_guarded([&] {
         const std::vector<std::string> args(argv + 2, argv + argc);
@@ -41,16 +53,7 @@ int run_front(int argc, char** argv) {
       });
     }
   }
-  // Every other verb, --help and --parse-only: the same command line, in the same process
-  // (signals and the exit status reach the caller unchanged).
-  const std::string full = full_executable_path();
-  ::execv(full.c_str(), argv);
-  const int why = errno;
-  std::fprintf(stderr,
-               "mosaic: cannot run %s (%s): every verb but maestro lives in that executable; "
-               "build the mosaic target (it builds both)\n",
-               full.c_str(), std::strerror(why));
-  return 3;
+  return exec_full(argv);
 }
 
 }  // namespace mosaic::cli

@@ -23,4 +23,11 @@ int run_guarded(const std::function<int()>& body);
 // mosaic-full (exit 3 with a message when it cannot be run).
 int run_front(int argc, char** argv);
 
+// Whether the front runs this command line itself (`maestro`); every other one is mosaic-full's.
+bool front_runs_in_process(int argc, char** argv);
+
+// Replaces the process by mosaic-full (beside this executable) with the same arguments; prints
+// why and returns 3 when it cannot. Uses no C++ static object: callable before they exist.
+int exec_full(char** argv);
+
 }  // namespace mosaic::cli
