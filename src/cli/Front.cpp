@@ -6,11 +6,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <string>
 #include <string_view>
-#include <vector>
-
-#include "cli/Commands.h"
 
 namespace mosaic::cli {
 
@@ -46,12 +42,7 @@ int run_front(int argc, char** argv) {
     return 0;
   }
   if (front_runs_in_process(argc, argv)) {
-    if (const auto* raw = find_raw_command(argv[1])) {
-      return run_guarded([&] {
-        const std::vector<std::string> args(argv + 2, argv + argc);
-        return (*raw)(args);
-      });
-    }
+    if (const int code = run_raw_command(argc, argv); code >= 0) return code;
   }
   return exec_full(argv);
 }

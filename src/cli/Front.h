@@ -19,6 +19,14 @@ inline constexpr std::string_view kFullExecutable = "mosaic-full";
 // error, 3 for an internal one; "out of memory" with the allocation context for bad_alloc).
 int run_guarded(const std::function<int()>& body);
 
+// Runs the raw command argv[1] (cli/Commands.h) with argv[2..] under run_guarded; -1 when there is
+// no such command. (Here, not in Front.cpp, so that the front's start-up code and mosaic-full's
+// main() do not compile CLI11.)
+int run_raw_command(int argc, char** argv);
+
+// The body of main() of mosaic-full and mosaic-mpi (also declared in cli/Commands.h).
+int run_main(int argc, char** argv);
+
 // The body of main() of `mosaic`: `--version` and `maestro` here, anything else by exec of
 // mosaic-full (exit 3 with a message when it cannot be run).
 int run_front(int argc, char** argv);

@@ -1,6 +1,8 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "cli/Commands.h"
 #include "cli/Front.h"
@@ -27,6 +29,15 @@ int run_guarded(const std::function<int()>& body) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+}
+
+int run_raw_command(int argc, char** argv) {
+  const RawCommand* raw = argc >= 2 ? find_raw_command(argv[1]) : nullptr;
+  if (raw == nullptr) return -1;
+  return run_guarded([&] {
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    return (*raw)(args);
+  });
 }
 
 }  // namespace mosaic::cli
