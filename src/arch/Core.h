@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/MemoryHierarchy.h"
 #include "common/Checked.h"
@@ -42,6 +43,12 @@ struct Core {
   // The ZigZag mapping entries the loop-nest mapper uses on this core (an accelerator file's
   // per-core `mapping`); unset: the caller's (mapper::CostAnalysisOptions::mappings).
   std::optional<dataflow::LoopNestMappingSet> loop_nest_mappings;
+  // Multi-core (Stream) accelerator files: the core file, the core's role ("compute", "memory"
+  // for the off-chip core, ...) and a fixed spatial mapping (Stream's `dataflows`, which
+  // replaces the generated ones; empty = generated).
+  std::string source_file;
+  std::string role = "compute";
+  std::vector<dataflow::ArrayDimUnrolling> fixed_spatial;
 
   std::int64_t noc_latency() const {
     return checked_mul(noc_hops, noc_hop_latency, "the NoC latency (hops x hop latency)");
