@@ -36,7 +36,7 @@ struct DseArgs {
   double area_mm2 = 0, power_mw = 0;
   std::int64_t noc_latency = 1, offchip_bw = 70000;
   int precision_bits = 8, threads = 0;
-  bool fit_clusters = false, no_store = false, no_html = false, quiet = false;
+  bool fit_clusters = false, no_store = false, no_html = false, quiet = false, allow_large = false;
 };
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
@@ -180,6 +180,8 @@ int run(const DseArgs& a) {
     search::serve_dse(w, spec, wopt, *transport);
     return 0;
   }
+  search::check_sweep(search::dse_estimate(spec, w.layers.size(), a.threads),
+                      search::machine_limits(), a.allow_large, "sweep");
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
@@ -314,6 +316,7 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-html", a->no_html, "Do not write report.html");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all)");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
+  cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_number(cmd->get_option("--area-mm2"), NumberRule::positive());
   check_number(cmd->get_option("--power-mw"), NumberRule::positive());

@@ -22,6 +22,7 @@
 #include "common/Objective.h"
 #include "cost/SubAccelerator.h"
 #include "dataflow/Dataflow.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -110,6 +111,12 @@ void validate(const DseSpec& spec);
 
 // The number of design points of the space (the product of every loop's count).
 std::int64_t space_size(const DseSpec& spec);
+
+// The sweep's design points and a lower bound on its time (search/SweepBudget.h): 20 M designs
+// per layer per second per thread, above the fastest rate bench_dse measured (11.5 M explored
+// designs per second, Table 3 NVDLA). The designs are streamed (designs.csv), so the memory is
+// one wave of chunk results. `threads` 0: every hardware thread.
+SweepEstimate dse_estimate(const DseSpec& spec, std::size_t layers, int threads);
 
 // One design point.
 struct DseDesignPoint {

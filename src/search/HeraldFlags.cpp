@@ -99,6 +99,7 @@ HeraldConfig herald_config(const HeraldFlags& a) {
   cfg.baselines = !a.no_baselines;
   cfg.threads = a.threads;
   cfg.progress = a.progress;
+  cfg.allow_large = a.allow_large;
   return cfg;
 }
 

@@ -36,6 +36,7 @@ struct HeraldFlags {
   bool no_baselines = false;
   int threads = 0;
   bool progress = false;
+  bool allow_large = false;  // --allow-large: run a sweep its estimate refuses
 };
 
 // Loads the workload (and the class or accelerator file) and checks every value. Throws
