@@ -83,11 +83,13 @@ std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& la
   return out;
 }
 
-MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
-                              const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
-                              const SizingOptions& options,
-                              const std::function<void(const SweepPoint&)>& progress) {
-  MemsizeResult res;
+namespace {
+
+// optimize_memory's search, filling `res` as it goes (so that an interruption keeps it).
+void optimize_into(MemsizeResult& res, const std::vector<workload::EinsumLayer>& layers,
+                   const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
+                   const SizingOptions& options,
+                   const std::function<void(const SweepPoint&)>& progress) {
   auto eval = [&](const arch::HierarchySpec& s) {
     SweepPoint p{s, network_energy(layers, s, options)};
     res.evaluated.push_back(p);
@@ -99,68 +101,79 @@ MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
   auto consider = [&](const SweepPoint& p) {
     if (p.energy.energy_pj < res.best.energy.energy_pj) res.best = p;
   };
-  try {
-    // Phase 1: one register file level, one buffer.
-    std::vector<std::int64_t> gbs = mo.gb_bytes, rfs = mo.rf_bytes;
-    std::sort(gbs.begin(), gbs.end());
-    std::sort(rfs.begin(), rfs.end());
-    SweepPoint best1 = res.baseline;
-    bool have1 = false;
-    for (std::size_t gi = 0; gi < gbs.size(); ++gi) {
-      bool gb_dominates = false;
-      for (std::size_t ri = 0; ri < rfs.size(); ++ri) {
-        if (static_cast<double>(gbs[gi]) < mo.min_ratio * static_cast<double>(rfs[ri])) {
+  // Phase 1: one register file level, one buffer.
+  std::vector<std::int64_t> gbs = mo.gb_bytes, rfs = mo.rf_bytes;
+  std::sort(gbs.begin(), gbs.end());
+  std::sort(rfs.begin(), rfs.end());
+  SweepPoint best1 = res.baseline;
+  bool have1 = false;
+  for (std::size_t gi = 0; gi < gbs.size(); ++gi) {
+    bool gb_dominates = false;
+    for (std::size_t ri = 0; ri < rfs.size(); ++ri) {
+      if (static_cast<double>(gbs[gi]) < mo.min_ratio * static_cast<double>(rfs[ri])) {
+        ++res.pruned_obs3;
+        continue;
+      }
+      arch::HierarchySpec s = baseline;
+      s.rf_bytes = {rfs[ri]};
+      s.buffer_bytes = {gbs[gi]};
+      const SweepPoint p = eval(s);
+      consider(p);
+      if (!have1 || p.energy.energy_pj < best1.energy.energy_pj) {
+        best1 = p;
+        have1 = true;
+      }
+      if (p.energy.role_share.count("gb1") && p.energy.role_share.at("gb1") > mo.dominance)
+        gb_dominates = true;
+      if (p.energy.role_share.count("rf1") && p.energy.role_share.at("rf1") > mo.dominance) {
+        res.pruned_obs2 += static_cast<std::int64_t>(rfs.size() - ri - 1);
+        break;  // larger register files only cost more per access
+      }
+    }
+    if (gb_dominates) {
+      res.pruned_obs2 += static_cast<std::int64_t>((gbs.size() - gi - 1) * rfs.size());
+      break;
+    }
+  }
+  // Phase 2: two register-file levels under the best buffer.
+  if (mo.two_level_rf && have1) {
+    const std::int64_t gb = best1.spec.buffer_bytes.front();
+    std::vector<std::int64_t> r2s = mo.rf2_bytes;
+    std::sort(r2s.begin(), r2s.end());
+    for (auto r1 : rfs) {
+      for (std::size_t i = 0; i < r2s.size(); ++i) {
+        const auto r2 = r2s[i];
+        if (static_cast<double>(r2) < mo.min_ratio * static_cast<double>(r1) ||
+            static_cast<double>(gb) < mo.min_ratio * static_cast<double>(r2)) {
           ++res.pruned_obs3;
           continue;
         }
         arch::HierarchySpec s = baseline;
-        s.rf_bytes = {rfs[ri]};
-        s.buffer_bytes = {gbs[gi]};
+        s.rf_bytes = {r1, r2};
+        s.buffer_bytes = {gb};
         const SweepPoint p = eval(s);
         consider(p);
-        if (!have1 || p.energy.energy_pj < best1.energy.energy_pj) {
-          best1 = p;
-          have1 = true;
-        }
-        if (p.energy.role_share.count("gb1") && p.energy.role_share.at("gb1") > mo.dominance)
-          gb_dominates = true;
-        if (p.energy.role_share.count("rf1") && p.energy.role_share.at("rf1") > mo.dominance) {
-          res.pruned_obs2 += static_cast<std::int64_t>(rfs.size() - ri - 1);
-          break;  // larger register files only cost more per access
-        }
-      }
-      if (gb_dominates) {
-        res.pruned_obs2 += static_cast<std::int64_t>((gbs.size() - gi - 1) * rfs.size());
-        break;
-      }
-    }
-    // Phase 2: two register-file levels under the best buffer.
-    if (mo.two_level_rf && have1) {
-      const std::int64_t gb = best1.spec.buffer_bytes.front();
-      std::vector<std::int64_t> r2s = mo.rf2_bytes;
-      std::sort(r2s.begin(), r2s.end());
-      for (auto r1 : rfs) {
-        for (std::size_t i = 0; i < r2s.size(); ++i) {
-          const auto r2 = r2s[i];
-          if (static_cast<double>(r2) < mo.min_ratio * static_cast<double>(r1) ||
-              static_cast<double>(gb) < mo.min_ratio * static_cast<double>(r2)) {
-            ++res.pruned_obs3;
-            continue;
-          }
-          arch::HierarchySpec s = baseline;
-          s.rf_bytes = {r1, r2};
-          s.buffer_bytes = {gb};
-          const SweepPoint p = eval(s);
-          consider(p);
-          if (p.energy.role_share.count("rf2") && p.energy.role_share.at("rf2") > mo.dominance) {
-            res.pruned_obs2 += static_cast<std::int64_t>(r2s.size() - i - 1);
-            break;
-          }
+        if (p.energy.role_share.count("rf2") && p.energy.role_share.at("rf2") > mo.dominance) {
+          res.pruned_obs2 += static_cast<std::int64_t>(r2s.size() - i - 1);
+          break;
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
+                              const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
+                              const SizingOptions& options,
+                              const std::function<void(const SweepPoint&)>& progress) {
+  MemsizeResult res;
+  try {
+    optimize_into(res, layers, baseline, mo, options, progress);
   } catch (const SearchInterrupted&) {
-    res.interrupted = true;  // the points evaluated so far, and the best of them
+    if (res.evaluated.empty()) throw;  // not even the baseline
+    res.interrupted = true;            // the points evaluated so far, and the best of them
   }
   res.gain =
       res.best.energy.energy_pj > 0 ? res.baseline.energy.energy_pj / res.best.energy.energy_pj : 0;
