@@ -2,14 +2,16 @@
 # Builds the libFuzzer targets (the `fuzz` preset: clang, ASan, UBSan) and runs each for a stated
 # time from seeds in the repository and, when present, ../shared/reference. docs/fuzzing.md lists
 # the targets and the recorded runs.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET...]]      (default 60 s, every target)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET...]]      (default 60 s, every reader target)
+# The default list is the reader targets (they need the stages up to arch only); name `maestro`
+# or `onnximport` to build and run those too (they build the whole library with clang).
 # Corpora grow in build/fuzz/corpus/<target>; findings (crash-*, leak-*, timeout-*) land in
 # build/fuzz/findings/<target>; a summary line per target goes to build/fuzz/fuzz-runs.txt.
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"maestro onnximport maestro_hardware maestro_dataflow core_yaml herald_class
+targets=${*:-"maestro_hardware maestro_dataflow core_yaml herald_class
   herald_accelerator technology energy_table h3m_platform zigzag_hardware zigzag_mapping
   zigzag_workload stream_accelerator stream_core stream_mapping stream_workload workload dse_spec
   dse_store_chunk"}

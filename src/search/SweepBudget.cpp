@@ -65,7 +65,8 @@ std::string format_duration(double s) {
   if (s < 48 * 3600) return fmt::format("{:.1f} h", s / 3600);
   const double days = s / 86400;
   if (days < 730) return fmt::format("{:.1f} days", days);
-  return fmt::format("{:.2g} years", days / 365.25);
+  const double years = days / 365.25;
+  return years < 1e4 ? fmt::format("{:.0f} years", years) : fmt::format("{:.2g} years", years);
 }
 
 double binomial(double n, double k) {

@@ -17,7 +17,11 @@ namespace mosaic {
 namespace {
 
 namespace fs = std::filesystem;
-using test::read_file;
+
+// The file's text, or "" while it does not exist yet (the shell creates it).
+std::string read_file(const fs::path& p) {
+  return fs::exists(p) ? test::read_file(p) : std::string();
+}
 
 struct Interrupted {
   bool signalled = false;  // the marker appeared and SIGINT was sent
@@ -78,7 +82,7 @@ TEST(InterruptCliSlow, MapKeepsFinishedLayersMarkedPartial) {
 // The memory optimizer prints every configuration it evaluates on stderr: SIGINT after the first.
 TEST(InterruptCliSlow, MemsizeKeepsFinishedPointsMarkedPartial) {
   test::TempDir d;
-  const auto r = interrupt_when("memsize --workload resnet50 --mode optimize --json ms.json",
+  const auto r = interrupt_when("memsize --workload alexnet --mode optimize --json ms.json",
                                 d.path(), " pJ\n");
   ASSERT_TRUE(r.signalled) << r.err;
   if (r.exit_code == 0) GTEST_SKIP() << "the run ended before the signal arrived";
