@@ -167,6 +167,21 @@ void print_bests(const search::DseSpec& spec, const outputs::DseOutputOptions& o
   }
 }
 
+// One progress line of the sweep, with its ETA (the remaining chunks at the rate so far).
+void print_progress(const search::DseProgress& p) {
+  const double done = static_cast<double>(p.chunks_done);
+  const double left = static_cast<double>(p.chunks_total - p.chunks_done);
+  std::cerr << fmt::format(
+      "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s){}\n",
+      100.0 * done / static_cast<double>(p.chunks_total),
+      si(static_cast<double>(p.counts.explored)), si(static_cast<double>(p.counts.evaluated)),
+      si(static_cast<double>(p.counts.valid)), p.seconds,
+      si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)),
+      done > 0 && left > 0
+          ? fmt::format("  ETA {}", search::format_duration(p.seconds * left / done))
+          : "");
+}
+
 int run(const DseArgs& a) {
   const MemoryContext memory("running the design-space sweep (design points and results)");
   const search::DseSpec spec = dse_spec(a);
@@ -205,14 +220,7 @@ int run(const DseArgs& a) {
     if (transport != nullptr && transport->workers() > 0)
       std::cerr << fmt::format("dse: {} MPI ranks: rank 0 hands out the chunks, {} compute\n",
                                transport->size(), transport->workers());
-    opt.progress = [](const search::DseProgress& p) {
-      std::cerr << fmt::format(
-          "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s)\n",
-          100.0 * static_cast<double>(p.chunks_done) / static_cast<double>(p.chunks_total),
-          si(static_cast<double>(p.counts.explored)), si(static_cast<double>(p.counts.evaluated)),
-          si(static_cast<double>(p.counts.valid)), p.seconds,
-          si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)));
-    };
+    opt.progress = print_progress;
   }
   search::DseRunInfo info;
   {

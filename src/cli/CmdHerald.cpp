@@ -77,6 +77,33 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
   return out;
 }
 
+// --experiment: the paper's experiments into experiments.md (Ctrl-C: the finished ones,
+// marked partial, exit 130).
+int run_experiment(const HeraldArgs& a) {
+  search::ExperimentOptions eo;
+  eo.threads = a.f.threads;
+  eo.progress = !a.quiet;
+  if (a.f.compat != "none" && a.f.compat != "maestro")
+    throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+  eo.maestro_compat = a.f.compat == "maestro";
+  eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
+  const search::InterruptGuard guard;  // Ctrl-C: the finished experiments, marked partial
+  std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                   search::herald_fig5_markdown(eo.maestro_compat);
+  const auto ex = search::run_herald_experiments(eo);
+  if (ex.interrupted)
+    md = "**Partial: interrupted (Ctrl-C); the tables below hold the experiments finished "
+         "before it.**\n\n" +
+         md;
+  md += outputs::herald_experiments_markdown(ex);
+  std::filesystem::create_directories(a.out);
+  const auto path = std::filesystem::path(a.out) / "experiments.md";
+  write_file_atomically(path, md, "--out");
+  if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
+  if (ex.interrupted) std::cerr << "herald: interrupted; " << path.string() << " is partial\n";
+  return ex.interrupted ? 130 : 0;
+}
+
 int run(const HeraldArgs& a) {
   const MemoryContext memory("running the Herald sweep (design points, schedules, results)");
   search::ChunkTransport* transport = search::chunk_transport();
@@ -85,31 +112,7 @@ int run(const HeraldArgs& a) {
   // nothing).
   std::optional<OutputDirectoryLock> out_lock;
   if (!worker) out_lock.emplace(a.out, "--out");
-  if (a.experiment) {
-    if (worker) return 0;  // the experiments run on rank 0 alone
-    search::ExperimentOptions eo;
-    eo.threads = a.f.threads;
-    eo.progress = !a.quiet;
-    if (a.f.compat != "none" && a.f.compat != "maestro")
-      throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
-    eo.maestro_compat = a.f.compat == "maestro";
-    eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
-    const search::InterruptGuard guard;  // Ctrl-C: the finished experiments, marked partial
-    std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
-                     search::herald_fig5_markdown(eo.maestro_compat);
-    const auto ex = search::run_herald_experiments(eo);
-    if (ex.interrupted)
-      md = "**Partial: interrupted (Ctrl-C); the tables below hold the experiments finished "
-           "before it.**\n\n" +
-           md;
-    md += outputs::herald_experiments_markdown(ex);
-    std::filesystem::create_directories(a.out);
-    const auto path = std::filesystem::path(a.out) / "experiments.md";
-    write_file_atomically(path, md, "--out");
-    if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
-    if (ex.interrupted) std::cerr << "herald: interrupted; " << path.string() << " is partial\n";
-    return ex.interrupted ? 130 : 0;
-  }
+  if (a.experiment) return worker ? 0 : run_experiment(a);  // rank 0 alone
   search::HeraldFlags flags = a.f;
   flags.progress = !a.quiet;
   search::HeraldConfig cfg = search::herald_config(flags);
