@@ -42,7 +42,7 @@ std::string progress_line(const std::string& what, double s, std::int64_t done,
   std::snprintf(buf, sizeof buf, ": %lld/%lld (%.0f%%) %.1f s", static_cast<long long>(done),
                 static_cast<long long>(total), pct, s);
   std::string line = what + buf;
-  if (done > 0 && done < total) {
+  if (done > 0 && done < total && 100 * done >= total) {  // from 1 % on: a steadier rate
     const double eta = s * static_cast<double>(total - done) / static_cast<double>(done);
     if (eta < 90)
       std::snprintf(buf, sizeof buf, ", ETA %.0f s", eta);

@@ -23,7 +23,7 @@ class InterruptGuard {
   static void reset();
 };
 
-// One progress line: "<what>: 3/20 (15%) 4.1 s, ETA 23 s" (no ETA before the first unit is
+// One progress line: "<what>: 3/20 (15%) 4.1 s, ETA 23 s" (no ETA before 1 % of the units is
 // done; the ETA assumes the remaining units take as long on average as the finished ones).
 std::string progress_line(const std::string& what, double elapsed_seconds, std::int64_t done,
                           std::int64_t total);

@@ -9,6 +9,7 @@
 
 #include "TestSupport.h"
 #include "common/Error.h"
+#include "search/Progress.h"
 #include "search/SweepBudget.h"
 
 namespace mosaic::search {
@@ -29,6 +30,15 @@ TEST(SweepBudget, Formats) {
   EXPECT_EQ(format_duration(600), "10 min");
   EXPECT_EQ(format_duration(3 * 3600), "3.0 h");
   EXPECT_EQ(format_duration(3 * 86400), "3.0 days");
+}
+
+TEST(ProgressLine, EtaFromTheAverageRate) {
+  EXPECT_EQ(progress_line("map: layers", 4.0, 3, 54), "map: layers: 3/54 (6%) 4.0 s, ETA 68 s");
+  EXPECT_EQ(progress_line("x", 8.0, 10, 100), "x: 10/100 (10%) 8.0 s, ETA 72 s");
+  EXPECT_EQ(progress_line("x", 60.0, 10, 100), "x: 10/100 (10%) 60.0 s, ETA 9 min");
+  EXPECT_EQ(progress_line("x", 5.0, 1, 1000), "x: 1/1000 (0%) 5.0 s");  // below 1 %: no ETA
+  EXPECT_EQ(progress_line("x", 5.0, 0, 10), "x: 0/10 (0%) 5.0 s");
+  EXPECT_EQ(progress_line("x", 5.0, 10, 10), "x: 10/10 (100%) 5.0 s");
 }
 
 TEST(SweepBudget, RefusesWithNumbersUnlessAllowed) {
