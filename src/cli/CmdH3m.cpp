@@ -18,6 +18,7 @@
 #include "outputs/HtmlReport.h"
 #include "search/ChunkTransport.h"
 #include "search/H3m.h"
+#include "search/SweepBudget.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -37,6 +38,7 @@ struct H3mArgs {
   std::string technology;  // YAML technology file (per-access energies)
   std::uint64_t seed = 1;
   int threads = 0;
+  bool allow_large = false;
   std::string out = "mosaic-out/h3m";
   bool no_baselines = false;
   bool quiet = false;
@@ -106,6 +108,7 @@ search::H3mConfig make_config(const H3mArgs& a) {
   c.seed = a.seed;
   c.threads = a.threads;
   c.progress = !a.quiet;
+  c.allow_large = a.allow_large;
   c.baselines = !a.no_baselines;
   return c;
 }
@@ -204,6 +207,7 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
                   "Technology YAML: per-access energies (default: the maestro-28nm table)");
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
   cmd->add_flag("--no-baselines", a->no_baselines,
                 "Skip the homogeneous and Herald-like baselines");

@@ -20,7 +20,9 @@
 #include "search/HeraldExperiments.h"
 #include "search/HeraldFigures.h"
 #include "search/HeraldFlags.h"
+#include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SweepBudget.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -75,7 +77,8 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
   return out;
 }
 
-// `--experiment`: the paper's study, written to OUT/experiments.md (rank 0 alone).
+// `--experiment`: the paper's study, written to OUT/experiments.md (rank 0 alone; Ctrl-C:
+// the finished experiments, marked partial, exit 130).
 int run_experiments(const HeraldArgs& a) {
   search::ExperimentOptions eo;
   eo.threads = a.f.threads;
@@ -84,14 +87,21 @@ int run_experiments(const HeraldArgs& a) {
     throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
   eo.maestro_compat = a.f.compat == "maestro";
   eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
-  const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
-                         search::herald_fig5_markdown(eo.maestro_compat) +
-                         outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
+  const search::InterruptGuard guard;  // Ctrl-C: the finished experiments, marked partial
+  std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                   search::herald_fig5_markdown(eo.maestro_compat);
+  const auto ex = search::run_herald_experiments(eo);
+  if (ex.interrupted)
+    md = "**Partial: interrupted (Ctrl-C); the tables below hold the experiments finished "
+         "before it.**\n\n" +
+         md;
+  md += outputs::herald_experiments_markdown(ex);
   std::filesystem::create_directories(a.out);
   const auto path = std::filesystem::path(a.out) / "experiments.md";
   write_file_atomically(path, md, "--out");
   if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
-  return 0;
+  if (ex.interrupted) std::cerr << "herald: interrupted; " << path.string() << " is partial\n";
+  return ex.interrupted ? 130 : 0;
 }
 
 // What the store said about the run: damaged chunks, runs of an older format, a resumption.
@@ -245,6 +255,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
                   "an --accelerator whose cores give a ZigZag hw file; no baselines)")
       ->capture_default_str();
   cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
+  cmd->add_flag(search::kAllowLargeFlag, a->f.allow_large, search::kAllowLargeHelp);
   cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");

@@ -38,6 +38,7 @@ LayerMapResult search_layer(const workload::EinsumLayer& layer, const arch::Loop
   LomaOptions lo;
   lo.lpf_limit = options.lpf_limit;
   lo.objective = options.objective;
+  lo.stop_requested = options.stop_requested;
   if (options.search_spatial) {
     DataflowSpaceOptions ds;
     ds.min_utilization = options.utilization_threshold;
@@ -108,7 +109,13 @@ WorkloadMapResult map_workload(
   const arch::Core& core = acc.cores[0];
   WorkloadMapResult w;
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    w.layers.push_back(map_layer(layers[i], core, mappings, options));
+    try {
+      if (options.stop_requested && options.stop_requested()) throw SearchInterrupted();
+      w.layers.push_back(map_layer(layers[i], core, mappings, options));
+    } catch (const SearchInterrupted&) {
+      w.interrupted = true;
+      break;
+    }
     const auto& r = w.layers.back();
     w.energy_pj += r.cost.energy_pj;
     w.latency_cycles += r.cost.latency_cycles;

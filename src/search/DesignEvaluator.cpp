@@ -14,6 +14,7 @@
 
 #include "common/Error.h"
 #include "schedule/HeraldProblem.h"
+#include "search/Progress.h"
 
 namespace mosaic::search {
 
@@ -153,6 +154,7 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 8),
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                        if (InterruptGuard::interrupted()) return;  // Ctrl-C (see below)
                         const auto& [df, pes] = ck[t / shapes_.size()];
                         const arch::Core core = core_of(df, pes, 1, 1);
                         cache_.curve(*shapes_[t % shapes_.size()], df, core);
@@ -163,6 +165,7 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, missing.size(), 4),
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                        if (InterruptGuard::interrupted()) return;
                         const ConfigKey& m = missing[k];
                         arch::Core core = core_of(m.dataflow, m.pes, m.noc_bw, m.offchip_bw);
                         if (m.buffer_per_pe > 0) core.subacc_buffer_bytes_per_pe = m.buffer_per_pe;
@@ -173,6 +176,9 @@ void DesignEvaluator::prepare(const std::vector<arch::Accelerator>& accelerators
                           results[k].push_back(cache_.get(*shape, m.dataflow, core));
                       }
                     });
+  // Interrupted: no table is entered (some are incomplete); the callers evaluate nothing after a
+  // Ctrl-C, so the cost-table build (seconds on a large class) stops within a task.
+  if (InterruptGuard::interrupted()) return;
   for (std::size_t k = 0; k < missing.size(); ++k)
     table_.emplace(missing[k], std::move(results[k]));
   cost_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

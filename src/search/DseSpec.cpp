@@ -4,10 +4,12 @@
 #include <cctype>
 #include <cmath>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -270,6 +272,25 @@ double edp_pj_cycles(const DesignMetrics& m) {
 
 std::int64_t buffer_bytes(const DseDesignPoint& p) {
   return p.pes * p.l1_bytes + p.l2_bytes;
+}
+
+SweepEstimate dse_estimate(const DseSpec& s, std::size_t layers, int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  SweepEstimate e;
+  e.what = "design points";
+  e.points = static_cast<double>(space_size(s));
+  e.seconds = e.points * static_cast<double>(std::max<std::size_t>(layers, 1)) / (20e6 * threads);
+  // A wave (4 chunks per thread, at least 16) of chunk results; a chunk holds every bandwidth,
+  // buffer and last mapping size of one (dataflow, PEs, lanes).
+  double per_chunk = static_cast<double>(s.noc_bw.count());
+  if (s.l1_bytes) per_chunk *= static_cast<double>(s.l1_bytes->count());
+  if (s.l2_bytes) per_chunk *= static_cast<double>(s.l2_bytes->count());
+  if (!s.map_sizes.empty()) per_chunk *= static_cast<double>(s.map_sizes.back().values.count());
+  e.bytes = std::max(16.0, 4.0 * threads) * per_chunk * sizeof(DesignRecord);
+  e.suggestion =
+      "sweep fewer values (--pes, --bw, --l1, --l2, mapping sizes) or coarser steps "
+      "(A:B:xF)";
+  return e;
 }
 
 }  // namespace mosaic::search

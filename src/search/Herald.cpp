@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "search/DesignEvaluator.h"
 #include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -196,6 +198,8 @@ class Search {
 
   HeraldResult run() {
     add_styles();
+    check_sweep(herald_estimate(), machine_limits(), cfg_.allow_large,
+                cfg_.mode == SearchMode::Random ? "--samples" : "--granularity");
     const std::vector<Job> jobs = initial_jobs();
     Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()),
                       cfg_.progress);
@@ -258,6 +262,40 @@ class Search {
         baselines_.push_back(static_cast<int>(res_.styles.size()));
         res_.styles.push_back(s);
       }
+  }
+
+  // The design points initial_jobs() will make, the memory they hold (jobs, results, the
+  // partitions built on the way) and a lower bound on their time: 1.0 us per layer per design
+  // point on one thread, the fastest rate bench_herald measured (bench/README.md).
+  SweepEstimate herald_estimate() const {
+    SweepEstimate e;
+    e.what = "herald design points";
+    int k_max = 1;
+    for (int si : res_.searched) {
+      const int k = style(si).num_cores();
+      double n = 1;
+      if (!cfg_.fixed_partition && style(si).kind == arch::StyleKind::HDA && k > 1) {
+        if (cfg_.mode == SearchMode::Exhaustive)
+          n = std::pow(binomial(cfg_.granularity - 1, k - 1), 2);
+        else if (cfg_.mode == SearchMode::Random)
+          n = cfg_.random_samples;
+      }
+      e.points += n;
+      k_max = std::max(k_max, k);
+    }
+    // A job and its result, and the partition's PE and bandwidth shares in three copies.
+    const double per_point = static_cast<double>(sizeof(Job) + sizeof(DesignPoint)) +
+                             3.0 * (sizeof(arch::Partition) + 2.0 * 8 * k_max);
+    e.points += static_cast<double>(baselines_.size());
+    e.bytes = e.points * per_point;
+    e.seconds = e.points * static_cast<double>(res_.layers) * 1.0e-6 / std::max(1, res_.threads);
+    e.suggestion = cfg_.mode == SearchMode::Random
+                       ? "lower --samples"
+                       : fmt::format(
+                             "lower --granularity (now {}) or use --search random "
+                             "--samples N or --search binary",
+                             cfg_.granularity);
+    return e;
   }
 
   // Design points of the non-adaptive part: every searched style's partitions (exhaustive or

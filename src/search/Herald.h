@@ -54,6 +54,9 @@ struct HeraldConfig {
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;
+  // Run a sweep even when its estimate (search/SweepBudget.h) exceeds the machine's memory or the
+  // time limit (`--allow-large`); otherwise such a sweep is refused before it starts.
+  bool allow_large = false;
   // The non-adaptive design points (every one of an exhaustive or random search, the baselines)
   // are cut into chunks of kHeraldChunkPoints in job order. With a store, finished chunks are
   // committed and a rerun of the same configuration reads them back; with a transport that has

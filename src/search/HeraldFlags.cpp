@@ -167,6 +167,7 @@ HeraldConfig herald_config(const HeraldFlags& a) {
   set_cost_analysis(a, cfg);
   cfg.threads = a.threads;
   cfg.progress = a.progress;
+  cfg.allow_large = a.allow_large;
   return cfg;
 }
 

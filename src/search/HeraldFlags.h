@@ -39,6 +39,7 @@ struct HeraldFlags {
   bool no_baselines = false;
   int threads = 0;
   bool progress = false;
+  bool allow_large = false;  // --allow-large: run a sweep its estimate refuses
 };
 
 // The value rules of the numeric flags (common/Validate.h), one table for both front ends: the CLI
