@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TestLayers.h"
 #include "TestSupport.h"
 #include "arch/Granularity.h"
 #include "common/Error.h"
@@ -12,16 +13,7 @@
 namespace mosaic {
 namespace {
 
-workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
-  workload::Layer l;
-  l.name = "c";
-  l.K = k;
-  l.C = c;
-  l.Y = l.X = hw;
-  l.R = l.S = r;
-  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = static_cast<int>(r / 2);
-  return l;
-}
+using test::conv;  // TestLayers.h
 
 TEST(H3mGranularity, Pg338TableAndUserShapes) {
   const auto t = arch::dpu_table();
