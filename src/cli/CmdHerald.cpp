@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "arch/Accelerator.h"
+#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
@@ -167,6 +168,8 @@ int run(const HeraldArgs& a) {
     std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
     std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
+  } else {
+    std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);  // --quiet keeps the summary
   }
   return r.interrupted ? 130 : 0;
 }
@@ -175,9 +178,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<HeraldArgs>();
   auto* cmd = app.add_subcommand(
       "herald", "Co-optimise HDA partitioning and multi-DNN layer scheduling (Herald)");
-  cmd->add_option("--workload", a->f.workload,
-                  "arvr-a, arvr-b, mlperf, mlperf-b8, a zoo model, an ONNX/MAESTRO/YAML file")
-      ->capture_default_str();
+  add_workload_option(cmd, a->f.workload)->capture_default_str();
   cmd->add_option("--class", a->f.cls, "Accelerator class: edge, mobile, cloud, or a YAML file")
       ->capture_default_str();
   cmd->add_option("--styles", a->f.styles,
@@ -195,6 +196,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--samples", a->f.samples, "Design points of a random search")
       ->capture_default_str();
   cmd->add_option("--seed", a->f.seed, "Seed of the random search")->capture_default_str();
+  // Names checked by search::herald_config (with the Python module's mosaic.herald).
   cmd->add_option("--objective", a->f.objective, "edp, latency or energy")->capture_default_str();
   cmd->add_option("--scheduler", a->f.scheduler, "herald or greedy")->capture_default_str();
   cmd->add_option("--ordering", a->f.ordering, "depth-first or breadth-first")
@@ -207,7 +209,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
                   "Layout rearrangement penalty between dataflows")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
-  cmd->add_option("--threads", a->f.threads, "Worker threads (0: all)")->capture_default_str();
+  add_threads_option(cmd, a->f.threads);
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
@@ -226,7 +228,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
                 "With --compat maestro: each core's layer runs its style's best tiles and array "
                 "shape by --objective, by MAESTRO's analysis (the default model always searches)");
   cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
-  cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  add_quiet_flag(cmd, a->quiet);
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
   // Values checked by the shared validation layer (docs/input-validation.md).
@@ -236,8 +238,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   check_number(cmd->get_option("--load-balance"), NumberRule::at_least(1));
   check_integer(cmd->get_option("--lookahead"), IntRule::between(0, 1024));
   check_number(cmd->get_option("--rearrange-cycles-per-byte"), NumberRule::non_negative());
-  check_integer(cmd->get_option("--threads"), threads_rule());
-  check_number(cmd->get_option("--subacc-buffer"), NumberRule::positive());
+  check_size_number(cmd->get_option("--subacc-buffer"), NumberRule::positive());
   check_number(cmd->get_option("--local-bw"), NumberRule::positive());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });

@@ -1,10 +1,13 @@
 #include "mapper/LoopNestMapper.h"
 
+#include <time.h>
+
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/ParallelMap.h"
 #include "mapper/FastSearch.h"
 #include "mapper/SpatialSearch.h"
 
@@ -21,8 +24,10 @@ const char* engine_name(TemporalEngine e) {
 }
 
 namespace {
-double cpu_now() {
-  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+double cpu_now() {  // this thread's CPU time (layers may be mapped on several threads)
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 }  // namespace
 
@@ -107,13 +112,17 @@ WorkloadMapResult map_workload(
                                 acc.name, acc.cores.size()));
   const arch::Core& core = acc.cores[0];
   WorkloadMapResult w;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    w.layers.push_back(map_layer(layers[i], core, mappings, options));
-    const auto& r = w.layers.back();
+  const std::function<void(std::size_t, const LayerMapResult&)> in_order =
+      [&](std::size_t i, const LayerMapResult& r) {
+        if (progress) progress(r, i + 1, layers.size());
+      };
+  w.layers = parallel_map<LayerMapResult>(
+      layers.size(), options.threads,
+      [&](std::size_t i) { return map_layer(layers[i], core, mappings, options); }, in_order);
+  for (const auto& r : w.layers) {  // summed in layer order, whatever the thread count
     w.energy_pj += r.cost.energy_pj;
     w.latency_cycles += r.cost.latency_cycles;
     w.mac_energy_pj += r.cost.mac_energy_pj;
-    if (progress) progress(r, i + 1, layers.size());
   }
   return w;
 }

@@ -27,6 +27,7 @@ struct SizingOptions {
   std::vector<std::vector<std::string>> dataflow = {{"C"}, {"K", "G"}};  // C|K (G for depthwise)
   int lpf_limit = 6;
   const arch::EnergyTable* table = nullptr;  // default: interstellar_28nm()
+  int threads = 1;  // layers mapped at once (0: all); the results do not depend on it
 };
 
 struct NetworkEnergy {
