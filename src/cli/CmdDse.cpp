@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "arch/Technology.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -282,7 +282,8 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--pes", a->pes, "PE counts: V, A:B, A:B:STEP, A:B:xFACTOR, or a list")
       ->required();
   cmd->add_option("--bw", a->bw, "NoC bandwidths, elements/cycle (same syntax)")->required();
-  cmd->add_option("--l1", a->l1, "L1 bytes per PE (sweep of sizes: 512, 2KiB, 1K:64K:x2) or 'exact' (default)");
+  cmd->add_option("--l1", a->l1,
+                  "L1 bytes per PE (sweep of sizes: 512, 2KiB, 1K:64K:x2) or 'exact' (default)");
   cmd->add_option("--l2", a->l2, "L2 bytes (sweep of sizes: 2MiB, 256K,1M) or 'exact' (default)");
   cmd->add_option("--vector-width", a->vector_width, "MAC lanes per PE (sweep), default 1");
   cmd->add_option("--map-size", a->map_sizes,

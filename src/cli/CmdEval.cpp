@@ -6,8 +6,8 @@
 
 #include "arch/Core.h"
 #include "arch/Technology.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "arch/Technology.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -188,7 +188,8 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<H3mArgs>();
   auto* cmd = app.add_subcommand(
       "h3m", "Search heterogeneous multi-core accelerators with core granularity (H3M, CMA-ES)");
-  add_workload_option(cmd, a->workload, "a serving set (vision, nlp, mixed)")->capture_default_str();
+  add_workload_option(cmd, a->workload, "a serving set (vision, nlp, mixed)")
+      ->capture_default_str();
   cmd->add_option("--platform", a->platform, "u200, u280, asic, or a platform YAML file")
       ->capture_default_str();
   check_choice(

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "arch/Accelerator.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"

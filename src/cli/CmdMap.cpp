@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/ZigZagHardware.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"

@@ -15,8 +15,8 @@
 
 #include "arch/EnergyTable.h"
 #include "arch/HierarchyBuilder.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -62,7 +62,8 @@ std::vector<workload::EinsumLayer> load_layers(const MemsizeArgs& a) {
     return mapper::interstellar_network(a.workload, a.batch);
   if (a.batch > 0)
     throw UserError(SourceLocation{"", 0, "--batch"},
-                    "applies to Interstellar's networks (" + fmt::format("{}", fmt::join(names, ", ")) +
+                    "applies to Interstellar's networks (" +
+                        fmt::format("{}", fmt::join(names, ", ")) +
                         "); give another workload's batch in its file");
   return workload::load_einsum_layers(a.workload);
 }
@@ -124,7 +125,7 @@ void run_optimize(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>
   const auto r = mapper::optimize_memory(layers, base, mo, so, [&](const mapper::SweepPoint& p) {
     if (!a.quiet)
       std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
-                             p.energy.energy_pj);
+                               p.energy.energy_pj);
   });
   std::cout << fmt::format("baseline {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n",
                            arch::hierarchy_name(r.baseline.spec), r.baseline.energy.energy_pj,

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/ZigZagHardware.h"
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "mapper/CostAnalysis.h"

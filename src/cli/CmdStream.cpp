@@ -8,13 +8,13 @@
 
 #include <fmt/format.h>
 
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
-#include "common/ParallelMap.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/ParallelMap.h"
 #include "outputs/StreamOutputs.h"
 #include "search/ChunkTransport.h"
 #include "search/Progress.h"

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/CommonFlags.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "workload/Workload.h"
@@ -180,7 +180,8 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
     const bool json = s->count("--json") > 0;
     if (json && !show->json_file.empty()) {
       if (!show->output.empty() && show->output != show->json_file)
-        throw UserError(SourceLocation{"", 0, "--json"}, "give the file to --json or to -o, not both");
+        throw UserError(SourceLocation{"", 0, "--json"},
+                        "give the file to --json or to -o, not both");
       show->output = show->json_file;
     }
     if (json) {

@@ -20,7 +20,8 @@ namespace mosaic {
 inline int worker_count(int threads, std::size_t items) {
   int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
   n = std::max(1, n);
-  return static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(n), std::max<std::size_t>(1, items)));
+  return static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(n), std::max<std::size_t>(1, items)));
 }
 
 // Runs fn(i) for i in [0, n). The exception of the lowest failing item is rethrown (the items

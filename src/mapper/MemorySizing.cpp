@@ -27,25 +27,25 @@ NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
   lo.objective = Objective::Energy;
   lo.lpf_limit = options.lpf_limit;
   // Each layer's best mapping, on options.threads threads (summed below in layer order).
-  const auto results = parallel_map<DataflowResult>(layers.size(), options.threads,
-                                                       [&](std::size_t i) {
-    const auto& layer = layers[i];
-    // Each array dimension takes the first of its listed loops that the layer has.
-    std::vector<std::vector<std::string>> df;
-    for (const auto& alts : options.dataflow) {
-      std::vector<std::string> pick;
-      for (const auto& l : alts)
-        if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
-          pick.push_back(l);
-          break;
+  const auto results =
+      parallel_map<DataflowResult>(layers.size(), options.threads, [&](std::size_t i) {
+        const auto& layer = layers[i];
+        // Each array dimension takes the first of its listed loops that the layer has.
+        std::vector<std::vector<std::string>> df;
+        for (const auto& alts : options.dataflow) {
+          std::vector<std::string> pick;
+          for (const auto& l : alts)
+            if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
+              pick.push_back(l);
+              break;
+            }
+          df.push_back(pick);
         }
-      df.push_back(pick);
-    }
-    auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
-    if (!r.temporal.found)
-      throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
-    return r;
-  });
+        auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
+        if (!r.temporal.found)
+          throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
+        return r;
+      });
   for (const auto& r : results) {
     const auto& c = r.temporal.cost;
     ne.energy_pj += c.energy_pj;

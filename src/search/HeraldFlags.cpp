@@ -1,14 +1,13 @@
 #include "search/HeraldFlags.h"
 
-#include "common/Objective.h"
-#include "common/Suggest.h"
-
 #include <filesystem>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Objective.h"
+#include "common/Suggest.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::search {
@@ -22,7 +21,8 @@ namespace {
 // The scheduler's flags.
 void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
   if (a.scheduler != "herald" && a.scheduler != "greedy")
-    bad("--scheduler", "expected herald or greedy" + did_you_mean(a.scheduler, {"herald", "greedy"}));
+    bad("--scheduler",
+        "expected herald or greedy" + did_you_mean(a.scheduler, {"herald", "greedy"}));
   cfg.scheduler.greedy = a.scheduler == "greedy";
   if (a.ordering == "depth-first")
     cfg.scheduler.ordering = schedule::Ordering::DepthFirst;

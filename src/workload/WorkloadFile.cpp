@@ -406,7 +406,8 @@ std::vector<EinsumLayer> load_einsum_layers(const std::string& spec) {
   if (ext == ".onnx" && std::filesystem::exists(path)) {
     // ZigZag's own ONNX parser's choice of layers (checked against ZigZag's numbers).
     auto layers = zigzag_layers(import_onnx(path));
-    if (layers.empty()) throw UserError(SourceLocation{spec, 0, ""}, "no Conv, Gemm or MatMul node");
+    if (layers.empty())
+      throw UserError(SourceLocation{spec, 0, ""}, "no Conv, Gemm or MatMul node");
     return layers;
   }
   auto layers = einsum_layers(load_workload(spec));
@@ -439,12 +440,12 @@ Workload load_workload(const std::string& spec) {
     std::vector<std::string> names = builtin_workload_names();
     names.insert(names.end(), zoo.begin(), zoo.end());
     const std::string hint = did_you_mean(spec, names);
-    throw UserError(SourceLocation{spec, 0, ""},
-                    hint.empty() ? fmt::format("no such file, built-in workload ({}) or zoo model "
-                                               "({})",
-                                               fmt::join(builtin_workload_names(), ", "),
-                                               fmt::join(zoo, ", "))
-                                 : "no such file, built-in workload or zoo model" + hint);
+    throw UserError(
+        SourceLocation{spec, 0, ""},
+        hint.empty() ? fmt::format("no such file, built-in workload ({}) or zoo model "
+                                   "({})",
+                                   fmt::join(builtin_workload_names(), ", "), fmt::join(zoo, ", "))
+                     : "no such file, built-in workload or zoo model" + hint);
   }
   if (ext == ".yaml" || ext == ".yml") {
     if (is_zigzag_workload_file(path)) {  // a list of ZigZag layers (ZigZagConvert.h)

@@ -115,11 +115,15 @@ Layer from_einsum(const EinsumLayer& l) {
   Layer x;
   x.name = l.name.empty() ? fmt::format("layer{}", l.id) : l.name;
   x.source_op = l.op_type;
-  std::int64_t n = 1, g = 1, k = 1, c = 1;
+  std::int64_t n = 1, g = 1, k = 1, c = 1, map_rows = 1, map_cols = 1;
   for (std::size_t i = 0; i < l.dims.size(); ++i) {
     const std::string& d = l.dims[i];
     if (windowed.count(d)) continue;
     const std::int64_t s = l.sizes[i];
+    if (!has_weights && (d == "OY" || d == "OX")) {  // the map of an element-wise layer
+      (d == "OY" ? map_rows : map_cols) = s;
+      continue;
+    }
     const bool o = contains(out, d), in = contains(id, d), w = has_weights && contains(wd, d);
     if (o && in && w) {
       g = checked_mul(g, s, "groups");
@@ -135,7 +139,10 @@ Layer from_einsum(const EinsumLayer& l) {
     } else if (s != 1) {
       throw bad_layer(l, fmt::format("dimension {} (size {}) has no role mosaic's layers can take "
                                      "(it indexes {})",
-                                     d, s, o ? "the output only" : in ? "an input only" : "weights"));
+                                     d, s,
+                                     o    ? "the output only"
+                                     : in ? "an input only"
+                                          : "weights"));
     }
   }
   const bool spatial = rows.present || cols.present;
@@ -163,6 +170,8 @@ Layer from_einsum(const EinsumLayer& l) {
   if (x.op == OpKind::Elementwise) {
     // Elementwise: an Y x X map of G channels; the window (if any) is the map itself.
     x.R = x.S = 1;
+    if (!rows.present) x.Y = map_rows;
+    if (!cols.present) x.X = map_cols;
     x.num_inputs = static_cast<int>(l.operands.size()) - 1;
   }
   const int in_bits = precision_of(l, l.operands[ii].name);

@@ -22,16 +22,18 @@ std::string data(const char* name) {
   return q(source_dir() / "tests/data" / name);
 }
 std::string small_hw() {
-  return " --hw " + data("zigzag_small_hw.yaml") + " --mapping " + data("zigzag_small_mapping.yaml");
+  return " --hw " + data("zigzag_small_hw.yaml") + " --mapping " +
+         data("zigzag_small_mapping.yaml");
 }
 
 // A mosaic workload file with one inline layer table (docs/workloads.md).
 std::string tiny_workload(const TempDir& d) {
   const auto p = d.path() / "tiny.yaml";
-  write_file(p,
-             "name: tiny\nmodels:\n  - name: tiny\n    layers:\n"
-             "      - {name: c1, op: conv, dims: {K: 8, C: 3, Y: 17, X: 17, R: 3, S: 3}, stride: 2}\n"
-             "      - {name: fc, op: gemm, dims: {C: 72, K: 10}, inputs: [c1]}\n");
+  write_file(
+      p,
+      "name: tiny\nmodels:\n  - name: tiny\n    layers:\n"
+      "      - {name: c1, op: conv, dims: {K: 8, C: 3, Y: 17, X: 17, R: 3, S: 3}, stride: 2}\n"
+      "      - {name: fc, op: gemm, dims: {C: 72, K: 10}, inputs: [c1]}\n");
   return q(p);
 }
 
@@ -67,9 +69,8 @@ TEST(OneGrammar, ZigZagWorkloadRoundTripKeepsTheConvCosts) {
   const auto c = run_mosaic("workload convert " + data("zigzag_small_workload.yaml") +
                             " --to zigzag -o " + q(conv));
   ASSERT_EQ(c.exit_code, 0) << c.err;
-  const json direct =
-      run_json("map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw(), d,
-               "a.json");
+  const json direct = run_json(
+      "map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw(), d, "a.json");
   const json round = run_json("map --quiet --workload " + q(conv) + small_hw(), d, "b.json");
   ASSERT_EQ(direct["layers"].size(), 5u);
   ASSERT_EQ(round["layers"].size(), 3u);  // conv_a, conv_b and the FC (Gemm) layer
@@ -98,6 +99,27 @@ TEST(OneGrammar, ZigZagWorkloadReachesTheWorkloadVerbs) {
   EXPECT_EQ(layers[1]["macs"], 16 * 8 * 6 * 6 * 3 * 3);
 }
 
+TEST(OneGrammar, ZigZagWorkloadReachesHeraldAndItsQuietKeepsTheVerdict) {
+  TempDir d;
+  const auto r = run_mosaic("herald --quiet --no-store --granularity 4 --workload " +
+                            data("zigzag_small_workload.yaml") + " --out " + q(d.path() / "h"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("winner: ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\nbest searched vs best FDA"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+}
+
+TEST(OneGrammar, ZigZagResNet18KeepsItsMacs) {
+  MOSAIC_REQUIRE_SHARED();
+  // ZigZag's own ResNet-18 file: the sum over its Conv layers of the product of the loop sizes.
+  const auto r = run_mosaic(
+      "workload show " + q(shared_dir() / "reference/zigzag/inputs/workload/resnet18.yaml") +
+      " --summary");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("31 layers (compute granularity), 1,968,214,016 MACs"), std::string::npos)
+      << r.out;
+}
+
 TEST(OneGrammar, EvalTakesAWorkloadWithADataflow) {
   TempDir d;
   const std::string hw = q(source_dir() / "examples/hw/accelerator_256.m");
@@ -121,7 +143,8 @@ TEST(OneGrammar, UnknownWorkloadNameSuggestsTheNearest) {
 
 TEST(OneGrammar, MapAndMemsizeThreadsGiveTheSameNumbers) {
   TempDir d;
-  const std::string map = "map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw();
+  const std::string map =
+      "map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw();
   const json one = run_json(map + " --threads 1", d, "1.json");
   const json two = run_json(map + " --threads 2", d, "2.json");
   EXPECT_DOUBLE_EQ(one["energy_pj"].get<double>(), 375897.37);
@@ -139,13 +162,14 @@ TEST(OneGrammar, MapAndMemsizeThreadsGiveTheSameNumbers) {
   EXPECT_EQ(m1["baseline"], m2["baseline"]);
 }
 
-// --- sizes ----------------------------------------------------------------------------------------
+// --- sizes
+// ----------------------------------------------------------------------------------------
 
 TEST(OneGrammar, SizeUnitsInEveryVerbWithSizes) {
   TempDir d;
   // memsize --gb / --rf
-  const json a = run_json("memsize --quiet --workload mlp-m --one-level --gb 128KiB --rf 0.5K", d,
-                          "a.json");
+  const json a =
+      run_json("memsize --quiet --workload mlp-m --one-level --gb 128KiB --rf 0.5K", d, "a.json");
   const json b =
       run_json("memsize --quiet --workload mlp-m --one-level --gb 131072 --rf 512", d, "b.json");
   EXPECT_EQ(a["baseline"]["buffer_bytes"], json::array({131072}));
@@ -163,7 +187,8 @@ TEST(OneGrammar, SizeUnitsInEveryVerbWithSizes) {
   EXPECT_NE(r1.out.find("L1=1024 B"), std::string::npos) << r1.out;
   auto bests = [](const std::string& out) {  // the "best ..." lines (not the timing line)
     std::string b;
-    for (std::size_t at = out.find("best "); at != std::string::npos; at = out.find("best ", at + 1))
+    for (std::size_t at = out.find("best "); at != std::string::npos;
+         at = out.find("best ", at + 1))
       b += out.substr(at, out.find('\n', at) - at) + "\n";
     return b;
   };
@@ -180,7 +205,8 @@ TEST(OneGrammar, SizeUnitsInEveryVerbWithSizes) {
   EXPECT_NE(frac.err.find("not a whole number of bytes"), std::string::npos) << frac.err;
 }
 
-// --- --out, --json, --quiet -----------------------------------------------------------------------
+// --- --out, --json, --quiet
+// -----------------------------------------------------------------------
 
 TEST(OneGrammar, DseAndStreamWriteToTheDefaultOut) {
   TempDir d;
@@ -205,12 +231,14 @@ TEST(OneGrammar, WorkloadShowJsonTakesAFile) {
 }
 
 TEST(OneGrammar, QuietKeepsTheSummaryOnly) {
-  const auto r = run_mosaic("schedule --quiet --workload lstm_m --hw " + data("zigzag_small_hw.yaml"));
+  const auto r =
+      run_mosaic("schedule --quiet --workload lstm_m --hw " + data("zigzag_small_hw.yaml"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("schedule: latency ", 0), 0u) << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
-  for (const char* verb : {"map", "memsize", "eval", "schedule", "dse", "herald", "h3m", "stream"}) {
+  for (const char* verb :
+       {"map", "memsize", "eval", "schedule", "dse", "herald", "h3m", "stream"}) {
     const auto h = run_mosaic(std::string(verb) + " --help");
     EXPECT_NE(h.out.find("the result summary, warnings and errors still print"), std::string::npos)
         << verb;
@@ -224,13 +252,11 @@ TEST(OneGrammar, TheTwoTechnologyFormatsAreToldApart) {
   const std::string table = q(source_dir() / "examples/hw/interstellar_repo_technology.yaml");
   const auto m = run_mosaic("memsize --workload mlp-m --energy-table " + tech);
   EXPECT_EQ(m.exit_code, 1);
-  EXPECT_NE(m.err.find("memsize's --energy-table wants a size-dependent table"),
-            std::string::npos)
+  EXPECT_NE(m.err.find("memsize's --energy-table wants a size-dependent table"), std::string::npos)
       << m.err;
-  const auto e = run_mosaic("eval --quiet --mapping " +
-                            q(source_dir() / "examples/networks/tiny_mapping.m") + " --hw " +
-                            q(source_dir() / "examples/hw/accelerator_256.m") + " --technology " +
-                            table);
+  const auto e = run_mosaic(
+      "eval --quiet --mapping " + q(source_dir() / "examples/networks/tiny_mapping.m") + " --hw " +
+      q(source_dir() / "examples/hw/accelerator_256.m") + " --technology " + table);
   EXPECT_EQ(e.exit_code, 1);
   EXPECT_NE(e.err.find("an energy table by memory size (memsize --energy-table)"),
             std::string::npos)
@@ -244,7 +270,8 @@ TEST(OneGrammar, TheTwoTechnologyFormatsAreToldApart) {
 TEST(OneGrammar, ObjectiveNamesAreSharedWithDidYouMean) {
   // "throughput" is latency for a fixed workload, in every verb.
   TempDir d;
-  const std::string map = "map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw();
+  const std::string map =
+      "map --quiet --workload " + data("zigzag_small_workload.yaml") + small_hw();
   const json lat = run_json(map + " --objective latency", d, "l.json");
   const json thr = run_json(map + " --objective throughput", d, "t.json");
   EXPECT_EQ(lat["latency_cycles"], thr["latency_cycles"]);
