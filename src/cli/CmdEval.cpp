@@ -96,7 +96,7 @@ int run(const EvalArgs& a) {
   const auto report = cost::evaluate_maestro_network(net, core, opt);
   if (!a.quiet) {
     outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
-  } else {  // --quiet keeps the summary (docs/cli.md)
+  } else if (!is_stdout(a.json_out)) {  // --quiet keeps the summary (docs/cli.md)
     const auto t = outputs::eval_json(report, core, opt.technology, compat)["totals"];
     std::cout << fmt::format("total: {} MACs, {:.0f} cycles, energy {:.6g} pJ\n",
                              t["macs"].get<std::int64_t>(), t["latency_cycles"].get<double>(),

@@ -81,8 +81,9 @@ int run(const ScheduleArgs& a) {
       std::cout << fmt::format("{:<40} {:>14.0f} {:>16.4g}\n", g.nodes[i].name,
                                p.cycles[p.at(i, 0)], p.energy_pj[p.at(i, 0)]);
   }
-  std::cout << fmt::format("schedule: latency {:.0f} cycles, energy {:.6g} pJ, DRAM {:.0f} B\n",
-                           s.latency_cycles, s.energy_pj, s.dram_bytes);
+  if (!a.quiet || !is_stdout(a.json_out))  // --quiet keeps the summary (docs/cli.md)
+    std::cout << fmt::format("schedule: latency {:.0f} cycles, energy {:.6g} pJ, DRAM {:.0f} B\n",
+                             s.latency_cycles, s.energy_pj, s.dram_bytes);
   if (!a.json_out.empty())
     write_file_atomically(a.json_out, schedule_json(g, p, s, a).dump(2) + "\n", "--json");
   return 0;

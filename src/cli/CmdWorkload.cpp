@@ -167,8 +167,9 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
                 "JSON output (the workload schema with derived figures), to FILE when given")
       ->expected(0, 1)
       ->type_name("[FILE]");
-  s->add_option("--granularity", show->granularity,
-                "compute (MAC layers, pooling, joins; default) or all (every node)");
+  check_choice(s->add_option("--granularity", show->granularity,
+                             "compute (MAC layers, pooling, joins; default) or all (every node)"),
+               {"compute", "all"});
   s->add_flag("--all-layers", show->all_layers, "same as --granularity all");
   s->add_flag("--summary", show->summary, "omit the per-layer tables");
   s->add_option("-o,--output", show->output, "write to a file instead of standard output");
@@ -209,8 +210,9 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
                              "convolution and matrix-multiply layers: ZigZag costs only those)")
                    ->required(),
                {"maestro", "yaml", "json", "zigzag"});
-  c->add_option("--granularity", conv->granularity,
-                "all (default: every node) or compute (MAC layers, pooling, joins)");
+  check_choice(c->add_option("--granularity", conv->granularity,
+                             "all (default: every node) or compute (MAC layers, pooling, joins)"),
+               {"all", "compute"});
   c->add_option("-o,--output", conv->output,
                 "output file (default: standard output); for --to maestro with several models, "
                 "a directory receiving <model>.m");

@@ -38,6 +38,10 @@ CLI::Option* add_json_option(CLI::App* cmd, std::string& file, std::string_view 
       ->type_name("FILE");
 }
 
+bool is_stdout(const std::string& file) {
+  return file == "-" || file == "/dev/stdout";
+}
+
 std::string default_out_dir(std::string_view verb) {
   return fmt::format("mosaic-out/{}", verb);
 }

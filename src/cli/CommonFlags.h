@@ -31,6 +31,10 @@ CLI::Option* add_workload_option(CLI::App* cmd, std::string& value, std::string_
 CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet);
 CLI::Option* add_threads_option(CLI::App* cmd, int& threads);
 CLI::Option* add_json_option(CLI::App* cmd, std::string& file, std::string_view what);
+// True when a --json FILE is standard output ("-" or /dev/stdout): --quiet then prints nothing
+// else on stdout, so that the JSON can be piped.
+bool is_stdout(const std::string& file);
+
 // --out DIR with the default mosaic-out/<verb> (shown by --help).
 CLI::Option* add_out_option(CLI::App* cmd, std::string& dir, std::string_view verb);
 std::string default_out_dir(std::string_view verb);
