@@ -13,6 +13,7 @@
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/Suggest.h"
 #include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
@@ -77,7 +78,13 @@ std::vector<std::pair<std::string, double>> parse_sla(const std::string& text,
 search::H3mConfig make_config(const H3mArgs& a) {
   search::H3mConfig c;
   const bool builtin = a.workload == "vision" || a.workload == "nlp" || a.workload == "mixed";
-  c.workload = builtin ? search::h3m_workload(a.workload) : workload::load_workload(a.workload);
+  try {
+    c.workload = builtin ? search::h3m_workload(a.workload) : workload::load_workload(a.workload);
+  } catch (const UserError& e) {  // a typo'd serving set: name the nearest one
+    const std::string hint = did_you_mean(a.workload, {"vision", "nlp", "mixed"});
+    if (hint.empty() || std::filesystem::exists(a.workload)) throw;
+    throw UserError(e.where(), "no such file, serving set, built-in workload or zoo model" + hint);
+  }
   c.platform = std::filesystem::exists(a.platform) ? arch::read_platform(a.platform)
                                                    : arch::platform_by_name(a.platform);
   if (a.dsp_usage != "high" && a.dsp_usage != "low")

@@ -112,9 +112,9 @@ TEST(OneGrammar, ZigZagWorkloadReachesHeraldAndItsQuietKeepsTheVerdict) {
 TEST(OneGrammar, ZigZagResNet18KeepsItsMacs) {
   MOSAIC_REQUIRE_SHARED();
   // ZigZag's own ResNet-18 file: the sum over its Conv layers of the product of the loop sizes.
-  const auto r = run_mosaic(
-      "workload show " + q(shared_dir() / "reference/zigzag/inputs/workload/resnet18.yaml") +
-      " --summary");
+  const auto r =
+      run_mosaic("workload show " +
+                 q(shared_dir() / "reference/zigzag/inputs/workload/resnet18.yaml") + " --summary");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("31 layers (compute granularity), 1,968,214,016 MACs"), std::string::npos)
       << r.out;
@@ -303,6 +303,23 @@ TEST(OneGrammar, ClosedNamesSuggestTheNearest) {
   const auto sched = run_mosaic("herald --scheduler gredy --quiet");
   EXPECT_EQ(sched.exit_code, 1);
   EXPECT_NE(sched.err.find("(did you mean 'greedy'?)"), std::string::npos) << sched.err;
+}
+
+TEST(OneGrammar, LibraryNamesSuggestTheNearest) {
+  const std::string hw = q(source_dir() / "examples/hw/accelerator_256.m");
+  const auto df =
+      run_mosaic("eval --quiet --mapping " + q(source_dir() / "examples/networks/vgg16.m") +
+                 " --hw " + hw + " --dataflow kcp_wss");
+  EXPECT_EQ(df.exit_code, 1);
+  EXPECT_NE(df.err.find("unknown dataflow 'kcp_wss' (did you mean 'kcp_ws'?)"), std::string::npos)
+      << df.err;
+  TempDir d;
+  const auto cls = run_mosaic("herald --class edgee --quiet --out " + q(d.path() / "h"));
+  EXPECT_EQ(cls.exit_code, 1);
+  EXPECT_NE(cls.err.find("(did you mean 'edge'?)"), std::string::npos) << cls.err;
+  const auto set = run_mosaic("h3m --workload visio --quiet --out " + q(d.path() / "m"));
+  EXPECT_EQ(set.exit_code, 1);
+  EXPECT_NE(set.err.find("(did you mean 'vision'?)"), std::string::npos) << set.err;
 }
 
 TEST(OneGrammar, HelpListsEveryVerb) {
