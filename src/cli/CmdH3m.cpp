@@ -123,11 +123,11 @@ void print(const search::H3mResult& r, const search::H3mConfig& c, bool quiet) {
   auto line = [&](const char* what, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} {}", subs.empty() ? "" : ", ",
-                          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
-                          sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          run.space.dynamic_fission ? std::string("dynamic fission")
-                                                    : fmt::format("gang {}", sub.gang));
+      subs += fmt::format(
+          "{}{} x{} {} {}", subs.empty() ? "" : ", ",
+          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name, sub.cores,
+          run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
+          sub.fission ? std::string("dynamic fission") : fmt::format("gang {}", sub.gang));
     if (!run.best.feasible) subs = "no feasible design";
     std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
                              what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);

@@ -29,7 +29,8 @@ struct StreamArgs {
   std::string mode = "lbl";
   std::string layer_stacks;
   std::string allocation = "fixed";
-  int generations = 4, population = 4, threads = 0, lpf_limit = 6;
+  int generations = 4, population = 4, threads = 0, lpf_limit = 6, polish = 100;
+  bool random_init = false;
   std::uint64_t seed = 1;
   bool quiet = false;
 };
@@ -65,6 +66,8 @@ int run(const StreamArgs& a) {
   o.generations = a.generations;
   o.population = a.population;
   o.seed = a.seed;
+  o.polish_schedules = a.polish;
+  o.informed_individuals = !a.random_init;
   o.threads = worker_count(a.threads, 1u << 20);  // 0: the hardware's
   o.lpf_limit = a.lpf_limit;
   if (!a.quiet) o.progress = [](const std::string& s) { std::cerr << "stream: " << s << "\n"; };
@@ -120,6 +123,11 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--generations", a->generations, "GA generations (default 4)");
   sub->add_option("--population", a->population, "GA population (default 4)");
   sub->add_option("--seed", a->seed, "GA seed (default 1)");
+  sub->add_option("--polish", a->polish,
+                  "GA: schedules for the one-gene-move polish of the best point (default 100; 0: "
+                  "none)");
+  sub->add_flag("--random-init", a->random_init,
+                "GA: random initial individuals only (with --polish 0: Stream's GA)");
   add_threads_option(sub, a->threads);
   sub->add_option("--lpf-limit", a->lpf_limit, "LOMA loop prime factor limit (default 6)");
   add_out_option(sub, a->out, "stream");
@@ -128,6 +136,7 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   check_integer(sub->get_option("--generations"), IntRule::between(1, 1000000));
   check_integer(sub->get_option("--population"), IntRule::between(1, 1000000));
   check_integer(sub->get_option("--seed"), seed_rule());
+  check_integer(sub->get_option("--polish"), IntRule::between(0, 1000000));
   check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
   sub->callback([a, &exit_code] { exit_code = run(*a); });
 });

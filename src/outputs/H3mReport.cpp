@@ -1,5 +1,7 @@
 #include "outputs/H3mReport.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/OutputFile.h"
@@ -27,7 +29,7 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                     {"gang", sub.gang},
                     {"gangs", sub.gang_sizes},
                     {"resources", res}});
-    if (s.dynamic_fission) subs.back()["dynamic_fission"] = true;
+    if (sub.fission) subs.back()["dynamic_fission"] = true;
   }
   json j = {{"sub_accelerators", subs},
             {"feasible", e.feasible},
@@ -37,7 +39,14 @@ json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
             {"latency_cycles", e.latency_cycles},
             {"clock_mhz", c.platform.clock_mhz}};
   if (!e.feasible) j["why"] = e.design.why.empty() ? "not evaluated" : e.design.why;
-  if (s.dynamic_fission) j["fission_reallocations"] = e.reallocations;
+  const bool fission = std::any_of(e.design.subs.begin(), e.design.subs.end(),
+                                   [](const search::H3mSub& x) { return x.fission; });
+  if (fission) j["fission_reallocations"] = e.reallocations;
+  if (fission && !e.task_sub.empty()) {  // per task: the fission sub-accelerator, -1 = static
+    json tasks = json::array();
+    for (int t : e.task_sub) tasks.push_back(t);
+    j["task_sub_accelerator"] = tasks;
+  }
   return j;
 }
 
@@ -51,6 +60,8 @@ json run_json(const search::H3mRun& r, const search::H3mConfig& c) {
                  {"wall_seconds", r.wall_seconds},
                  {"cpu_seconds", r.cpu_seconds}};
   if (r.space_size > 0) j["search"]["space_size"] = r.space_size;
+  // The best design came from a baseline's search, evaluated as a member of this space.
+  if (!r.best_from.empty()) j["search"]["best_from_baseline"] = r.best_from;
   return j;
 }
 
@@ -93,6 +104,8 @@ json h3m_summary_json(const search::H3mResult& r, const search::H3mConfig& c,
                  {"evaluations_per_second_excluding_cost_tables",
                   wall > r.search_table_seconds ? n / (wall - r.search_table_seconds) : 0.0},
                  {"best_at_evaluation", r.best.best_at_evaluation},
+                 {"best_found_by", r.best.best_from.empty() ? std::string("search")
+                                                            : "baseline " + r.best.best_from},
                  {"seed", info.seed},
                  {"threads", r.threads},
                  {"interrupted", r.interrupted},
@@ -172,11 +185,11 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
   auto row = [&](const std::string& name, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
-      subs += fmt::format("{}{} x{} {} ({})", subs.empty() ? "" : "; ",
-                          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
-                          sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-                          run.space.dynamic_fission ? std::string("dynamic fission")
-                                                    : fmt::format("gang {}", sub.gang));
+      subs += fmt::format(
+          "{}{} x{} {} ({})", subs.empty() ? "" : "; ",
+          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name, sub.cores,
+          run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
+          sub.fission ? std::string("dynamic fission") : fmt::format("gang {}", sub.gang));
     t.rows.push_back({name, subs, fmt::format("{:.4g}", run.best.latency_s),
                       fmt::format("{:.4g}", run.best.energy_j),
                       fmt::format("{:.4g}", run.best.edp)});

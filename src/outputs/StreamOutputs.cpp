@@ -51,6 +51,8 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   search["schedules_evaluated"] = run.evaluations;
   search["cost_table_entries"] = run.cost_table_entries;
   search["stopped_early"] = run.stopped_early;
+  if (run.allocation == "ga")
+    search["polish"] = {{"moves", run.polish_moves}, {"schedules", run.polish_schedules}};
   if (run.allocation == "milp")
     search["milp"] = {{"objective_cycles", run.milp_objective},
                       {"bound_cycles", run.milp_bound},

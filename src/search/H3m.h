@@ -29,15 +29,15 @@ std::string_view h3m_search_name(H3mSearch s);
 
 // The discrete design space.
 struct H3mSpace {
+  static constexpr int kFission = -1;  // the gang level of dynamic fission
   std::vector<std::string> dataflows = {"yxp_os", "kcp_ws", "rs", "cx_is"};  // library names
   std::vector<arch::DpuCore> granularities = arch::dpu_table();
-  int max_subs = 3;                                // sub-accelerators
-  int share_units = 8;                             // the budget is split in units of 1/share_units
-  std::vector<int> gang_levels = {1, 2, 4, 8, 0};  // cores per gang; 0 = all of them
+  int max_subs = 3;     // sub-accelerators
+  int share_units = 8;  // the budget is split in units of 1/share_units
+  // Cores per gang; 0 = all of them; kFission = Planaria-style dynamic fission (no fixed gangs:
+  // the cores re-partitioned among the sub-accelerator's running tasks at every completion).
+  std::vector<int> gang_levels = {1, 2, 4, 8, 0, kFission};
   bool one_granularity = false;  // every sub-accelerator uses the same granularity
-  // Planaria-style dynamic fission (schedule/Fission.h): one sub-accelerator whose cores are
-  // re-partitioned among the running tasks at every task completion (the gang level is unused).
-  bool dynamic_fission = false;
 };
 
 // One slot of a design in the space (indices into the space's lists).
@@ -52,8 +52,10 @@ using H3mChoice = std::vector<H3mSlot>;  // canonical: used slots only, sorted
 struct H3mSub {
   int dataflow = 0, granularity = 0;
   std::int64_t cores = 0;
-  int gang = 1;  // cores per gang (the last gang may be smaller)
+  int gang = 1;  // cores per gang (the last gang may be smaller); fission: all the cores
   std::vector<int> gang_sizes;
+  int units = 0;         // its share of the budget, in 1/share_units
+  bool fission = false;  // dynamic fission instead of static gangs
 };
 struct H3mDesign {
   H3mChoice choice;
@@ -102,7 +104,10 @@ struct H3mEvaluation {
   double latency_cycles = 0, energy_pj = 0;
   double latency_s = 0, energy_j = 0, edp = 0;  // J s
   bool feasible = false;
-  int reallocations = 0;  // dynamic fission: allocation events of the schedule
+  int reallocations = 0;  // dynamic fission: allocation events of the schedules (summed)
+  // With fission sub-accelerators: per group (model instance), the sub-accelerator (index into
+  // design.subs) whose fission schedule ran it, or -1 for the static gangs. Empty otherwise.
+  std::vector<int> task_sub;
   // SLAs (when the config has any): every group's (model instance's) finish time, and the sum
   // over the groups with a limit of max(0, finish / limit - 1); 0 = every SLA met.
   std::vector<double> group_finish_s;
@@ -134,6 +139,9 @@ struct H3mRun {
   double wall_seconds = 0;
   double cpu_seconds = 0;    // process CPU time (all threads) during the run
   double table_seconds = 0;  // wall time of the run spent building cost tables
+  // Empty when the best design was found by this run's own search; else the baseline whose best
+  // design, evaluated as a member of this run's space, beat it (run_h3m; docs/h3m.md).
+  std::string best_from;
 };
 
 struct H3mResult {
@@ -168,6 +176,9 @@ H3mSpace homogeneous_space(const H3mSpace& s);
 H3mSpace homogeneous_static_space(const H3mSpace& s);
 H3mSpace fixed_granularity_space(const H3mSpace& s);  // one core per sub-accelerator, one
                                                       // granularity for all (Herald-like)
+// A choice of a restricted space `from` as the same design in `to` (dataflow, granularity and
+// gang level looked up by name / value); false when `to` does not contain it.
+bool lift_choice(const H3mSpace& from, const H3mSpace& to, const H3mChoice& c, H3mChoice& out);
 
 // The built-in serving sets: "vision", "nlp", "mixed" (docs/h3m.md lists them and their
 // sources); throws UserError for another name.

@@ -53,8 +53,7 @@ std::uint64_t fingerprint(const H3mSpace& s) {
   for (const auto& g : s.granularities)
     t += fmt::format("{}:{}x{}x{}:{}:{}:{}:{}:{};", g.name, g.pp, g.icp, g.ocp, g.lut, g.registers,
                      g.bram36k, g.dsp, g.published);
-  t +=
-      fmt::format("|{}|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity, s.dynamic_fission);
+  t += fmt::format("|{}|{}|{}|", s.max_subs, s.share_units, s.one_granularity);
   for (int l : s.gang_levels) t += fmt::format("{},", l);
   return fnv1a64(t);
 }
@@ -93,6 +92,8 @@ std::string encode_h3m_reply(const H3mEvaluation& e) {
   put(out, static_cast<std::int32_t>(e.reallocations));
   put(out, static_cast<std::uint32_t>(e.group_finish_s.size()));
   for (double v : e.group_finish_s) put(out, v);
+  put(out, static_cast<std::uint32_t>(e.task_sub.size()));
+  for (int v : e.task_sub) put(out, static_cast<std::int32_t>(v));
   put_text(out, e.design.why);
   return out;
 }
@@ -110,6 +111,8 @@ H3mEvaluation decode_h3m_reply(const std::string& payload, const H3mSpace& space
   e.reallocations = get<std::int32_t>(payload, pos);
   e.group_finish_s.resize(get<std::uint32_t>(payload, pos));
   for (double& v : e.group_finish_s) v = get<double>(payload, pos);
+  e.task_sub.resize(get<std::uint32_t>(payload, pos));
+  for (int& v : e.task_sub) v = get<std::int32_t>(payload, pos);
   e.design.why = get_text(payload, pos);
   return e;
 }

@@ -16,6 +16,7 @@
 #include "schedule/Fission.h"
 #include "schedule/HeraldProblem.h"
 #include "search/H3m.h"
+#include "search/H3mPartition.h"
 
 namespace mosaic::search {
 
@@ -72,7 +73,7 @@ struct H3mEvaluator::Impl {
       for (const auto& sub : d.subs) {
         const auto& df = s.dataflows[static_cast<std::size_t>(sub.dataflow)];
         const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)].name;
-        if (s.dynamic_fission)  // every allocation size 1..N
+        if (sub.fission)  // every allocation size 1..N
           for (int m = 1; m <= static_cast<int>(sub.cores); ++m) want.insert({df, g, m});
         else
           for (int m : sub.gang_sizes) want.insert({df, g, m});
@@ -141,14 +142,18 @@ struct H3mEvaluator::Impl {
     }
   }
 
-  // Dynamic fission: the "cores" of the schedule problem are the allocation sizes 1..N.
-  H3mEvaluation evaluate_fission(const H3mSpace& s, const H3mDesign& d) {
-    H3mEvaluation e;
-    e.design = d;
-    MOSAIC_CHECK(d.subs.size() == 1, "dynamic fission has one sub-accelerator");
-    const auto& sub = d.subs.front();
-    const auto& df = s.dataflows[static_cast<std::size_t>(sub.dataflow)];
-    const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)];
+  // The name of workload group (model instance) g.
+  std::string group_name(std::size_t g) const {
+    const auto& sp = graph.spans[g];
+    const auto& m = cfg.workload.models[static_cast<std::size_t>(sp.model)];
+    return m.instances > 1 ? fmt::format("{}#{}", m.name, sp.instance) : m.name;
+  }
+
+  // The schedule problem of one part of a design over the whole workload: the gangs of every
+  // static sub-accelerator (sub < 0), or the allocation sizes 1..N of fission sub-accelerator
+  // `sub` (column m-1 = a gang of m cores).
+  schedule::Problem part_problem(const H3mSpace& s, const H3mDesign& d, int sub,
+                                 std::vector<std::string>* names) {
     arch::Accelerator acc;
     acc.style.kind = arch::StyleKind::HDA;
     acc.global_buffer_bytes = static_cast<std::int64_t>(cfg.platform.shared_buffer_bytes);
@@ -156,67 +161,192 @@ struct H3mEvaluator::Impl {
     std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>> tabs;
     {
       std::lock_guard lock(mu);
-      for (int m = 1; m <= static_cast<int>(sub.cores); ++m) {
+      auto add = [&](const H3mSub& x, int m, std::size_t j) {
+        const auto& df = s.dataflows[static_cast<std::size_t>(x.dataflow)];
+        const auto& g = s.granularities[static_cast<std::size_t>(x.granularity)];
         arch::Core core;
         core.dataflow = df;
         core.num_pes = g.macs_per_cycle() * m;
         acc.cores.push_back(core);
         tabs.push_back({&tables.at(TableKey{df, g.name, m})});
+        if (names) names->push_back(fmt::format("{} {} x{} #{}", g.name, df, m, j));
+      };
+      if (sub >= 0) {
+        for (int m = 1; m <= static_cast<int>(d.subs[static_cast<std::size_t>(sub)].cores); ++m)
+          add(d.subs[static_cast<std::size_t>(sub)], m, static_cast<std::size_t>(m - 1));
+      } else {
+        for (const auto& x : d.subs)
+          if (!x.fission)
+            for (std::size_t j = 0; j < x.gang_sizes.size(); ++j) add(x, x.gang_sizes[j], j);
       }
     }
-    const schedule::Problem p = schedule::build_problem(
-        graph, acc, shape_of, tabs, cfg.technology.dram_pj, schedule::Metric::EDP);
-    schedule::FissionOptions o;
-    o.deadline_cycles = deadlines_cycles();
-    schedule::FissionSchedule sch;
-    try {
-      sch = schedule::schedule_fission(p, o);
-    } catch (const UserError& err) {
-      e.design.feasible = false;
-      e.design.why = err.what();
-      return e;
-    }
+    return schedule::build_problem(graph, acc, shape_of, tabs, cfg.technology.dram_pj,
+                                   schedule::Metric::EDP);
+  }
+
+  void set_totals(H3mEvaluation& e, double latency_cycles, double energy_pj) const {
     e.feasible = true;
-    e.reallocations = sch.reallocations;
-    check_sla(e, sch.group_finish);
-    e.latency_cycles = sch.latency_cycles;
-    e.energy_pj = sch.energy_pj;
-    e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
-    e.energy_j = sch.energy_pj * 1e-12;
+    e.latency_cycles = latency_cycles;
+    e.energy_pj = energy_pj;
+    e.latency_s = latency_cycles / (cfg.platform.clock_mhz * 1e6);
+    e.energy_j = energy_pj * 1e-12;
     e.edp = e.latency_s * e.energy_j;
+  }
+
+  // What the schedule of one part gives back.
+  struct PartResult {
+    double latency = 0, energy = 0;
+    int reallocations = 0;
+    std::vector<double> finish;  // per group of the part
+  };
+
+  // Schedules the groups `gs` on part problem `full` (fission or Herald's layer scheduler) with
+  // `share` of the shared buffer (`full` is changed); fills `merged` (indexed by the whole
+  // workload's nodes) when asked. Throws UserError when the part cannot run them.
+  PartResult run_part(schedule::Problem& full, bool fission, const std::vector<int>& gs,
+                      double share, schedule::Schedule* merged, std::vector<std::string>* rows,
+                      const std::string& fission_name) const {
+    // Every task on this part (one part, or the others idle): the problem itself.
+    const bool all = static_cast<int>(gs.size()) == full.num_groups();
+    schedule::Problem part;
+    if (!all) part = restrict_groups(full, gs, full.capacity_bytes * share);
+    if (all) full.capacity_bytes *= share;
+    const schedule::Problem& p = all ? full : part;
+    std::vector<std::int32_t> node_of;  // restricted node -> whole-workload node
+    for (int g : gs)
+      for (std::size_t i = 0; i < full.nodes.size(); ++i)
+        if (full.nodes[i].group == g) node_of.push_back(static_cast<std::int32_t>(i));
+    PartResult r;
+    if (fission) {
+      schedule::FissionOptions o;
+      const auto due = deadlines_cycles();
+      for (int g : gs) o.deadline_cycles.push_back(due[static_cast<std::size_t>(g)]);
+      const auto f = schedule::schedule_fission(p, o);
+      r.latency = f.latency_cycles;
+      r.energy = f.energy_pj;
+      r.reallocations = f.reallocations;
+      r.finish = f.group_finish;
+      if (merged) {
+        const auto base = static_cast<int>(rows->size());
+        for (int g : gs)
+          rows->push_back(
+              fmt::format("{}: {}", fission_name, group_name(static_cast<std::size_t>(g))));
+        for (std::size_t j = 0; j < p.nodes.size(); ++j)
+          merged->placed[static_cast<std::size_t>(node_of[j])] =
+              schedule::Placed{node_of[j],
+                               base + p.nodes[j].group,
+                               f.node_start[j],
+                               f.node_end[j],
+                               f.node_energy_pj[j],
+                               false,
+                               -1};
+      }
+      return r;
+    }
+    schedule::Options o = cfg.scheduler;
+    o.metric = schedule::Metric::EDP;
+    const auto sch = schedule::schedule_layers(p, o);
+    r.latency = sch.latency_cycles;
+    r.energy = sch.energy_pj;
+    r.finish.assign(gs.size(), 0);
+    for (std::size_t j = 0; j < p.nodes.size(); ++j) {
+      auto& f = r.finish[static_cast<std::size_t>(p.nodes[j].group)];
+      f = std::max(f, sch.placed[j].end);
+      if (merged) {
+        schedule::Placed x = sch.placed[j];
+        x.node = node_of[j];
+        merged->placed[static_cast<std::size_t>(node_of[j])] = x;
+      }
+    }
+    return r;
+  }
+
+  // A design with dynamic-fission sub-accelerators: the static gangs together and each fission
+  // sub-accelerator are independent parts; the tasks are assigned to them (search/H3mPartition.h).
+  H3mEvaluation evaluate_parts(const H3mSpace& s, const H3mDesign& d, schedule::Problem* keep_p,
+                               schedule::Schedule* keep_s, std::vector<std::string>* names) {
+    H3mEvaluation e;
+    e.design = d;
+    std::vector<int> owner;  // per part: the fission sub-accelerator, or -1 for the static gangs
+    std::vector<double> units;
+    double static_units = 0, total_units = 0;
+    for (const auto& x : d.subs) {
+      total_units += x.units;
+      if (!x.fission) static_units += x.units;
+    }
+    if (std::any_of(d.subs.begin(), d.subs.end(), [](const H3mSub& x) { return !x.fission; })) {
+      owner.push_back(-1);
+      units.push_back(static_units);
+    }
+    for (std::size_t i = 0; i < d.subs.size(); ++i)
+      if (d.subs[i].fission) {
+        owner.push_back(static_cast<int>(i));
+        units.push_back(d.subs[i].units);
+      }
+    std::vector<std::string> rows;
+    std::vector<schedule::Problem> full;
+    std::vector<TaskPart> parts;
+    for (int o : owner) full.push_back(part_problem(s, d, o, o < 0 && keep_s ? &rows : nullptr));
+    for (std::size_t q = 0; q < full.size(); ++q) parts.push_back({&full[q], owner[q] >= 0});
+    const auto assign = assign_tasks(parts);
+    const auto groups = static_cast<std::size_t>(full.front().num_groups());
+    std::vector<double> finish(groups, 0);
+    for (std::size_t g = 0; g < groups; ++g)
+      e.task_sub.push_back(owner[static_cast<std::size_t>(assign[g])]);
+    schedule::Schedule merged;
+    merged.placed.resize(full.front().nodes.size());
+    double latency = 0, energy = 0;
+    for (std::size_t q = 0; q < full.size(); ++q) {
+      std::vector<int> gs;
+      for (std::size_t g = 0; g < groups; ++g)
+        if (assign[g] == static_cast<int>(q)) gs.push_back(static_cast<int>(g));
+      if (gs.empty()) continue;
+      std::string name;
+      if (owner[q] >= 0) {
+        const auto& x = d.subs[static_cast<std::size_t>(owner[q])];
+        name = fmt::format("{} x{} {} fission",
+                           s.granularities[static_cast<std::size_t>(x.granularity)].name, x.cores,
+                           s.dataflows[static_cast<std::size_t>(x.dataflow)]);
+      }
+      PartResult r;
+      try {
+        r = run_part(full[q], owner[q] >= 0, gs, units[q] / total_units, keep_s ? &merged : nullptr,
+                     &rows, name);
+      } catch (const UserError& err) {
+        e.design.feasible = false;
+        e.design.why = err.what();
+        return e;
+      }
+      latency = std::max(latency, r.latency);
+      energy += r.energy;
+      e.reallocations += r.reallocations;
+      for (std::size_t k = 0; k < gs.size(); ++k)
+        finish[static_cast<std::size_t>(gs[k])] = r.finish[k];
+    }
+    set_totals(e, latency, energy);
+    check_sla(e, finish);
+    if (keep_s) {
+      merged.latency_cycles = latency;
+      merged.energy_pj = energy;
+      *keep_s = std::move(merged);
+    }
+    if (names) *names = rows;
+    if (keep_p) {  // the layers and their groups only (the rows are the names above)
+      *keep_p = schedule::Problem{};
+      keep_p->nodes = full.front().nodes;
+      keep_p->num_cores = static_cast<int>(rows.size());
+    }
     return e;
   }
 
   H3mEvaluation evaluate(const H3mSpace& s, const H3mDesign& d, schedule::Problem* keep_p,
                          schedule::Schedule* keep_s, std::vector<std::string>* names) {
-    if (d.feasible && s.dynamic_fission) return evaluate_fission(s, d);
     H3mEvaluation e;
     e.design = d;
     if (!d.feasible) return e;
-    arch::Accelerator acc;
-    acc.style.kind = arch::StyleKind::HDA;
-    acc.global_buffer_bytes = static_cast<std::int64_t>(cfg.platform.shared_buffer_bytes);
-    acc.params.bytes_per_element = 1;
-    std::vector<std::vector<const std::vector<cost::CoreLayerCost>*>> tabs;
-    {
-      std::lock_guard lock(mu);
-      for (std::size_t i = 0; i < d.subs.size(); ++i) {
-        const auto& sub = d.subs[i];
-        const auto& df = s.dataflows[static_cast<std::size_t>(sub.dataflow)];
-        const auto& g = s.granularities[static_cast<std::size_t>(sub.granularity)];
-        for (std::size_t j = 0; j < sub.gang_sizes.size(); ++j) {
-          const int m = sub.gang_sizes[j];
-          arch::Core core;
-          core.dataflow = df;
-          core.num_pes = g.macs_per_cycle() * m;
-          acc.cores.push_back(core);
-          tabs.push_back({&tables.at(TableKey{df, g.name, m})});
-          if (names) names->push_back(fmt::format("{} {} x{} #{}", g.name, df, m, j));
-        }
-      }
-    }
-    schedule::Problem p = schedule::build_problem(graph, acc, shape_of, tabs,
-                                                  cfg.technology.dram_pj, schedule::Metric::EDP);
+    if (std::any_of(d.subs.begin(), d.subs.end(), [](const H3mSub& x) { return x.fission; }))
+      return evaluate_parts(s, d, keep_p, keep_s, names);
+    schedule::Problem p = part_problem(s, d, -1, names);
     schedule::Options o = cfg.scheduler;
     o.metric = schedule::Metric::EDP;
     schedule::Schedule sch;
@@ -227,12 +357,7 @@ struct H3mEvaluator::Impl {
       e.design.why = err.what();  // e.g. a layer no dataflow of the design can map
       return e;
     }
-    e.feasible = true;
-    e.latency_cycles = sch.latency_cycles;
-    e.energy_pj = sch.energy_pj;
-    e.latency_s = sch.latency_cycles / (cfg.platform.clock_mhz * 1e6);
-    e.energy_j = sch.energy_pj * 1e-12;
-    e.edp = e.latency_s * e.energy_j;
+    set_totals(e, sch.latency_cycles, sch.energy_pj);
     if (has_sla()) {
       std::vector<double> finish(graph.spans.size(), 0);
       for (std::size_t i = 0; i < p.nodes.size(); ++i) {

@@ -163,6 +163,12 @@ void add(Use& u, const arch::DpuCore& c, double n) {
 
 void make_gangs(H3mSub& sub, int level) {
   const auto n = static_cast<int>(sub.cores);
+  if (level == H3mSpace::kFission) {  // no fixed gangs: allocations 1..n at run time
+    sub.fission = true;
+    sub.gang = n;
+    sub.gang_sizes.clear();
+    return;
+  }
   sub.gang = level == 0 ? n : std::min(level, n);
   sub.gang_sizes.assign(static_cast<std::size_t>(n / sub.gang), sub.gang);
   if (n % sub.gang) sub.gang_sizes.push_back(n % sub.gang);
@@ -178,6 +184,7 @@ H3mDesign build_design(const H3mSpace& s, const arch::Platform& p, const H3mChoi
     H3mSub sub;
     sub.dataflow = t.dataflow;
     sub.granularity = t.granularity;
+    sub.units = t.units;
     const auto& core = s.granularities[static_cast<std::size_t>(t.granularity)];
     sub.cores = arch::cores_that_fit(p, core, static_cast<double>(t.units) / s.share_units);
     add(used, core, static_cast<double>(sub.cores));

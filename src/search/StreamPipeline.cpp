@@ -6,8 +6,6 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <numeric>
-#include <random>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -15,6 +13,7 @@
 
 #include "common/Error.h"
 #include "search/ChunkTransport.h"
+#include "search/StreamGa.h"
 #include "search/StreamMilp.h"
 
 namespace mosaic::search {
@@ -66,77 +65,6 @@ struct Problem {
     return schedule::schedule_stream(run.graph, run.acc, cores, costs, details);
   }
 };
-
-bool dominates(const StreamGenome& a, const StreamGenome& b) {
-  return a.energy_pj <= b.energy_pj && a.latency_cycles <= b.latency_cycles &&
-         (a.energy_pj < b.energy_pj || a.latency_cycles < b.latency_cycles);
-}
-
-std::vector<StreamGenome> pareto_front(const std::vector<StreamGenome>& all) {
-  std::vector<StreamGenome> f;
-  for (const auto& a : all) {
-    bool dom = false;
-    for (const auto& b : all)
-      if (dominates(b, a)) dom = true;
-    bool dup = false;
-    for (const auto& x : f)
-      if (x.core == a.core) dup = true;
-    if (!dom && !dup) f.push_back(a);
-  }
-  std::sort(f.begin(), f.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.latency_cycles, a.energy_pj, a.core) <
-           std::tie(b.latency_cycles, b.energy_pj, b.core);
-  });
-  return f;
-}
-
-// NSGA-II selection of `mu` individuals: non-dominated fronts, then crowding distance; ties by
-// position (deterministic).
-std::vector<StreamGenome> select_nsga2(const std::vector<StreamGenome>& pop, std::size_t mu) {
-  std::vector<int> rank(pop.size(), -1);
-  std::vector<std::vector<int>> fronts;
-  std::vector<int> left(pop.size());
-  std::iota(left.begin(), left.end(), 0);
-  while (!left.empty()) {
-    std::vector<int> f, rest;
-    for (int i : left) {
-      bool dom = false;
-      for (int j : left)
-        if (dominates(pop[static_cast<std::size_t>(j)], pop[static_cast<std::size_t>(i)]))
-          dom = true;
-      (dom ? rest : f).push_back(i);
-    }
-    fronts.push_back(f);
-    left = rest;
-  }
-  std::vector<StreamGenome> out;
-  for (auto& f : fronts) {
-    if (out.size() + f.size() <= mu) {
-      for (int i : f) out.push_back(pop[static_cast<std::size_t>(i)]);
-      continue;
-    }
-    std::map<int, double> crowd;
-    for (int obj = 0; obj < 2; ++obj) {
-      auto val = [&](int i) {
-        const auto& g = pop[static_cast<std::size_t>(i)];
-        return obj == 0 ? g.energy_pj : g.latency_cycles;
-      };
-      std::vector<int> s = f;
-      std::stable_sort(s.begin(), s.end(), [&](int a, int b) { return val(a) < val(b); });
-      const double span = val(s.back()) - val(s.front());
-      crowd[s.front()] = crowd[s.back()] = std::numeric_limits<double>::infinity();
-      for (std::size_t k = 1; k + 1 < s.size(); ++k)
-        if (span > 0) crowd[s[k]] += (val(s[k + 1]) - val(s[k - 1])) / span;
-    }
-    std::stable_sort(f.begin(), f.end(), [&](int a, int b) { return crowd[a] > crowd[b]; });
-    for (int i : f) {
-      if (out.size() == mu) break;
-      out.push_back(pop[static_cast<std::size_t>(i)]);
-    }
-    break;
-  }
-  return out;
-}
 
 // mosaic-mpi: an allocation goes to a worker as its genes (int32 each) and comes back as its
 // latency and energy; one missing (interrupted) keeps an empty genome.
@@ -232,127 +160,60 @@ void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, S
   }
 }
 
-// DEAP's cxTwoPoint: the genes between two cut points are exchanged.
-void cx_two_point(Genome& a, Genome& b, std::mt19937_64& rng) {
-  const std::size_t size = std::min(a.size(), b.size());
-  if (size < 2) return;
-  std::size_t p1 = 1 + static_cast<std::size_t>(rng() % size);        // randint(1, size)
-  std::size_t p2 = 1 + static_cast<std::size_t>(rng() % (size - 1));  // randint(1, size - 1)
-  if (p2 >= p1)
-    ++p2;
-  else
-    std::swap(p1, p2);
-  for (std::size_t i = p1; i < p2 && i < size; ++i) std::swap(a[i], b[i]);
-}
-
-// DEAP's cxOrdered, which Stream applies to genomes longer than 10 genes although they are core
-// ids, not permutations: gene values index the "holes" (values must be < the length; else
-// two-point crossover is used). The in-place aliasing of DEAP's code is kept.
-void cx_ordered(Genome& a, Genome& b, std::mt19937_64& rng) {
-  const std::size_t size = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < size; ++i)
-    if (a[i] < 0 || b[i] < 0 || static_cast<std::size_t>(a[i]) >= size ||
-        static_cast<std::size_t>(b[i]) >= size)
-      return cx_two_point(a, b, rng);
-  std::size_t x = static_cast<std::size_t>(rng() % size);
-  std::size_t y = static_cast<std::size_t>(rng() % (size - 1));
-  if (y >= x) ++y;  // random.sample(range(size), 2): two distinct positions
-  if (x > y) std::swap(x, y);
-  std::vector<bool> h1(size, true), h2(size, true);
-  for (std::size_t i = 0; i < size; ++i)
-    if (i < x || i > y) {
-      h1[static_cast<std::size_t>(b[i])] = false;
-      h2[static_cast<std::size_t>(a[i])] = false;
+// The per-gene, per-choice summed CN runtimes and the fixed CNs' runtime per (stack, core), from
+// the cost table: what the informed GA individuals and the MILP balance.
+GaSpace ga_space(Problem& pb) {
+  auto& run = pb.run;
+  const auto& g = run.graph;
+  GaSpace sp;
+  sp.choices = run.gene_choices;
+  sp.runtime_cycles.resize(sp.choices.size());
+  for (std::size_t k = 0; k < sp.choices.size(); ++k)
+    sp.runtime_cycles[k].assign(sp.choices[k].size(), 0);
+  std::vector<int> stack_of_layer(run.workload.layers.size(), 0);
+  for (std::size_t s = 0; s < g.stacks.size(); ++s)
+    for (int l : g.stacks[s]) stack_of_layer[static_cast<std::size_t>(l)] = static_cast<int>(s);
+  sp.fixed_cycles.assign(std::max<std::size_t>(1, g.stacks.size()),
+                         std::vector<double>(run.acc.cores.size(), 0));
+  sp.stack.assign(sp.choices.size(), 0);
+  for (std::size_t i = 0; i < g.cns.size(); ++i) {
+    const auto stack =
+        static_cast<std::size_t>(stack_of_layer[static_cast<std::size_t>(g.cns[i].layer)]);
+    if (pb.base_core[i] >= 0) {
+      sp.fixed_cycles[stack][static_cast<std::size_t>(pb.base_core[i])] +=
+          pb.cost(static_cast<int>(i), pb.base_core[i])->runtime_cycles;
+      continue;
     }
-  std::size_t k1 = y + 1, k2 = y + 1;
-  for (std::size_t i = 0; i < size; ++i) {
-    const int v1 = a[(i + y + 1) % size];
-    if (!h1[static_cast<std::size_t>(v1)]) a[k1++ % size] = v1;
-    const int v2 = b[(i + y + 1) % size];
-    if (!h2[static_cast<std::size_t>(v2)]) b[k2++ % size] = v2;
+    const auto gene = static_cast<std::size_t>(pb.gene_of_cn[i]);
+    sp.stack[gene] = static_cast<int>(stack);
+    for (std::size_t c = 0; c < sp.choices[gene].size(); ++c)
+      sp.runtime_cycles[gene][c] +=
+          pb.cost(static_cast<int>(i), sp.choices[gene][c])->runtime_cycles;
   }
-  for (std::size_t i = x; i <= y; ++i) std::swap(a[i], b[i]);
+  return sp;
 }
 
-// Stream's GeneticAlgorithm.mutate: with probability 0.75 every gene moves with probability
-// 1/length to another allowed core; otherwise the cores of two random genes are swapped.
-void mutate(Genome& g, const std::vector<std::vector<int>>& choices, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u01(0, 1);
-  const std::size_t n = g.size();
-  if (u01(rng) < 0.75) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (u01(rng) >= 1.0 / static_cast<double>(n)) continue;
-      std::vector<int> other;
-      for (int c : choices[i])
-        if (c != g[i]) other.push_back(c);
-      if (!other.empty()) g[i] = other[static_cast<std::size_t>(rng() % other.size())];
-    }
-  } else if (n >= 2) {
-    const std::size_t a = static_cast<std::size_t>(rng() % n);
-    std::size_t b = static_cast<std::size_t>(rng() % (n - 1));
-    if (b >= a) ++b;
-    std::swap(g[a], g[b]);
-  }
-}
-
-// Stream's GeneticAlgorithm: DEAP's eaMuPlusLambda with mu = population / 2, lambda =
-// population, crossover 0.3 (two-point, ordered above 10 genes), mutation 0.7, NSGA-II
-// selection; the answer is the lowest-latency point of the Pareto front of all evaluated.
 Genome run_ga(Problem& pb, const StreamOptions& o) {
   auto& run = pb.run;
-  std::mt19937_64 rng(o.seed);
-  const std::size_t n_genes = run.gene_choices.size();
-  auto random_gene = [&](std::size_t i) {
-    const auto& ch = run.gene_choices[i];
-    return ch[static_cast<std::size_t>(rng() % ch.size())];
-  };
-  const std::size_t lambda = static_cast<std::size_t>(std::max(2, o.population));
-  const std::size_t mu = std::max<std::size_t>(2, lambda / 2);
-  std::vector<StreamGenome> pop(lambda);
-  for (auto& g : pop) {
-    g.core.resize(n_genes);
-    for (std::size_t i = 0; i < n_genes; ++i) g.core[i] = random_gene(i);
-  }
+  GaSettings s;
+  s.generations = o.generations;
+  s.population = o.population;
+  s.seed = o.seed;
+  s.informed = o.informed_individuals;
+  s.polish_schedules = o.polish_schedules;
+  s.progress = o.progress;
+  s.interrupted = o.interrupted;
   std::map<Genome, StreamGenome> memo;
-  evaluate_all(pb, pop, memo, o.threads, run.evaluations, o.transport, o.interrupted);
-  std::uniform_real_distribution<double> u01(0, 1);
-  for (int gen = 0; gen < o.generations; ++gen) {
-    if (o.interrupted && o.interrupted()) {
-      run.stopped_early = true;
-      break;
-    }
-    std::vector<StreamGenome> off(lambda);
-    for (auto& child : off) {  // DEAP's varOr
-      const double r = u01(rng);
-      if (r < 0.3 && pop.size() >= 2 && n_genes > 1) {
-        const std::size_t i = static_cast<std::size_t>(rng() % pop.size());
-        std::size_t j = static_cast<std::size_t>(rng() % (pop.size() - 1));
-        if (j >= i) ++j;
-        child = pop[i];
-        Genome other = pop[j].core;
-        if (n_genes > 10)
-          cx_ordered(child.core, other, rng);
-        else
-          cx_two_point(child.core, other, rng);
-      } else {
-        child = pop[static_cast<std::size_t>(rng() % pop.size())];
-        mutate(child.core, run.gene_choices, rng);
-      }
-    }
-    evaluate_all(pb, off, memo, o.threads, run.evaluations, o.transport, o.interrupted);
-    std::vector<StreamGenome> all = pop;
-    all.insert(all.end(), off.begin(), off.end());
-    pop = select_nsga2(all, mu);
-    if (o.progress) {
-      double best = std::numeric_limits<double>::infinity();
-      for (const auto& g : pop) best = std::min(best, g.latency_cycles);
-      o.progress(fmt::format("generation {}/{}: best latency {} cycles, {} schedules", gen + 1,
-                             o.generations, best, run.evaluations));
-    }
-  }
-  std::vector<StreamGenome> all;
-  for (const auto& [k, v] : memo) all.push_back(v);
-  run.pareto = pareto_front(all);
+  const auto res = run_stream_ga(ga_space(pb), s, [&](std::vector<StreamGenome>& batch) {
+    evaluate_all(pb, batch, memo, o.threads, run.evaluations, o.transport, o.interrupted);
+  });
+  run.stopped_early = res.stopped_early;
+  run.polish_moves = res.polish_moves;
+  run.polish_schedules = res.polish_schedules;
+  run.pareto = res.pareto;
+  if (run.pareto.empty())
+    throw UserError(SourceLocation{"", 0, "--allocation"},
+                    "the genetic allocation was stopped before any allocation was scheduled");
   return run.pareto.front().core;
 }
 
@@ -378,26 +239,17 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
   }
   std::map<Genome, StreamGenome> memo;
   evaluate_all(pb, all, memo, o.threads, run.evaluations, o.transport, o.interrupted);
-  run.pareto = pareto_front(all);
+  run.pareto = stream_pareto_front(all);
   return run.pareto.front().core;
 }
 
 Genome run_milp(Problem& pb) {
   auto& run = pb.run;
-  const auto& g = run.graph;
-  std::vector<std::vector<double>> load(run.gene_choices.size());
-  for (std::size_t k = 0; k < load.size(); ++k) load[k].assign(run.gene_choices[k].size(), 0);
+  const auto sp = ga_space(pb);
   std::vector<double> fixed(run.acc.cores.size(), 0);
-  for (std::size_t i = 0; i < g.cns.size(); ++i) {
-    if (pb.base_core[i] >= 0) {
-      fixed[static_cast<std::size_t>(pb.base_core[i])] +=
-          pb.cost(static_cast<int>(i), pb.base_core[i])->runtime_cycles;
-      continue;
-    }
-    const auto gene = static_cast<std::size_t>(pb.gene_of_cn[i]);
-    for (std::size_t c = 0; c < run.gene_choices[gene].size(); ++c)
-      load[gene][c] += pb.cost(static_cast<int>(i), run.gene_choices[gene][c])->runtime_cycles;
-  }
+  for (const auto& stack : sp.fixed_cycles)
+    for (std::size_t k = 0; k < fixed.size(); ++k) fixed[k] += stack[k];
+  const auto& load = sp.runtime_cycles;
   const auto m = solve_allocation_milp(run.gene_choices, load, fixed, 60);
   run.milp_objective = m.objective;
   run.milp_bound = m.bound;

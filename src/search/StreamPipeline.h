@@ -1,7 +1,8 @@
 // `mosaic stream` as a library call: Stream's pipeline (accelerator, workload, mapping ->
 // layer stacks -> tiles and their graph -> per (unique tile, core) cost -> allocation -> COALA
 // schedule). Allocation: fixed (one core per entry or per inter-core split), a seeded NSGA-II
-// genetic algorithm over the free layers (Stream's GeneticAlgorithmAllocationStage), a
+// genetic algorithm over the free layers (Stream's GeneticAlgorithmAllocationStage, plus
+// informed initial individuals and a one-gene-move polish: search/StreamGa.h), a
 // core-load MILP on CBC (search/StreamMilp.h), or exhaustive enumeration for small cases.
 #pragma once
 
@@ -28,6 +29,12 @@ struct StreamOptions {
   int generations = 4;
   int population = 4;
   std::uint64_t seed = 1;
+  // GA additions to Stream's operators (search/StreamGa.h, docs/stream.md "GA"): informed
+  // initial individuals and the one-gene-move polish of the lowest-latency point, with its
+  // schedule budget (0: none; informed off and polish 0 is Stream's GA exactly). Defaults from
+  // the measured quality-vs-budget curve on ResNet-18 and lab3, seeds 1 to 8.
+  bool informed_individuals = true;
+  int polish_schedules = 100;
   int threads = 1;
   int lpf_limit = 6;
   std::int64_t exhaustive_limit = 100000;
@@ -61,6 +68,8 @@ struct StreamRun {
   std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
   std::vector<std::vector<int>> gene_choices;
   bool stopped_early = false;
+  std::int64_t polish_moves = 0;      // GA: improving one-gene moves of the polish
+  std::int64_t polish_schedules = 0;  // GA: allocations the polish asked for
   // MILP allocation: the largest core load it minimised, CBC's bound and the relative gap.
   double milp_objective = 0, milp_bound = 0, milp_gap = 0;
   bool milp_optimal = false;

@@ -228,12 +228,10 @@ void add_inter_layer_edges(Builder& b, const StreamWorkload& w) {
   }
 }
 
-}  // namespace
-
-TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mapping,
-                         const std::vector<std::vector<int>>& stacks_in, StackMode mode) {
-  Builder b{w, {}, w.layers, {}, {}};
-  TileGraph& g = b.g;
+// The stacks with their layers in topological order, ordered by their first layer; returns
+// every layer's stack size.
+std::vector<int> order_stacks(TileGraph& g, const StreamWorkload& w,
+                              const std::vector<std::vector<int>>& stacks_in) {
   g.layer_order = topological_order(w);
   std::vector<int> topo_pos(w.layers.size());
   for (std::size_t i = 0; i < g.layer_order.size(); ++i)
@@ -250,100 +248,103 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
   std::vector<int> stack_size(w.layers.size(), 1);
   for (const auto& s : g.stacks)
     for (int l : s) stack_size[static_cast<std::size_t>(l)] = static_cast<int>(s.size());
-  const std::size_t n_layers = w.layers.size();
-  g.inter_splits.assign(n_layers, 1);
-  g.core_allocation.resize(n_layers);
-  g.intra.resize(n_layers);
-  g.inter.resize(n_layers);
-  b.layer_cns.resize(n_layers);
-  std::vector<LayerTiling> plans(n_layers);
-  for (int li : g.layer_order) {
-    const auto ul = static_cast<std::size_t>(li);
-    EinsumLayer& l = b.layers[ul];
-    const auto& e = match_stream_mapping(mapping, l.name, l.op_type);
-    const bool by_default = e.name == "default";
-    g.core_allocation[ul] = e.core_allocation;
-    const int nc = static_cast<int>(e.core_allocation.size());
-    std::vector<StreamTiling> intra;
-    if (e.has_intra)
-      intra = validate_tiling(l, e.intra, e, by_default, "intra_core_tiling", nc, true);
-    if (intra.empty() && mode == StackMode::Fused) {
-      StreamTiling t;
-      t.dim = default_intra_dim(l);
-      t.factor = std::min<std::int64_t>(2, dim_size(l, t.dim));
-      intra.push_back(t);
+  return stack_size;
+}
+
+// Stream's default inter-core tiling: the first of G, H, K larger than 1 (else the first dim).
+StreamTiling default_inter_tiling(const EinsumLayer& l) {
+  StreamTiling t;
+  t.dim = l.dims.front();
+  for (const char* d : {"G", "H", "K"})
+    if (dim_size(l, d) > 1 && dim_index(l, d) >= 0) {
+      t.dim = d;
+      break;
     }
-    if (stack_size[ul] == 1) intra.clear();
-    std::vector<StreamTiling> inter;
-    if (e.has_inter)
-      inter = validate_tiling(l, e.inter, e, by_default, "inter_core_tiling", nc, false);
-    if (inter.empty()) {
-      StreamTiling t;
-      t.dim = l.dims.front();
-      for (const char* d : {"G", "H", "K"})
-        if (dim_size(l, d) > 1 && dim_index(l, d) >= 0) {
-          t.dim = d;
-          break;
-        }
-      inter.push_back(t);
-    }
-    g.intra[ul] = intra;
-    g.inter[ul] = inter;
-    plans[ul] = plan_layer(l, inter, intra);
-    g.inter_splits[ul] = plans[ul].inter_total;
-    if (e.core_allocation.empty())
-      throw UserError(SourceLocation{e.source_file, e.source_line, "core_allocation"},
-                      fmt::format("entry '{}' allocates layer '{}' to no core", e.name, l.name));
+  return t;
+}
+
+// One layer's mapping entry, its validated (or default) intra- and inter-core tilings and its
+// tile plan; records them in the graph.
+LayerTiling plan_layer_tiling(Builder& b, const StreamMappingSet& mapping, StackMode mode,
+                              int layer, int stack_size) {
+  TileGraph& g = b.g;
+  const auto ul = static_cast<std::size_t>(layer);
+  EinsumLayer& l = b.layers[ul];
+  const auto& e = match_stream_mapping(mapping, l.name, l.op_type);
+  const bool by_default = e.name == "default";
+  g.core_allocation[ul] = e.core_allocation;
+  const int nc = static_cast<int>(e.core_allocation.size());
+  std::vector<StreamTiling> intra;
+  if (e.has_intra)
+    intra = validate_tiling(l, e.intra, e, by_default, "intra_core_tiling", nc, true);
+  if (intra.empty() && mode == StackMode::Fused) {
+    StreamTiling t;
+    t.dim = default_intra_dim(l);
+    t.factor = std::min<std::int64_t>(2, dim_size(l, t.dim));
+    intra.push_back(t);
   }
-  for (int li : g.layer_order) {
-    const auto ul = static_cast<std::size_t>(li);
-    const EinsumLayer& l = b.layers[ul];
-    const LayerTiling& t = plans[ul];
-    EinsumLayer tile = l;
-    tile.sizes = t.span;
-    g.tile_layers.push_back(tile);
-    g.unique_layer.push_back(li);
-    g.unique_stack_size.push_back(stack_size[ul]);
-    const int unique = static_cast<int>(g.tile_layers.size()) - 1;
-    std::map<std::pair<std::string, std::vector<Range>>, int> seen;
-    const auto& out_dims = l.operands.front().dims;
-    for (std::int64_t n = 0; n < t.count; ++n) {
-      Cn c;
-      c.layer = li;
-      c.sub_id = static_cast<int>(n);
-      c.group = static_cast<int>(n % t.inter_total);
-      c.unique = unique;
-      c.ranges = cn_ranges(l, t, n);
-      const auto& alloc = g.core_allocation[ul];
-      if (static_cast<int>(alloc.size()) == t.inter_total)
-        c.fixed_core = alloc[static_cast<std::size_t>(c.group)];
-      for (std::size_t d = 0; d < l.dims.size(); ++d)
-        if (std::find(out_dims.begin(), out_dims.end(), l.dims[d]) == out_dims.end() &&
-            c.ranges[d].second < w.layers[ul].sizes[d])
-          c.final_output = false;
-      for (const auto& o : l.operands)
-        c.tensors.emplace_back(o.name, b.add_tensor(li, o.name, c.ranges, seen));
-      g.cns.push_back(std::move(c));
-      b.layer_cns[ul].push_back(static_cast<int>(g.cns.size()) - 1);
-    }
-    // Intra-layer edges: consecutive tiles of one inter-core group.
-    for (int grp = 0; grp < t.inter_total; ++grp) {
-      int prev = -1;
-      for (int id : b.layer_cns[ul]) {
-        if (g.cns[static_cast<std::size_t>(id)].group != grp) continue;
-        if (prev >= 0) g.edges.push_back({prev, id, "", true});
-        prev = id;
-      }
+  if (stack_size == 1) intra.clear();
+  std::vector<StreamTiling> inter;
+  if (e.has_inter)
+    inter = validate_tiling(l, e.inter, e, by_default, "inter_core_tiling", nc, false);
+  if (inter.empty()) inter.push_back(default_inter_tiling(l));
+  g.intra[ul] = intra;
+  g.inter[ul] = inter;
+  const LayerTiling plan = plan_layer(l, inter, intra);
+  g.inter_splits[ul] = plan.inter_total;
+  if (e.core_allocation.empty())
+    throw UserError(SourceLocation{e.source_file, e.source_line, "core_allocation"},
+                    fmt::format("entry '{}' allocates layer '{}' to no core", e.name, l.name));
+  return plan;
+}
+
+// One layer's CNs (its unique tile shape, ranges, fixed core, final-output flag, tensors) and
+// the intra-layer edges between consecutive tiles of one inter-core group.
+void add_layer_cns(Builder& b, const StreamWorkload& w, int li, const LayerTiling& t,
+                   int stack_size) {
+  TileGraph& g = b.g;
+  const auto ul = static_cast<std::size_t>(li);
+  const EinsumLayer& l = b.layers[ul];
+  EinsumLayer tile = l;
+  tile.sizes = t.span;
+  g.tile_layers.push_back(tile);
+  g.unique_layer.push_back(li);
+  g.unique_stack_size.push_back(stack_size);
+  const int unique = static_cast<int>(g.tile_layers.size()) - 1;
+  std::map<std::pair<std::string, std::vector<Range>>, int> seen;
+  const auto& out_dims = l.operands.front().dims;
+  for (std::int64_t n = 0; n < t.count; ++n) {
+    Cn c;
+    c.layer = li;
+    c.sub_id = static_cast<int>(n);
+    c.group = static_cast<int>(n % t.inter_total);
+    c.unique = unique;
+    c.ranges = cn_ranges(l, t, n);
+    const auto& alloc = g.core_allocation[ul];
+    if (static_cast<int>(alloc.size()) == t.inter_total)
+      c.fixed_core = alloc[static_cast<std::size_t>(c.group)];
+    for (std::size_t d = 0; d < l.dims.size(); ++d)
+      if (std::find(out_dims.begin(), out_dims.end(), l.dims[d]) == out_dims.end() &&
+          c.ranges[d].second < w.layers[ul].sizes[d])
+        c.final_output = false;
+    for (const auto& o : l.operands)
+      c.tensors.emplace_back(o.name, b.add_tensor(li, o.name, c.ranges, seen));
+    g.cns.push_back(std::move(c));
+    b.layer_cns[ul].push_back(static_cast<int>(g.cns.size()) - 1);
+  }
+  for (int grp = 0; grp < t.inter_total; ++grp) {
+    int prev = -1;
+    for (int id : b.layer_cns[ul]) {
+      if (g.cns[static_cast<std::size_t>(id)].group != grp) continue;
+      if (prev >= 0) g.edges.push_back({prev, id, "", true});
+      prev = id;
     }
   }
-  add_inter_layer_edges(b, w);
-  g.preds.assign(g.cns.size(), {});
-  g.succs.assign(g.cns.size(), {});
-  for (std::size_t e = 0; e < g.edges.size(); ++e) {
-    g.preds[static_cast<std::size_t>(g.edges[e].dst)].push_back(static_cast<int>(e));
-    g.succs[static_cast<std::size_t>(g.edges[e].src)].push_back(static_cast<int>(e));
-  }
-  // Scheduling order: per stack, per intra-core slot, per layer, its inter-core tiles.
+}
+
+// Scheduling order: per stack, per intra-core slot, per layer, its inter-core tiles.
+void add_scheduling_order(Builder& b, const std::vector<LayerTiling>& plans) {
+  TileGraph& g = b.g;
   for (const auto& s : g.stacks) {
     int slots = 1 << 30;
     for (int li : s) slots = std::min(slots, plans[static_cast<std::size_t>(li)].intra_total);
@@ -356,6 +357,36 @@ TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mappin
           g.order.push_back(ids[static_cast<std::size_t>(i * per_slot + j)]);
       }
   }
+}
+
+}  // namespace
+
+TileGraph split_workload(const StreamWorkload& w, const StreamMappingSet& mapping,
+                         const std::vector<std::vector<int>>& stacks_in, StackMode mode) {
+  Builder b{w, {}, w.layers, {}, {}};
+  TileGraph& g = b.g;
+  const auto stack_size = order_stacks(g, w, stacks_in);
+  const std::size_t n_layers = w.layers.size();
+  g.inter_splits.assign(n_layers, 1);
+  g.core_allocation.resize(n_layers);
+  g.intra.resize(n_layers);
+  g.inter.resize(n_layers);
+  b.layer_cns.resize(n_layers);
+  std::vector<LayerTiling> plans(n_layers);
+  for (int li : g.layer_order)
+    plans[static_cast<std::size_t>(li)] =
+        plan_layer_tiling(b, mapping, mode, li, stack_size[static_cast<std::size_t>(li)]);
+  for (int li : g.layer_order)
+    add_layer_cns(b, w, li, plans[static_cast<std::size_t>(li)],
+                  stack_size[static_cast<std::size_t>(li)]);
+  add_inter_layer_edges(b, w);
+  g.preds.assign(g.cns.size(), {});
+  g.succs.assign(g.cns.size(), {});
+  for (std::size_t e = 0; e < g.edges.size(); ++e) {
+    g.preds[static_cast<std::size_t>(g.edges[e].dst)].push_back(static_cast<int>(e));
+    g.succs[static_cast<std::size_t>(g.edges[e].src)].push_back(static_cast<int>(e));
+  }
+  add_scheduling_order(b, plans);
   return g;
 }
 

@@ -140,5 +140,31 @@ TEST(StreamCli, CyclicWorkloadIsAnError) {
   EXPECT_FALSE(fs::exists(tmp.path() / "o"));
 }
 
+// The GA's additions from the command line (docs/stream.md, "GA"): lab3 fused, seed 3. Stream's
+// GA alone (--random-init --polish 0) ends at 25,614 cycles; the default (informed individuals,
+// polish) at 24,153; a negative polish budget is refused before anything runs.
+TEST(StreamCli, GaPolishAndRandomInitFlags) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto in = shared_dir() / "reference/stream/tutorial/lab3/inputs";
+  TempDir tmp;
+  const std::string ga = " --mode fused --allocation ga --seed 3";
+  const auto d = run_mosaic(args(in, tmp.path() / "d") + ga);
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  const auto sd = nlohmann::json::parse(read_file(tmp.path() / "d/summary.json"));
+  EXPECT_DOUBLE_EQ(sd["latency_cycles"].get<double>(), 24153);
+  EXPECT_GT(sd["search"]["polish"]["schedules"].get<int>(), 0);
+  EXPECT_LE(sd["search"]["polish"]["schedules"].get<int>(), 100);
+  const auto s = run_mosaic(args(in, tmp.path() / "s") + ga + " --random-init --polish 0");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const auto ss = nlohmann::json::parse(read_file(tmp.path() / "s/summary.json"));
+  EXPECT_DOUBLE_EQ(ss["latency_cycles"].get<double>(), 25614);
+  EXPECT_EQ(ss["search"]["polish"]["moves"], 0);
+  EXPECT_EQ(ss["search"]["polish"]["schedules"], 0);
+  const auto bad = run_mosaic(args(in, tmp.path() / "b") + ga + " --polish -1");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--polish"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "b"));
+}
+
 }  // namespace
 }  // namespace mosaic::test

@@ -77,8 +77,8 @@ const std::string kSpace =
 
 TEST(MpiH3m, ExhaustiveThreeRanksEqualOneProcess) {
   MOSAIC_REQUIRE_MPIRUN();
-  // 1,890 designs at halves of the budget (4 dataflows).
-  expect_same_h3m(kSpace + " --share-units 2 --search exhaustive", 1890);
+  // 2,700 designs at halves of the budget (4 dataflows, 6 gang levels with fission).
+  expect_same_h3m(kSpace + " --share-units 2 --search exhaustive", 2700);
 }
 
 TEST(MpiH3m, CmaEsThreeRanksEqualOneProcess) {
@@ -92,10 +92,11 @@ TEST(MpiH3m, RandomThreeRanksEqualOneProcess) {
   expect_same_h3m(kSpace + " --search random --evaluations 150 --seed 2", 0);
 }
 
-// The space of the issue (eighths of the budget, 4 dataflows): 12,690 designs.
+// The space of the issue (eighths of the budget, 4 dataflows, 6 gang levels with fission):
+// 18,252 designs.
 TEST(MpiH3mSlow, ExhaustiveEighthsThreeRanksEqualOneProcess) {
   MOSAIC_REQUIRE_MPIRUN();
-  expect_same_h3m(kSpace + " --search exhaustive", 12690);
+  expect_same_h3m(kSpace + " --search exhaustive", 18252);
 }
 
 // Ctrl-C on mpirun: rank 0 stops handing out designs and writes the best so far (the workers
@@ -113,7 +114,7 @@ TEST(MpiH3mSlow, CtrlCWritesTheBestSoFar) {
   bool started = false;
   for (int i = 0; i < 600 && !started; ++i) {  // until 1,024 designs are in (a minute at most)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    started = test::read_file(d.path() / "run.err").find("1024/12690") != std::string::npos;
+    started = test::read_file(d.path() / "run.err").find("1024/18252") != std::string::npos;
   }
   ASSERT_TRUE(started) << test::read_file(d.path() / "run.err");
   ASSERT_EQ(::kill(pid, SIGINT), 0);
@@ -127,7 +128,7 @@ TEST(MpiH3mSlow, CtrlCWritesTheBestSoFar) {
   const json s = test::read_json(d.path() / "mpi/summary.json");
   EXPECT_TRUE(s["search"]["interrupted"].get<bool>());
   EXPECT_GE(s["search"]["evaluations"].get<std::int64_t>(), 1024);
-  EXPECT_LT(s["search"]["evaluations"].get<std::int64_t>(), 12690);
+  EXPECT_LT(s["search"]["evaluations"].get<std::int64_t>(), 18252);
   EXPECT_TRUE(s["best"]["feasible"].get<bool>());
   EXPECT_NE(test::read_file(d.path() / "run.out").find("interrupted: best so far kept"),
             std::string::npos);
@@ -152,6 +153,7 @@ TEST(H3mDistributed, ReplyRoundTrip) {
   e.sla_violation = 0.25;
   e.reallocations = 7;
   e.group_finish_s = {0.01, 0.03};
+  e.task_sub = {1, -1};
   const auto back = search::decode_h3m_reply(search::encode_h3m_reply(e), space, platform, c);
   EXPECT_EQ(back.design.choice, c);
   EXPECT_EQ(back.design.subs.size(), e.design.subs.size());
@@ -163,6 +165,7 @@ TEST(H3mDistributed, ReplyRoundTrip) {
   EXPECT_EQ(back.sla_violation, 0.25);
   EXPECT_EQ(back.reallocations, 7);
   EXPECT_EQ(back.group_finish_s, e.group_finish_s);
+  EXPECT_EQ(back.task_sub, e.task_sub);
   // An infeasible design keeps its reason.
   e.feasible = false;
   e.design.feasible = false;
