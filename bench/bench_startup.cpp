@@ -1,14 +1,18 @@
 // Whole-process start-up: runs the mosaic binary as a child process (what tools that shell out to
 // MAESTRO once per evaluation do) and reports the child's CPU time (user + system, from wait4's
-// rusage) per run. `mosaic --version`, `mosaic workload show resnet50` (no ONNX: the ONNX plugin
-// stays unloaded), the same model read from ONNX (plugin loaded), and the MAESTRO drop-in on
-// ResNet-50 (../shared/reference/maestro; skipped when absent).
+// rusage) per run. `mosaic --version` (the static front alone), `mosaic workload show resnet50`
+// (the front, then mosaic-full by exec; no ONNX: the plugin stays unloaded), the same model read
+// from ONNX (plugin loaded), and the MAESTRO drop-in on ResNet-50 (../shared/reference/maestro;
+// skipped when absent). Side by side: MAESTRO itself on the same run when MOSAIC_BENCH_MAESTRO
+// names its executable (built outside the repository); /bin/true, and a static "return 0"
+// (bench/floor/startup_floor.cpp) as the floor of any process on the machine.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -76,13 +80,14 @@ void BM_OnnxModel(benchmark::State& state) {
 }
 BENCHMARK(BM_OnnxModel)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-void BM_MaestroResnet50(benchmark::State& state) {
+// Runs `command` as the MAESTRO tool on ResNet-50 in a scratch directory (MAESTRO writes its CSV
+// beside the mapping file, named after it).
+void run_maestro_resnet50(benchmark::State& state, std::vector<std::string> command) {
   const fs::path ref = fs::path(MOSAIC_SHARED_DIR) / "reference/maestro/inputs";
   if (!fs::exists(ref / "mapping/Resnet50_kcp_ws.m")) {
     state.SkipWithError("../shared/reference/maestro is absent");
     return;
   }
-  // MAESTRO writes its CSV beside the mapping file (named after it): run in a scratch directory.
   const fs::path dir = fs::temp_directory_path() / "mosaic_bench_startup";
   fs::create_directories(dir);
   fs::copy_file(ref / "hw/accelerator_1.m", dir / "hw.m", fs::copy_options::overwrite_existing);
@@ -90,10 +95,36 @@ void BM_MaestroResnet50(benchmark::State& state) {
                 fs::copy_options::overwrite_existing);
   const fs::path previous = fs::current_path();
   fs::current_path(dir);
-  run(state, {mosaic_binary(), "maestro", "--HW_file=hw.m", "--Mapping_file=Resnet50_kcp_ws.m",
-              "--print_res=false"});
+  for (const char* flag :
+       {"--HW_file=hw.m", "--Mapping_file=Resnet50_kcp_ws.m", "--print_res=false"})
+    command.emplace_back(flag);
+  run(state, command);
   fs::current_path(previous);
 }
+
+void BM_MaestroResnet50(benchmark::State& state) {
+  run_maestro_resnet50(state, {mosaic_binary(), "maestro"});
+}
 BENCHMARK(BM_MaestroResnet50)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_MaestroToolResnet50(benchmark::State& state) {
+  const char* maestro = std::getenv("MOSAIC_BENCH_MAESTRO");
+  if (maestro == nullptr || *maestro == '\0') {
+    state.SkipWithError("set MOSAIC_BENCH_MAESTRO to a MAESTRO executable to compare");
+    return;
+  }
+  run_maestro_resnet50(state, {maestro});
+}
+BENCHMARK(BM_MaestroToolResnet50)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_BinTrue(benchmark::State& state) {
+  run(state, {"/bin/true"});
+}
+BENCHMARK(BM_BinTrue)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_StaticReturn0(benchmark::State& state) {
+  run(state, {(fs::read_symlink("/proc/self/exe").parent_path() / "startup_floor").string()});
+}
+BENCHMARK(BM_StaticReturn0)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -15,7 +15,7 @@ git ls-files 'src/*.cpp' | xargs -P "$(nproc)" -n 4 \
 if [ "${LINT_SKIP_LTO:-0}" != 1 ]; then
   cmake --preset lto >/dev/null
   log=build/lto/odr.log
-  rm -f build/lto/mosaic  # relink every time: the ODR warnings come from the link
+  rm -f build/lto/mosaic build/lto/mosaic-full  # relink every time: the ODR warnings come from the link
   cmake --build build/lto -j2 --target mosaic >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
   if grep -E 'Wodr|One Definition Rule' "$log" >&2; then
     echo "lint: the LTO link reports One Definition Rule violations (see above)" >&2

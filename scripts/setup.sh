@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache g++ clang clang-format clang-tidy
+  lld  # links the static mosaic front with its start-up code together (optional)
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler

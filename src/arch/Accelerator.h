@@ -87,14 +87,21 @@ struct ExecutionParams {
 // its bandwidth and its energy per byte moved (0 when the cost analysis charges it elsewhere, as
 // the directive analysis charges Herald's NoC per element).
 inline constexpr int kGlobalBufferEnd = -1;
+// A multi-core (Stream) file's connection states how the bandwidth is shared: a point-to-point
+// link has its full bandwidth in each direction, a bus (`shared_medium`) is one medium for all
+// its ends and both directions; its energy is per active cycle at full bandwidth.
 struct Link {
   std::string name;
   std::vector<int> ends;
   double bytes_per_cycle = 0;
   double pj_per_byte = 0;
+  bool shared_medium = false;
+  double pj_per_active_cycle = 0;
 };
 
 // A buffer shared by some cores (all of them when `cores` is empty), beyond the global buffer.
+// In a multi-core (Stream) file: a top memory that the listed cores' files all declare under
+// `name` and use as one instance (`core_memory_sharing`).
 struct SharedBuffer {
   std::string name;
   std::int64_t bytes = 0;
@@ -103,8 +110,9 @@ struct SharedBuffer {
 
 // One accelerator type for every analysis: cores (each with its directive view and, when given,
 // its loop-nest view), the interconnect (links and buses), shared buffers and the off-chip port.
-// Herald's classes and styles (build_accelerator), Herald accelerator files (read_accelerator)
-// and ZigZag hardware files (loop_nest_accelerator) all build it.
+// Herald's classes and styles (build_accelerator), Herald accelerator files (read_accelerator),
+// ZigZag hardware files (loop_nest_accelerator) and Stream's multi-core files
+// (arch/StreamAccelerator.h: read_stream_multicore) all build it.
 struct Accelerator {
   std::string name;
   AcceleratorStyle style;
@@ -115,6 +123,10 @@ struct Accelerator {
   std::int64_t global_buffer_bytes = 0;  // the buffer every core shares
   double dram_bw = 0;                    // the off-chip port: elements per cycle, total
   ExecutionParams params;
+  // Multi-core (Stream) files: the core that stands for the off-chip memory (-1: none) and the
+  // file read.
+  int offchip_core = -1;
+  std::string source_file;
 };
 
 // A one-core accelerator of a loop-nest hardware description (its DRAM is the top memory level

@@ -14,9 +14,11 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/MemoryHierarchy.h"
 #include "common/Checked.h"
+#include "dataflow/LoopNestMapping.h"
 
 namespace mosaic::arch {
 
@@ -38,6 +40,12 @@ struct Core {
   double local_elements_per_pe_cycle = 0;
   // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
   std::optional<LoopNestHardware> loop_nest;
+  // Multi-core (Stream) accelerator files: the core file, the core's role ("compute", "memory"
+  // for the off-chip core, ...) and a fixed spatial mapping (Stream's `dataflows`, which
+  // replaces the generated ones; empty = generated).
+  std::string source_file;
+  std::string role = "compute";
+  std::vector<dataflow::ArrayDimUnrolling> fixed_spatial;
 
   std::int64_t noc_latency() const {
     return checked_mul(noc_hops, noc_hop_latency, "the NoC latency (hops x hop latency)");

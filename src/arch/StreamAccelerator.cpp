@@ -32,6 +32,15 @@ const StreamCore& StreamAccelerator::core(int id) const {
   return cores[static_cast<std::size_t>(id)];
 }
 
+int StreamAccelerator::memory_owner(int core_id, const std::string& memory) const {
+  if (core_id >= 0 && core_id < static_cast<int>(shared_memory.size())) {
+    const auto& m = shared_memory[static_cast<std::size_t>(core_id)];
+    auto it = m.find(memory);
+    if (it != m.end()) return it->second;
+  }
+  return core_id;
+}
+
 int top_memory_of(const StreamCore& core, const std::string& mem_operand) {
   const auto lv = levels_of(core.hw, mem_operand);
   return lv.empty() ? -1 : lv.back();
@@ -78,16 +87,18 @@ LoopNestHardware read_core(const std::string& file, const YAML::Node& root) {
   return hw;
 }
 
-std::vector<dataflow::ArrayDimUnrolling> read_dataflows(const YAML::Node& n, const StreamCore& c) {
+std::vector<dataflow::ArrayDimUnrolling> read_dataflows(const YAML::Node& n,
+                                                        const LoopNestHardware& hw,
+                                                        const std::string& file) {
   std::vector<dataflow::ArrayDimUnrolling> out;
-  if (!n.IsMap()) fail(c.file, n, "dataflows", "expected D1: [\"K, 32\"], ...");
+  if (!n.IsMap()) fail(file, n, "dataflows", "expected D1: [\"K, 32\"], ...");
   for (auto it = n.begin(); it != n.end(); ++it) {
     dataflow::ArrayDimUnrolling a;
-    a.array_dim = y::as_string(it->first, c.file, "dataflows");
-    if (array_dim_index(c.hw.array, a.array_dim) < 0)
-      fail(c.file, it->first, "dataflows",
+    a.array_dim = y::as_string(it->first, file, "dataflows");
+    if (array_dim_index(hw.array, a.array_dim) < 0)
+      fail(file, it->first, "dataflows",
            fmt::format("'{}' is not an array dimension", a.array_dim));
-    for (const auto& e : y::as_string_list(it->second, c.file, "dataflows " + a.array_dim)) {
+    for (const auto& e : y::as_string_list(it->second, file, "dataflows " + a.array_dim)) {
       const auto comma = e.find(',');
       dataflow::SpatialUnroll u;
       bool ok = comma != std::string::npos;
@@ -102,7 +113,7 @@ std::vector<dataflow::ArrayDimUnrolling> read_dataflows(const YAML::Node& n, con
         }
       }
       if (!ok || u.factor < 1 || u.dim.empty())
-        fail(c.file, it->second, "dataflows " + a.array_dim,
+        fail(file, it->second, "dataflows " + a.array_dim,
              fmt::format("'{}' is not \"DIM, n\"", e));
       a.unrolls.push_back(u);
     }
@@ -128,6 +139,133 @@ std::vector<int> parse_sharing_group(const YAML::Node& n, const std::string& pat
     }
   }
   return ids;
+}
+
+// The names of a core's top memories (the top level of at least one memory operand), in the
+// order of the core file.
+int top_level(const LoopNestHardware& hw, const std::string& mem_operand) {
+  const auto lv = levels_of(hw, mem_operand);
+  return lv.empty() ? -1 : lv.back();
+}
+
+std::vector<std::string> top_memory_names(const Core& core) {
+  const LoopNestHardware& c = *core.loop_nest;
+  std::vector<int> idx;
+  for (const char* op : {"I1", "I2", "O"}) {
+    const int m = top_level(c, op);
+    if (m >= 0 && std::find(idx.begin(), idx.end(), m) == idx.end()) idx.push_back(m);
+  }
+  std::sort(idx.begin(), idx.end());
+  std::vector<std::string> names;
+  for (int m : idx) names.push_back(c.memories[static_cast<std::size_t>(m)].name);
+  return names;
+}
+
+const MemoryLevel* memory_named(const Core& c, const std::string& name) {
+  for (const auto& m : c.loop_nest->memories)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+// One `core_memory_sharing` entry: its cores and the memories it shares (all top memories of
+// its first core for Stream's "0, 1" form).
+struct SharingEntry {
+  std::vector<int> cores;
+  std::vector<std::string> memories;
+  std::string key;
+};
+
+SharingEntry parse_sharing_entry(const Accelerator& acc, const YAML::Node& g,
+                                 const std::string& path) {
+  SharingEntry e;
+  e.key = "core_memory_sharing";
+  // (yaml-cpp's operator= would write into the node it refers to: pick the node once.)
+  const YAML::Node cores_node = g.IsMap() ? y::require(g, "cores", path, "core_memory_sharing") : g;
+  if (g.IsMap()) {
+    e.key = "core_memory_sharing cores";
+    for (const auto& v : y::as_int_list(cores_node, path, e.key))
+      e.cores.push_back(static_cast<int>(v));
+    e.memories.push_back(y::as_string(y::require(g, "memory", path, "core_memory_sharing"), path,
+                                      "core_memory_sharing memory"));
+  } else {
+    e.cores = parse_sharing_group(g, path);
+  }
+  const int n = static_cast<int>(acc.cores.size());
+  for (int id : e.cores) {
+    if (id < 0 || id >= n)
+      fail(path, cores_node, e.key,
+           fmt::format("core {} does not exist (cores are 0 to {})", id, n - 1));
+    if (id == acc.offchip_core)
+      fail(path, cores_node, e.key,
+           fmt::format("core {} is the off-chip core, which shares no memory", id));
+  }
+  std::sort(e.cores.begin(), e.cores.end());
+  e.cores.erase(std::unique(e.cores.begin(), e.cores.end()), e.cores.end());
+  if (e.cores.size() < 2) fail(path, cores_node, e.key, "a sharing entry names two cores or more");
+  if (e.memories.empty())
+    e.memories = top_memory_names(acc.cores[static_cast<std::size_t>(e.cores[0])]);
+  const std::string mem_key = g.IsMap() ? "core_memory_sharing memory" : e.key;
+  const YAML::Node mem_node = g.IsMap() ? y::find(g, "memory") : g;
+  const auto& first = acc.cores[static_cast<std::size_t>(e.cores[0])];
+  for (const auto& name : e.memories)
+    for (int id : e.cores) {
+      const auto& c = acc.cores[static_cast<std::size_t>(id)];
+      const auto tops = top_memory_names(c);
+      if (std::find(tops.begin(), tops.end(), name) == tops.end())
+        fail(path, mem_node, mem_key,
+             fmt::format("core {} ({}) has no top memory '{}'{}", id, c.source_file, name,
+                         memory_named(c, name) ? " (it is below another memory)" : ""));
+      const auto a = memory_named(first, name)->size_bits;
+      const auto b = memory_named(c, name)->size_bits;
+      if (a != b)
+        fail(path, mem_node, mem_key,
+             fmt::format("memory '{}' has {} bits in core {} but {} bits in core {}: a shared "
+                         "instance has one capacity",
+                         name, a, e.cores[0], b, id));
+    }
+  return e;
+}
+
+// Stream's core_memory_sharing, per memory: (core, memory) pairs named by one entry are one
+// instance; entries naming a common pair join (union-find). The owner of an instance is its
+// lowest core id.
+void read_memory_sharing(Accelerator& acc, const YAML::Node& root, const std::string& path) {
+  if (!y::has(root, "core_memory_sharing")) return;
+  const YAML::Node sh = y::find(root, "core_memory_sharing");
+  if (!sh.IsSequence())
+    fail(path, sh, "core_memory_sharing",
+         "expected a list of core groups (\"0, 1\") or {cores: [0, 1], memory: NAME}");
+  using Key = std::pair<int, std::string>;
+  std::map<Key, Key> parent;
+  auto find = [&](Key k) {
+    while (parent.at(k) != k) k = parent.at(k);
+    return k;
+  };
+  for (const auto& g : sh) {
+    const auto e = parse_sharing_entry(acc, g, path);
+    for (const auto& m : e.memories)
+      for (int id : e.cores) {
+        const Key k{id, m};
+        parent.emplace(k, k);
+        const Key a = find(Key{e.cores[0], m}), b = find(k);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+      }
+  }
+  // One SharedBuffer per instance (per root, in key order), with its cores in id order.
+  std::map<Key, std::size_t> buffer_of_root;
+  for (const auto& [k, p] : parent) {
+    const Key root_key = find(k);
+    auto it = buffer_of_root.find(root_key);
+    if (it == buffer_of_root.end()) {
+      SharedBuffer b;
+      b.name = root_key.second;
+      b.bytes =
+          memory_named(acc.cores[static_cast<std::size_t>(root_key.first)], b.name)->size_bits / 8;
+      acc.buffers.push_back(b);
+      it = buffer_of_root.emplace(root_key, acc.buffers.size() - 1).first;
+    }
+    acc.buffers[it->second].cores.push_back(k.first);
+  }
 }
 
 void compute_routes(StreamAccelerator& acc) {
@@ -182,7 +320,8 @@ void compute_routes(StreamAccelerator& acc) {
   }
 }
 
-void read_connectivity(StreamAccelerator& acc, const YAML::Node& root, const std::string& path) {
+void read_connectivity(Accelerator& acc, const YAML::Node& root, const std::string& path,
+                       double default_unit_energy) {
   if (!y::has(root, "core_connectivity")) return;
   const YAML::Node cc = y::find(root, "core_connectivity");
   if (!cc.IsSequence()) fail(path, cc, "core_connectivity", "expected a list of links and buses");
@@ -204,45 +343,26 @@ void read_connectivity(StreamAccelerator& acc, const YAML::Node& root, const std
                                    "core_connectivity bandwidth");
     if (!(bw > 0))
       fail(path, y::find(e, "bandwidth"), "core_connectivity bandwidth", "must be positive");
-    const double ue = y::has(e, "unit_energy_cost")
-                          ? y::as_double(y::find(e, "unit_energy_cost"), path, "unit_energy_cost")
-                          : acc.unit_energy_cost;
-    if (type == "link") {
-      if (ids.size() != 2)
-        fail(path, y::find(e, "cores"), "core_connectivity cores",
-             "a link joins exactly two cores");
-      for (int dir = 0; dir < 2; ++dir) {
-        StreamLink l;
-        l.id = static_cast<int>(acc.links.size());
-        l.from = ids[static_cast<std::size_t>(dir)];
-        l.to = ids[static_cast<std::size_t>(1 - dir)];
-        l.bandwidth_bits = bw;
-        l.unit_energy_pj = ue;
-        acc.links.push_back(l);
-      }
-    } else {
-      if (ids.size() < 2)
-        fail(path, y::find(e, "cores"), "core_connectivity cores", "a bus joins two cores or more");
-      StreamLink l;
-      l.id = static_cast<int>(acc.links.size());
-      l.bus = true;
-      l.cores = ids;
-      l.bandwidth_bits = bw;
-      l.unit_energy_pj = ue;
-      acc.links.push_back(l);
-    }
+    Link l;
+    l.ends = ids;
+    l.bytes_per_cycle = bw / 8;  // bits per cycle in the file; x 8 back is exact
+    l.shared_medium = type == "bus";
+    l.pj_per_active_cycle =
+        y::has(e, "unit_energy_cost")
+            ? y::as_double(y::find(e, "unit_energy_cost"), path, "unit_energy_cost")
+            : default_unit_energy;
+    if (type == "link" && ids.size() != 2)
+      fail(path, y::find(e, "cores"), "core_connectivity cores", "a link joins exactly two cores");
+    if (type == "bus" && ids.size() < 2)
+      fail(path, y::find(e, "cores"), "core_connectivity cores", "a bus joins two cores or more");
+    l.name = type;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      l.name += (i ? (type == "bus" ? "," : "-") : " ") + std::to_string(ids[i]);
+    acc.links.push_back(l);
   }
 }
 
-}  // namespace
-
-StreamAccelerator read_stream_accelerator(const std::string& path) {
-  const YAML::Node root = y::load_file(path);
-  if (!root.IsMap()) throw UserError(SourceLocation{path, 1, ""}, "expected a mapping");
-  StreamAccelerator acc;
-  acc.source_file = path;
-  acc.name =
-      y::has(root, "name") ? y::as_string(y::find(root, "name"), path, "name") : "accelerator";
+void read_cores(Accelerator& acc, const YAML::Node& root, const std::string& path) {
   const YAML::Node cores = y::require(root, "cores", path, "cores");
   if (!cores.IsMap()) fail(path, cores, "cores", "expected a map from core id to core file");
   std::map<int, std::pair<std::string, YAML::Node>> by_id;
@@ -256,45 +376,88 @@ StreamAccelerator read_stream_accelerator(const std::string& path) {
       fail(path, cores, "cores",
            fmt::format("core ids must be 0 to N-1 without gaps; {} is missing", expect));
     ++expect;
-    StreamCore c;
-    c.id = id;
-    c.file = resolve_core_file(path, entry.first);
-    if (!fs::exists(c.file))
+    const std::string file = resolve_core_file(path, entry.first);
+    if (!fs::exists(file))
       fail(path, entry.second, fmt::format("cores {}", id),
            fmt::format("core file '{}' not found", entry.first));
-    const YAML::Node croot = y::load_file(c.file);
-    c.hw = read_core(c.file, croot);
-    c.type =
-        y::has(croot, "type") ? y::as_string(y::find(croot, "type"), c.file, "type") : "compute";
-    if (y::has(croot, "dataflows")) c.dataflows = read_dataflows(y::find(croot, "dataflows"), c);
+    const YAML::Node croot = y::load_file(file);
+    Core c = loop_nest_core(read_core(file, croot));
+    c.source_file = file;
+    if (y::has(croot, "type")) c.role = y::as_string(y::find(croot, "type"), file, "type");
+    if (y::has(croot, "dataflows"))
+      c.fixed_spatial = read_dataflows(y::find(croot, "dataflows"), *c.loop_nest, file);
     acc.cores.push_back(std::move(c));
   }
+}
+
+}  // namespace
+
+Accelerator read_stream_multicore(const std::string& path) {
+  const YAML::Node root = y::load_file(path);
+  if (!root.IsMap()) throw UserError(SourceLocation{path, 1, ""}, "expected a mapping");
+  Accelerator acc;
+  acc.source_file = path;
+  acc.name =
+      y::has(root, "name") ? y::as_string(y::find(root, "name"), path, "name") : "accelerator";
+  read_cores(acc, root, path);
   const YAML::Node off = y::require(root, "offchip_core_id", path, "offchip_core_id");
-  acc.offchip_core_id = static_cast<int>(y::as_int(off, path, "offchip_core_id"));
-  if (acc.offchip_core_id < 0 || acc.offchip_core_id >= static_cast<int>(acc.cores.size()))
-    fail(path, off, "offchip_core_id", fmt::format("core {} does not exist", acc.offchip_core_id));
-  if (acc.offchip().hw.memories.size() != 1)
+  acc.offchip_core = static_cast<int>(y::as_int(off, path, "offchip_core_id"));
+  if (acc.offchip_core < 0 || acc.offchip_core >= static_cast<int>(acc.cores.size()))
+    fail(path, off, "offchip_core_id", fmt::format("core {} does not exist", acc.offchip_core));
+  if (acc.cores[static_cast<std::size_t>(acc.offchip_core)].loop_nest->memories.size() != 1)
     fail(path, off, "offchip_core_id", "the off-chip core must have exactly one memory");
-  if (y::has(root, "unit_energy_cost"))
-    acc.unit_energy_cost =
-        y::as_double(y::find(root, "unit_energy_cost"), path, "unit_energy_cost");
-  read_connectivity(acc, root, path);
-  acc.memory_group.resize(acc.cores.size());
-  for (std::size_t i = 0; i < acc.cores.size(); ++i) acc.memory_group[i] = static_cast<int>(i);
-  if (y::has(root, "core_memory_sharing")) {
-    const YAML::Node sh = y::find(root, "core_memory_sharing");
-    if (!sh.IsSequence()) fail(path, sh, "core_memory_sharing", "expected a list of core groups");
-    for (const auto& g : sh) {
-      const auto ids = parse_sharing_group(g, path);
-      for (int id : ids) {
-        if (id < 0 || id >= static_cast<int>(acc.cores.size()))
-          fail(path, g, "core_memory_sharing", fmt::format("core {} does not exist", id));
-        acc.memory_group[static_cast<std::size_t>(id)] = ids.front();
+  const double unit_energy =
+      y::has(root, "unit_energy_cost")
+          ? y::as_double(y::find(root, "unit_energy_cost"), path, "unit_energy_cost")
+          : 0.0;
+  read_connectivity(acc, root, path, unit_energy);
+  read_memory_sharing(acc, root, path);
+  return acc;
+}
+
+StreamAccelerator stream_view(Accelerator acc) {
+  StreamAccelerator v;
+  v.name = acc.name;
+  v.source_file = acc.source_file;
+  v.offchip_core_id = acc.offchip_core;
+  for (std::size_t i = 0; i < acc.cores.size(); ++i) {
+    const Core& c = acc.cores[i];
+    if (!c.loop_nest)
+      throw UserError(SourceLocation{acc.source_file, 0, "cores"},
+                      fmt::format("core {} has no memory hierarchy", i));
+    v.cores.push_back({static_cast<int>(i), c.source_file, c.role, *c.loop_nest, c.fixed_spatial});
+  }
+  // A point-to-point link is two directed links (one per direction), a bus one medium; ids in
+  // file order, so that later entries replace earlier ones in the pair graph.
+  for (const auto& l : acc.links) {
+    const int dirs = l.shared_medium ? 1 : 2;
+    for (int dir = 0; dir < dirs; ++dir) {
+      StreamLink s;
+      s.id = static_cast<int>(v.links.size());
+      s.bus = l.shared_medium;
+      if (s.bus) {
+        s.cores = l.ends;
+      } else {
+        s.from = l.ends[static_cast<std::size_t>(dir)];
+        s.to = l.ends[static_cast<std::size_t>(1 - dir)];
       }
+      s.bandwidth_bits = l.bytes_per_cycle * 8;
+      s.unit_energy_pj = l.pj_per_active_cycle;
+      v.links.push_back(s);
     }
   }
-  compute_routes(acc);
-  return acc;
+  v.shared_memory.assign(acc.cores.size(), {});
+  for (const auto& b : acc.buffers) {
+    const int owner = *std::min_element(b.cores.begin(), b.cores.end());
+    for (int c : b.cores) v.shared_memory[static_cast<std::size_t>(c)][b.name] = owner;
+  }
+  compute_routes(v);
+  v.arch = std::move(acc);
+  return v;
+}
+
+StreamAccelerator read_stream_accelerator(const std::string& path) {
+  return stream_view(read_stream_multicore(path));
 }
 
 }  // namespace mosaic::arch

@@ -11,15 +11,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/Commands.h"
-#include "common/Error.h"
-#include "common/MemoryContext.h"
+#include "cli/Front.h"
 #include "common/Suggest.h"
 
 namespace mosaic::cli {
 
 namespace {
-constexpr std::string_view kVersion = "mosaic 0.1.0";
-
 // The deepest subcommand that was parsed (the verb whose flags were given).
 const CLI::App* parsed_verb(const CLI::App& app) {
   const CLI::App* at = &app;
@@ -63,11 +60,11 @@ struct ParseOnlyDone {};
 }  // namespace
 
 int run_main(int argc, char** argv) {
-  try {
+  return run_guarded([&]() -> int {
     // `mosaic --version` answers before the command table is built (start-up time is measured in
     // bench/README.md).
     if (argc == 2 && std::string_view(argv[1]) == "--version") {
-      std::cout << kVersion << "\n";
+      std::cout << kMosaicVersion << "\n";
       return 0;
     }
     // --parse-only (first argument): parse the command line as usual, run nothing, exit 0 when
@@ -99,7 +96,7 @@ int run_main(int argc, char** argv) {
     }
     CLI::App app{"mosaic: heterogeneous dataflow accelerator design and multi-DNN scheduling"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string(kVersion));
+    app.set_version_flag("--version", std::string(kMosaicVersion));
     int exit_code = 0;
     for (const auto& command : registered_commands()) command.setup(app, exit_code);
     // Raw commands parse their own flags (dispatched above); listed here for --help.
@@ -131,21 +128,7 @@ int run_main(int argc, char** argv) {
       return app.exit(e);
     }
     return exit_code;
-  } catch (const UserError& e) {
-    std::cerr << "error: " << with_flag_name(e).what() << "\n";
-    return 1;
-  } catch (const InternalError& e) {
-    std::cerr << "mosaic: " << e.what() << "\n";
-    return 3;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "error: out of memory: " << allocation_context()
-              << "; reduce the problem (fewer design points, samples or layers, a coarser "
-                 "granularity) or run on a machine with more memory\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace mosaic::cli

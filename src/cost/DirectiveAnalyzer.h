@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -164,13 +165,17 @@ class Analyzer {
   std::array<MemoEntry, kMemo>& memo_ = workspace_memo();
   int memo_n_ = 0;
 
+  // Allocated on a thread's first analysis: as thread_local arrays (42 KB with initial values)
+  // they were copied into every thread's TLS block at its start, the process's included.
   static std::array<Level, kMaxLevelCount>& workspace_levels() {
-    thread_local std::array<Level, kMaxLevelCount> levels{};
-    return levels;
+    thread_local std::unique_ptr<std::array<Level, kMaxLevelCount>> levels;
+    if (!levels) levels = std::make_unique<std::array<Level, kMaxLevelCount>>();
+    return *levels;
   }
   static std::array<MemoEntry, kMemo>& workspace_memo() {
-    thread_local std::array<MemoEntry, kMemo> memo{};
-    return memo;
+    thread_local std::unique_ptr<std::array<MemoEntry, kMemo>> memo;
+    if (!memo) memo = std::make_unique<std::array<MemoEntry, kMemo>>();
+    return *memo;
   }
 
   [[noreturn]] void fail(const std::string& field, const std::string& msg, int line = 0) const {

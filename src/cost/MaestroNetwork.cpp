@@ -378,6 +378,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
   MaestroNetworkReport report;
   report.network = net.name;
   NetworkCarry carry;
+  report.layers.reserve(net.layers.size());
   for (const auto& ls : net.layers) {
     std::optional<std::int64_t> useful_macs;
     Problem p = analysis_problem(ls, net.file, compat, useful_macs);

@@ -104,6 +104,25 @@ class Coala {
     return inst_[static_cast<std::size_t>(inst(core, tensors_[static_cast<std::size_t>(t)].mem_op))]
         .contains(t);
   }
+  // True when `core` reads tensor t without a transfer: it is in the instance of the tensor's own
+  // memory operand on that core (Stream's core_contains_tensor) or in a SHARED instance where the
+  // core keeps operand `op` (Stream's has_shared_memory, 09ad1c4d: one core's output memory is
+  // another core's input memory).
+  bool sees(int t, int core, const std::string& op) const {
+    if (core_contains(t, core)) return true;
+    const auto& m = inst_[static_cast<std::size_t>(inst(core, op))];
+    return m.cores.size() > 1 && m.contains(t);
+  }
+  // A (core, memory operand) through which instance i is reached, preferring `op`.
+  std::pair<int, std::string> reach(int i, const std::string& op) const {
+    const auto& cores = inst_[static_cast<std::size_t>(i)].cores;
+    for (int c : cores)
+      if (inst_of_[static_cast<std::size_t>(c)].count(op) && inst(c, op) == i) return {c, op};
+    for (int c : cores)
+      for (const auto& [o, id] : inst_of_[static_cast<std::size_t>(c)])
+        if (id == i) return {c, o};
+    return {cores.front(), op};
+  }
   std::vector<int> storing(int t) const {
     std::vector<int> v;
     for (std::size_t i = 0; i < inst_.size(); ++i)
@@ -127,7 +146,7 @@ class Coala {
   double links_idle(const std::vector<std::pair<int, double>>& link_bw, double earliest,
                     double duration);
   double block_offchip(int c, int core, double time, double duration);
-  int split_if_needed(int t, int c, int core);
+  int split_if_needed(int t, int c, int core, const std::string& op);
   void check_for_removal(const std::vector<int>& ts, double time, double frac);
   void finish();
   std::vector<std::pair<int, std::string>> needed_tensors(int c);

@@ -209,7 +209,7 @@ double Coala::links_idle(const std::vector<std::pair<int, double>>& link_bw, dou
 double Coala::transfer(int t, int to_core, const std::string& op, double earliest,
                        const std::vector<int>& keep, int from_core, double frac,
                        TransferCause cause, bool has_cause) {
-  if (core_contains(t, to_core)) return earliest;
+  if (sees(t, to_core, op)) return earliest;
   int src_inst = -1;
   const double avail = available(t, from_core, &src_inst);
   const double e0 = std::max(earliest, avail);
@@ -338,8 +338,8 @@ double Coala::block_offchip(int c, int core, double time, double duration) {
   return start;
 }
 
-int Coala::split_if_needed(int t, int c, int core) {
-  if (core_contains(t, core)) return t;
+int Coala::split_if_needed(int t, int c, int core, const std::string& op) {
+  if (sees(t, core, op)) return t;
   const auto& node = cn(c);
   const auto& layer = g_.tile_layers[static_cast<std::size_t>(node.unique)];
   const auto& tt = tensors_[static_cast<std::size_t>(t)];

@@ -15,13 +15,16 @@ void Coala::setup() {
   off_ = acc_.offchip_core_id;
   const std::size_t nc = acc_.cores.size();
   inst_of_.assign(nc, {});
-  std::map<std::pair<int, int>, int> by_key;  // (memory group, memory index) -> instance
+  // One instance per (owner core, memory name): a memory shared between cores (Stream's
+  // core_memory_sharing) is one instance whatever operands each core keeps in it.
+  std::map<std::pair<int, std::string>, int> by_key;
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& core = acc_.cores[c];
     for (const char* op : {"O", "I2", "I1"}) {
       const int m = arch::top_memory_of(core, op);
       if (m < 0) continue;
-      const auto key = std::make_pair(acc_.memory_group[c], m);
+      const auto& name = core.hw.memories[static_cast<std::size_t>(m)].name;
+      const auto key = std::make_pair(acc_.memory_owner(static_cast<int>(c), name), name);
       auto it = by_key.find(key);
       int id;
       if (it == by_key.end()) {
@@ -130,7 +133,11 @@ void Coala::check_for_removal(const std::vector<int>& ts, double time, double fr
         }
         when = mx == -kInf ? time : mx;
       }
-      removal(t, cores.front(), tt.mem_op, when, frac, false, TransferCause::NoLog);
+      // A shared instance is reached through a core that keeps the tensor there; an unshared
+      // one through its core and the tensor's own operand, as Stream does.
+      const auto [via_core, via_op] =
+          cores.size() > 1 ? reach(i, tt.mem_op) : std::make_pair(cores.front(), tt.mem_op);
+      removal(t, via_core, via_op, when, frac, false, TransferCause::NoLog);
     }
   }
 }
@@ -301,7 +308,7 @@ StreamScheduleResult Coala::run() {
     std::vector<int> full, sub;
     for (const auto& [t, op] : need) {
       full.push_back(t);
-      sub.push_back(split_if_needed(t, c, core));
+      sub.push_back(split_if_needed(t, c, core, op));
     }
     recheck_dram(c, core, need, sub);
     const double frac = 1.0 / g_.inter_splits[static_cast<std::size_t>(node.layer)];

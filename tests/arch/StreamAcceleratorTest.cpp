@@ -1,6 +1,10 @@
 // Stream's accelerator format: cores, links and buses, routes, dataflows, and its errors.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "TestSupport.h"
 #include "arch/StreamAccelerator.h"
 #include "common/Error.h"
@@ -53,6 +57,92 @@ TEST(StreamAccelerator, ErrorsNameFileAndKey) {
                   "bandwidth: 32}\n")
                 .find("neither link nor bus"),
             std::string::npos);
+}
+
+// core_memory_sharing per memory: the Jia et al. chain (core i's output SRAM is core i+1's input
+// SRAM) and Stream's whole-group form; errors name the file, line and key.
+TEST(StreamAccelerator, MemorySharingPerMemory) {
+  const auto dir = std::filesystem::path(MOSAIC_SOURCE_DIR) / "examples/validation/jia";
+  const auto acc = arch::read_stream_accelerator((dir / "jia.yaml").string());
+  EXPECT_EQ(acc.memory_owner(0, "shared_c0_c1"), 0);
+  EXPECT_EQ(acc.memory_owner(1, "shared_c0_c1"), 0);
+  EXPECT_EQ(acc.memory_owner(1, "shared_c1_c2"), 1);
+  EXPECT_EQ(acc.memory_owner(2, "shared_c1_c2"), 1);
+  EXPECT_EQ(acc.memory_owner(4, "shared_c3_c4"), 3);
+  EXPECT_EQ(acc.memory_owner(1, "l1_w"), 1);  // not shared: its own
+  EXPECT_EQ(acc.memory_owner(4, "l1_o"), 4);
+
+  TempDir tmp;
+  for (int i = 0; i < 3; ++i)
+    std::filesystem::copy(dir / "cores" / ("core_" + std::to_string(i) + ".yaml"),
+                          tmp.path() / ("core_" + std::to_string(i) + ".yaml"));
+  std::filesystem::copy(dir / "cores/offchip.yaml", tmp.path() / "offchip.yaml");
+  auto read = [&](const std::string& sharing) {
+    write_file(tmp.path() / "acc.yaml",
+               "cores: {0: core_0.yaml, 1: core_1.yaml, 2: core_2.yaml, 3: offchip.yaml}\n"
+               "offchip_core_id: 3\ncore_connectivity:\n"
+               "  - {type: bus, cores: [0, 1, 2, 3], bandwidth: 128}\n"
+               "core_memory_sharing:\n" +
+                   sharing);
+    try {
+      const auto a = arch::read_stream_accelerator((tmp.path() / "acc.yaml").string());
+      return std::to_string(a.memory_owner(2, "l1_w"));
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+  };
+  // Two entries naming a common (core, memory) join: l1_w of 0, 1 and 2 is one instance, owned
+  // by core 0. (l1_w has the same size in all three files.)
+  EXPECT_EQ(read("  - {cores: [0, 1], memory: l1_w}\n  - {cores: [2, 1], memory: l1_w}\n"), "0");
+  const auto missing_core = read("  - {cores: [0, 7], memory: l1_w}\n");
+  EXPECT_NE(missing_core.find("acc.yaml:6"), std::string::npos) << missing_core;
+  EXPECT_NE(missing_core.find("core_memory_sharing cores"), std::string::npos) << missing_core;
+  EXPECT_NE(missing_core.find("core 7 does not exist"), std::string::npos) << missing_core;
+  const auto missing_mem = read("  - {cores: [0, 1], memory: l1_x}\n");
+  EXPECT_NE(missing_mem.find("acc.yaml:6"), std::string::npos) << missing_mem;
+  EXPECT_NE(missing_mem.find("core_memory_sharing memory"), std::string::npos) << missing_mem;
+  EXPECT_NE(missing_mem.find("has no top memory 'l1_x'"), std::string::npos) << missing_mem;
+  // Stream's "0, 1" form shares every top memory of core 0: core 1 has no l1_i.
+  const auto group = read("  - \"0, 1\"\n");
+  EXPECT_NE(group.find("core 1"), std::string::npos) << group;
+  EXPECT_NE(group.find("'l1_i'"), std::string::npos) << group;
+  const auto off = read("  - {cores: [0, 3], memory: l1_w}\n");
+  EXPECT_NE(off.find("off-chip core"), std::string::npos) << off;
+}
+
+// Issue 9: Stream's multi-core files build the one accelerator type (arch::Accelerator); the
+// scheduler's StreamAccelerator is derived from it (stream_view).
+TEST(StreamAccelerator, ReadsIntoTheOneAcceleratorType) {
+  const auto path =
+      (std::filesystem::path(MOSAIC_SOURCE_DIR) / "examples/validation/jia/jia.yaml").string();
+  const arch::Accelerator a = arch::read_stream_multicore(path);
+  ASSERT_EQ(a.cores.size(), 6u);
+  EXPECT_EQ(a.offchip_core, 5);
+  EXPECT_EQ(a.cores[5].role, "memory");
+  EXPECT_EQ(a.cores[0].role, "compute");
+  ASSERT_TRUE(a.cores[0].loop_nest.has_value());
+  EXPECT_EQ(a.cores[0].num_pes, 256 * 64 * 3 * 3 * 2);  // the directive view of the same array
+  ASSERT_EQ(a.cores[2].fixed_spatial.size(), 5u);
+  EXPECT_EQ(a.cores[2].fixed_spatial[1].unrolls[0].dim, "K");
+  EXPECT_EQ(a.cores[2].fixed_spatial[1].unrolls[0].factor, 256);
+  ASSERT_EQ(a.links.size(), 1u);
+  EXPECT_TRUE(a.links[0].shared_medium);
+  EXPECT_DOUBLE_EQ(a.links[0].bytes_per_cycle, 16);  // 128 bits per cycle
+  EXPECT_EQ(a.links[0].ends.size(), 6u);
+  ASSERT_EQ(a.buffers.size(), 4u);  // the four SRAMs neighbouring cores share
+  EXPECT_EQ(a.buffers[0].name, "shared_c0_c1");
+  EXPECT_EQ(a.buffers[0].cores, (std::vector<int>{0, 1}));
+  EXPECT_EQ(a.buffers[0].bytes, 262144);
+  EXPECT_EQ(a.buffers[3].cores, (std::vector<int>{3, 4}));
+
+  const auto v = arch::stream_view(a);
+  EXPECT_EQ(v.arch.cores.size(), 6u);
+  ASSERT_EQ(v.links.size(), 1u);
+  EXPECT_TRUE(v.links[0].bus);
+  EXPECT_DOUBLE_EQ(v.links[0].bandwidth_bits, 128);
+  EXPECT_EQ(v.memory_owner(4, "shared_c3_c4"), 3);
+  EXPECT_EQ(v.cores[2].dataflows[1].unrolls[0].factor, 256);
+  EXPECT_EQ(v.route[0][5], (std::vector<int>{0}));
 }
 
 }  // namespace

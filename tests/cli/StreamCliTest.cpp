@@ -90,6 +90,9 @@ TEST(StreamCli, BadInputsGiveOneClearMessage) {
        "- name: Layer1\n  core_allocation: [1]\n  intra_core_tiling:\n    - QQ, all",
        "has no dimension QQ"},
       {"hardware/cores/offchip.yaml", "size: 4294967296", "size: 2000", "can never fit"},
+      {"hardware/hda_bus.yaml", "unit_energy_cost: 0 ",
+       "core_memory_sharing: [{cores: [0, 1], memory: no_such_sram}]\nunit_energy_cost: 0 ",
+       "has no top memory 'no_such_sram'"},
   };
   for (const auto& c : cases) {
     TempDir tmp;
