@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "arch/ZigZagHardware.h"
 #include "common/Checked.h"
 #include "common/Error.h"
 #include "common/Suggest.h"
@@ -284,6 +285,8 @@ Accelerator build_accelerator(const AcceleratorClass& cls, const AcceleratorStyl
         share_or(part.buffer_bytes_per_pe, params.subacc_buffer_bytes_per_pe);
     c.local_elements_per_pe_cycle =
         share_or(part.local_bw_per_pe, params.local_elements_per_pe_cycle);
+    if (k < part.loop_nest.size()) c.loop_nest = part.loop_nest[k];
+    if (k < part.loop_nest_mappings.size()) c.loop_nest_mappings = part.loop_nest_mappings[k];
     a.cores.push_back(c);
     a.links.push_back(Link{
         fmt::format("noc{}", i), {kGlobalBufferEnd, i}, part.bw_gbps[k] / params.clock_ghz, 0.0});
@@ -313,7 +316,44 @@ struct CoreEntry {
   std::string dataflow;
   std::int64_t pes = 0;
   double bw = 0, buffer = 0, local = 0;
+  std::optional<LoopNestHardware> loop_nest;
+  std::optional<dataflow::LoopNestMappingSet> mappings;
 };
+
+// A file named in the accelerator file: relative to that file's directory.
+std::string beside(const std::string& file, const std::string& name) {
+  const std::filesystem::path p(name);
+  return p.is_absolute() ? name : (std::filesystem::path(file).parent_path() / p).string();
+}
+
+// A core's loop-nest view: `hw` (ZigZag hardware) and `mapping` (ZigZag mapping). The array's
+// units are the core's PEs; a `pes` that says otherwise is an error.
+void read_loop_nest_view(const YAML::Node& c, const std::string& file, CoreEntry& e) {
+  namespace y = workload::yaml;
+  for (const auto& kv : c) {
+    const std::string key = y::as_string(kv.first, file, "key");
+    if (key != "hw" && key != "mapping") continue;
+    const std::string path = beside(file, y::as_string(kv.second, file, key));
+    try {
+      if (key == "hw")
+        e.loop_nest = read_zigzag_hardware(path);
+      else
+        e.mappings = dataflow::read_zigzag_mapping(path);
+    } catch (const UserError& err) {  // name the accelerator file's line too
+      throw UserError(SourceLocation{file, y::line_of(kv.first), key}, err.what());
+    }
+  }
+  if (e.mappings && !e.loop_nest)
+    throw UserError(SourceLocation{file, y::line_of(c), "mapping"},
+                    "a core's mapping needs its hw (the ZigZag hardware file it maps onto)");
+  if (!e.loop_nest) return;
+  const std::int64_t units = total_units(e.loop_nest->array);
+  if (e.pes == 0) e.pes = units;
+  if (e.pes != units)
+    throw UserError(SourceLocation{file, y::line_of(c), "pes"},
+                    fmt::format("the core gives {} PEs but its hw's operational array has {} units",
+                                e.pes, units));
+}
 
 CoreEntry read_core_entry(const YAML::Node& c, const std::string& file) {
   namespace y = workload::yaml;
@@ -335,13 +375,14 @@ CoreEntry read_core_entry(const YAML::Node& c, const std::string& file) {
       e.buffer = y::as_double(kv.second, file, key, NumberRule::positive());
     else if (key == "local_bw_per_pe")
       e.local = y::as_double(kv.second, file, key, NumberRule::positive());
-    else if (key == "name")
+    else if (key == "name" || key == "hw" || key == "mapping")
       y::as_string(kv.second, file, key);
     else
-      y::unknown_key(
-          kv.first, file, key,
-          {"name", "dataflow", "pes", "noc_gbps", "buffer_bytes_per_pe", "local_bw_per_pe"});
+      y::unknown_key(kv.first, file, key,
+                     {"name", "dataflow", "pes", "noc_gbps", "buffer_bytes_per_pe",
+                      "local_bw_per_pe", "hw", "mapping"});
   }
+  read_loop_nest_view(c, file, e);
   if (e.dataflow.empty() || e.pes <= 0 || e.bw <= 0)
     throw UserError(SourceLocation{file, y::line_of(c), "cores"},
                     "every core needs dataflow, pes > 0 and noc_gbps > 0");
@@ -392,6 +433,8 @@ AcceleratorSpec read_accelerator_spec(const std::filesystem::path& path) {
     part.bw_gbps.push_back(e.bw);
     part.buffer_bytes_per_pe.push_back(e.buffer);
     part.local_bw_per_pe.push_back(e.local);
+    part.loop_nest.push_back(e.loop_nest);
+    part.loop_nest_mappings.push_back(e.mappings);
   }
   style.kind = style.dataflows.size() == 1 ? StyleKind::FDA : StyleKind::HDA;
   cls.total_pes = 0;

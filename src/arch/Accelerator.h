@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,10 @@ struct Partition {
   // and cycle); empty or 0 = ExecutionParams'.
   std::vector<double> buffer_bytes_per_pe = {};
   std::vector<double> local_bw_per_pe = {};
+  // Optional per-core loop-nest views (an accelerator file's `hw` and `mapping`): given to the
+  // built cores as Core::loop_nest and Core::loop_nest_mappings; empty or unset = none.
+  std::vector<std::optional<LoopNestHardware>> loop_nest = {};
+  std::vector<std::optional<dataflow::LoopNestMappingSet>> loop_nest_mappings = {};
 };
 
 // Builds the accelerator for a class, a style and a partition (FDA and RDA: one core with
@@ -163,7 +168,10 @@ Partition even_partition(const AcceleratorClass& cls, const AcceleratorStyle& st
 //     - {name: nvdla, dataflow: kcp_ws, pes: 128, noc_gbps: 4}
 //     - {name: shi, dataflow: shi_os, pes: 896, noc_gbps: 12}
 // A core may also give `buffer_bytes_per_pe` and `local_bw_per_pe` (its sub-accelerator buffer
-// and local network; default ExecutionParams').
+// and local network; default ExecutionParams'), and a loop-nest view: `hw`, a ZigZag hardware
+// file (its memory hierarchy and operational array; `pes` then defaults to the array's units and,
+// when given, must equal them) and `mapping`, a ZigZag mapping file for it. Relative paths are
+// relative to the accelerator file's directory.
 Accelerator read_accelerator(const std::filesystem::path& path);
 
 // The same file as a class (its totals), a style (its dataflows) and the partition the file

@@ -40,6 +40,9 @@ struct Core {
   double local_elements_per_pe_cycle = 0;
   // The loop-nest view: memories lowest first (DRAM on top) and the operational array.
   std::optional<LoopNestHardware> loop_nest;
+  // The ZigZag mapping entries the loop-nest mapper uses on this core (an accelerator file's
+  // per-core `mapping`); unset: the caller's (mapper::CostAnalysisOptions::mappings).
+  std::optional<dataflow::LoopNestMappingSet> loop_nest_mappings;
   // Multi-core (Stream) accelerator files: the core file, the core's role ("compute", "memory"
   // for the off-chip core, ...) and a fixed spatial mapping (Stream's `dataflows`, which
   // replaces the generated ones; empty = generated).

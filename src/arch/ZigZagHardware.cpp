@@ -28,9 +28,56 @@ DataDir parse_dir(const std::string& tag, const YAML::Node& n, const std::string
   y::fail(n, path, field, fmt::format("direction '{}' is not fh, tl, fl or th", tag));
 }
 
-MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const std::string& path) {
+// One port of a memory: its name, type, bandwidths and operand allocations (a later allocation
+// of the same operand and direction replaces an earlier one).
+void parse_port(const YAML::Node& p, const std::string& path, const std::string& where,
+                MemoryLevel& m) {
   static const std::regex kAlloc(R"(^\s*(I[12]|O)\s*,\s*(fh|tl|fl|th)\s*$)");
   static const std::regex kPortName(R"(^[r]?[w]?_port_\d+$)");
+  if (!p.IsMap()) y::fail(p, path, where + " ports", "each port is a mapping with a name");
+  MemoryPort port;
+  port.name = y::as_string(y::require(p, "name", path, where + " ports name"), path, where);
+  if (!std::regex_match(port.name, kPortName))
+    y::fail(p, path, where + " ports",
+            fmt::format("port name '{}' is not r_port_N, w_port_N or rw_port_N", port.name));
+  const std::string type =
+      y::as_string(y::require(p, "type", path, where + " ports type"), path, where);
+  if (type == "read")
+    port.type = PortType::Read;
+  else if (type == "write")
+    port.type = PortType::Write;
+  else if (type == "read_write")
+    port.type = PortType::ReadWrite;
+  else
+    y::fail(p, path, where + " ports type",
+            fmt::format("'{}' is not read, write or read_write", type));
+  port.bw_min_bits = y::as_int(y::require(p, "bandwidth_min", path, where + " bandwidth_min"), path,
+                               where + " bandwidth_min", IntRule::positive());
+  port.bw_max_bits = y::as_int(y::require(p, "bandwidth_max", path, where + " bandwidth_max"), path,
+                               where + " bandwidth_max", IntRule::positive());
+  const int port_index = static_cast<int>(m.ports.size());
+  for (const auto& a : y::require(p, "allocation", path, where + " allocation")) {
+    const std::string text = y::as_string(a, path, where + " allocation");
+    std::smatch match;
+    if (!std::regex_match(text, match, kAlloc))
+      y::fail(a, path, where + " allocation",
+              fmt::format("'{}' is not of the form \"I1, tl\"", text));
+    PortAllocation alloc{match[1].str(), parse_dir(match[2].str(), a, path, where), port_index};
+    bool replaced = false;
+    for (auto& prev : m.allocations) {
+      if (prev.operand == alloc.operand && prev.dir == alloc.dir) {
+        prev.port = alloc.port;
+        replaced = true;
+      }
+    }
+    if (!replaced) m.allocations.push_back(alloc);
+  }
+  for (const auto& prev : m.ports)
+    if (prev.name == port.name) y::fail(p, path, where + " ports", "port name used twice");
+  m.ports.push_back(port);
+}
+
+MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const std::string& path) {
   static const std::set<std::string> kKeys = {"size",
                                               "r_cost",
                                               "w_cost",
@@ -48,7 +95,7 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = y::as_string(it->first, path, where);
     if (!kKeys.count(key))
-      y::unknown_key(it->first, path, where + " " + key,
+      y::unknown_key(it->first, path, fmt::format("{} {}", where, key),
                      std::vector<std::string>(kKeys.begin(), kKeys.end()));
   }
   MemoryLevel m;
@@ -61,11 +108,11 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
     m.auto_cost = y::as_bool(y::find(node, "auto_cost_extraction"), path, where);
   for (const char* key : {"r_cost", "w_cost"}) {
     if (y::has(node, key)) {
-      const double v =
-          y::as_double(y::find(node, key), path, where + " " + key, NumberRule::non_negative());
+      const double v = y::as_double(y::find(node, key), path, fmt::format("{} {}", where, key),
+                                    NumberRule::non_negative());
       (std::string(key) == "r_cost" ? m.read_pj : m.write_pj) = v;
     } else if (!m.auto_cost) {
-      y::fail(node, path, where + " " + key,
+      y::fail(node, path, fmt::format("{} {}", where, key),
               "missing (give it, or set auto_cost_extraction: true and use a technology table)");
     }
   }
@@ -78,49 +125,7 @@ MemoryLevel parse_memory(const std::string& name, const YAML::Node& node, const 
                                  where + " operands");
   const YAML::Node ports = y::require(node, "ports", path, where + " ports");
   if (!ports.IsSequence()) y::fail(ports, path, where + " ports", "expected a list of ports");
-  for (const auto& p : ports) {
-    if (!p.IsMap()) y::fail(p, path, where + " ports", "each port is a mapping with a name");
-    MemoryPort port;
-    port.name = y::as_string(y::require(p, "name", path, where + " ports name"), path, where);
-    if (!std::regex_match(port.name, kPortName))
-      y::fail(p, path, where + " ports",
-              fmt::format("port name '{}' is not r_port_N, w_port_N or rw_port_N", port.name));
-    const std::string type =
-        y::as_string(y::require(p, "type", path, where + " ports type"), path, where);
-    if (type == "read")
-      port.type = PortType::Read;
-    else if (type == "write")
-      port.type = PortType::Write;
-    else if (type == "read_write")
-      port.type = PortType::ReadWrite;
-    else
-      y::fail(p, path, where + " ports type",
-              fmt::format("'{}' is not read, write or read_write", type));
-    port.bw_min_bits = y::as_int(y::require(p, "bandwidth_min", path, where + " bandwidth_min"),
-                                 path, where + " bandwidth_min", IntRule::positive());
-    port.bw_max_bits = y::as_int(y::require(p, "bandwidth_max", path, where + " bandwidth_max"),
-                                 path, where + " bandwidth_max", IntRule::positive());
-    const int port_index = static_cast<int>(m.ports.size());
-    for (const auto& a : y::require(p, "allocation", path, where + " allocation")) {
-      const std::string text = y::as_string(a, path, where + " allocation");
-      std::smatch match;
-      if (!std::regex_match(text, match, kAlloc))
-        y::fail(a, path, where + " allocation",
-                fmt::format("'{}' is not of the form \"I1, tl\"", text));
-      PortAllocation alloc{match[1].str(), parse_dir(match[2].str(), a, path, where), port_index};
-      bool replaced = false;
-      for (auto& prev : m.allocations) {
-        if (prev.operand == alloc.operand && prev.dir == alloc.dir) {
-          prev.port = alloc.port;
-          replaced = true;
-        }
-      }
-      if (!replaced) m.allocations.push_back(alloc);
-    }
-    for (const auto& prev : m.ports)
-      if (prev.name == port.name) y::fail(p, path, where + " ports", "port name used twice");
-    m.ports.push_back(port);
-  }
+  for (const auto& p : ports) parse_port(p, path, where, m);
   m.served_dims =
       y::as_string_list(y::require(node, "served_dimensions", path, where + " served_dimensions"),
                         path, where + " served_dimensions");

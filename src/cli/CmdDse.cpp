@@ -37,7 +37,7 @@ struct DseArgs {
   double area_mm2 = 0, power_mw = 0;
   std::int64_t noc_latency = 1, offchip_bw = 70000;
   int precision_bits = 8, threads = 0;
-  bool fit_clusters = false, no_store = false, no_html = false, quiet = false;
+  bool fit_clusters = false, no_store = false, no_html = false, quiet = false, allow_large = false;
 };
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
@@ -168,6 +168,21 @@ void print_bests(const search::DseSpec& spec, const outputs::DseOutputOptions& o
   }
 }
 
+// One progress line of the sweep, with its ETA (the remaining chunks at the rate so far).
+void print_progress(const search::DseProgress& p) {
+  const double done = static_cast<double>(p.chunks_done);
+  const double left = static_cast<double>(p.chunks_total - p.chunks_done);
+  std::cerr << fmt::format(
+      "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s){}\n",
+      100.0 * done / static_cast<double>(p.chunks_total),
+      si(static_cast<double>(p.counts.explored)), si(static_cast<double>(p.counts.evaluated)),
+      si(static_cast<double>(p.counts.valid)), p.seconds,
+      si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)),
+      done > 0 && left > 0
+          ? fmt::format("  ETA {}", search::format_duration(p.seconds * left / done))
+          : "");
+}
+
 int run(const DseArgs& a) {
   const MemoryContext memory("running the design-space sweep (design points and results)");
   const search::DseSpec spec = dse_spec(a);
@@ -181,6 +196,8 @@ int run(const DseArgs& a) {
     search::serve_dse(w, spec, wopt, *transport);
     return 0;
   }
+  search::check_sweep(search::dse_estimate(spec, w.layers.size(), a.threads),
+                      search::machine_limits(), a.allow_large, "sweep");
   const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
   outputs::DseOutputs outs(w, spec, oo);               // creates the output directory
   std::optional<search::ResultStore> store;
@@ -204,14 +221,7 @@ int run(const DseArgs& a) {
     if (transport != nullptr && transport->workers() > 0)
       std::cerr << fmt::format("dse: {} MPI ranks: rank 0 hands out the chunks, {} compute\n",
                                transport->size(), transport->workers());
-    opt.progress = [](const search::DseProgress& p) {
-      std::cerr << fmt::format(
-          "dse: {:5.1f}%  explored {}  evaluated {}  valid {}  {:.1f} s  ({} designs/s)\n",
-          100.0 * static_cast<double>(p.chunks_done) / static_cast<double>(p.chunks_total),
-          si(static_cast<double>(p.counts.explored)), si(static_cast<double>(p.counts.evaluated)),
-          si(static_cast<double>(p.counts.valid)), p.seconds,
-          si(static_cast<double>(p.counts.explored) / std::max(p.seconds, 1e-9)));
-    };
+    opt.progress = print_progress;
   }
   search::DseRunInfo info;
   {
@@ -322,6 +332,7 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-html", a->no_html, "Do not write report.html");
   add_threads_option(cmd, a->threads);
   add_quiet_flag(cmd, a->quiet);
+  cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_number(cmd->get_option("--area-mm2"), NumberRule::positive());
   check_number(cmd->get_option("--power-mw"), NumberRule::positive());

@@ -67,7 +67,7 @@ int run(const EvalArgs& a) {
     if (compat)
       throw UserError(SourceLocation{"", 0, "--search-tiles"},
                       "the MAESTRO-compat mode evaluates the mapping as written");
-    mapper::DirectiveMapperOptions mo;
+    mapper::DirectiveMapperOptions mo = mapper::mapper_options(core);
     if (a.search_tiles == "latency")
       mo.objective = cost::CoreObjective::Latency;
     else if (a.search_tiles == "energy")
@@ -78,12 +78,6 @@ int run(const EvalArgs& a) {
       throw UserError(
           SourceLocation{"", 0, "--search-tiles"},
           "unknown objective '" + a.search_tiles + "'; expected edp, latency or energy");
-    mo.num_pes = core.num_pes;
-    mo.vector_width = core.vector_width;
-    mo.noc_bw = core.noc_bw;
-    mo.noc_latency = core.noc_latency();
-    mo.offchip_bw = core.offchip_bw;
-    mo.precision_bits = core.precision_bits;
     if (core.l1_bytes < INT_MAX) mo.l1_elements = core.l1_bytes * 8 / core.precision_bits;
     const arch::Technology tech = opt.technology;
     opt.search_tiles = [mo, tech](const dataflow::Problem& p, const dataflow::Dataflow& style) {

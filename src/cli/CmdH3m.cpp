@@ -20,6 +20,7 @@
 #include "outputs/HtmlReport.h"
 #include "search/ChunkTransport.h"
 #include "search/H3m.h"
+#include "search/SweepBudget.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -39,6 +40,7 @@ struct H3mArgs {
   std::string technology;  // YAML technology file (per-access energies)
   std::uint64_t seed = 1;
   int threads = 0;
+  bool allow_large = false;
   std::string out = "mosaic-out/h3m";
   bool no_baselines = false;
   bool quiet = false;
@@ -114,6 +116,7 @@ search::H3mConfig make_config(const H3mArgs& a) {
   c.seed = a.seed;
   c.threads = a.threads;
   c.progress = !a.quiet;
+  c.allow_large = a.allow_large;
   c.baselines = !a.no_baselines;
   return c;
 }
@@ -219,6 +222,7 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
                   "Technology YAML: per-access energies (default: the maestro-28nm table)");
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
   add_threads_option(cmd, a->threads);
+  cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   add_out_option(cmd, a->out, "h3m");
   cmd->add_flag("--no-baselines", a->no_baselines,
                 "Skip the homogeneous and Herald-like baselines");

@@ -21,7 +21,9 @@
 #include "search/HeraldExperiments.h"
 #include "search/HeraldFigures.h"
 #include "search/HeraldFlags.h"
+#include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SweepBudget.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::cli {
@@ -76,6 +78,83 @@ std::string verdict(const search::HeraldResult& r, schedule::Metric m, double cl
   return out;
 }
 
+// `--experiment`: the paper's study, written to OUT/experiments.md (rank 0 alone; Ctrl-C:
+// the finished experiments, marked partial, exit 130).
+int run_experiments(const HeraldArgs& a) {
+  search::ExperimentOptions eo;
+  eo.threads = a.f.threads;
+  eo.progress = !a.quiet;
+  if (a.f.compat != "none" && a.f.compat != "maestro")
+    throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
+  eo.maestro_compat = a.f.compat == "maestro";
+  eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
+  const search::InterruptGuard guard;  // Ctrl-C: the finished experiments, marked partial
+  std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
+                   search::herald_fig5_markdown(eo.maestro_compat);
+  const auto ex = search::run_herald_experiments(eo);
+  if (ex.interrupted)
+    md = "**Partial: interrupted (Ctrl-C); the tables below hold the experiments finished "
+         "before it.**\n\n" +
+         md;
+  md += outputs::herald_experiments_markdown(ex);
+  std::filesystem::create_directories(a.out);
+  const auto path = std::filesystem::path(a.out) / "experiments.md";
+  write_file_atomically(path, md, "--out");
+  if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
+  if (ex.interrupted) std::cerr << "herald: interrupted; " << path.string() << " is partial\n";
+  return ex.interrupted ? 130 : 0;
+}
+
+// What the store said about the run: damaged chunks, runs of an older format, a resumption.
+void report_store(const search::HeraldResult& r, const std::optional<search::ResultStore>& store) {
+  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
+    std::cerr << fmt::format(
+        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
+        "recomputed\n",
+        store->corrupt_records(), store->path().string());
+  if (r.stale_runs > 0 && r.chunks_reused == 0)
+    std::cerr << fmt::format(
+        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
+        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
+        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
+  if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
+    std::cerr << fmt::format(
+        "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
+        "recomputed (under way when the previous run stopped)\n",
+        r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
+}
+
+// The console summary: the run, the best design of each kind, the verdict and the files.
+void print_summary(const HeraldArgs& a, const search::HeraldConfig& cfg,
+                   const search::HeraldResult& r, const std::vector<std::filesystem::path>& files) {
+  const auto& f = a.f;
+  auto line = [&](const char* what, int idx) {
+    if (idx < 0) return;
+    const auto& p = r.points[static_cast<std::size_t>(idx)];
+    std::string part;
+    for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+      part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
+                          p.partition.bw_gbps[k]);
+    std::cout << fmt::format(
+        "{:<10} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
+        r.styles[static_cast<std::size_t>(p.style)].label(),
+        p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
+        p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
+  };
+  std::cout << fmt::format(
+      "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", f.workload,
+      cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
+      r.interrupted ? " (interrupted: finished points kept)" : "");
+  // Each row is the best design of its kind; the verdict below says which wins overall.
+  line("searched", r.best);
+  line("best FDA", r.best_fda);
+  line("best SMFDA", r.best_smfda);
+  line("RDA", r.rda);
+  std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
+  for (const auto& file : files) std::cout << "wrote " << file.string() << "\n";
+  std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
+}
+
 int run(const HeraldArgs& a) {
   const MemoryContext memory("running the Herald sweep (design points, schedules, results)");
   search::ChunkTransport* transport = search::chunk_transport();
@@ -84,24 +163,7 @@ int run(const HeraldArgs& a) {
   // nothing).
   std::optional<OutputDirectoryLock> out_lock;
   if (!worker) out_lock.emplace(a.out, "--out");
-  if (a.experiment) {
-    if (worker) return 0;  // the experiments run on rank 0 alone
-    search::ExperimentOptions eo;
-    eo.threads = a.f.threads;
-    eo.progress = !a.quiet;
-    if (a.f.compat != "none" && a.f.compat != "maestro")
-      throw UserError(SourceLocation{"", 0, "--compat"}, "expected none or maestro");
-    eo.maestro_compat = a.f.compat == "maestro";
-    eo.compat_search_tiles = eo.maestro_compat && a.f.search_tiles;
-    const std::string md = search::herald_fig2_markdown(eo.maestro_compat, eo.threads) +
-                           search::herald_fig5_markdown(eo.maestro_compat) +
-                           outputs::herald_experiments_markdown(search::run_herald_experiments(eo));
-    std::filesystem::create_directories(a.out);
-    const auto path = std::filesystem::path(a.out) / "experiments.md";
-    write_file_atomically(path, md, "--out");
-    if (!a.quiet) std::cout << md << "wrote " << path.string() << "\n";
-    return 0;
-  }
+  if (a.experiment) return worker ? 0 : run_experiments(a);  // rank 0 alone
   search::HeraldFlags flags = a.f;
   flags.progress = !a.quiet;
   search::HeraldConfig cfg = search::herald_config(flags);
@@ -120,57 +182,21 @@ int run(const HeraldArgs& a) {
   }
   cfg.store = store ? &*store : nullptr;
   cfg.transport = transport;
+  if (cfg.cost_analysis == mapper::CostAnalysis::LoopNest && !a.f.no_baselines && !a.quiet)
+    std::cerr << "herald: --cost loopnest: the FDA, SM-FDA and RDA baselines are not evaluated "
+                 "(their cores, built from the class, have no memory hierarchy)\n";
   const auto r = search::run_herald(cfg);
-  if (store && store->corrupt_records() > 0)  // checksums: ResultStore.h
-    std::cerr << fmt::format(
-        "warning: herald: {} stored chunk(s) failed their checksum (damaged in {}) and were "
-        "recomputed\n",
-        store->corrupt_records(), store->path().string());
-  if (r.stale_runs > 0 && r.chunks_reused == 0)
-    std::cerr << fmt::format(
-        "herald: the store holds {} run{} of another format (an older mosaic; this one writes "
-        "{}): not read, every point is computed anew (delete the file to reclaim its space)\n",
-        r.stale_runs, r.stale_runs == 1 ? "" : "s", search::kHeraldStoreFormat);
-  if (r.chunks_reused > 0 || r.chunks_recomputed > 0)
-    std::cerr << fmt::format(
-        "herald: resumed: {} chunks read from the store, {} computed now, of which {} "
-        "recomputed (under way when the previous run stopped)\n",
-        r.chunks_reused, r.chunks_computed, r.chunks_recomputed);
+  report_store(r, store);
   const auto& f = a.f;
   outputs::HeraldRunInfo info{f.workload,  cfg.cls.name, f.search, f.granularity,
                               f.objective, f.scheduler,  f.seed,   cfg.params.clock_ghz};
   const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
   if (!outputs::chart_bundle().available())
     std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
-  if (!a.quiet) {
-    auto line = [&](const char* what, int idx) {
-      if (idx < 0) return;
-      const auto& p = r.points[static_cast<std::size_t>(idx)];
-      std::string part;
-      for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
-        part += fmt::format("{}{} PEs/{:g} GB/s", k ? ", " : "", p.partition.pes[k],
-                            p.partition.bw_gbps[k]);
-      std::cout << fmt::format(
-          "{:<10} {:<24} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n", what,
-          r.styles[static_cast<std::size_t>(p.style)].label(),
-          p.latency_cycles / (cfg.params.clock_ghz * 1e9), p.energy_pj * 1e-12,
-          p.latency_cycles / (cfg.params.clock_ghz * 1e9) * p.energy_pj * 1e-12, part);
-    };
-    std::cout << fmt::format(
-        "{} on the {} class: {} layers, {} design points in {:.2f} s on {} threads{}\n", f.workload,
-        cfg.cls.name, r.layers, r.design_points, r.wall_seconds, r.threads,
-        r.interrupted ? " (interrupted: finished points kept)" : "");
-    // Each row is the best design of its kind; the verdict below says which wins overall.
-    line("searched", r.best);
-    line("best FDA", r.best_fda);
-    line("best SMFDA", r.best_smfda);
-    line("RDA", r.rda);
-    std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);
-    for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
-    std::cout << "report: " << (std::filesystem::path(a.out) / "report.html").string() << "\n";
-  } else {
+  if (!a.quiet)
+    print_summary(a, cfg, r, files);
+  else
     std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);  // --quiet keeps the summary
-  }
   return r.interrupted ? 130 : 0;
 }
 
@@ -227,19 +253,28 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--search-tiles", a->f.search_tiles,
                 "With --compat maestro: each core's layer runs its style's best tiles and array "
                 "shape by --objective, by MAESTRO's analysis (the default model always searches)");
+  cmd->add_option("--cost", a->f.cost,
+                  "directive | loopnest: the analysis costing each layer on each core (loopnest: "
+                  "an --accelerator whose cores give a ZigZag hw file; no baselines)")
+      ->capture_default_str();
   cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
+  cmd->add_flag(search::kAllowLargeFlag, a->f.allow_large, search::kAllowLargeHelp);
   add_quiet_flag(cmd, a->quiet);
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
-  // Values checked by the shared validation layer (docs/input-validation.md).
-  check_integer(cmd->get_option("--granularity"), IntRule::between(1, 4096));
-  check_integer(cmd->get_option("--samples"), IntRule::between(1, 1000000000));
-  check_integer(cmd->get_option("--seed"), seed_rule());
-  check_number(cmd->get_option("--load-balance"), NumberRule::at_least(1));
-  check_integer(cmd->get_option("--lookahead"), IntRule::between(0, 1024));
-  check_number(cmd->get_option("--rearrange-cycles-per-byte"), NumberRule::non_negative());
-  check_size_number(cmd->get_option("--subacc-buffer"), NumberRule::positive());
-  check_number(cmd->get_option("--local-bw"), NumberRule::positive());
+  // Values checked by the shared validation layer (docs/input-validation.md), by the rules
+  // mosaic.herald applies too (search/HeraldFlags.h). --threads is checked by the shared
+  // add_threads_option; --subacc-buffer takes a size with units (check_size_number).
+  for (const auto& rule : search::herald_flag_rules()) {
+    const std::string flag = rule.flag;
+    if (flag == "--threads") continue;
+    if (flag == "--subacc-buffer")
+      check_size_number(cmd->get_option(rule.flag), rule.number);
+    else if (rule.integer)
+      check_integer(cmd->get_option(rule.flag), *rule.integer);
+    else
+      check_number(cmd->get_option(rule.flag), rule.number);
+  }
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -2,6 +2,7 @@
 // flow: LOMA temporal search, latency objective, lpf limit 6 by default), its cost per memory
 // level, and workload totals summed the way ZigZag sums them.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "outputs/MapReport.h"
 #include "search/ChunkTransport.h"
 #include "search/MapDistributed.h"
+#include "search/Progress.h"
 #include "workload/WorkloadFile.h"
 #include "workload/ZigZagWorkload.h"
 
@@ -179,9 +181,18 @@ int run_map(const MapArgs& a) {
     search::serve_map(layers, acc, mappings, opt, *transport);
     return 0;
   }
+  const auto t_start = std::chrono::steady_clock::now();
   const auto progress = [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {
-    if (!a.quiet) print_layer(r, i, n);
+    if (a.quiet) return;
+    print_layer(r, i, n);
+    const std::chrono::duration<double> t = std::chrono::steady_clock::now() - t_start;
+    std::cerr << search::progress_line("map: layers", t.count(), static_cast<std::int64_t>(i),
+                                       static_cast<std::int64_t>(n))
+              << std::endl;
   };
+  // Ctrl-C stops the layer under way; the finished layers are reported, marked partial.
+  const search::InterruptGuard guard;
+  opt.stop_requested = &search::InterruptGuard::interrupted;
   if (transport != nullptr && transport->workers() > 0)
     std::cerr << fmt::format("map: {} MPI ranks: rank 0 hands out the {} layers, {} map them\n",
                              transport->size(), layers.size(), transport->workers());
@@ -189,8 +200,12 @@ int run_map(const MapArgs& a) {
       transport != nullptr
           ? search::map_workload_distributed(layers, acc, mappings, opt, *transport, progress)
           : mapper::map_workload(layers, acc, mappings, opt, progress);
-  std::cout << fmt::format("total: energy {:.12g} pJ, latency {:.12g} cycles over {} layers\n",
-                           result.energy_pj, result.latency_cycles, result.layers.size());
+  std::cout << fmt::format("total: energy {:.12g} pJ, latency {:.12g} cycles over {} layers{}\n",
+                           result.energy_pj, result.latency_cycles, result.layers.size(),
+                           result.interrupted ? fmt::format(" (partial: interrupted, {} of {} "
+                                                            "layers mapped)",
+                                                            result.layers.size(), layers.size())
+                                              : "");
   if (!a.json_out.empty() || !a.report_out.empty()) {
     nlohmann::json j;
     j["workload"] = a.workload;
@@ -202,6 +217,8 @@ int run_map(const MapArgs& a) {
     j["energy_pj"] = result.energy_pj;
     j["latency_cycles"] = result.latency_cycles;
     j["mac_energy_pj"] = result.mac_energy_pj;
+    j["partial"] = result.interrupted;  // Ctrl-C: the layers finished before it only
+    j["layers_total"] = layers.size();
     nlohmann::json ls = nlohmann::json::array();
     for (const auto& r : result.layers) ls.push_back(layer_json(r));
     j["layers"] = ls;
@@ -209,7 +226,8 @@ int run_map(const MapArgs& a) {
     if (!a.report_out.empty())  // outputs/MapReport.h
       write_file_atomically(a.report_out, outputs::map_report_html(j), "--report");
   }
-  return 0;
+  if (result.interrupted) std::cerr << "map: interrupted; the results above are partial\n";
+  return result.interrupted ? 130 : 0;
 }
 
 const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {

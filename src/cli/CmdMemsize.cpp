@@ -24,6 +24,7 @@
 #include "mapper/InterstellarNetworks.h"
 #include "mapper/MemorySizing.h"
 #include "mapper/SpatialSearch.h"
+#include "search/Progress.h"
 #include "workload/WorkloadFile.h"
 #include "workload/ZigZagWorkload.h"
 
@@ -237,8 +238,12 @@ void run_dataflows(const MemsizeArgs& a, const std::vector<workload::EinsumLayer
   mapper::LomaOptions lo;
   lo.objective = mapper::Objective::Energy;
   lo.lpf_limit = a.lpf_limit;
+  lo.stop_requested = &search::InterruptGuard::interrupted;
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& layer : layers) dataflows_of_layer(a, layer, hw, ds, lo, arr);
+  try {
+    for (const auto& layer : layers) dataflows_of_layer(a, layer, hw, ds, lo, arr);
+  } catch (const mapper::SearchInterrupted&) {  // keep the layers finished
+  }
   j["points"] = arr;
 }
 
@@ -275,18 +280,23 @@ int run(const MemsizeArgs& a) {
   j["array"] = a.array;
   j["technology"] = table.name;
   j["dataflow"] = a.dataflow;
-  if (a.mode == "optimize") {
-    run_optimize(a, layers, base, so, j);
-  } else if (a.mode == "sweep") {
-    run_sweep(layers, base, so, j);
-  } else if (a.mode == "dataflows") {
-    run_dataflows(a, layers, base, table, j);
-  } else {
+  if (a.mode != "optimize" && a.mode != "sweep" && a.mode != "dataflows")
     throw UserError(SourceLocation{"", 0, "--mode"},
                     fmt::format("'{}' is not optimize, sweep or dataflows", a.mode));
+  // Ctrl-C stops the mapping under way; what finished is printed and written, marked partial.
+  const search::InterruptGuard guard;
+  so.stop_requested = &search::InterruptGuard::interrupted;
+  try {
+    if (a.mode == "optimize") run_optimize(a, layers, base, so, j);
+    if (a.mode == "sweep") run_sweep(layers, base, so, j);
+    if (a.mode == "dataflows") run_dataflows(a, layers, base, table, j);
+  } catch (const mapper::SearchInterrupted&) {
   }
+  const bool partial = search::InterruptGuard::interrupted();
+  j["partial"] = partial;
   if (!a.json_out.empty()) write_file_atomically(a.json_out, j.dump(1) + "\n", "--json");
-  return 0;
+  if (partial) std::cerr << "memsize: interrupted; the results above are partial\n";
+  return partial ? 130 : 0;
 }
 
 const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {

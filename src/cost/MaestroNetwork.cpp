@@ -1,4 +1,5 @@
 #include "cost/MaestroNetwork.h"
+#include "cost/CoreHardware.h"
 
 #include <algorithm>
 #include <cmath>
@@ -366,12 +367,7 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
                                               const MaestroEvalOptions& options) {
   const bool compat = options.maestro_compat;
   const arch::Technology& tech = options.technology;
-  DirectiveHardware hw;
-  hw.num_pes = core.num_pes;
-  hw.vector_width = core.vector_width;
-  hw.noc_bw = core.noc_bw;
-  hw.noc_latency = core.noc_latency();
-  hw.offchip_bw = core.offchip_bw;
+  const DirectiveHardware hw = directive_hardware(core);
   DirectiveOptions dopt;
   dopt.maestro_compat = compat;
 

@@ -37,7 +37,10 @@ cost::CoreLayerCost analysed_cost(const workload::Layer& layer, const arch::Core
     zero.why = e.reason;
     return zero;
   }
-  return map_layer(e.layer, core, options.mappings, options.map).core_cost;
+  return map_layer(e.layer, core,
+                   core.loop_nest_mappings ? *core.loop_nest_mappings : options.mappings,
+                   options.map)
+      .core_cost;
 }
 
 arch::Accelerator schedulable_accelerator(arch::LoopNestHardware hw, const std::string& dataflow) {

@@ -27,7 +27,8 @@ struct CostAnalysisOptions {
   CostAnalysis analysis = CostAnalysis::Directive;
   arch::Technology technology = arch::default_technology();  // the directive analysis' energies
   // The loop-nest analysis: its mappings (ZigZag mapping entries; may be empty with
-  // map.search_spatial) and mapper options.
+  // map.search_spatial; a core's own Core::loop_nest_mappings take precedence) and mapper
+  // options.
   dataflow::LoopNestMappingSet mappings;
   MapOptions map;
 };

@@ -13,6 +13,28 @@
 
 namespace mosaic::mapper {
 
+DirectiveMapperOptions mapper_options(const arch::Core& core) {
+  DirectiveMapperOptions o;
+  o.num_pes = core.num_pes;
+  o.vector_width = core.vector_width;
+  o.noc_bw = core.noc_bw;
+  o.noc_latency = core.noc_latency();
+  o.offchip_bw = core.offchip_bw;
+  o.precision_bits = core.precision_bits;
+  return o;
+}
+
+cost::DirectiveHardware directive_hardware(const DirectiveMapperOptions& o) {
+  cost::DirectiveHardware hw;
+  hw.num_pes = o.num_pes;
+  hw.vector_width = o.vector_width;
+  hw.noc_bw = o.noc_bw;
+  hw.noc_bw_inner = o.noc_bw_inner;
+  hw.noc_latency = o.noc_latency;
+  hw.offchip_bw = o.offchip_bw;
+  return hw;
+}
+
 namespace {
 
 using dataflow::BoundDirective;
@@ -211,13 +233,7 @@ double objective_of(cost::CoreObjective o, double cycles, double energy) {
 
 DirectiveMapping evaluate(const Candidate& c, const dataflow::Problem& p,
                           const DirectiveMapperOptions& o, const arch::Technology& tech) {
-  cost::DirectiveHardware hw;
-  hw.num_pes = o.num_pes;
-  hw.vector_width = o.vector_width;
-  hw.noc_bw = o.noc_bw;
-  hw.noc_bw_inner = o.noc_bw_inner;
-  hw.noc_latency = o.noc_latency;
-  hw.offchip_bw = o.offchip_bw;
+  const cost::DirectiveHardware hw = directive_hardware(o);
   cost::DirectiveOptions dopt;
   dopt.maestro_compat = o.maestro_compat;
   const cost::DirectiveResult r = cost::analyze_directives(p, c.directives, hw, dopt);

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/Core.h"
 #include "arch/Technology.h"
 #include "cost/DirectiveAnalysis.h"
 #include "cost/SubAccelerator.h"
@@ -46,6 +47,12 @@ struct DirectiveMapperOptions {
   int precision_bits = 8;
   cost::CoreObjective objective = cost::CoreObjective::EDP;
 };
+
+// The options' hardware from a core's directive view (PEs, lanes, NoC bandwidth and latency,
+// off-chip bandwidth, precision); budgets, compat and objective at their defaults.
+DirectiveMapperOptions mapper_options(const arch::Core& core);
+// The directive analysis' hardware of the options (what every candidate is analysed on).
+cost::DirectiveHardware directive_hardware(const DirectiveMapperOptions& options);
 
 struct DirectiveMapping {
   std::vector<dataflow::BoundDirective> directives;

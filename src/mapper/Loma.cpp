@@ -464,6 +464,8 @@ TemporalSearchResult loma_search(const LoopNestProblem& p, const LomaOptions& op
   TemporalSearchResult res;
   auto consider = [&](const std::vector<Lpf>& order) {
     ++res.stats.orders;
+    if ((res.stats.orders & 1023) == 0 && options.stop_requested && options.stop_requested())
+      throw SearchInterrupted();
     LnTemporalMapping tm;
     if (!allocate(p, order.data(), static_cast<int>(order.size()), tm)) return;
     ++res.stats.allocated;

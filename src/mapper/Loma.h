@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -64,6 +65,14 @@ void for_each_allowed_order(const cost::LoopNestProblem& p, int lpf_limit,
 struct LomaOptions {
   int lpf_limit = 6;
   Objective objective = Objective::Latency;
+  // Polled every 1,024 loop orders; true ends the search by throwing SearchInterrupted (Ctrl-C:
+  // search::InterruptGuard::interrupted). Empty: never.
+  std::function<bool()> stop_requested;
+};
+
+// Thrown out of a search whose stop_requested() became true; the caller keeps what it finished.
+struct SearchInterrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
 };
 
 struct LomaStats {

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -43,6 +44,7 @@ LayerMapResult search_layer(const workload::EinsumLayer& layer, const arch::Loop
   LomaOptions lo;
   lo.lpf_limit = options.lpf_limit;
   lo.objective = options.objective;
+  lo.stop_requested = options.stop_requested;
   if (options.search_spatial) {
     DataflowSpaceOptions ds;
     ds.min_utilization = options.utilization_threshold;
@@ -112,14 +114,33 @@ WorkloadMapResult map_workload(
                                 acc.name, acc.cores.size()));
   const arch::Core& core = acc.cores[0];
   WorkloadMapResult w;
-  const std::function<void(std::size_t, const LayerMapResult&)> in_order =
-      [&](std::size_t i, const LayerMapResult& r) {
-        if (progress) progress(r, i + 1, layers.size());
+  // Each layer on options.threads threads; a layer not mapped because of a stop is empty, and
+  // the result keeps the layers before the first empty one (in layer order, whatever the thread
+  // count), with `interrupted` set.
+  bool gap = false;
+  const std::function<void(std::size_t, const std::optional<LayerMapResult>&)> in_order =
+      [&](std::size_t i, const std::optional<LayerMapResult>& r) {
+        if (!r) gap = true;
+        if (!gap && progress) progress(*r, i + 1, layers.size());
       };
-  w.layers = parallel_map<LayerMapResult>(
+  auto mapped = parallel_map<std::optional<LayerMapResult>>(
       layers.size(), options.threads,
-      [&](std::size_t i) { return map_layer(layers[i], core, mappings, options); }, in_order);
-  for (const auto& r : w.layers) {  // summed in layer order, whatever the thread count
+      [&](std::size_t i) -> std::optional<LayerMapResult> {
+        try {
+          if (options.stop_requested && options.stop_requested()) throw SearchInterrupted();
+          return map_layer(layers[i], core, mappings, options);
+        } catch (const SearchInterrupted&) {
+          return std::nullopt;
+        }
+      },
+      in_order);
+  for (auto& m : mapped) {  // summed in layer order, whatever the thread count
+    if (!m) {
+      w.interrupted = true;
+      break;
+    }
+    w.layers.push_back(std::move(*m));
+    const auto& r = w.layers.back();
     w.energy_pj += r.cost.energy_pj;
     w.latency_cycles += r.cost.latency_cycles;
     w.mac_energy_pj += r.cost.mac_energy_pj;

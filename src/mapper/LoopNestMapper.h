@@ -36,6 +36,9 @@ struct MapOptions {
   // map_workload: layers mapped at once (0: the hardware's threads); the results and the order
   // of the progress calls do not depend on it.
   int threads = 1;
+  // Polled between layers and inside each layer's search (LomaOptions::stop_requested): true
+  // stops map_workload, which returns the layers it finished with `interrupted` set.
+  std::function<bool()> stop_requested;
 };
 
 struct LayerMapResult {
@@ -56,6 +59,7 @@ struct WorkloadMapResult {
   double energy_pj = 0;       // sum over layers (ZigZag SumStage order)
   double latency_cycles = 0;  // sum of per-layer latency_total2
   double mac_energy_pj = 0;
+  bool interrupted = false;  // stopped by stop_requested: `layers` holds the finished ones only
 };
 
 // Maps one layer with the mapping entry selected by name / operator type / default, on a core

@@ -26,6 +26,8 @@ NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
   LomaOptions lo;
   lo.objective = Objective::Energy;
   lo.lpf_limit = options.lpf_limit;
+  lo.stop_requested = options.stop_requested;  // a layer's search throws SearchInterrupted
+  // (parallel_map rethrows it; the caller keeps the points finished before)
   // Each layer's best mapping, on options.threads threads (summed below in layer order).
   const auto results =
       parallel_map<DataflowResult>(layers.size(), options.threads, [&](std::size_t i) {
@@ -80,16 +82,22 @@ std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& la
       arch::HierarchySpec s = base;
       s.rf_bytes = {rf};
       s.buffer_bytes = {gb};
-      out.push_back({s, network_energy(layers, s, options)});
+      try {
+        out.push_back({s, network_energy(layers, s, options)});
+      } catch (const SearchInterrupted&) {
+        return out;  // the finished points (the caller's stop_requested() says it stopped)
+      }
     }
   return out;
 }
 
-MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
-                              const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
-                              const SizingOptions& options,
-                              const std::function<void(const SweepPoint&)>& progress) {
-  MemsizeResult res;
+namespace {
+
+// optimize_memory's search, filling `res` as it goes (so that an interruption keeps it).
+void optimize_into(MemsizeResult& res, const std::vector<workload::EinsumLayer>& layers,
+                   const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
+                   const SizingOptions& options,
+                   const std::function<void(const SweepPoint&)>& progress) {
   auto eval = [&](const arch::HierarchySpec& s) {
     SweepPoint p{s, network_energy(layers, s, options)};
     res.evaluated.push_back(p);
@@ -159,6 +167,21 @@ MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
+                              const arch::HierarchySpec& baseline, const MemsizeOptions& mo,
+                              const SizingOptions& options,
+                              const std::function<void(const SweepPoint&)>& progress) {
+  MemsizeResult res;
+  try {
+    optimize_into(res, layers, baseline, mo, options, progress);
+  } catch (const SearchInterrupted&) {
+    if (res.evaluated.empty()) throw;  // not even the baseline
+    res.interrupted = true;            // the points evaluated so far, and the best of them
   }
   res.gain =
       res.best.energy.energy_pj > 0 ? res.baseline.energy.energy_pj / res.best.energy.energy_pj : 0;

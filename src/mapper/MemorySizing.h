@@ -28,6 +28,9 @@ struct SizingOptions {
   int lpf_limit = 6;
   const arch::EnergyTable* table = nullptr;  // default: interstellar_28nm()
   int threads = 1;  // layers mapped at once (0: all); the results do not depend on it
+  // Polled inside each layer's search (LomaOptions::stop_requested): true ends the work with
+  // the points finished (rf_gb_sweep returns them; optimize_memory sets `interrupted`).
+  std::function<bool()> stop_requested;
 };
 
 struct NetworkEnergy {
@@ -73,6 +76,7 @@ struct MemsizeResult {
   std::vector<SweepPoint> evaluated;
   std::int64_t pruned_obs2 = 0;
   std::int64_t pruned_obs3 = 0;
+  bool interrupted = false;  // stopped: `evaluated` and `best` cover the points finished
 };
 
 MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,

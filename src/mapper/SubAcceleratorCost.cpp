@@ -1,4 +1,5 @@
 #include "mapper/SubAcceleratorCost.h"
+#include "cost/CoreHardware.h"
 
 #include <algorithm>
 #include <cmath>
@@ -136,13 +137,7 @@ cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
       return out;
     }
     const std::vector<dataflow::BoundDirective>& bound = b.bound;
-    cost::DirectiveHardware hw;
-    hw.num_pes = core.num_pes;
-    hw.vector_width = core.vector_width;
-    hw.noc_bw = core.noc_bw;
-    hw.noc_bw_inner = 0;  // MAESTRO: the same bandwidth at every cluster level
-    hw.noc_latency = core.noc_latency();
-    hw.offchip_bw = core.offchip_bw;
+    const cost::DirectiveHardware hw = cost::directive_hardware(core);
     cost::DirectiveOptions opt;
     opt.maestro_compat = true;
     cost::LayerCost lc =
@@ -156,13 +151,7 @@ cost::CoreLayerCost maestro_compat_cost(const workload::Layer& layer,
       // setting's; larger tiles stalled the scheduler on arvr-a edge). The library mapping stays
       // when it is as good by the objective (its sizes need not be among the candidates) or when
       // no candidate fits.
-      DirectiveMapperOptions mo;
-      mo.num_pes = core.num_pes;
-      mo.vector_width = core.vector_width;
-      mo.noc_bw = core.noc_bw;
-      mo.noc_latency = core.noc_latency();
-      mo.offchip_bw = core.offchip_bw;
-      mo.precision_bits = core.precision_bits;
+      DirectiveMapperOptions mo = mapper_options(core);
       mo.l1_elements = std::max(core.l1_bytes * 8 / core.precision_bits,
                                 static_cast<std::int64_t>(std::ceil(lc.l1_required_elements)));
       mo.l2_elements =

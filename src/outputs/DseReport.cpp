@@ -325,12 +325,8 @@ void DseOutputs::abandon() {
   pending_.clear();
 }
 
-void DseOutputs::write_html(const json& s) const {
-  const double clock = spec_.technology.clock_ghz;
-  std::string df_list;
-  for (const auto& d : s["dataflows"])
-    df_list += (df_list.empty() ? "" : ", ") + d.get<std::string>();
-  HtmlReport r(fmt::format("mosaic dse: {} ({})", w_.name, df_list));
+// The run: what was explored under which budgets, and the counts and rates.
+void DseOutputs::add_html_overview(HtmlReport& r, const json& s) const {
   const auto& b = s["budgets"];
   r.add_paragraph(fmt::format(
       "Hardware design-space exploration with the directive cost model ({} mode). Budgets: area "
@@ -362,8 +358,11 @@ void DseOutputs::write_html(const json& s) const {
                  fmt_num(rates["evaluated_per_second"].get<double>()),
                  fmt::format("{}", s["threads"].get<int>())}}};
   r.add_table(counts);
+}
 
-  // Best designs.
+// The best valid design per objective.
+void DseOutputs::add_html_bests(HtmlReport& r) const {
+  const double clock = spec_.technology.clock_ghz;
   Table best{"Best design per objective (valid designs)",
              {"objective", "dataflow", "PEs", "NoC BW", "L1 (B/PE)", "L2 (B)",
               "throughput (MAC/cycle)", "energy (µJ)", "area (mm²)", "power (mW)", "GMAC/s/W"},
@@ -384,25 +383,29 @@ void DseOutputs::write_html(const json& s) const {
     r.add_paragraph("No design is within the budgets.");
   else
     r.add_table(best);
+}
 
-  // Fig. 13's plots.
-  auto row = [&](const DesignRecord& d) {
-    const auto& m = d.metrics;
-    json j;
-    j["dataflow"] = dataflow_name(d.point.dataflow);
-    j["pes"] = d.point.pes;
-    j["noc_bw"] = d.point.noc_bw;
-    j["l1_bytes"] = d.point.l1_bytes;
-    j["l2_bytes"] = d.point.l2_bytes;
-    for (std::size_t i = 0; i < spec_.map_sizes.size(); ++i)
-      j["map_" + spec_.map_sizes[i].label()] = d.point.map_sizes[i];
-    j["throughput"] = search::throughput_macs_per_cycle(m);
-    j["area_mm2"] = m.area_um2 / 1e6;
-    j["buffer_kib"] = static_cast<double>(search::buffer_bytes(d.point)) / 1024.0;
-    j["power_mw"] = m.power_mw;
-    j["energy_uj"] = m.energy_pj / 1e6;
-    return j;
-  };
+// One design as Fig. 13's plots and their tooltips read it.
+json DseOutputs::plot_row(const DesignRecord& d) const {
+  const auto& m = d.metrics;
+  json j;
+  j["dataflow"] = dataflow_name(d.point.dataflow);
+  j["pes"] = d.point.pes;
+  j["noc_bw"] = d.point.noc_bw;
+  j["l1_bytes"] = d.point.l1_bytes;
+  j["l2_bytes"] = d.point.l2_bytes;
+  for (std::size_t i = 0; i < spec_.map_sizes.size(); ++i)
+    j["map_" + spec_.map_sizes[i].label()] = d.point.map_sizes[i];
+  j["throughput"] = search::throughput_macs_per_cycle(m);
+  j["area_mm2"] = m.area_um2 / 1e6;
+  j["buffer_kib"] = static_cast<double>(search::buffer_bytes(d.point)) / 1024.0;
+  j["power_mw"] = m.power_mw;
+  j["energy_uj"] = m.energy_pj / 1e6;
+  return j;
+}
+
+// MAESTRO Fig. 13's four plots of the (thinned) valid designs, with the two optima marked.
+void DseOutputs::add_html_fig13(HtmlReport& r) const {
   std::vector<std::string> tooltip = {"dataflow", "pes", "noc_bw", "l1_bytes", "l2_bytes"};
   for (const auto& ms : spec_.map_sizes) tooltip.push_back("map_" + ms.label());
   tooltip.push_back("throughput");
@@ -411,12 +414,12 @@ void DseOutputs::write_html(const json& s) const {
   const auto& bt = collector_.best(search::Objective::Throughput);
   const auto& be = collector_.best(search::Objective::Energy);
   if (be) {
-    json j = row(*be);
+    json j = plot_row(*be);
     j["optimum"] = "energy-optimal";
     marks.push_back(j);
   }
   if (bt) {
-    json j = row(*bt);
+    json j = plot_row(*bt);
     j["optimum"] = "throughput-optimal";
     marks.push_back(j);
   }
@@ -431,7 +434,7 @@ void DseOutputs::write_html(const json& s) const {
   for (int c = 0; c < 4; ++c) {
     json rows = json::array();
     for (const auto& [cell, d] : samples_[static_cast<std::size_t>(c)].cells)
-      rows.push_back(row(d));
+      rows.push_back(plot_row(d));
     const std::string name = fmt::format("designs_{}", kPlotY[static_cast<std::size_t>(c)].field);
     r.add_dataset(name, rows);
     ScatterChart sc;
@@ -451,8 +454,10 @@ void DseOutputs::write_html(const json& s) const {
     r.add_scatter(sc);
   }
   r.end_grid();
+}
 
-  // Pareto set.
+// The Pareto set (the first 100 designs) and the notes on illegal designs.
+void DseOutputs::add_html_pareto(HtmlReport& r, const json& s) const {
   const auto front = collector_.pareto();
   std::string axes;
   for (auto a : collector_.axes())
@@ -480,6 +485,17 @@ void DseOutputs::write_html(const json& s) const {
     r.add_heading("Notes");
     for (const auto& n : s["notes"]) r.add_paragraph("Illegal designs: " + n.get<std::string>());
   }
+}
+
+void DseOutputs::write_html(const json& s) const {
+  std::string df_list;
+  for (const auto& d : s["dataflows"])
+    df_list += (df_list.empty() ? "" : ", ") + d.get<std::string>();
+  HtmlReport r(fmt::format("mosaic dse: {} ({})", w_.name, df_list));
+  add_html_overview(r, s);
+  add_html_bests(r);
+  add_html_fig13(r);
+  add_html_pareto(r, s);
   write_file(opt_.out_dir / "report.html", r.render());
 }
 

@@ -29,6 +29,8 @@
 
 namespace mosaic::outputs {
 
+class HtmlReport;
+
 struct DseOutputOptions {
   std::filesystem::path out_dir;
   bool designs_csv = true;
@@ -65,6 +67,12 @@ class DseOutputs {
  private:
   std::string dataflow_name(std::int32_t i) const;
   void write_html(const nlohmann::json& summary) const;
+  // report.html's sections, in order.
+  void add_html_overview(HtmlReport& r, const nlohmann::json& summary) const;
+  void add_html_bests(HtmlReport& r) const;
+  void add_html_fig13(HtmlReport& r) const;
+  void add_html_pareto(HtmlReport& r, const nlohmann::json& summary) const;
+  nlohmann::json plot_row(const search::DesignRecord& d) const;
 
   const search::DseWorkload& w_;
   const search::DseSpec& spec_;

@@ -79,6 +79,27 @@ json herald_summary_json(const search::HeraldResult& r, const search::HeraldConf
        c.maestro_compat ? json(nullptr) : json(c.params.subacc_buffer_bytes_per_pe)},
       {"local_elements_per_pe_cycle",
        c.maestro_compat ? json(nullptr) : json(c.params.local_elements_per_pe_cycle)}};
+  if (c.cost_analysis == mapper::CostAnalysis::LoopNest) {
+    // Present only with --cost loopnest (absent: the directive analysis above).
+    json views = json::array();
+    if (c.fixed_partition)
+      for (std::size_t k = 0; k < c.fixed_partition->loop_nest.size(); ++k) {
+        const auto& hw = c.fixed_partition->loop_nest[k];
+        const auto& m = k < c.fixed_partition->loop_nest_mappings.size()
+                            ? c.fixed_partition->loop_nest_mappings[k]
+                            : std::optional<dataflow::LoopNestMappingSet>{};
+        views.push_back({{"hw", hw ? json(hw->source_file) : json(nullptr)},
+                         {"mapping", m ? json(m->source_file) : json(nullptr)}});
+      }
+    j["cost_mode"] = {{"analysis", "loopnest"},
+                      {"cost_model", "loopnest"},
+                      {"mapper", "loma"},
+                      {"mapper_objective", info.objective},
+                      {"cores", views},
+                      {"baselines",
+                       "not evaluated: their cores, built from the class, have no memory "
+                       "hierarchy"}};
+  }
   j["search"] = {
       {"design_points", r.design_points},
       {"wall_seconds", r.wall_seconds},
@@ -188,17 +209,30 @@ std::vector<std::size_t> herald_plotted_points(const search::HeraldResult& r,
   return keep;
 }
 
-std::string herald_report_html(const search::HeraldResult& r, const search::HeraldConfig& c,
-                               const HeraldRunInfo& info, std::size_t max_plotted_points) {
+namespace {
+
+// A design point as the report plots and tabulates it.
+json point_json(const search::HeraldResult& r, const search::DesignPoint& p, double ghz) {
+  const auto& st = r.styles[static_cast<std::size_t>(p.style)];
+  std::string part;
+  for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
+    part += fmt::format("{}{} PEs/{:g} GB/s", k ? " + " : "", p.partition.pes[k],
+                        p.partition.bw_gbps[k]);
+  std::string kind(arch::style_kind_name(st.kind));
+  for (char& ch : kind) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return json{{"style", st.label()},
+              {"class", kind},
+              {"latency_s", p.latency_cycles / (ghz * 1e9)},
+              {"energy_j", p.energy_pj * 1e-12},
+              {"edp", p.latency_cycles / (ghz * 1e9) * p.energy_pj * 1e-12},
+              {"partition", part},
+              {"pareto", p.pareto ? "yes" : "no"}};
+}
+
+// Fig. 11's chart: every plotted design point, latency against energy.
+void add_design_space(HtmlReport& rep, const search::HeraldResult& r, const HeraldRunInfo& info,
+                      std::size_t max_plotted_points) {
   const double ghz = info.clock_ghz;
-  HtmlReport rep(fmt::format("Herald: {} on the {} class", info.workload, info.accelerator_class));
-  rep.add_paragraph(
-      fmt::format("{} layers; {} design points ({} search, granularity 1/{}, objective {}, {} "
-                  "scheduler) in {:.2f} s on {} "
-                  "threads.{}",
-                  r.layers, r.design_points, info.search, info.granularity, info.objective,
-                  info.scheduler, r.wall_seconds, r.threads,
-                  r.interrupted ? " Interrupted: the finished points are shown." : ""));
   // Design points (thinned for huge sweeps: every one is in pareto.csv).
   const auto plotted = herald_plotted_points(r, max_plotted_points);
   if (plotted.size() < r.points.size())
@@ -206,24 +240,8 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
         "{} of {} design points are plotted: every Pareto-optimal one, the best of each kind and "
         "an even sample of the others; pareto.csv lists them all.",
         plotted.size(), r.points.size()));
-  auto point_json = [&](const search::DesignPoint& p) {
-    const auto& st = r.styles[static_cast<std::size_t>(p.style)];
-    std::string part;
-    for (std::size_t k = 0; k < p.partition.pes.size(); ++k)
-      part += fmt::format("{}{} PEs/{:g} GB/s", k ? " + " : "", p.partition.pes[k],
-                          p.partition.bw_gbps[k]);
-    std::string kind(arch::style_kind_name(st.kind));
-    for (char& ch : kind) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return json{{"style", st.label()},
-                {"class", kind},
-                {"latency_s", p.latency_cycles / (ghz * 1e9)},
-                {"energy_j", p.energy_pj * 1e-12},
-                {"edp", p.latency_cycles / (ghz * 1e9) * p.energy_pj * 1e-12},
-                {"partition", part},
-                {"pareto", p.pareto ? "yes" : "no"}};
-  };
   json pts = json::array();
-  for (std::size_t i : plotted) pts.push_back(point_json(r.points[i]));
+  for (std::size_t i : plotted) pts.push_back(point_json(r, r.points[i], ghz));
   rep.add_dataset("points", pts);
   rep.add_heading("Design space (latency vs energy)");
   rep.add_chart(
@@ -255,13 +273,16 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
                                   {{"field", "energy_j"}, {"format", ".4g"}},
                                   {{"field", "edp"}, {"format", ".4g"}},
                                   {{"field", "pareto"}}})}}}});
-  // Bests table.
+}
+
+// The best design of each kind.
+void add_bests_table(HtmlReport& rep, const search::HeraldResult& r, double ghz) {
   Table t;
   t.caption = "Best designs (black outline in the chart: on the Pareto front)";
   t.columns = {"", "style", "partition", "latency (s)", "energy (J)", "EDP (J*s)"};
   auto row = [&](const char* what, int idx) {
     if (idx < 0) return;
-    const json p = point_json(r.points[static_cast<std::size_t>(idx)]);
+    const json p = point_json(r, r.points[static_cast<std::size_t>(idx)], ghz);
     t.rows.push_back({what, p["style"].get<std::string>(), p["partition"].get<std::string>(),
                       fmt::format("{:.4g}", p["latency_s"].get<double>()),
                       fmt::format("{:.4g}", p["energy_j"].get<double>()),
@@ -272,38 +293,37 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
   row("best SM-FDA", r.best_smfda);
   row("RDA", r.rda);
   rep.add_table(t);
-  if (r.best < 0) return rep.render();
-  // The best design's schedule.
+}
+
+// The best design's cores as the schedule charts name them.
+std::string core_label(const search::HeraldResult& r, int core) {
   const auto& best = r.points[static_cast<std::size_t>(r.best)];
   const auto& style = r.styles[static_cast<std::size_t>(best.style)];
+  return fmt::format("core {} ({}, {} PEs)", core,
+                     style.kind == arch::StyleKind::RDA
+                         ? std::string("reconfigurable")
+                         : style.dataflows[static_cast<std::size_t>(core)],
+                     best.partition.pes[static_cast<std::size_t>(core)]);
+}
+
+// The best design's schedule: its layers on each core over time.
+void add_gantt(HtmlReport& rep, const search::HeraldResult& r, const search::HeraldConfig& c,
+               double ghz) {
+  const auto& style =
+      r.styles[static_cast<std::size_t>(r.points[static_cast<std::size_t>(r.best)].style)];
   const auto graph = workload::flatten(c.workload, workload::Granularity::Compute);
-  auto core_name = [&](int core) {
-    return fmt::format("core {} ({}, {} PEs)", core,
-                       style.kind == arch::StyleKind::RDA
-                           ? std::string("reconfigurable")
-                           : style.dataflows[static_cast<std::size_t>(core)],
-                       best.partition.pes[static_cast<std::size_t>(core)]);
-  };
   json gantt = json::array();
   const auto& sch = r.best_schedule;
   const auto& prob = r.best_problem;
-  std::vector<double> onchip(static_cast<std::size_t>(prob.num_cores), 0),
-      offchip(static_cast<std::size_t>(prob.num_cores), 0);
   for (std::size_t i = 0; i < sch.placed.size() && i < graph.nodes.size(); ++i) {
     const auto& pl = sch.placed[i];
     if (pl.end <= pl.start) continue;
     const auto& wn = graph.nodes[i];
-    gantt.push_back({{"core", core_name(pl.core)},
+    gantt.push_back({{"core", core_label(r, pl.core)},
                      {"model", c.workload.models.at(static_cast<std::size_t>(wn.model)).name},
                      {"layer", wn.name},
                      {"start_ms", pl.start / (ghz * 1e6)},
                      {"end_ms", pl.end / (ghz * 1e6)}});
-  }
-  for (std::size_t i = 0; i < sch.placed.size(); ++i) {
-    const auto& pl = sch.placed[i];
-    const double on = prob.energy_pj[prob.at(i, pl.core)];
-    onchip[static_cast<std::size_t>(pl.core)] += on;
-    offchip[static_cast<std::size_t>(pl.core)] += pl.energy_pj - on;
   }
   rep.add_dataset("gantt", gantt);
   rep.add_heading(fmt::format("Schedule of the best design ({})", style.label()));
@@ -321,17 +341,31 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
                    {"tooltip", json::array({{{"field", "layer"}},
                                             {{"field", "start_ms"}, {"format", ".4g"}},
                                             {{"field", "end_ms"}, {"format", ".4g"}}})}}}});
+}
+
+// The best design's busy time and energy (on chip; DRAM and penalties) per core.
+void add_core_charts(HtmlReport& rep, const search::HeraldResult& r) {
+  const auto& sch = r.best_schedule;
+  const auto& prob = r.best_problem;
+  std::vector<double> onchip(static_cast<std::size_t>(prob.num_cores), 0),
+      offchip(static_cast<std::size_t>(prob.num_cores), 0);
+  for (std::size_t i = 0; i < sch.placed.size(); ++i) {
+    const auto& pl = sch.placed[i];
+    const double on = prob.energy_pj[prob.at(i, pl.core)];
+    onchip[static_cast<std::size_t>(pl.core)] += on;
+    offchip[static_cast<std::size_t>(pl.core)] += pl.energy_pj - on;
+  }
   json util = json::array(), energy = json::array();
   for (int k = 0; k < prob.num_cores; ++k) {
     const auto kk = static_cast<std::size_t>(k);
     util.push_back(
-        {{"core", core_name(k)},
+        {{"core", core_label(r, k)},
          {"utilization",
           sch.latency_cycles > 0 ? sch.core_busy_cycles[kk] / sch.latency_cycles : 0.0}});
-    energy.push_back({{"core", core_name(k)},
+    energy.push_back({{"core", core_label(r, k)},
                       {"part", "on chip (MAC, L1, L2, NoC)"},
                       {"energy_j", onchip[kk] * 1e-12}});
-    energy.push_back({{"core", core_name(k)},
+    energy.push_back({{"core", core_label(r, k)},
                       {"part", "DRAM and penalties"},
                       {"energy_j", offchip[kk] * 1e-12}});
   }
@@ -363,6 +397,12 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
          {"y", {{"field", "energy_j"}, {"type", "quantitative"}, {"title", "energy (J)"}}},
          {"color", {{"field", "part"}, {"type", "nominal"}}}}}});
   rep.end_grid();
+}
+
+// The global buffer's occupancy over the best design's schedule.
+void add_memory_chart(HtmlReport& rep, const search::HeraldResult& r, double ghz) {
+  const auto& sch = r.best_schedule;
+  const auto& prob = r.best_problem;
   std::vector<schedule::MemoryPoint> mem;
   schedule::validate_schedule(prob, sch, &mem);
   json m = json::array();
@@ -379,6 +419,27 @@ std::string herald_report_html(const search::HeraldResult& r, const search::Hera
                  {"encoding",
                   {{"x", {{"field", "time_ms"}, {"type", "quantitative"}, {"title", "time (ms)"}}},
                    {"y", {{"field", "mib"}, {"type", "quantitative"}, {"title", "MiB"}}}}}});
+}
+
+}  // namespace
+
+std::string herald_report_html(const search::HeraldResult& r, const search::HeraldConfig& c,
+                               const HeraldRunInfo& info, std::size_t max_plotted_points) {
+  const double ghz = info.clock_ghz;
+  HtmlReport rep(fmt::format("Herald: {} on the {} class", info.workload, info.accelerator_class));
+  rep.add_paragraph(
+      fmt::format("{} layers; {} design points ({} search, granularity 1/{}, objective {}, {} "
+                  "scheduler) in {:.2f} s on {} "
+                  "threads.{}",
+                  r.layers, r.design_points, info.search, info.granularity, info.objective,
+                  info.scheduler, r.wall_seconds, r.threads,
+                  r.interrupted ? " Interrupted: the finished points are shown." : ""));
+  add_design_space(rep, r, info, max_plotted_points);
+  add_bests_table(rep, r, ghz);
+  if (r.best < 0) return rep.render();
+  add_gantt(rep, r, c, ghz);
+  add_core_charts(rep, r);
+  add_memory_chart(rep, r, ghz);
   return rep.render();
 }
 

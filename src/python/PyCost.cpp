@@ -149,7 +149,10 @@ mf::LayerSyntax layer_with_dataflow(const PyLayer& layer, const PyDataflow& df) 
   return ls;
 }
 
-void bind_cost(py::module_& m) {
+namespace {
+
+// mosaic.Layer, mosaic.Dataflow and mosaic.dataflows().
+void bind_layer_and_dataflow(py::module_& m) {
   py::class_<PyLayer>(m, "Layer",
                       "A layer in the mapping format's names: mosaic.Layer(type='CONV', K=64, "
                       "C=3, R=3, S=3, Y=224, X=224, stride=1). Types: CONV, DSCONV, NGCONV, GEMM "
@@ -176,7 +179,10 @@ void bind_cost(py::module_& m) {
       .def_property_readonly("text", [](const PyDataflow& d) { return d.text; })
       .def("__repr__", [](const PyDataflow& d) { return "mosaic.Dataflow('" + d.text + "')"; });
   m.def("dataflows", &dataflow::library_names, "The names of the dataflow library.");
+}
 
+// mosaic.Core: MAESTRO's hardware model.
+void bind_core(py::module_& m) {
   py::class_<arch::Core>(m, "Core",
                          "A core (MAESTRO's hardware model): the names of the core YAML format. "
                          "Sizes and bandwidths count elements (bytes at 8-bit precision); "
@@ -201,7 +207,10 @@ void bind_cost(py::module_& m) {
         return fmt::format("mosaic.Core(pes={}, vector_width={}, noc_bw={}, offchip_bw={})",
                            c.num_pes, c.vector_width, c.noc_bw, c.offchip_bw);
       });
+}
 
+// mosaic.LayerCost and mosaic.cost().
+void bind_layer_cost(py::module_& m) {
   py::class_<cost::LayerCost>(m, "LayerCost", "The cost of one layer on one core.")
       .def_readonly("latency_cycles", &cost::LayerCost::latency_cycles)
       .def_readonly("ideal_cycles", &cost::LayerCost::ideal_cycles)
@@ -236,7 +245,7 @@ void bind_cost(py::module_& m) {
   m.def(
       "cost",
       [](const PyLayer& layer, const py::object& dataflow, const arch::Core& core,
-         std::optional<std::string> compat, std::optional<std::string> technology) {
+         const std::optional<std::string>& compat, const std::optional<std::string>& technology) {
         const PyDataflow df = to_dataflow(dataflow);
         const cost::MaestroEvalOptions opt = eval_options(df, compat, technology);
         mf::NetworkSyntax net;
@@ -249,6 +258,14 @@ void bind_cost(py::module_& m) {
       py::arg("technology") = py::none(),
       "Costs one layer with a dataflow (mosaic.Dataflow or a string) on a core, as `mosaic eval` "
       "costs a one-layer mapping file. compat='maestro': the MAESTRO tool's numbers.");
+}
+
+}  // namespace
+
+void bind_cost(py::module_& m) {
+  bind_layer_and_dataflow(m);
+  bind_core(m);
+  bind_layer_cost(m);
 }
 
 }  // namespace mosaic::python

@@ -24,30 +24,6 @@ namespace mosaic::python {
 
 namespace {
 
-// The value rules `mosaic herald` applies to its flags (cli/CmdHerald.cpp, through
-// cli/FlagRules), with the CLI's message, so that mosaic.herald raises what the CLI prints.
-template <typename T, typename Rule>
-void check_herald_flag(T value, const Rule& rule, const char* flag) {
-  try {
-    if constexpr (std::is_floating_point_v<T>)
-      check_number(value, rule, SourceLocation{});
-    else
-      check_integer(static_cast<std::int64_t>(value), rule, SourceLocation{});
-  } catch (const UserError& e) {
-    throw UserError(fmt::format("mosaic herald: {}: {}", flag, e.message()));
-  }
-}
-
-void check_herald_flags(const search::HeraldFlags& a) {
-  check_herald_flag(a.granularity, IntRule::between(1, 4096), "--granularity");
-  check_herald_flag(a.samples, IntRule::between(1, 1000000000), "--samples");
-  check_herald_flag(a.load_balance, NumberRule::at_least(1), "--load-balance");
-  check_herald_flag(a.lookahead, IntRule::between(0, 1024), "--lookahead");
-  check_herald_flag(a.rearrange_cycles_per_byte, NumberRule::non_negative(),
-                    "--rearrange-cycles-per-byte");
-  check_herald_flag(a.threads, IntRule::between(0, 4096), "--threads");
-}
-
 // `mosaic eval --mapping M --hw H [--dataflow D] [--compat maestro] [--technology T] --json`.
 py::object eval(const std::string& mapping, const std::string& hw,
                 const std::optional<std::string>& dataflow,
@@ -120,11 +96,12 @@ void bind_verbs(py::module_& m) {
         "`mosaic workload show WORKLOAD --json`: the workload schema with derived figures.");
   m.def(
       "herald",
-      [](std::string workload, std::string class_, std::string styles,
-         std::optional<std::string> accelerator, int granularity, std::string search, int samples,
-         std::uint64_t seed, std::string objective, std::string scheduler, std::string ordering,
-         double load_balance, int lookahead, double rearrange_cycles_per_byte,
-         std::optional<std::string> out, int threads, bool no_baselines, bool quiet) {
+      [](const std::string& workload, const std::string& class_, const std::string& styles,
+         const std::optional<std::string>& accelerator, int granularity, const std::string& search,
+         int samples, std::uint64_t seed, const std::string& objective,
+         const std::string& scheduler, const std::string& ordering, double load_balance,
+         int lookahead, double rearrange_cycles_per_byte, const std::optional<std::string>& out,
+         int threads, bool no_baselines, bool quiet, const std::string& cost) {
         search::HeraldFlags a;  // the CLI's flags (search/HeraldFlags.h)
         a.workload = workload;
         a.cls = class_;
@@ -143,7 +120,8 @@ void bind_verbs(py::module_& m) {
         a.threads = threads;
         a.no_baselines = no_baselines;
         a.progress = !quiet;
-        check_herald_flags(a);
+        a.cost = cost;
+        search::check_herald_flags(a);  // the CLI's value rules and messages
         return herald(a, out);
       },
       py::arg("workload") = "arvr-a", py::arg("class_") = "edge", py::arg("styles") = "nvdla,shi",
@@ -153,7 +131,7 @@ void bind_verbs(py::module_& m) {
       py::arg("ordering") = "breadth-first", py::arg("load_balance") = 2.0,
       py::arg("lookahead") = 4, py::arg("rearrange_cycles_per_byte") = 0.0,
       py::arg("out") = py::none(), py::arg("threads") = 0, py::arg("no_baselines") = false,
-      py::arg("quiet") = false,
+      py::arg("quiet") = false, py::arg("cost") = "directive",
       "`mosaic herald`: the dict summary.json holds (with out=DIR, the CLI's files too). "
       "Ctrl-C stops the search, writes what is finished (with out) and raises "
       "KeyboardInterrupt.");

@@ -1,4 +1,5 @@
 #include "search/DseEngine.h"
+#include "cost/CoreHardware.h"
 
 #include <algorithm>
 #include <chrono>
@@ -258,19 +259,11 @@ struct Evaluator {
 
   WorkloadEval run_analysis(const Coords& c, std::int64_t bw, bool full) {
     const DseSpec& s = ctx.s;
-    cost::DirectiveHardware hw;
-    hw.num_pes = c.pes;
-    hw.vector_width = c.vw;
-    hw.noc_bw = bw;
-    hw.noc_latency = s.noc_latency;
-    hw.offchip_bw = s.offchip_bw;
+    const arch::Core core = design_core(s, c.pes, c.vw, bw);
+    const cost::DirectiveHardware hw = cost::directive_hardware(core);
     cost::DirectiveOptions opt;
     opt.maestro_compat = s.maestro_compat;
     opt.keep_top_cases = ctx.reuse_plateaus;
-    arch::Core core;
-    core.num_pes = c.pes;
-    core.vector_width = c.vw;
-    core.noc_bw = bw;
     WorkloadEval e;
     if (ctx.reuse_plateaus) e.timing.resize(bound.size());
     for (std::size_t l = 0; l < bound.size(); ++l) {
@@ -709,18 +702,10 @@ DesignDetail evaluate_design(const DseWorkload& w, const DseSpec& s, const DseDe
   if (p.dataflow < 0 || static_cast<std::size_t>(p.dataflow) >= dfs.size())
     throw InternalError("evaluate_design: dataflow index out of range");
   const auto& df = dfs[static_cast<std::size_t>(p.dataflow)];
-  cost::DirectiveHardware hw;
-  hw.num_pes = p.pes;
-  hw.vector_width = p.vector_width;
-  hw.noc_bw = p.noc_bw;
-  hw.noc_latency = s.noc_latency;
-  hw.offchip_bw = s.offchip_bw;
+  arch::Core core = design_core(s, p.pes, p.vector_width, p.noc_bw);
+  const cost::DirectiveHardware hw = cost::directive_hardware(core);
   cost::DirectiveOptions opt;
   opt.maestro_compat = s.maestro_compat;
-  arch::Core core;
-  core.num_pes = p.pes;
-  core.vector_width = p.vector_width;
-  core.noc_bw = p.noc_bw;
   core.l1_bytes = p.l1_bytes;
   core.l2_bytes = p.l2_bytes;
   auto& m = out.metrics;

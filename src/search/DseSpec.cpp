@@ -4,11 +4,13 @@
 #include <cctype>
 #include <cmath>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
 #include "common/Validate.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -226,6 +228,19 @@ std::string_view tile_objective_name(cost::CoreObjective o) {
   return "edp";
 }
 
+arch::Core design_core(const DseSpec& s, std::int64_t pes, std::int64_t vector_width,
+                       std::int64_t noc_bw) {
+  arch::Core core;
+  core.num_pes = pes;
+  core.vector_width = vector_width;
+  core.noc_bw = noc_bw;
+  core.noc_hops = 1;
+  core.noc_hop_latency = s.noc_latency;
+  core.offchip_bw = s.offchip_bw;
+  core.precision_bits = s.precision_bits;
+  return core;
+}
+
 std::int64_t space_size(const DseSpec& s) {
   std::int64_t n = std::max<std::int64_t>(1, static_cast<std::int64_t>(s.dataflows.size()));
   auto mul = [&](std::int64_t c) {
@@ -256,6 +271,25 @@ double edp_pj_cycles(const DesignMetrics& m) {
 
 std::int64_t buffer_bytes(const DseDesignPoint& p) {
   return p.pes * p.l1_bytes + p.l2_bytes;
+}
+
+SweepEstimate dse_estimate(const DseSpec& s, std::size_t layers, int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  SweepEstimate e;
+  e.what = "design points";
+  e.points = static_cast<double>(space_size(s));
+  e.seconds = e.points * static_cast<double>(std::max<std::size_t>(layers, 1)) / (20e6 * threads);
+  // A wave (4 chunks per thread, at least 16) of chunk results; a chunk holds every bandwidth,
+  // buffer and last mapping size of one (dataflow, PEs, lanes).
+  double per_chunk = static_cast<double>(s.noc_bw.count());
+  if (s.l1_bytes) per_chunk *= static_cast<double>(s.l1_bytes->count());
+  if (s.l2_bytes) per_chunk *= static_cast<double>(s.l2_bytes->count());
+  if (!s.map_sizes.empty()) per_chunk *= static_cast<double>(s.map_sizes.back().values.count());
+  e.bytes = std::max(16.0, 4.0 * threads) * per_chunk * sizeof(DesignRecord);
+  e.suggestion =
+      "sweep fewer values (--pes, --bw, --l1, --l2, mapping sizes) or coarser steps "
+      "(A:B:xF)";
+  return e;
 }
 
 }  // namespace mosaic::search

@@ -18,10 +18,12 @@
 #include <string_view>
 #include <vector>
 
+#include "arch/Core.h"
 #include "arch/Technology.h"
 #include "common/Objective.h"
 #include "cost/SubAccelerator.h"
 #include "dataflow/Dataflow.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -110,6 +112,17 @@ void validate(const DseSpec& spec);
 
 // The number of design points of the space (the product of every loop's count).
 std::int64_t space_size(const DseSpec& spec);
+
+// The core of a design point as the directive analysis sees it: its PEs, MAC lanes and NoC
+// bandwidth, the spec's NoC latency (one hop), off-chip bandwidth and precision.
+arch::Core design_core(const DseSpec& spec, std::int64_t pes, std::int64_t vector_width,
+                       std::int64_t noc_bw);
+
+// The sweep's design points and a lower bound on its time (search/SweepBudget.h): 20 M designs
+// per layer per second per thread, above the fastest rate bench_dse measured (11.5 M explored
+// designs per second, Table 3 NVDLA). The designs are streamed (designs.csv), so the memory is
+// one wave of chunk results. `threads` 0: every hardware thread.
+SweepEstimate dse_estimate(const DseSpec& spec, std::size_t layers, int threads);
 
 // One design point.
 struct DseDesignPoint {

@@ -92,7 +92,8 @@ ChunkResult decode_chunk(std::string_view payload, std::int64_t index, std::int3
     d.valid = r.get<std::uint8_t>() != 0;
   }
   const auto len = r.get<std::uint64_t>();
-  if (r.pos + len > payload.size()) throw InternalError("result store: truncated chunk note");
+  // (Compared without adding: a huge length would wrap r.pos + len around.)
+  if (len > payload.size() - r.pos) throw InternalError("result store: truncated chunk note");
   c.note = std::string(payload.substr(r.pos, len));
   return c;
 }

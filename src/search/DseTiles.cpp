@@ -9,6 +9,7 @@
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "common/Hash.h"
+#include "cost/CoreHardware.h"
 #include "cost/DirectiveAnalysis.h"
 #include "cost/MaestroNetwork.h"
 #include "mapper/DirectiveMapper.h"
@@ -95,13 +96,7 @@ TileLayerCost tile_layer_cost(const DseLayer& dl, const dataflow::Dataflow& styl
                               std::int64_t pes, std::int64_t vw, std::int64_t bw,
                               std::int64_t l1_budget, std::int64_t l2_budget) {
   TileLayerCost out;
-  mapper::DirectiveMapperOptions mo;
-  mo.num_pes = pes;
-  mo.vector_width = vw;
-  mo.noc_bw = bw;
-  mo.noc_latency = s.noc_latency;
-  mo.offchip_bw = s.offchip_bw;
-  mo.precision_bits = s.precision_bits;
+  mapper::DirectiveMapperOptions mo = mapper::mapper_options(design_core(s, pes, vw, bw));
   mo.l1_elements = l1_budget;
   mo.l2_elements = l2_budget;
   mo.objective = *s.search_tiles;
@@ -113,19 +108,10 @@ TileLayerCost tile_layer_cost(const DseLayer& dl, const dataflow::Dataflow& styl
     return out;
   }
   // The chosen mapping analysed as the DSE (and eval) analyses a written one.
-  cost::DirectiveHardware hw;
-  hw.num_pes = pes;
-  hw.vector_width = vw;
-  hw.noc_bw = bw;
-  hw.noc_latency = s.noc_latency;
-  hw.offchip_bw = s.offchip_bw;
-  cost::DirectiveResult r = cost::analyze_directives(dl.problem, mr.best.directives, hw, {});
+  const arch::Core core = design_core(s, pes, vw, bw);
+  cost::DirectiveResult r =
+      cost::analyze_directives(dl.problem, mr.best.directives, cost::directive_hardware(core), {});
   if (dl.useful_macs) r.macs = *dl.useful_macs;
-  arch::Core core;
-  core.num_pes = pes;
-  core.vector_width = vw;
-  core.noc_bw = bw;
-  core.precision_bits = s.precision_bits;
   out.cost = cost::to_layer_cost(r, dl.problem, core, s.technology, false);
   out.cost.latency_cycles = std::max(1.0, static_cast<double>(r.top.runtime));
   out.feasible = true;
@@ -192,8 +178,8 @@ struct Lookup {
   LayerSummary get(std::size_t l, std::int64_t pes, std::int64_t vw, std::int64_t bw,
                    std::int64_t l1, std::int64_t l2) const {
     MemoKey key{d, shape[l], pes, vw, bw, 0, 0};
-    const LayerSummary free = exact(l, key);
-    if (!free.feasible) return free;  // no legal mapping at all
+    LayerSummary free = exact(l, key);  // not const: returned by move
+    if (!free.feasible) return free;    // no legal mapping at all
     const bool l1_ok = l1 == 0 || free.l1_elements <= static_cast<double>(l1);
     const bool l2_ok = l2 == 0 || free.l2_elements <= static_cast<double>(l2);
     if (l1_ok && l2_ok) return free;

@@ -87,6 +87,8 @@ struct H3mConfig {
   std::uint64_t seed = 1;
   int threads = 0;
   bool progress = false;
+  // Run even when the estimate (search/SweepBudget.h) exceeds the time limit (`--allow-large`).
+  bool allow_large = false;
   bool baselines = true;
   arch::Technology technology = arch::default_technology();
   schedule::Options scheduler;

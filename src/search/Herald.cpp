@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "search/DesignEvaluator.h"
 #include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SweepBudget.h"
 
 namespace mosaic::search {
 
@@ -125,7 +127,7 @@ class Engine {
   explicit Engine(const HeraldConfig& c)
       : cfg_(c),
         evaluator_(c.workload, c.params, c.technology, c.objective, c.scheduler, c.maestro_compat,
-                   c.compat_search_tiles) {}
+                   c.compat_search_tiles, c.cost_analysis) {}
 
   const workload::WorkloadGraph& graph() const { return evaluator_.graph(); }
   std::int64_t unique_shapes() const { return evaluator_.unique_shapes(); }
@@ -196,6 +198,8 @@ class Search {
 
   HeraldResult run() {
     add_styles();
+    check_sweep(herald_estimate(), machine_limits(), cfg_.allow_large,
+                cfg_.mode == SearchMode::Random ? "--samples" : "--granularity");
     const std::vector<Job> jobs = initial_jobs();
     Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()),
                       cfg_.progress);
@@ -258,6 +262,40 @@ class Search {
         baselines_.push_back(static_cast<int>(res_.styles.size()));
         res_.styles.push_back(s);
       }
+  }
+
+  // The design points initial_jobs() will make, the memory they hold (jobs, results, the
+  // partitions built on the way) and a lower bound on their time: 1.0 us per layer per design
+  // point on one thread, the fastest rate bench_herald measured (bench/README.md).
+  SweepEstimate herald_estimate() const {
+    SweepEstimate e;
+    e.what = "herald design points";
+    int k_max = 1;
+    for (int si : res_.searched) {
+      const int k = style(si).num_cores();
+      double n = 1;
+      if (!cfg_.fixed_partition && style(si).kind == arch::StyleKind::HDA && k > 1) {
+        if (cfg_.mode == SearchMode::Exhaustive)
+          n = std::pow(binomial(cfg_.granularity - 1, k - 1), 2);
+        else if (cfg_.mode == SearchMode::Random)
+          n = cfg_.random_samples;
+      }
+      e.points += n;
+      k_max = std::max(k_max, k);
+    }
+    // A job and its result, and the partition's PE and bandwidth shares in three copies.
+    const double per_point = static_cast<double>(sizeof(Job) + sizeof(DesignPoint)) +
+                             3.0 * (sizeof(arch::Partition) + 2.0 * 8 * k_max);
+    e.points += static_cast<double>(baselines_.size());
+    e.bytes = e.points * per_point;
+    e.seconds = e.points * static_cast<double>(res_.layers) * 1.0e-6 / std::max(1, res_.threads);
+    e.suggestion = cfg_.mode == SearchMode::Random
+                       ? "lower --samples"
+                       : fmt::format(
+                             "lower --granularity (now {}) or use --search random "
+                             "--samples N or --search binary",
+                             cfg_.granularity);
+    return e;
   }
 
   // Design points of the non-adaptive part: every searched style's partitions (exhaustive or
@@ -542,17 +580,49 @@ class Search {
 
 }  // namespace
 
+namespace {
+
+// The loop-nest analysis applies to a fixed design whose cores all have a loop-nest view, without
+// baselines (built from the class: no memory hierarchy) and without MAESTRO-compat costs.
+void check_cost_analysis(const HeraldConfig& c) {
+  if (c.cost_analysis != mapper::CostAnalysis::LoopNest) return;
+  auto fail = [](const std::string& m) { throw UserError(SourceLocation{"", 0, "cost"}, m); };
+  if (!c.fixed_partition)
+    fail(
+        "the loop-nest analysis needs cores with a memory hierarchy; a searched class and style "
+        "build cores with the directive view only (give a fixed design whose cores have one)");
+  const auto& views = c.fixed_partition->loop_nest;
+  for (std::size_t k = 0; k < c.fixed_partition->pes.size(); ++k)
+    if (k >= views.size() || !views[k])
+      fail(
+          fmt::format("the loop-nest analysis needs every core's memory hierarchy; core {} has "
+                      "none",
+                      k));
+  if (c.baselines)
+    fail(
+        "the loop-nest analysis does not apply to the FDA, SM-FDA and RDA baselines (their "
+        "cores have no memory hierarchy)");
+  if (c.maestro_compat) fail("MAESTRO-compat costs are the directive analysis'");
+}
+
+// The threads a search runs on: the configuration's, or every core of the machine.
+int search_threads(const HeraldConfig& c) {
+  return c.threads > 0 ? c.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+}
+
+}  // namespace
+
 HeraldResult run_herald(const HeraldConfig& config) {
   const auto t0 = Clock::now();
   if (config.granularity < 1)
     throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
   if (config.styles.empty())
     throw UserError(SourceLocation{"", 0, "styles"}, "no accelerator style");
+  check_cost_analysis(config);
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads =
-      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  const int threads = search_threads(cfg);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   HeraldResult res = Search(cfg, threads).run();
@@ -565,8 +635,7 @@ HeraldResult run_herald(const HeraldConfig& config) {
 void serve_herald(const HeraldConfig& config, ChunkTransport& transport) {
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads =
-      cfg.threads > 0 ? cfg.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
+  const int threads = search_threads(cfg);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   Search(cfg, threads).serve(transport);

@@ -11,6 +11,7 @@
 
 #include "arch/Accelerator.h"
 #include "arch/Technology.h"
+#include "mapper/CostAnalysis.h"
 #include "schedule/Schedule.h"
 #include "workload/Workload.h"
 
@@ -45,9 +46,17 @@ struct HeraldConfig {
   // objective, found by MAESTRO's own analysis (`--compat maestro --search-tiles`); without, the
   // style's library mapping. (The default model always searches the tiles.)
   bool compat_search_tiles = false;
+  // Which analysis costs each (layer, core) (`--cost directive|loopnest`). The loop-nest one
+  // applies only to cores with a loop-nest view: a fixed design whose partition gives every core
+  // one (an accelerator file's `hw`); classes and styles build cores without, and so do the
+  // baselines (run_herald refuses a loop-nest search and loop-nest baselines).
+  mapper::CostAnalysis cost_analysis = mapper::CostAnalysis::Directive;
   bool baselines = true;  // also evaluate the FDAs, SM-FDAs and the RDA
   int threads = 0;        // 0 = every core of the machine
   bool progress = false;
+  // Run a sweep even when its estimate (search/SweepBudget.h) exceeds the machine's memory or the
+  // time limit (`--allow-large`); otherwise such a sweep is refused before it starts.
+  bool allow_large = false;
   // The non-adaptive design points (every one of an exhaustive or random search, the baselines)
   // are cut into chunks of kHeraldChunkPoints in job order. With a store, finished chunks are
   // committed and a rerun of the same configuration reads them back; with a transport that has

@@ -1,4 +1,5 @@
 #include "search/HeraldExperiments.h"
+#include "search/Progress.h"
 
 #include "mapper/SubAcceleratorCost.h"
 
@@ -67,6 +68,7 @@ Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cl
       std::fprintf(stderr, "herald experiments: %s %s %s\n", wl.c_str(), cls.c_str(),
                    st.label().c_str());
     HeraldResult r = run_herald(c);
+    if (InterruptGuard::interrupted()) break;  // the caller drops this run
     std::map<int, int> remap;
     for (std::size_t i = 0; i < r.styles.size(); ++i) {
       remap[static_cast<int>(i)] = static_cast<int>(merged.styles.size());
@@ -114,6 +116,7 @@ std::vector<BatchRow> batch_study(const ExperimentOptions& o) {
   for (const auto& cls : kClasses)
     for (const auto& wl : {std::string("mlperf"), std::string("mlperf-b8")}) {
       const Run r = run(o, wl, cls, maelstrom, true);
+      if (InterruptGuard::interrupted()) return out;
       const auto m = best_of_style(r.all, kMaelstrom);
       const auto fda = best_of_kind(r.all, arch::StyleKind::FDA);
       const auto rda = best_of_kind(r.all, arch::StyleKind::RDA);  // one point
@@ -137,6 +140,7 @@ std::vector<SingleDnnRow> single_dnn(const ExperimentOptions& o) {
     c.maestro_compat = o.maestro_compat;
     c.compat_search_tiles = o.compat_search_tiles;
     const HeraldResult r = run_herald(c);
+    if (InterruptGuard::interrupted()) return out;
     const DesignPoint* mono = nullptr;
     for (int idx : {r.best_fda, r.rda})
       if (idx >= 0 && (!mono || r.points[static_cast<std::size_t>(idx)].edp() < mono->edp()))
@@ -189,6 +193,7 @@ std::vector<GreedyRow> scheduler_vs_greedy(const ExperimentOptions& o,
   for (const Scenario* sp : sorted) {
     const Scenario& s = *sp;
     const Run g = run(o, s.workload, s.cls, maelstrom, false, true);
+    if (InterruptGuard::interrupted()) return out;
     const auto mg = best_of_style(g.all, kMaelstrom);
     if (s.maelstrom && mg) out.push_back(GreedyRow{s.workload, s.cls, *s.maelstrom, *mg});
   }
@@ -201,6 +206,7 @@ std::vector<SchedulingTimeRow> scheduling_time(const ExperimentOptions& o) {
   std::vector<SchedulingTimeRow> out;
   for (const auto& wl : kWorkloads)
     for (int k : {2, 3}) {
+      if (InterruptGuard::interrupted()) return out;
       const auto style =
           k == 2 ? arch::parse_style("nvdla,shi") : arch::parse_style("nvdla,shi,eyeriss");
       const auto acc = arch::build_accelerator(arch::accelerator_class("mobile"), style, {});
@@ -228,14 +234,25 @@ HeraldExperiments run_herald_experiments(const ExperimentOptions& o) {
   for (const auto& s : arch::table3_styles())
     if (s.kind == arch::StyleKind::HDA) hdas.push_back(s);
   HeraldExperiments e;
+  // Ctrl-C: the experiments (table rows) finished so far are kept and the result is marked
+  // interrupted; the run under way is dropped. (Nested guards of run_herald keep the flag.)
+  const InterruptGuard guard;
+  const auto stopped = [&] { return e.interrupted = InterruptGuard::interrupted(); };
   for (const auto& wl : kWorkloads)
-    for (const auto& cls : kClasses)
-      e.scenarios.push_back(scenario(wl, cls, run(o, wl, cls, hdas, true)));
+    for (const auto& cls : kClasses) {
+      const Run r = run(o, wl, cls, hdas, true);
+      if (stopped()) return e;
+      e.scenarios.push_back(scenario(wl, cls, r));
+    }
   e.batch = batch_study(o);
+  if (stopped()) return e;
   e.single_dnn = single_dnn(o);
+  if (stopped()) return e;
   e.workload_change = workload_change(o, e.scenarios);
   e.greedy = scheduler_vs_greedy(o, e.scenarios);
+  if (stopped()) return e;
   e.scheduling_time = scheduling_time(o);
+  stopped();
   return e;
 }
 

@@ -81,6 +81,7 @@ struct HeraldExperiments {
   std::vector<WorkloadChangeRow> workload_change;
   std::vector<GreedyRow> greedy;
   std::vector<SchedulingTimeRow> scheduling_time;
+  bool interrupted = false;  // Ctrl-C: the vectors hold the experiments finished before it
 };
 
 // Runs everything (minutes of CPU at the default granularities).

@@ -1,6 +1,7 @@
 #include "search/HeraldFlags.h"
 
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -54,7 +55,73 @@ void set_cost_model(const HeraldFlags& a, HeraldConfig& cfg) {
   }
 }
 
+// `--cost directive|loopnest`. The loop-nest analysis needs cores with a memory hierarchy: a
+// fixed design (--accelerator) whose every core names its ZigZag hardware file (`hw`); the
+// baselines are built from the class without one, so they are not evaluated.
+void set_cost_analysis(const HeraldFlags& a, HeraldConfig& cfg) {
+  if (a.cost != "directive" && a.cost != "loopnest")
+    bad("--cost", fmt::format("unknown cost analysis '{}' (directive or loopnest)", a.cost));
+  cfg.cost_analysis = mapper::parse_cost_analysis(a.cost);
+  if (cfg.cost_analysis != mapper::CostAnalysis::LoopNest) return;
+  if (a.accelerator.empty())
+    bad("--cost",
+        "loopnest needs cores with a memory hierarchy (a loop-nest view), and Herald's classes "
+        "and styles (--class, --styles) build cores with the directive view only: give "
+        "--accelerator FILE whose cores name a ZigZag hardware file (hw:) and mapping (mapping:)");
+  const auto& views = cfg.fixed_partition->loop_nest;
+  for (std::size_t k = 0; k < cfg.fixed_partition->pes.size(); ++k)
+    if (k >= views.size() || !views[k])
+      bad("--cost", fmt::format("loopnest needs every core's memory hierarchy; core {} of {} "
+                                "names no ZigZag hardware file (hw:)",
+                                k + 1, a.accelerator));
+  if (cfg.maestro_compat) bad("--compat", "maestro applies to the directive analysis only");
+  cfg.baselines = false;  // class-built cores: no memory hierarchy
+}
+
 }  // namespace
+
+const std::vector<HeraldFlagRule>& herald_flag_rules() {
+  using F = const HeraldFlags&;
+  auto i = [](const char* flag, IntRule rule, double (*value)(F)) {
+    return HeraldFlagRule{flag, rule, {}, value, false};
+  };
+  auto n = [](const char* flag, NumberRule rule, bool unset_below_zero, double (*value)(F)) {
+    return HeraldFlagRule{flag, std::nullopt, rule, value, unset_below_zero};
+  };
+  static const std::vector<HeraldFlagRule> rules = {
+      i("--granularity", IntRule::between(1, 4096),
+        [](F a) { return static_cast<double>(a.granularity); }),
+      i("--samples", IntRule::between(1, 1000000000),
+        [](F a) { return static_cast<double>(a.samples); }),
+      i("--seed", IntRule::non_negative(), [](F a) { return static_cast<double>(a.seed); }),
+      n("--load-balance", NumberRule::at_least(1), false, [](F a) { return a.load_balance; }),
+      i("--lookahead", IntRule::between(0, 1024),
+        [](F a) { return static_cast<double>(a.lookahead); }),
+      n("--rearrange-cycles-per-byte", NumberRule::non_negative(), false,
+        [](F a) { return a.rearrange_cycles_per_byte; }),
+      i("--threads", IntRule::between(0, 4096), [](F a) { return static_cast<double>(a.threads); }),
+      n("--subacc-buffer", NumberRule::positive(), true,
+        [](F a) { return a.subacc_buffer_per_pe; }),
+      n("--local-bw", NumberRule::positive(), true, [](F a) { return a.local_bw_per_pe; })};
+  return rules;
+}
+
+void check_herald_flags(const HeraldFlags& a) {
+  for (const auto& r : herald_flag_rules()) {
+    const double v = r.value(a);
+    if (r.unset_below_zero && v < 0) continue;
+    try {
+      if (r.integer)  // (a seed past 2^63 is checked as 2^63 - 1: no rule bounds it there)
+        check_integer(
+            v >= 0x1p63 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(v),
+            *r.integer, SourceLocation{});
+      else
+        check_number(v, r.number, SourceLocation{});
+    } catch (const UserError& e) {
+      throw UserError(fmt::format("mosaic herald: {}: {}", r.flag, e.message()));
+    }
+  }
+}
 
 schedule::Metric parse_herald_metric(std::string_view s, std::string_view flag) {
   // Every verb's names of the objectives (common/Objective.h: "throughput" is latency, ...).
@@ -105,8 +172,10 @@ HeraldConfig herald_config(const HeraldFlags& a) {
   set_scheduler(a, cfg);
   set_cost_model(a, cfg);
   cfg.baselines = !a.no_baselines;
+  set_cost_analysis(a, cfg);
   cfg.threads = a.threads;
   cfg.progress = a.progress;
+  cfg.allow_large = a.allow_large;
   return cfg;
 }
 

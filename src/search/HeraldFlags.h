@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "arch/Accelerator.h"
+#include "common/Validate.h"
 #include "schedule/Schedule.h"
 #include "search/Herald.h"
 
@@ -33,10 +35,28 @@ struct HeraldFlags {
   double subacc_buffer_per_pe = -1;  // bytes; < 0: the default of ExecutionParams
   double local_bw_per_pe = -1;       // elements per PE and cycle; < 0: the default
   bool search_tiles = false;         // with compat maestro: the styles' best tiles
+  std::string cost = "directive";    // directive or loopnest (mapper/CostAnalysis.h)
   bool no_baselines = false;
   int threads = 0;
   bool progress = false;
+  bool allow_large = false;  // --allow-large: run a sweep its estimate refuses
 };
+
+// The value rules of the numeric flags (common/Validate.h), one table for both front ends: the CLI
+// installs them as its flags' validators (cli/CmdHerald.cpp), check_herald_flags applies them to
+// values given otherwise (the Python module's mosaic.herald).
+struct HeraldFlagRule {
+  const char* flag;
+  std::optional<IntRule> integer;  // an integer flag's rule; unset: a number flag's, `number`
+  NumberRule number;
+  double (*value)(const HeraldFlags&);
+  bool unset_below_zero = false;  // a negative value is the "not given" default (not checked)
+};
+const std::vector<HeraldFlagRule>& herald_flag_rules();
+
+// Throws UserError "mosaic herald: <flag>: <message>" (the CLI's words) for the first value a
+// rule refuses.
+void check_herald_flags(const HeraldFlags& flags);
 
 // Loads the workload (and the class or accelerator file) and checks every value. Throws
 // UserError naming the flag.

@@ -10,7 +10,9 @@
 namespace mosaic::search {
 
 // While alive, SIGINT sets a flag instead of killing the process (a second SIGINT restores the
-// default action, so a stuck run can still be killed).
+// default action, so a stuck run can still be killed). Guards nest: an inner guard (a search
+// run inside a larger job) neither resets the flag nor reinstalls the handler, so a Ctrl-C
+// during one inner run stops the whole job.
 class InterruptGuard {
  public:
   InterruptGuard();
@@ -21,6 +23,12 @@ class InterruptGuard {
   static void reset();
 };
 
+// One progress line: "<what>: 3/20 (15%) 4.1 s, ETA 23 s" (no ETA before 1 % of the units is
+// done; the ETA assumes the remaining units take as long on average as the finished ones).
+std::string progress_line(const std::string& what, double elapsed_seconds, std::int64_t done,
+                          std::int64_t total);
+
+// A throttled "\r" progress line on stderr (at most five a second), with an ETA.
 class Progress {
  public:
   Progress(std::string what, std::int64_t total, bool enabled);

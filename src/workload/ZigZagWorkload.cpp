@@ -129,16 +129,10 @@ DimRelation parse_relation(const std::string& text, const std::string& where) {
 
 namespace {
 
-EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
+// The operator, its equation and the dimension relations.
+void parse_operator(const YAML::Node& node, const std::string& path, const std::string& where,
+                    EinsumLayer& l) {
   namespace y = yaml;
-  if (!node.IsMap()) y::fail(node, path, "layer", "expected a mapping (id, operator_type, ...)");
-  EinsumLayer l;
-  l.source_file = path;
-  l.source_line = y::line_of(node);
-  l.id = y::as_int(y::require(node, "id", path, "id"), path, "id");
-  const std::string where = fmt::format("layer {}", l.id);
-  if (y::has(node, "name")) l.name = y::as_string(y::find(node, "name"), path, where + " name");
-  if (l.name.empty()) l.name = fmt::format("Layer{}", l.id);
   const YAML::Node op = y::require(node, "operator_type", path, where + " operator_type");
   l.op_type = y::as_string(op, path, where + " operator_type");
   if (!allowed_operators().count(l.op_type))
@@ -163,6 +157,12 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
       }
     }
   }
+}
+
+// loop_dims and loop_sizes.
+void parse_loops(const YAML::Node& node, const std::string& path, const std::string& where,
+                 EinsumLayer& l) {
+  namespace y = yaml;
   const YAML::Node dims_node = y::require(node, "loop_dims", path, where + " loop_dims");
   for (auto& d : y::as_string_list(dims_node, path, where + " loop_dims"))
     l.dims.push_back(upper(d));
@@ -179,6 +179,12 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
       y::fail(sizes_node, path, where + " loop_sizes",
               fmt::format("size of {} must be positive, got {}", l.dims[i], l.sizes[i]));
   }
+}
+
+// operand_precision: O, O_final and every input operand.
+void parse_precision(const YAML::Node& node, const std::string& path, const std::string& where,
+                     EinsumLayer& l) {
+  namespace y = yaml;
   const YAML::Node prec = y::require(node, "operand_precision", path, where + " operand_precision");
   if (!prec.IsMap()) y::fail(prec, path, where + " operand_precision", "expected a mapping");
   for (auto it = prec.begin(); it != prec.end(); ++it) {
@@ -195,6 +201,12 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
     if (precision_of(l, l.operands[i].name) < 0)
       y::fail(prec, path, where + " operand_precision",
               fmt::format("missing precision of operand '{}'", l.operands[i].name));
+}
+
+// operand_source: which layer produces each input operand.
+void parse_operand_source(const YAML::Node& node, const std::string& path, const std::string& where,
+                          EinsumLayer& l) {
+  namespace y = yaml;
   if (y::has(node, "operand_source")) {
     const YAML::Node src = y::find(node, "operand_source");
     if (!src.IsMap()) y::fail(src, path, where + " operand_source", "expected a mapping");
@@ -210,6 +222,12 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
                                                   IntRule::non_negative()));
     }
   }
+}
+
+// pr_loop_dims, pr_loop_sizes and padding.
+void parse_padding(const YAML::Node& node, const std::string& path, const std::string& where,
+                   EinsumLayer& l) {
+  namespace y = yaml;
   if (y::has(node, "pr_loop_dims")) {
     for (auto& d : y::as_string_list(y::find(node, "pr_loop_dims"), path, where + " pr_loop_dims"))
       l.pr_dims.push_back(upper(d));
@@ -231,7 +249,13 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
     if (l.padding.size() != l.pr_dims.size())
       y::fail(n, path, where + " padding", "needs one [low, high] per pr_loop_dims entry");
   }
-  // Every operand dimension is a loop dimension or a related (partially relevant) dimension.
+}
+
+// Every operand dimension is a loop dimension or a related one; relations name loop dimensions.
+void check_dimensions(const YAML::Node& node, const std::string& path, const std::string& where,
+                      EinsumLayer& l) {
+  namespace y = yaml;
+  const YAML::Node eq = y::find(node, "equation");
   for (const auto& operand : l.operands) {
     for (const auto& d : operand.dims) {
       const bool is_loop = std::find(l.dims.begin(), l.dims.end(), d) != l.dims.end();
@@ -249,6 +273,24 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
       if (std::find(l.dims.begin(), l.dims.end(), d) == l.dims.end())
         y::fail(node, path, where + " dimension_relations",
                 fmt::format("{} in the relation of {} is not a loop dimension", d, r.dim));
+}
+
+EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
+  namespace y = yaml;
+  if (!node.IsMap()) y::fail(node, path, "layer", "expected a mapping (id, operator_type, ...)");
+  EinsumLayer l;
+  l.source_file = path;
+  l.source_line = y::line_of(node);
+  l.id = y::as_int(y::require(node, "id", path, "id"), path, "id");
+  const std::string where = fmt::format("layer {}", l.id);
+  if (y::has(node, "name")) l.name = y::as_string(y::find(node, "name"), path, where + " name");
+  if (l.name.empty()) l.name = fmt::format("Layer{}", l.id);
+  parse_operator(node, path, where, l);
+  parse_loops(node, path, where, l);
+  parse_precision(node, path, where, l);
+  parse_operand_source(node, path, where, l);
+  parse_padding(node, path, where, l);
+  check_dimensions(node, path, where, l);
   return l;
 }
 
@@ -286,6 +328,18 @@ std::vector<EinsumLayer> read_zigzag_workload(const std::string& path) {
   return parse_root(yaml::load_file(path), path);
 }
 
+namespace {
+
+// The precisions of W, I, O and O_final, and the operand sources (W this layer's own, I the
+// previous layer's) of a converted CONV or GEMM.
+void set_operands(EinsumLayer& l, const Layer& layer, int act, std::int64_t id) {
+  l.precision_bits = {
+      {"W", layer.weight_bits}, {"I", act}, {"O_final", layer.output_bits}, {"O", layer.psum_bits}};
+  l.operand_source = {{"W", id}, {"I", id - 1}};
+}
+
+}  // namespace
+
 EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
   EinsumConversion r;
   EinsumLayer& l = r.layer;
@@ -309,11 +363,7 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
       l.pr_dims = {"IX", "IY"};
       l.pr_sizes = {layer.X, layer.Y};
       l.padding = {{layer.pad_top, layer.pad_bottom}, {layer.pad_left, layer.pad_right}};
-      l.precision_bits = {{"W", layer.weight_bits},
-                          {"I", act},
-                          {"O_final", layer.output_bits},
-                          {"O", layer.psum_bits}};
-      l.operand_source = {{"W", id}, {"I", id - 1}};
+      set_operands(l, layer, act, id);
       r.ok = true;
       return r;
     }
@@ -330,11 +380,7 @@ EinsumConversion to_einsum(const Layer& layer, std::int64_t id) {
         l.dims = {"C", "D", "K"};
         l.sizes = {layer.C, layer.N, layer.K};
       }
-      l.precision_bits = {{"W", layer.weight_bits},
-                          {"I", act},
-                          {"O_final", layer.output_bits},
-                          {"O", layer.psum_bits}};
-      l.operand_source = {{"W", id}, {"I", id - 1}};
+      set_operands(l, layer, act, id);
       r.ok = true;
       return r;
     }

@@ -293,21 +293,32 @@ Model mobilenet_v2() {
   return n.take();
 }
 
+// MobileNetV1's 13 depthwise-separable blocks (Table 1, width 1.0) after the stem `x`: block i's
+// (from 1) depthwise and pointwise layers are named by the patterns with i; returns each block's
+// output. Shared by mobilenet_v1 and ssd_mobilenet_v1 (the same backbone, other names).
+std::vector<int> mobilenet_v1_blocks(Net& n, int x, std::string_view dw_name,
+                                     std::string_view pw_name) {
+  const std::pair<std::int64_t, int> cfg[] = {{64, 1},  {128, 2},  {128, 1}, {256, 2}, {256, 1},
+                                              {512, 2}, {512, 1},  {512, 1}, {512, 1}, {512, 1},
+                                              {512, 1}, {1024, 2}, {1024, 1}};
+  std::vector<int> out;
+  int i = 1;
+  for (auto [k, s] : cfg) {
+    x = n.dwconv(fmt::format(fmt::runtime(dw_name), i), x, 3, s, n.same(x, 3, s));
+    x = n.conv(fmt::format(fmt::runtime(pw_name), i), x, k, 1, 1, 0);
+    out.push_back(x);
+    ++i;
+  }
+  return out;
+}
+
 Model mobilenet_v1() {
   Net n("mobilenet_v1",
         "Howard et al., MobileNets, arXiv:1704.04861 (Table 1, width 1.0, 224x224); TensorFlow "
         "'SAME' padding as in the TF-slim model MLPerf uses",
         {3, 224, 224});
-  int x = n.conv("conv0", Net::kInput, 32, 3, 2, n.same(Net::kInput, 3, 2));
-  const std::pair<std::int64_t, int> cfg[] = {{64, 1},  {128, 2},  {128, 1}, {256, 2}, {256, 1},
-                                              {512, 2}, {512, 1},  {512, 1}, {512, 1}, {512, 1},
-                                              {512, 1}, {1024, 2}, {1024, 1}};
-  int i = 1;
-  for (auto [k, s] : cfg) {
-    x = n.dwconv(fmt::format("conv{}_dw", i), x, 3, s, n.same(x, 3, s));
-    x = n.conv(fmt::format("conv{}_pw", i), x, k, 1, 1, 0);
-    ++i;
-  }
+  const int stem = n.conv("conv0", Net::kInput, 32, 3, 2, n.same(Net::kInput, 3, 2));
+  int x = mobilenet_v1_blocks(n, stem, "conv{}_dw", "conv{}_pw").back();
   x = n.global_avgpool("avgpool", x);
   n.fc("fc", x, 1000);
   return n.take();
@@ -475,18 +486,11 @@ Model ssd_mobilenet_v1() {
         "MLPerf Inference v0.5 SSD-Small: SSD on MobileNetV1 (TensorFlow ssd_mobilenet_v1_coco), "
         "300x300 input, 91 classes, 1x1 box predictors; mlcommons/inference ssd_mobilenet_v1.py",
         {3, 300, 300});
-  int x = n.conv("backbone.0.0", Net::kInput, 32, 3, 2, n.same(Net::kInput, 3, 2));
-  const std::pair<std::int64_t, int> cfg[] = {{64, 1},  {128, 2},  {128, 1}, {256, 2}, {256, 1},
-                                              {512, 2}, {512, 1},  {512, 1}, {512, 1}, {512, 1},
-                                              {512, 1}, {1024, 2}, {1024, 1}};
-  std::vector<int> features;
-  int i = 1;
-  for (auto [k, s] : cfg) {
-    x = n.dwconv(fmt::format("backbone.{}.depthwise", i), x, 3, s, n.same(x, 3, s));
-    x = n.conv(fmt::format("backbone.{}.pointwise", i), x, k, 1, 1, 0);
-    if (i == 11 || i == 13) features.push_back(x);
-    ++i;
-  }
+  const int stem = n.conv("backbone.0.0", Net::kInput, 32, 3, 2, n.same(Net::kInput, 3, 2));
+  const std::vector<int> blocks =
+      mobilenet_v1_blocks(n, stem, "backbone.{}.depthwise", "backbone.{}.pointwise");
+  std::vector<int> features = {blocks[10], blocks[12]};  // blocks 11 and 13
+  int x = blocks.back();
   const std::pair<std::int64_t, std::int64_t> extras[] = {
       {256, 512}, {128, 256}, {128, 256}, {64, 128}};
   int e = 0;

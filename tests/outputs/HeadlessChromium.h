@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "TestSupport.h"
 
 namespace mosaic::test {
@@ -85,6 +87,16 @@ inline int count_of(const std::string& haystack, const std::string& needle) {
   for (auto p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1))
     ++n;
   return n;
+}
+
+// A report page loaded in Chromium drew every chart: it declares `charts` charts, renders them
+// all, none failed, and the console stayed silent (the reports' shared check).
+inline void expect_charts_rendered(const BrowserResult& page, const std::string& charts) {
+  ASSERT_EQ(page.exit_code, 0) << page.dom;
+  EXPECT_EQ(body_attribute(page.dom, "data-charts"), charts);
+  EXPECT_EQ(body_attribute(page.dom, "data-charts-rendered"), charts);
+  EXPECT_EQ(body_attribute(page.dom, "data-chart-errors"), "0");
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
 }
 
 }  // namespace mosaic::test

@@ -57,12 +57,7 @@ TEST(MapReportSlow, ChartsRenderInHeadlessChromium) {
   TempDir d;
   const auto r = run_mosaic(kArgs, d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto page = load_in_chromium(*browser, d.path() / "report.html");
-  ASSERT_EQ(page.exit_code, 0) << page.dom;
-  EXPECT_EQ(body_attribute(page.dom, "data-charts"), "2");
-  EXPECT_EQ(body_attribute(page.dom, "data-charts-rendered"), "2");
-  EXPECT_EQ(body_attribute(page.dom, "data-chart-errors"), "0");
-  EXPECT_TRUE(page.console.empty()) << page.console.front();
+  expect_charts_rendered(load_in_chromium(*browser, d.path() / "report.html"), "2");
 }
 
 }  // namespace

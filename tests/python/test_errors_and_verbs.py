@@ -49,6 +49,12 @@ def test_flag_errors_equal_cli():
     with pytest.raises(mosaic.Error) as e:
         mosaic.herald(objective="speed", quiet=True)
     assert str(e.value) == expected
+    # --cost loopnest on a class: the CLI's reason (no memory hierarchy), word for word.
+    expected = cli_error("herald", "--cost", "loopnest", "--quiet", "--out", "/nonexistent/x")
+    with pytest.raises(mosaic.Error) as e:
+        mosaic.herald(cost="loopnest", quiet=True)
+    assert str(e.value) == expected
+    assert "memory hierarchy" in expected
 
 
 def test_bad_python_values_raise_error_not_crash():

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TestLayers.h"
 #include "TestSupport.h"
 #include "arch/Accelerator.h"
 #include "common/Error.h"
@@ -19,16 +20,7 @@
 namespace mosaic {
 namespace {
 
-workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
-  workload::Layer l;
-  l.name = "c";
-  l.K = k;
-  l.C = c;
-  l.Y = l.X = hw;
-  l.R = l.S = r;
-  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = static_cast<int>(r / 2);
-  return l;
-}
+using test::conv;  // TestLayers.h
 
 TEST(Accelerator, ClassesAndStyles) {
   const auto edge = arch::accelerator_class("edge");
@@ -243,12 +235,7 @@ TEST(HeraldCli, ReportRendersInHeadlessChromium) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   if (r.err.find("report.html has no charts") != std::string::npos)
     GTEST_SKIP() << "the chart bundles are not installed (scripts/setup.sh)";
-  const auto page = test::load_in_chromium(*browser, d.path() / "report.html");
-  ASSERT_EQ(page.exit_code, 0);
-  EXPECT_EQ(test::body_attribute(page.dom, "data-charts"), "5");
-  EXPECT_EQ(test::body_attribute(page.dom, "data-charts-rendered"), "5");
-  EXPECT_EQ(test::body_attribute(page.dom, "data-chart-errors"), "0");
-  EXPECT_TRUE(page.console.empty()) << page.console.front();
+  test::expect_charts_rendered(test::load_in_chromium(*browser, d.path() / "report.html"), "5");
   const std::string html = test::read_file(d.path() / "report.html");
   for (const char* title :
        {"Every design point", "Layers on each core over time", "Busy time / latency per core",
