@@ -11,6 +11,7 @@
 #include "arch/ZigZagHardware.h"
 #include "common/Checked.h"
 #include "common/Error.h"
+#include "common/Suggest.h"
 #include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "workload/ZigZagYaml.h"
@@ -44,7 +45,13 @@ std::string dataflow_name(const std::string& text) {
     for (const auto& n : dataflow::library_names()) known += " " + n;
     throw UserError(
         SourceLocation{"", 0, "style"},
-        fmt::format("unknown dataflow '{}'; use nvdla, shi, eyeriss or a library name:{}", t,
+        fmt::format("unknown dataflow '{}'{}; use nvdla, shi, eyeriss or a library name:{}", t,
+                    did_you_mean(t,
+                                 [] {
+                                   std::vector<std::string> n = dataflow::library_names();
+                                   for (const char* a : {"nvdla", "shi", "eyeriss"}) n.push_back(a);
+                                   return n;
+                                 }()),
                     known));
   }
   return dataflow::canonical_dataflow_name(t);
@@ -84,9 +91,9 @@ AcceleratorClass accelerator_class(const std::string& name) {
   if (n == "mobile") return {"mobile", 4096, 64, 8 * MiB, 64};
   if (n == "cloud") return {"cloud", 16384, 256, 16 * MiB, 256};
   throw UserError(SourceLocation{"", 0, "class"},
-                  fmt::format("unknown accelerator class '{}'; expected edge, mobile, cloud or a "
+                  fmt::format("unknown accelerator class '{}'{}; expected edge, mobile, cloud or a "
                               "YAML file",
-                              name));
+                              name, did_you_mean(n, {"edge", "mobile", "cloud"})));
 }
 
 std::vector<std::string> accelerator_class_names() {

@@ -81,6 +81,12 @@ EnergyTable table_from_node(const YAML::Node& root, const std::string& path) {
       "mac",  "hop"};
   for (const auto& kv : root) {
     const std::string key = y::as_string(kv.first, path, "key");
+    if (key == "mac_pj" || key == "l1_pj" || key == "l2_pj" || key == "l1_relative" ||
+        key == "clock_ghz")  // the other format (docs/cli.md: two technology formats)
+      y::fail(kv.first, path, key,
+              "this is a technology file (per-element energies, area, power: the --technology "
+              "of dse, eval, h3m); memsize's --energy-table wants a size-dependent table "
+              "(register_file, sram, dram, mac, hop)");
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
       y::unknown_key(kv.first, path, key, kKeys);
   }

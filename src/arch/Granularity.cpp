@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
 #include "common/Validate.h"
 #include "workload/ZigZagYaml.h"
 
@@ -199,9 +200,9 @@ Platform platform_by_name(const std::string& name) {
   if (name == "u200") return u200();
   if (name == "u280") return u280();
   if (name == "asic") return asic();
-  throw UserError(
-      SourceLocation{"", 0, "--platform"},
-      fmt::format("unknown platform '{}'; expected u200, u280, asic or a YAML file", name));
+  throw UserError(SourceLocation{"", 0, "--platform"},
+                  fmt::format("unknown platform '{}'{}; expected u200, u280, asic or a YAML file",
+                              name, did_you_mean(name, {"u200", "u280", "asic"})));
 }
 
 Platform read_platform(const std::filesystem::path& path) {

@@ -78,6 +78,10 @@ Technology read_technology(const std::filesystem::path& path) {
     const bool relative_key = key == "l1_relative" || key == "l2_relative" ||
                               key == "dram_relative" || key == "noc_relative";
     auto it = keys.find(key);
+    if (key == "register_file" || key == "sram" || key == "word_bits")  // the other format
+      y::fail(kv.first, file, key,
+              "this is an energy table by memory size (memsize --energy-table); --technology "
+              "takes per-element energies, area and power (mac_pj, l1_pj, ...; docs/cli.md)");
     if (!relative_key && it == keys.end()) y::unknown_key(kv.first, file, key, known);
     // Energies, areas and powers are non-negative; the constant terms of the bus and arbiter
     // fits may be negative; the clock is positive.

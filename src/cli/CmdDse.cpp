@@ -8,6 +8,7 @@
 
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -284,17 +285,16 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
       "dse", "Hardware design-space exploration under area and power budgets (MAESTRO DSE)");
   cmd->add_option("--mapping", a->mapping, "MAESTRO-format network/mapping file (.m)");
   cmd->add_option("--layer", a->layers, "Explore only these layers (repeat or comma-separate)");
-  cmd->add_option("--workload", a->workload,
-                  "Workload: a built-in one (arvr-a, mlperf, ...), a zoo model, an ONNX file, a "
-                  "MAESTRO model file or a workload YAML; needs --dataflow");
+  add_workload_option(cmd, a->workload)->description(workload_help() + "; needs --dataflow");
   cmd->add_option("--dataflow", a->dataflows,
                   "Dataflows to sweep (library names or .m files; comma-separated); default: the "
                   "mapping's own Dataflow blocks");
   cmd->add_option("--pes", a->pes, "PE counts: V, A:B, A:B:STEP, A:B:xFACTOR, or a list")
       ->required();
   cmd->add_option("--bw", a->bw, "NoC bandwidths, elements/cycle (same syntax)")->required();
-  cmd->add_option("--l1", a->l1, "L1 bytes per PE (sweep; K/M suffixes) or 'exact' (default)");
-  cmd->add_option("--l2", a->l2, "L2 bytes (sweep; K/M suffixes) or 'exact' (default)");
+  cmd->add_option("--l1", a->l1,
+                  "L1 bytes per PE (sweep of sizes: 512, 2KiB, 1K:64K:x2) or 'exact' (default)");
+  cmd->add_option("--l2", a->l2, "L2 bytes (sweep of sizes: 2MiB, 256K,1M) or 'exact' (default)");
   cmd->add_option("--vector-width", a->vector_width, "MAC lanes per PE (sweep), default 1");
   cmd->add_option("--map-size", a->map_sizes,
                   "Sweep a mapping size too: DIM[@LEVEL]=SWEEP, e.g. C=1:64 (repeatable)");
@@ -302,9 +302,13 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
                 "A Cluster larger than the PEs shrinks to the PE count instead of being illegal");
   cmd->add_option("--area-mm2", a->area_mm2, "Area budget (mm^2); default none");
   cmd->add_option("--power-mw", a->power_mw, "Power budget (mW); default none");
-  cmd->add_option("--objective", a->objective,
-                  "Primary objective: throughput, energy, perf_per_watt or edp (all four are "
-                  "reported)");
+  check_objective(cmd->add_option("--objective", a->objective,
+                                  "Primary objective: throughput (= latency), energy, "
+                                  "perf_per_watt or edp (all four are reported)"),
+                  {{Objective::Throughput, "throughput"},
+                   {Objective::Energy, "energy"},
+                   {Objective::ThroughputPerWatt, "perf_per_watt"},
+                   {Objective::Edp, "edp"}});
   cmd->add_option("--pareto", a->pareto,
                   "Pareto axes (2-4 of latency, energy, area, power, edp, buffer)");
   cmd->add_option("--noc-latency", a->noc_latency, "NoC latency per transfer, cycles (default 1)");
@@ -313,17 +317,21 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--precision-bits", a->precision_bits, "Bits per element (default 8)");
   cmd->add_option("--technology", a->technology, "Technology YAML (energies, area, power)");
   cmd->add_option("--compat", a->compat, "'maestro': the MAESTRO tool's numbers");
-  cmd->add_option("--search-tiles", a->search_tiles,
-                  "Per design point, search each layer's tile sizes and array shape within its "
-                  "dataflow style (edp, latency or energy), under the point's L1/L2 when swept");
-  cmd->add_option("--out", a->out, "Output directory")->required();
+  check_objective(
+      cmd->add_option("--search-tiles", a->search_tiles,
+                      "Per design point, search each layer's tile sizes and array shape within "
+                      "its dataflow style (edp, latency or energy), under the point's L1/L2 when "
+                      "swept"),
+      latency_energy_edp());
+  add_out_option(cmd, a->out, "dse");
   cmd->add_option("--store", a->store, "Result store (SQLite); default OUT/dse.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
-  cmd->add_option("--designs", a->designs,
-                  "Every evaluated design as csv (default), json, both or none");
+  check_choice(cmd->add_option("--designs", a->designs,
+                               "Every evaluated design as csv (default), json, both or none"),
+               {"csv", "json", "both", "none"});
   cmd->add_flag("--no-html", a->no_html, "Do not write report.html");
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all)");
-  cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
+  add_threads_option(cmd, a->threads);
+  add_quiet_flag(cmd, a->quiet);
   cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_number(cmd->get_option("--area-mm2"), NumberRule::positive());
@@ -331,7 +339,6 @@ const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
   check_integer(cmd->get_option("--noc-latency"), IntRule::non_negative());
   check_integer(cmd->get_option("--offchip-bw"), IntRule::positive());
   check_integer(cmd->get_option("--precision-bits"), IntRule::between(1, 1024));
-  check_integer(cmd->get_option("--threads"), threads_rule());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -2,9 +2,12 @@
 #include <climits>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
@@ -14,15 +17,37 @@
 #include "outputs/EvalReport.h"
 #include "outputs/MaestroCsv.h"
 #include "workload/MaestroFormat.h"
+#include "workload/WorkloadFile.h"
+#include "workload/WorkloadWriter.h"
 
 namespace mosaic::cli {
 namespace {
 
 struct EvalArgs {
-  std::string mapping, hw, dataflow, compat, json_out, csv_out, technology, search_tiles;
+  std::string mapping, workload, hw, dataflow, compat, json_out, csv_out, technology, search_tiles;
   std::string report_out;
   bool quiet = false;
 };
+
+// The mapping file, or any workload (the one front end, docs/cli.md) as MAESTRO's layers
+// (workload::maestro_network: MAC layers, padding folded into the input) costed with --dataflow.
+workload::maestro_format::NetworkSyntax eval_network(const EvalArgs& a) {
+  if (a.mapping.empty() == a.workload.empty())
+    throw UserError(SourceLocation{"", 0, "--mapping"}, "give --mapping FILE.m or --workload W");
+  if (!a.mapping.empty()) return workload::maestro_format::parse_network_file(a.mapping);
+  if (a.dataflow.empty())
+    throw UserError(SourceLocation{"", 0, "--dataflow"},
+                    "a workload has no dataflows of its own; choose one with --dataflow (e.g. "
+                    "kcp_ws)");
+  const workload::Workload w = workload::load_workload(a.workload);
+  if (w.models.size() != 1)
+    throw UserError(SourceLocation{a.workload, 0, "--workload"},
+                    fmt::format("eval costs one network; this workload has {} models (cost them "
+                                "one by one, or schedule them with herald)",
+                                w.models.size()));
+  return workload::maestro_format::parse_network_text(workload::maestro_network(w.models[0]),
+                                                      a.workload);
+}
 
 int run(const EvalArgs& a) {
   const MemoryContext memory("running the directive analysis of the network");
@@ -61,9 +86,16 @@ int run(const EvalArgs& a) {
       return r.best.directives;
     };
   }
-  const auto net = workload::maestro_format::parse_network_file(a.mapping);
+  const auto net = eval_network(a);
   const auto report = cost::evaluate_maestro_network(net, core, opt);
-  if (!a.quiet) outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
+  if (!a.quiet) {
+    outputs::write_eval_table(std::cout, report, core, opt.technology, compat);
+  } else if (!is_stdout(a.json_out)) {  // --quiet keeps the summary (docs/cli.md)
+    const auto t = outputs::eval_json(report, core, opt.technology, compat)["totals"];
+    std::cout << fmt::format("total: {} MACs, {:.0f} cycles, energy {:.6g} pJ\n",
+                             t["macs"].get<std::int64_t>(), t["latency_cycles"].get<double>(),
+                             t["energy_pj"].get<double>());
+  }
   if (!a.json_out.empty())
     write_file_atomically(a.json_out,
                           outputs::eval_json(report, core, opt.technology, compat).dump(2) + "\n",
@@ -85,23 +117,26 @@ const CommandRegistrar kRegistrar("eval", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand(
       "eval", "Cost every layer of a mapping file (network + dataflows) on a core (MAESTRO model)");
-  cmd->add_option("--mapping", args->mapping, "MAESTRO-format network/mapping file (.m)")
-      ->required();
+  cmd->add_option("--mapping", args->mapping, "MAESTRO-format network/mapping file (.m)");
+  add_workload_option(cmd, args->workload)
+      ->description(workload_help() + " (one model); needs --dataflow; instead of --mapping");
   cmd->add_option("--hw", args->hw, "Hardware: a MAESTRO .m hardware file or a core YAML")
       ->required();
   cmd->add_option("--dataflow", args->dataflow,
                   "Use this named dataflow (or .m file) for every layer instead of the file's own");
   cmd->add_option("--compat", args->compat,
                   "'maestro': reproduce the public MAESTRO tool number for number");
-  cmd->add_option("--search-tiles", args->search_tiles,
-                  "Search each layer's tile sizes and array shape within its dataflow style "
-                  "(edp, latency or energy; under the hardware's L1 size)");
-  cmd->add_option("--json", args->json_out, "Write every figure as JSON");
+  check_objective(
+      cmd->add_option("--search-tiles", args->search_tiles,
+                      "Search each layer's tile sizes and array shape within its dataflow style "
+                      "(edp, latency or energy; under the hardware's L1 size)"),
+      latency_energy_edp());
+  add_json_option(cmd, args->json_out, "every figure");
   cmd->add_option("--report", args->report_out,
                   "Write an HTML report (per-layer, per-level breakdown, the bottleneck named)");
   cmd->add_option("--csv", args->csv_out, "Write MAESTRO's 52-column CSV");
   cmd->add_option("--technology", args->technology, "Technology YAML (energies, area, power)");
-  cmd->add_flag("--quiet", args->quiet, "No table on the console");
+  add_quiet_flag(cmd, args->quiet);
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 });
 

@@ -8,10 +8,12 @@
 
 #include "arch/Technology.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/Suggest.h"
 #include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "outputs/H3mReport.h"
@@ -78,7 +80,13 @@ std::vector<std::pair<std::string, double>> parse_sla(const std::string& text,
 search::H3mConfig make_config(const H3mArgs& a) {
   search::H3mConfig c;
   const bool builtin = a.workload == "vision" || a.workload == "nlp" || a.workload == "mixed";
-  c.workload = builtin ? search::h3m_workload(a.workload) : workload::load_workload(a.workload);
+  try {
+    c.workload = builtin ? search::h3m_workload(a.workload) : workload::load_workload(a.workload);
+  } catch (const UserError& e) {  // a typo'd serving set: name the nearest one
+    const std::string hint = did_you_mean(a.workload, {"vision", "nlp", "mixed"});
+    if (hint.empty() || std::filesystem::exists(a.workload)) throw;
+    throw UserError(e.where(), "no such file, serving set, built-in workload or zoo model" + hint);
+  }
   c.platform = std::filesystem::exists(a.platform) ? arch::read_platform(a.platform)
                                                    : arch::platform_by_name(a.platform);
   if (a.dsp_usage != "high" && a.dsp_usage != "low")
@@ -113,7 +121,8 @@ search::H3mConfig make_config(const H3mArgs& a) {
   return c;
 }
 
-void print(const search::H3mResult& r, const search::H3mConfig& c) {
+// The summary (the best design) alone with --quiet; else the run's line and every baseline too.
+void print(const search::H3mResult& r, const search::H3mConfig& c, bool quiet) {
   auto line = [&](const char* what, const search::H3mRun& run) {
     std::string subs;
     for (const auto& sub : run.best.design.subs)
@@ -126,6 +135,10 @@ void print(const search::H3mResult& r, const search::H3mConfig& c) {
     std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
                              what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);
   };
+  if (quiet) {
+    line("best", r.best);
+    return;
+  }
   std::cout << fmt::format(
       "{} layers on {}: {} {} evaluations in {:.2f} s ({:.0f}/s) on {} threads{}\n", r.layers,
       c.platform.name, r.best.evaluations, r.best.method, r.best.wall_seconds,
@@ -165,8 +178,8 @@ int run(const H3mArgs& a) {
   const auto files = outputs::write_h3m_outputs(a.out, r, c, info);
   if (!outputs::chart_bundle().available())
     std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
+  print(r, c, a.quiet);
   if (!a.quiet) {
-    print(r, c);
     const auto summary = outputs::h3m_summary_json(r, c, info);
     for (const auto& s : summary["sla"])
       std::cout << fmt::format("SLA {}: finishes at {:.4g} s, limit {:.4g} s: {}\n",
@@ -185,11 +198,13 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<H3mArgs>();
   auto* cmd = app.add_subcommand(
       "h3m", "Search heterogeneous multi-core accelerators with core granularity (H3M, CMA-ES)");
-  cmd->add_option("--workload", a->workload, "vision, nlp, mixed, or a workload file / zoo model")
+  add_workload_option(cmd, a->workload, "a serving set (vision, nlp, mixed)")
       ->capture_default_str();
   cmd->add_option("--platform", a->platform, "u200, u280, asic, or a platform YAML file")
       ->capture_default_str();
-  cmd->add_option("--search", a->search, "cmaes, random or exhaustive")->capture_default_str();
+  check_choice(
+      cmd->add_option("--search", a->search, "cmaes, random or exhaustive")->capture_default_str(),
+      {"cmaes", "cma-es", "random", "exhaustive"});
   cmd->add_option("--evaluations", a->evaluations, "Budget of the search (and of each baseline)")
       ->capture_default_str();
   cmd->add_option("--granularities", a->granularities,
@@ -206,18 +221,17 @@ const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--technology", a->technology,
                   "Technology YAML: per-access energies (default: the maestro-28nm table)");
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Worker threads (0: all)")->capture_default_str();
+  add_threads_option(cmd, a->threads);
   cmd->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
-  cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
+  add_out_option(cmd, a->out, "h3m");
   cmd->add_flag("--no-baselines", a->no_baselines,
                 "Skip the homogeneous and Herald-like baselines");
-  cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  add_quiet_flag(cmd, a->quiet);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_integer(cmd->get_option("--evaluations"), IntRule::between(1, 1000000000));
   check_integer(cmd->get_option("--max-sub-accelerators"), IntRule::between(1, 64));
   check_integer(cmd->get_option("--share-units"), IntRule::between(1, 4096));
   check_integer(cmd->get_option("--seed"), seed_rule());
-  check_integer(cmd->get_option("--threads"), threads_rule());
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 });
 

@@ -8,6 +8,7 @@
 
 #include "arch/Accelerator.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -192,7 +193,10 @@ int run(const HeraldArgs& a) {
   const auto files = outputs::write_herald_outputs(a.out, r, cfg, info);
   if (!outputs::chart_bundle().available())
     std::cerr << "warning: report.html has no charts: " << outputs::chart_bundle_help() << "\n";
-  if (!a.quiet) print_summary(a, cfg, r, files);
+  if (!a.quiet)
+    print_summary(a, cfg, r, files);
+  else
+    std::cout << verdict(r, cfg.objective, cfg.params.clock_ghz);  // --quiet keeps the summary
   return r.interrupted ? 130 : 0;
 }
 
@@ -200,9 +204,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<HeraldArgs>();
   auto* cmd = app.add_subcommand(
       "herald", "Co-optimise HDA partitioning and multi-DNN layer scheduling (Herald)");
-  cmd->add_option("--workload", a->f.workload,
-                  "arvr-a, arvr-b, mlperf, mlperf-b8, a zoo model, an ONNX/MAESTRO/YAML file")
-      ->capture_default_str();
+  add_workload_option(cmd, a->f.workload)->capture_default_str();
   cmd->add_option("--class", a->f.cls, "Accelerator class: edge, mobile, cloud, or a YAML file")
       ->capture_default_str();
   cmd->add_option("--styles", a->f.styles,
@@ -220,6 +222,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--samples", a->f.samples, "Design points of a random search")
       ->capture_default_str();
   cmd->add_option("--seed", a->f.seed, "Seed of the random search")->capture_default_str();
+  // Names checked by search::herald_config (with the Python module's mosaic.herald).
   cmd->add_option("--objective", a->f.objective, "edp, latency or energy")->capture_default_str();
   cmd->add_option("--scheduler", a->f.scheduler, "herald or greedy")->capture_default_str();
   cmd->add_option("--ordering", a->f.ordering, "depth-first or breadth-first")
@@ -232,7 +235,7 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
                   "Layout rearrangement penalty between dataflows")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Output directory")->capture_default_str();
-  cmd->add_option("--threads", a->f.threads, "Worker threads (0: all)")->capture_default_str();
+  add_threads_option(cmd, a->f.threads);
   cmd->add_option("--store", a->store,
                   "Result store (SQLite) of the design points; default OUT/herald.sqlite");
   cmd->add_flag("--no-store", a->no_store, "Keep results in memory only (no resume)");
@@ -256,13 +259,18 @@ const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-baselines", a->f.no_baselines, "Skip the FDA, SM-FDA and RDA baselines");
   cmd->add_flag(search::kAllowLargeFlag, a->f.allow_large, search::kAllowLargeHelp);
-  cmd->add_flag("--quiet", a->quiet, "No progress and no summary on the console");
+  add_quiet_flag(cmd, a->quiet);
   cmd->add_flag("--experiment", a->experiment,
                 "Run the paper's experiments (Fig. 11-13, Tables V-VII) and write experiments.md");
   // Values checked by the shared validation layer (docs/input-validation.md), by the rules
-  // mosaic.herald applies too (search/HeraldFlags.h).
+  // mosaic.herald applies too (search/HeraldFlags.h). --threads is checked by the shared
+  // add_threads_option; --subacc-buffer takes a size with units (check_size_number).
   for (const auto& rule : search::herald_flag_rules()) {
-    if (rule.integer)
+    const std::string flag = rule.flag;
+    if (flag == "--threads") continue;
+    if (flag == "--subacc-buffer")
+      check_size_number(cmd->get_option(rule.flag), rule.number);
+    else if (rule.integer)
       check_integer(cmd->get_option(rule.flag), *rule.integer);
     else
       check_number(cmd->get_option(rule.flag), rule.number);

@@ -12,6 +12,7 @@
 
 #include "arch/ZigZagHardware.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -23,7 +24,7 @@
 #include "search/ChunkTransport.h"
 #include "search/MapDistributed.h"
 #include "search/Progress.h"
-#include "workload/OnnxImport.h"
+#include "workload/WorkloadFile.h"
 #include "workload/ZigZagWorkload.h"
 
 namespace mosaic::cli {
@@ -42,6 +43,7 @@ struct MapArgs {
   bool quiet = false;
   bool spatial_search = false;
   double min_utilization = 0.75;
+  int threads = 0;
 };
 
 nlohmann::json layer_json(const mapper::LayerMapResult& r) {
@@ -144,6 +146,7 @@ int run_map(const MapArgs& a) {
                     fmt::format("'{}' is not latency, energy or edp", a.objective));
   if (a.lpf_limit < 1) throw UserError(SourceLocation{"", 0, "--lpf-limit"}, "must be at least 1");
   opt.lpf_limit = a.lpf_limit;
+  opt.threads = a.threads;
   if (a.engine == "loma")
     opt.engine = mapper::TemporalEngine::Loma;
   else if (a.engine == "fast")
@@ -159,19 +162,9 @@ int run_map(const MapArgs& a) {
     throw UserError(SourceLocation{"", 0, "--min-utilization"}, "must be between 0 and 1");
   dataflow::LoopNestMappingSet mappings;
   if (!a.mapping.empty()) mappings = dataflow::read_zigzag_mapping(a.mapping);
-  const std::string ext = std::filesystem::path(a.workload).extension().string();
-  std::vector<workload::EinsumLayer> layers;
-  if (ext == ".yaml" || ext == ".yml") {
-    layers = workload::read_zigzag_workload(a.workload);
-  } else if (ext == ".onnx") {
-    layers = workload::zigzag_layers(workload::import_onnx(a.workload));
-    if (layers.empty())
-      throw UserError(SourceLocation{a.workload, 0, "--workload"},
-                      "no Conv, Gemm or MatMul node to map");
-  } else {
-    throw UserError(SourceLocation{a.workload, 0, "--workload"},
-                    "expected a ZigZag workload .yaml or an ONNX model .onnx");
-  }
+  // The one workload front end (docs/cli.md): ZigZag YAML and ONNX as ZigZag reads them, and
+  // every other workload kind by its convolution and matrix-multiply layers.
+  const std::vector<workload::EinsumLayer> layers = workload::load_einsum_layers(a.workload);
   if (!a.mapping.empty()) {
     // The workload's loop dimensions and ZigZag's standard names (a mapping file is shared by
     // workloads; an unrolling of a standard dimension a workload lacks is skipped, as in ZigZag).
@@ -241,17 +234,22 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MapArgs>();
   CLI::App* sub = app.add_subcommand(
       "map", "Best loop-nest mapping per layer on an N-level memory hierarchy (ZigZag-exact LOMA)");
-  sub->add_option("--workload", args->workload, "ZigZag workload YAML (or ONNX)")->required();
+  add_workload_option(sub, args->workload)->required();
   sub->add_option("--hw", args->hw, "accelerator YAML (ZigZag format)")->required();
   sub->add_option("--mapping", args->mapping, "mapping YAML (ZigZag format)");
-  sub->add_option("--objective", args->objective, "latency | energy | edp (default latency)");
+  check_objective(
+      sub->add_option("--objective", args->objective, "latency | energy | edp (default latency)"),
+      latency_energy_edp());
   sub->add_option("--lpf-limit", args->lpf_limit, "loop prime factor limit (default 6)");
-  sub->add_option("--engine", args->engine, "temporal search: loma (ZigZag) | fast (default loma)");
-  sub->add_option("--json", args->json_out, "write results as JSON");
+  check_choice(sub->add_option("--engine", args->engine,
+                               "temporal search: loma (ZigZag) | fast (default loma)"),
+               {"loma", "fast"});
+  add_json_option(sub, args->json_out, "the per-layer and total results");
   sub->add_option("--report", args->report_out,
                   "write an HTML report (per-layer, per-level and per-operand breakdown, the "
                   "bottleneck named)");
-  sub->add_flag("--quiet", args->quiet, "print totals only");
+  add_quiet_flag(sub, args->quiet);  // the totals line stays
+  add_threads_option(sub, args->threads);
   sub->add_flag(
       "--spatial-search", args->spatial_search,
       "search the spatial mapping (U|V dataflows with replication) instead of the mapping "

@@ -16,6 +16,7 @@
 #include "arch/EnergyTable.h"
 #include "arch/HierarchyBuilder.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
@@ -24,6 +25,7 @@
 #include "mapper/MemorySizing.h"
 #include "mapper/SpatialSearch.h"
 #include "search/Progress.h"
+#include "workload/WorkloadFile.h"
 #include "workload/ZigZagWorkload.h"
 
 namespace mosaic::cli {
@@ -37,8 +39,11 @@ struct MemsizeArgs {
   std::string dataflow = "C|K";
   std::vector<std::int64_t> rf = {512};
   std::vector<std::int64_t> gb = {131072};
-  std::string technology;
+  std::string energy_table;
+  std::string legacy_technology;  // the old name of --energy-table
   std::string json_out;
+  int threads = 0;
+  bool quiet = false;
   int batch = 0;
   int lpf_limit = 6;
   double threshold = 0.75;
@@ -51,10 +56,17 @@ std::string kb(std::int64_t bytes) {
   return fmt::format("{}B", bytes);
 }
 
+// Interstellar's networks by name (at --batch), else the one workload front end (docs/cli.md).
 std::vector<workload::EinsumLayer> load_layers(const MemsizeArgs& a) {
-  const std::string ext = std::filesystem::path(a.workload).extension().string();
-  if (ext == ".yaml" || ext == ".yml") return workload::read_zigzag_workload(a.workload);
-  return mapper::interstellar_network(a.workload, a.batch);
+  const auto names = mapper::interstellar_network_names();
+  if (std::find(names.begin(), names.end(), a.workload) != names.end())
+    return mapper::interstellar_network(a.workload, a.batch);
+  if (a.batch > 0)
+    throw UserError(SourceLocation{"", 0, "--batch"},
+                    "applies to Interstellar's networks (" +
+                        fmt::format("{}", fmt::join(names, ", ")) +
+                        "); give another workload's batch in its file");
+  return workload::load_einsum_layers(a.workload);
 }
 
 nlohmann::json energy_json(const mapper::SweepPoint& p) {
@@ -112,8 +124,9 @@ void run_optimize(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>
   mapper::MemsizeOptions mo;
   mo.two_level_rf = !a.one_level;
   const auto r = mapper::optimize_memory(layers, base, mo, so, [&](const mapper::SweepPoint& p) {
-    std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
-                             p.energy.energy_pj);
+    if (!a.quiet)
+      std::cerr << fmt::format("  {:<34} {:>14.6g} pJ\n", arch::hierarchy_name(p.spec),
+                               p.energy.energy_pj);
   });
   std::cout << fmt::format("baseline {}: {:.6g} pJ ({:.3f} pJ/MAC){}\n",
                            arch::hierarchy_name(r.baseline.spec), r.baseline.energy.energy_pj,
@@ -239,8 +252,16 @@ int run(const MemsizeArgs& a) {
   if (a.workload.empty()) throw UserError(SourceLocation{"", 0, "--workload"}, "required");
   const arch::HierarchySpec base = base_hierarchy(a);
   arch::EnergyTable table = arch::interstellar_28nm();
-  if (!a.technology.empty()) table = arch::read_energy_table(a.technology);
+  if (!a.legacy_technology.empty()) {
+    if (!a.energy_table.empty())
+      throw UserError(SourceLocation{"", 0, "--technology"}, "give --energy-table only");
+    std::cerr << "warning: memsize: --technology is now --energy-table (a size-dependent energy "
+                 "table; the --technology of dse, eval and h3m is another format)\n";
+  }
+  const std::string table_file = a.energy_table.empty() ? a.legacy_technology : a.energy_table;
+  if (!table_file.empty()) table = arch::read_energy_table(table_file);
   mapper::SizingOptions so;
+  so.threads = a.threads;
   so.table = &table;
   so.lpf_limit = a.lpf_limit;
   {
@@ -282,19 +303,26 @@ const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<MemsizeArgs>();
   CLI::App* sub =
       app.add_subcommand("memsize", "Interstellar memory-hierarchy optimizer and studies");
-  sub->add_option("--workload", a->workload,
-                  "built-in network (alexnet, vgg16, googlenet, mobilenet, lstm-m, lstm-l, rhn, "
-                  "mlp-m, mlp-l, "
-                  "alexnet-conv3, mobilenet-conv14, mobilenet-conv15) or a ZigZag workload YAML")
+  add_workload_option(sub, a->workload,
+                      "an Interstellar network (alexnet, vgg16, googlenet, mobilenet, lstm-m, "
+                      "lstm-l, rhn, mlp-m, mlp-l, alexnet-conv3, mobilenet-conv14, "
+                      "mobilenet-conv15; these names before the zoo's)")
       ->required();
-  sub->add_option("--mode", a->mode, "optimize | sweep | dataflows (default optimize)");
+  check_choice(
+      sub->add_option("--mode", a->mode, "optimize | sweep | dataflows (default optimize)"),
+      {"optimize", "sweep", "dataflows"});
   sub->add_option("--array", a->array, "PE array ROWSxCOLS (default 16x16)");
   sub->add_option("--dataflow", a->dataflow, "U|V dataflow for optimize/sweep (default C|K)");
-  sub->add_option("--rf", a->rf,
-                  "baseline register file bytes per PE, innermost first (default 512)");
-  sub->add_option("--gb", a->gb, "baseline global buffer bytes (default 131072)");
-  sub->add_option("--technology", a->technology,
-                  "energy table YAML (default Interstellar Table IV)");
+  check_size(sub->add_option(
+      "--rf", a->rf, "baseline register file bytes per PE, innermost first (default 512; sizes)"));
+  check_size(
+      sub->add_option("--gb", a->gb, "baseline global buffer bytes (default 128KiB; sizes)"));
+  sub->add_option("--energy-table", a->energy_table,
+                  "energy-per-access table by memory size, YAML (default Interstellar Table IV; "
+                  "not the --technology format of dse/eval/h3m)");
+  sub->add_option("--technology", a->legacy_technology,
+                  "old name of --energy-table")
+      ->group("");  // hidden: warns
   sub->add_option("--batch", a->batch, "batch size (default: the paper's)");
   sub->add_option("--lpf-limit", a->lpf_limit, "loop prime factor limit (default 6)");
   sub->add_option("--threshold", a->threshold,
@@ -302,10 +330,10 @@ const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {
   sub->add_flag("--global-hops", a->global_hops,
                 "array communication cost independent of distance");
   sub->add_flag("--one-level", a->one_level, "optimize: do not try two register-file levels");
-  sub->add_option("--json", a->json_out, "write results as JSON");
+  add_json_option(sub, a->json_out, "the results");
+  add_quiet_flag(sub, a->quiet);
+  add_threads_option(sub, a->threads);
   // Values checked by the shared validation layer (docs/input-validation.md).
-  check_integer(sub->get_option("--rf"), IntRule::positive());
-  check_integer(sub->get_option("--gb"), IntRule::positive());
   check_integer(sub->get_option("--batch"), IntRule::between(1, 1 << 20));
   check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
   check_number(sub->get_option("--threshold"), NumberRule::between(0, 1));

@@ -9,6 +9,7 @@
 
 #include "arch/ZigZagHardware.h"
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "mapper/CostAnalysis.h"
@@ -79,9 +80,10 @@ int run(const ScheduleArgs& a) {
     for (std::size_t i = 0; i < g.nodes.size(); ++i)
       std::cout << fmt::format("{:<40} {:>14.0f} {:>16.4g}\n", g.nodes[i].name,
                                p.cycles[p.at(i, 0)], p.energy_pj[p.at(i, 0)]);
+  }
+  if (!a.quiet || !is_stdout(a.json_out))  // --quiet keeps the summary (docs/cli.md)
     std::cout << fmt::format("schedule: latency {:.0f} cycles, energy {:.6g} pJ, DRAM {:.0f} B\n",
                              s.latency_cycles, s.energy_pj, s.dram_bytes);
-  }
   if (!a.json_out.empty())
     write_file_atomically(a.json_out, schedule_json(g, p, s, a).dump(2) + "\n", "--json");
   return 0;
@@ -92,19 +94,20 @@ const CommandRegistrar kRegistrar("schedule", [](CLI::App& app, int& exit_code) 
   auto* cmd = app.add_subcommand(
       "schedule",
       "Schedule a workload on a ZigZag core with either cost analysis (--cost directive|loopnest)");
-  cmd->add_option("--workload", args->workload,
-                  "Zoo model, ONNX file, MAESTRO .m file or workload file")
-      ->required();
+  add_workload_option(cmd, args->workload)->required();
   cmd->add_option("--hw", args->hw, "ZigZag hardware YAML (the core's both views)")->required();
   cmd->add_option("--mapping", args->mapping,
                   "ZigZag mapping YAML (spatial mapping of the loop-nest analysis)");
-  cmd->add_option("--cost", args->cost, "directive | loopnest (default directive)");
+  check_choice(cmd->add_option("--cost", args->cost, "directive | loopnest (default directive)"),
+               {"directive", "loopnest"});
   cmd->add_option("--dataflow", args->dataflow,
                   "Named dataflow of the directive analysis (default kcp_ws)");
-  cmd->add_option("--objective", args->objective,
-                  "latency | energy | edp: the scheduler's and the mapper's (default latency)");
-  cmd->add_option("--json", args->json_out, "Write the costs and the schedule as JSON");
-  cmd->add_flag("--quiet", args->quiet, "No table on the console");
+  check_objective(
+      cmd->add_option("--objective", args->objective,
+                      "latency | energy | edp: the scheduler's and the mapper's (default latency)"),
+      latency_energy_edp());
+  add_json_option(cmd, args->json_out, "the costs and the schedule");
+  add_quiet_flag(cmd, args->quiet);
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 });
 

@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "cli/FlagRules.h"
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/ParallelMap.h"
 #include "outputs/StreamOutputs.h"
 #include "search/ChunkTransport.h"
 #include "search/Progress.h"
@@ -27,7 +29,7 @@ struct StreamArgs {
   std::string mode = "lbl";
   std::string layer_stacks;
   std::string allocation = "fixed";
-  int generations = 4, population = 4, threads = 1, lpf_limit = 6, polish = 100;
+  int generations = 4, population = 4, threads = 0, lpf_limit = 6, polish = 100;
   bool random_init = false;
   std::uint64_t seed = 1;
   bool quiet = false;
@@ -57,16 +59,16 @@ int run(const StreamArgs& a) {
   else
     throw UserError(SourceLocation{"", 0, "--allocation"},
                     fmt::format("'{}' is not fixed, ga, milp or exhaustive", a.allocation));
-  if (a.generations < 0 || a.population < 2 || a.threads < 1 || a.lpf_limit < 1)
+  if (a.generations < 0 || a.population < 2 || a.threads < 0 || a.lpf_limit < 1)
     throw UserError(SourceLocation{"", 0, "--generations/--population/--threads/--lpf-limit"},
-                    "need generations >= 0, population >= 2, threads >= 1, lpf-limit >= 1");
+                    "need generations >= 0, population >= 2, threads >= 0, lpf-limit >= 1");
   o.layer_stacks = a.layer_stacks;
   o.generations = a.generations;
   o.population = a.population;
   o.seed = a.seed;
   o.polish_schedules = a.polish;
   o.informed_individuals = !a.random_init;
-  o.threads = a.threads;
+  o.threads = worker_count(a.threads, 1u << 20);  // 0: the hardware's
   o.lpf_limit = a.lpf_limit;
   if (!a.quiet) o.progress = [](const std::string& s) { std::cerr << "stream: " << s << "\n"; };
   search::InterruptGuard guard;
@@ -113,9 +115,11 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--workload", a->workload, "ONNX model or Stream/ZigZag workload YAML")
       ->required();
   sub->add_option("--mapping", a->mapping, "Stream mapping YAML")->required();
-  sub->add_option("--mode", a->mode, "lbl | fused (default lbl)");
+  check_choice(sub->add_option("--mode", a->mode, "lbl | fused (default lbl)"), {"lbl", "fused"});
   sub->add_option("--layer-stacks", a->layer_stacks, "fused stacks, e.g. 0-10,11-21");
-  sub->add_option("--allocation", a->allocation, "fixed | ga | milp | exhaustive (default fixed)");
+  check_choice(sub->add_option("--allocation", a->allocation,
+                               "fixed | ga | milp | exhaustive (default fixed)"),
+               {"fixed", "ga", "milp", "exhaustive"});
   sub->add_option("--generations", a->generations, "GA generations (default 4)");
   sub->add_option("--population", a->population, "GA population (default 4)");
   sub->add_option("--seed", a->seed, "GA seed (default 1)");
@@ -124,17 +128,15 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
                   "none)");
   sub->add_flag("--random-init", a->random_init,
                 "GA: random initial individuals only (with --polish 0: Stream's GA)");
-  sub->add_option("--threads", a->threads,
-                  "parallel schedules (default 1); results do not depend on it");
+  add_threads_option(sub, a->threads);
   sub->add_option("--lpf-limit", a->lpf_limit, "LOMA loop prime factor limit (default 6)");
-  sub->add_option("--out", a->out, "output directory")->required();
-  sub->add_flag("--quiet", a->quiet, "no progress on stderr");
+  add_out_option(sub, a->out, "stream");
+  add_quiet_flag(sub, a->quiet);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_integer(sub->get_option("--generations"), IntRule::between(1, 1000000));
   check_integer(sub->get_option("--population"), IntRule::between(1, 1000000));
   check_integer(sub->get_option("--seed"), seed_rule());
   check_integer(sub->get_option("--polish"), IntRule::between(0, 1000000));
-  check_integer(sub->get_option("--threads"), threads_rule());
   check_integer(sub->get_option("--lpf-limit"), IntRule::between(1, 64));
   sub->callback([a, &exit_code] { exit_code = run(*a); });
 });

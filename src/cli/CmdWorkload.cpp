@@ -9,11 +9,13 @@
 #include <fmt/format.h>
 
 #include "cli/Commands.h"
+#include "cli/CommonFlags.h"
 #include "common/Error.h"
 #include "common/OutputFile.h"
 #include "workload/Workload.h"
 #include "workload/WorkloadFile.h"
 #include "workload/WorkloadWriter.h"
+#include "workload/ZigZagConvert.h"
 #include "workload/Zoo.h"
 
 namespace mosaic::cli {
@@ -153,26 +155,37 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
 
   struct ShowArgs {
     std::string workload, output, granularity = "compute";
-    bool json = false, all_layers = false, summary = false;
+    std::string json_file;
+    bool all_layers = false, summary = false;
   };
   auto show = std::make_shared<ShowArgs>();
   CLI::App* s = wl->add_subcommand(
       "show", "per-layer table, per-model and total MACs, Herald Table I heterogeneity");
-  s->add_option("workload", show->workload,
-                "arvr-a | arvr-b | mlperf | mlperf-b8 | zoo model | file (.onnx .m .yaml .json)")
-      ->required();
-  s->add_flag("--json", show->json, "JSON output (the workload schema with derived figures)");
-  s->add_option("--granularity", show->granularity,
-                "compute (MAC layers, pooling, joins; default) or all (every node)");
+  s->add_option("workload", show->workload, workload_help())->required();
+  // --json alone: JSON on standard output (or to -o); --json FILE: JSON to FILE.
+  s->add_option("--json", show->json_file,
+                "JSON output (the workload schema with derived figures), to FILE when given")
+      ->expected(0, 1)
+      ->type_name("[FILE]");
+  check_choice(s->add_option("--granularity", show->granularity,
+                             "compute (MAC layers, pooling, joins; default) or all (every node)"),
+               {"compute", "all"});
   s->add_flag("--all-layers", show->all_layers, "same as --granularity all");
   s->add_flag("--summary", show->summary, "omit the per-layer tables");
   s->add_option("-o,--output", show->output, "write to a file instead of standard output");
-  s->callback([show, &exit_code] {
+  s->callback([show, s, &exit_code] {
     const Workload w = load_workload(show->workload);
     const Granularity g =
         show->all_layers ? Granularity::All : parse_granularity(show->granularity);
     std::string text;
-    if (show->json) {
+    const bool json = s->count("--json") > 0;
+    if (json && !show->json_file.empty()) {
+      if (!show->output.empty() && show->output != show->json_file)
+        throw UserError(SourceLocation{"", 0, "--json"},
+                        "give the file to --json or to -o, not both");
+      show->output = show->json_file;
+    }
+    if (json) {
       nlohmann::json j = workload_json(w, g);
       if (show->summary)
         for (auto& m : j["models"]) m.erase("layers");
@@ -189,11 +202,17 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
   };
   auto conv = std::make_shared<ConvertArgs>();
   CLI::App* c = wl->add_subcommand(
-      "convert", "write a workload as a MAESTRO model file or as mosaic YAML/JSON");
+      "convert", "write a workload as a MAESTRO model file, mosaic YAML/JSON or a ZigZag workload");
   c->add_option("workload", conv->workload, "as for `workload show`")->required();
-  c->add_option("--to", conv->to, "maestro | yaml | json")->required();
-  c->add_option("--granularity", conv->granularity,
-                "all (default: every node) or compute (MAC layers, pooling, joins)");
+  c->get_option("workload")->description(workload_help());
+  check_choice(c->add_option("--to", conv->to,
+                             "maestro | yaml | json | zigzag (a ZigZag workload YAML of the "
+                             "convolution and matrix-multiply layers: ZigZag costs only those)")
+                   ->required(),
+               {"maestro", "yaml", "json", "zigzag"});
+  check_choice(c->add_option("--granularity", conv->granularity,
+                             "all (default: every node) or compute (MAC layers, pooling, joins)"),
+               {"all", "compute"});
   c->add_option("-o,--output", conv->output,
                 "output file (default: standard output); for --to maestro with several models, "
                 "a directory receiving <model>.m");
@@ -204,6 +223,8 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
       write_output(conv->output, workload_json(w, g).dump(1) + "\n");
     } else if (conv->to == "yaml") {
       write_output(conv->output, workload_yaml(w, g));
+    } else if (conv->to == "zigzag") {
+      write_output(conv->output, zigzag_yaml(einsum_layers(w)));
     } else if (conv->to == "maestro") {
       if (w.models.size() > 1 && !conv->output.empty() && conv->output != "-") {
         fs::create_directories(conv->output);
@@ -221,7 +242,7 @@ CommandRegistrar reg("workload", [](CLI::App& app, int& exit_code) {
 
   auto zoo_json_flag = std::make_shared<bool>(false);
   CLI::App* z = wl->add_subcommand("zoo", "list the built-in models with their MAC counts");
-  z->add_flag("--json", *zoo_json_flag, "JSON output");
+  z->add_flag("--json", *zoo_json_flag, "JSON output on standard output");
   z->callback([zoo_json_flag, &exit_code] {
     std::cout << (*zoo_json_flag ? zoo_json().dump(1) + "\n" : zoo_text());
     exit_code = 0;

@@ -4,6 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace mosaic {
 
@@ -32,5 +36,12 @@ constexpr double objective_cost(Objective o, double latency_cycles, double energ
   }
   return latency_cycles * energy_pj;
 }
+
+// The names of the objectives on every command line (case-insensitive): "latency" (also
+// "throughput", "runtime", "performance": for a fixed workload the same ranking), "energy",
+// "edp" (also "energy_delay"), "perf_per_watt" (also "throughput_per_watt", "perf/watt").
+std::optional<Objective> objective_from_name(std::string_view name);
+// Every accepted name, for "did you mean".
+std::vector<std::string> objective_names();
 
 }  // namespace mosaic

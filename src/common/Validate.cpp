@@ -1,5 +1,6 @@
 #include "common/Validate.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -154,6 +155,37 @@ std::string_view strip_utf8_bom(std::string_view text) {
 
 void remove_utf8_bom(std::string& text) {
   if (strip_utf8_bom(text).size() != text.size()) text.erase(0, 3);
+}
+
+double parse_bytes_number(std::string_view text, const NumberRule& rule,
+                          const SourceLocation& where) {
+  std::string_view t = text;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  std::size_t unit_at = t.size();
+  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(t[unit_at - 1]))) --unit_at;
+  std::string unit(t.substr(unit_at));
+  for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  int shift = -1;
+  if (unit.empty() || unit == "B") shift = 0;
+  const char* prefixes = "KMGT";
+  for (int p = 0; p < 4; ++p) {
+    const std::string k(1, prefixes[p]);
+    if (unit == k || unit == k + "B" || unit == k + "IB") shift = 10 * (p + 1);
+  }
+  if (shift < 0 || unit_at == 0)
+    throw UserError(where, fmt::format("'{}' is not a size: expected bytes with an optional unit "
+                                       "(B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB)",
+                                       text));
+  const double number = parse_number(t.substr(0, unit_at), NumberRule::non_negative(), where);
+  return check_number(std::ldexp(number, shift), rule, where);
+}
+
+std::int64_t parse_bytes(std::string_view text, const IntRule& rule, const SourceLocation& where) {
+  const double bytes = parse_bytes_number(text, NumberRule::non_negative(), where);
+  if (bytes != std::floor(bytes))
+    throw UserError(where, fmt::format("'{}' is not a whole number of bytes", text));
+  if (bytes >= 9.2e18) throw UserError(where, fmt::format("'{}' is out of range", text));
+  return check_integer(static_cast<std::int64_t>(bytes), rule, where);
 }
 
 }  // namespace mosaic

@@ -64,6 +64,16 @@ double parse_number(std::string_view text, const NumberRule& rule, const SourceL
 // integer"), as is a value beyond 64 bits ("out of range").
 std::int64_t parse_integer(std::string_view text, const IntRule& rule, const SourceLocation& where);
 
+// Reads a size in bytes: a number with an optional unit, binary multiples as in the papers'
+// hardware tables ("108 KB" of Eyeriss is 110,592 bytes): B; K, KB, KiB = 2^10; M, MB, MiB =
+// 2^20; G, GB, GiB = 2^30; T, TB, TiB = 2^40 (letters in either case, blanks allowed before the
+// unit). "1.5K" is 1536; the result must be a whole number of bytes within `rule` ("0.3K" and
+// "2XB" are refused with the text quoted). The one size syntax of every flag that takes bytes.
+std::int64_t parse_bytes(std::string_view text, const IntRule& rule, const SourceLocation& where);
+// The same syntax where a fraction of a byte is meaningful (an average per PE: "658.3", "0.5K").
+double parse_bytes_number(std::string_view text, const NumberRule& rule,
+                          const SourceLocation& where);
+
 // The text without a leading UTF-8 byte-order mark (EF BB BF). Every text reader calls it.
 std::string_view strip_utf8_bom(std::string_view text);
 void remove_utf8_bom(std::string& text);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Suggest.h"
 
 namespace mosaic::dataflow {
 
@@ -59,6 +60,14 @@ bool is_library_dataflow(const std::string& name) {
   return parsed().count(canonical_dataflow_name(name) + ".m") > 0;
 }
 
+namespace {
+std::vector<std::string> with_aliases() {  // the names a user may type, for "did you mean"
+  std::vector<std::string> names = library_names();
+  for (const char* a : {"nvdla", "shidiannao", "eyeriss", "tpu"}) names.push_back(a);
+  return names;
+}
+}  // namespace
+
 Dataflow library_dataflow(const std::string& name, ProblemType type) {
   const std::string canon = canonical_dataflow_name(name);
   const auto& files = parsed();
@@ -68,9 +77,9 @@ Dataflow library_dataflow(const std::string& name, ProblemType type) {
     std::string known;
     for (const auto& n : library_names()) known += " " + n;
     throw UserError(SourceLocation{"", 0, "dataflow"},
-                    fmt::format("unknown dataflow '{}'; the library has{} (aliases: nvdla, "
+                    fmt::format("unknown dataflow '{}'{}; the library has{} (aliases: nvdla, "
                                 "shidiannao, eyeriss, tpu), or give a path to a .m file",
-                                name, known));
+                                name, did_you_mean(name, with_aliases()), known));
   }
   if (type == ProblemType::DwConv) {
     if (auto it = files.find(canon + ".dw.m"); it != files.end()) return it->second;

@@ -1,10 +1,14 @@
 #include "mapper/LoopNestMapper.h"
 
+#include <time.h>
+
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/ParallelMap.h"
 #include "mapper/FastSearch.h"
 #include "mapper/SpatialSearch.h"
 
@@ -21,8 +25,10 @@ const char* engine_name(TemporalEngine e) {
 }
 
 namespace {
-double cpu_now() {
-  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+double cpu_now() {  // this thread's CPU time (layers may be mapped on several threads)
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 }  // namespace
 
@@ -108,19 +114,36 @@ WorkloadMapResult map_workload(
                                 acc.name, acc.cores.size()));
   const arch::Core& core = acc.cores[0];
   WorkloadMapResult w;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    try {
-      if (options.stop_requested && options.stop_requested()) throw SearchInterrupted();
-      w.layers.push_back(map_layer(layers[i], core, mappings, options));
-    } catch (const SearchInterrupted&) {
+  // Each layer on options.threads threads; a layer not mapped because of a stop is empty, and
+  // the result keeps the layers before the first empty one (in layer order, whatever the thread
+  // count), with `interrupted` set.
+  bool gap = false;
+  const std::function<void(std::size_t, const std::optional<LayerMapResult>&)> in_order =
+      [&](std::size_t i, const std::optional<LayerMapResult>& r) {
+        if (!r) gap = true;
+        if (!gap && progress) progress(*r, i + 1, layers.size());
+      };
+  auto mapped = parallel_map<std::optional<LayerMapResult>>(
+      layers.size(), options.threads,
+      [&](std::size_t i) -> std::optional<LayerMapResult> {
+        try {
+          if (options.stop_requested && options.stop_requested()) throw SearchInterrupted();
+          return map_layer(layers[i], core, mappings, options);
+        } catch (const SearchInterrupted&) {
+          return std::nullopt;
+        }
+      },
+      in_order);
+  for (auto& m : mapped) {  // summed in layer order, whatever the thread count
+    if (!m) {
       w.interrupted = true;
       break;
     }
+    w.layers.push_back(std::move(*m));
     const auto& r = w.layers.back();
     w.energy_pj += r.cost.energy_pj;
     w.latency_cycles += r.cost.latency_cycles;
     w.mac_energy_pj += r.cost.mac_energy_pj;
-    if (progress) progress(r, i + 1, layers.size());
   }
   return w;
 }

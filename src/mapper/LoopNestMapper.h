@@ -33,6 +33,9 @@ struct MapOptions {
   bool search_spatial = false;
   double utilization_threshold = 0.0;
   std::uint64_t seed = 1;
+  // map_workload: layers mapped at once (0: the hardware's threads); the results and the order
+  // of the progress calls do not depend on it.
+  int threads = 1;
   // Polled between layers and inside each layer's search (LomaOptions::stop_requested): true
   // stops map_workload, which returns the layers it finished with `interrupted` set.
   std::function<bool()> stop_requested;
@@ -66,9 +69,9 @@ LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::Core& c
 LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
                          const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
 
-// Maps every layer in order on a one-core accelerator whose core has a loop-nest view (what
-// arch::loop_nest_accelerator builds from a ZigZag file), or on a bare hierarchy. `progress`
-// (optional) is called after each layer.
+// Maps every layer on a one-core accelerator whose core has a loop-nest view (what
+// arch::loop_nest_accelerator builds from a ZigZag file), or on a bare hierarchy, on
+// options.threads threads. `progress` (optional) is called after each layer, in layer order.
 WorkloadMapResult map_workload(
     const std::vector<workload::EinsumLayer>& layers, const arch::Accelerator& acc,
     const dataflow::LoopNestMappingSet& mappings, const MapOptions& options,

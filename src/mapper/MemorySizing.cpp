@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/ParallelMap.h"
 
 namespace mosaic::mapper {
 
@@ -25,22 +26,29 @@ NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
   LomaOptions lo;
   lo.objective = Objective::Energy;
   lo.lpf_limit = options.lpf_limit;
-  lo.stop_requested = options.stop_requested;
-  for (const auto& layer : layers) {
-    // Each array dimension takes the first of its listed loops that the layer has.
-    std::vector<std::vector<std::string>> df;
-    for (const auto& alts : options.dataflow) {
-      std::vector<std::string> pick;
-      for (const auto& l : alts)
-        if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
-          pick.push_back(l);
-          break;
+  lo.stop_requested = options.stop_requested;  // a layer's search throws SearchInterrupted
+  // (parallel_map rethrows it; the caller keeps the points finished before)
+  // Each layer's best mapping, on options.threads threads (summed below in layer order).
+  const auto results =
+      parallel_map<DataflowResult>(layers.size(), options.threads, [&](std::size_t i) {
+        const auto& layer = layers[i];
+        // Each array dimension takes the first of its listed loops that the layer has.
+        std::vector<std::vector<std::string>> df;
+        for (const auto& alts : options.dataflow) {
+          std::vector<std::string> pick;
+          for (const auto& l : alts)
+            if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
+              pick.push_back(l);
+              break;
+            }
+          df.push_back(pick);
         }
-      df.push_back(pick);
-    }
-    const auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
-    if (!r.temporal.found)
-      throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
+        auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
+        if (!r.temporal.found)
+          throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
+        return r;
+      });
+  for (const auto& r : results) {
     const auto& c = r.temporal.cost;
     ne.energy_pj += c.energy_pj;
     ne.mac_pj += c.mac_energy_pj;

@@ -27,6 +27,7 @@ struct SizingOptions {
   std::vector<std::vector<std::string>> dataflow = {{"C"}, {"K", "G"}};  // C|K (G for depthwise)
   int lpf_limit = 6;
   const arch::EnergyTable* table = nullptr;  // default: interstellar_28nm()
+  int threads = 1;  // layers mapped at once (0: all); the results do not depend on it
   // Polled inside each layer's search (LomaOptions::stop_requested): true ends the work with
   // the points finished (rf_gb_sweep returns them; optimize_memory sets `interrupted`).
   std::function<bool()> stop_requested;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Validate.h"
 #include "search/SweepBudget.h"
 
 namespace mosaic::search {
@@ -30,14 +31,12 @@ std::string_view trim(std::string_view s) {
 std::int64_t parse_value(std::string_view text, std::string_view flag, bool sizes) {
   const std::string_view t = trim(text);
   if (t.empty()) bad(flag, "empty value in the sweep");
-  std::int64_t mult = 1;
-  std::string_view digits = t;
-  const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(t.back())));
-  if (sizes && (last == 'K' || last == 'M' || last == 'G')) {
-    mult = last == 'K' ? (1LL << 10) : last == 'M' ? (1LL << 20) : (1LL << 30);
-    digits = t.substr(0, t.size() - 1);
-  }
-  if (digits.empty()) bad(flag, fmt::format("'{}' is not a number", t));
+  // Sizes: the one size syntax (common/Validate.h parse_bytes: 16K, 2MiB, 1.5KB, 512B).
+  if (sizes)
+    return parse_bytes(t, IntRule::between(1, std::int64_t{1} << 50),
+                       SourceLocation{"", 0, std::string(flag)});
+  const std::int64_t mult = 1;
+  const std::string_view digits = t;
   std::int64_t v = 0;
   for (char c : digits) {
     if (!std::isdigit(static_cast<unsigned char>(c)))

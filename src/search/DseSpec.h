@@ -42,8 +42,8 @@ struct SweepRange {
 //   A:B        A, A+1, ..., B
 //   A:B:S      A, A+S, ... up to B (linear)
 //   A:B:xF     A, A*F, A*F^2, ... up to B (geometric; `*F` is accepted too)
-// With `sizes`, values may carry a binary suffix K, M or G (16K = 16384). Values must be
-// positive; at most 10 million values. Throws UserError naming `flag`.
+// With `sizes`, values take the one size syntax (parse_bytes: 16K = 16KiB = 16384, 2MB). Values
+// must be positive; at most 10 million values. Throws UserError naming `flag`.
 SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes = false);
 SweepRange single_value(std::int64_t v);
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Objective.h"
+#include "common/Suggest.h"
 #include "workload/WorkloadFile.h"
 
 namespace mosaic::search {
@@ -20,14 +22,16 @@ namespace {
 // The scheduler's flags.
 void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
   if (a.scheduler != "herald" && a.scheduler != "greedy")
-    bad("--scheduler", "expected herald or greedy");
+    bad("--scheduler",
+        "expected herald or greedy" + did_you_mean(a.scheduler, {"herald", "greedy"}));
   cfg.scheduler.greedy = a.scheduler == "greedy";
   if (a.ordering == "depth-first")
     cfg.scheduler.ordering = schedule::Ordering::DepthFirst;
   else if (a.ordering == "breadth-first")
     cfg.scheduler.ordering = schedule::Ordering::BreadthFirst;
   else
-    bad("--ordering", "expected depth-first or breadth-first");
+    bad("--ordering", "expected depth-first or breadth-first" +
+                          did_you_mean(a.ordering, {"depth-first", "breadth-first"}));
   if (a.load_balance < 1) bad("--load-balance", "must be at least 1");
   cfg.scheduler.load_balance_factor = a.load_balance;
   cfg.scheduler.lookahead = a.lookahead;
@@ -36,7 +40,8 @@ void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
 // The cost model's flags.
 void set_cost_model(const HeraldFlags& a, HeraldConfig& cfg) {
   cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
-  if (a.compat != "none" && a.compat != "maestro") bad("--compat", "expected none or maestro");
+  if (a.compat != "none" && a.compat != "maestro")
+    bad("--compat", "expected none or maestro" + did_you_mean(a.compat, {"none", "maestro"}));
   cfg.maestro_compat = a.compat == "maestro";
   // The default model always searches the tiles; the flag adds the search to compat mode.
   cfg.compat_search_tiles = cfg.maestro_compat && a.search_tiles;
@@ -119,10 +124,13 @@ void check_herald_flags(const HeraldFlags& a) {
 }
 
 schedule::Metric parse_herald_metric(std::string_view s, std::string_view flag) {
-  if (s == "edp") return schedule::Metric::EDP;
-  if (s == "latency") return schedule::Metric::Latency;
-  if (s == "energy") return schedule::Metric::Energy;
-  bad(flag, fmt::format("unknown objective '{}'; expected edp, latency or energy", s));
+  // Every verb's names of the objectives (common/Objective.h: "throughput" is latency, ...).
+  const auto o = objective_from_name(s);
+  if (o == Objective::Edp) return schedule::Metric::EDP;
+  if (o == Objective::Latency) return schedule::Metric::Latency;
+  if (o == Objective::Energy) return schedule::Metric::Energy;
+  bad(flag, fmt::format("unknown objective '{}'; expected edp, latency or energy{}", s,
+                        o ? std::string() : did_you_mean(s, objective_names())));
 }
 
 std::vector<arch::AcceleratorStyle> parse_herald_styles(const std::string& text) {

@@ -15,6 +15,7 @@
 #include "common/Validate.h"
 #include "workload/MaestroFormat.h"
 #include "workload/OnnxImport.h"
+#include "workload/ZigZagConvert.h"
 #include "workload/ZigZagYaml.h"
 #include "workload/Zoo.h"
 
@@ -382,6 +383,41 @@ Workload load_workload_file(const std::filesystem::path& path) {
   return parse_workload_text(ss.str(), path.string(), path.parent_path());
 }
 
+bool is_zigzag_workload_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    std::string_view t = first ? strip_utf8_bom(line) : std::string_view(line);
+    first = false;
+    const auto b = t.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos || t[b] == '#' || t.substr(b, 3) == "---") continue;
+    return t[b] == '-' || t[b] == '[';
+  }
+  return false;
+}
+
+std::vector<EinsumLayer> load_einsum_layers(const std::string& spec) {
+  const std::filesystem::path path(spec);
+  const std::string ext = lower_extension(path);
+  if ((ext == ".yaml" || ext == ".yml") && std::filesystem::exists(path) &&
+      is_zigzag_workload_file(path))
+    return read_zigzag_workload(spec);
+  if (ext == ".onnx" && std::filesystem::exists(path)) {
+    // ZigZag's own ONNX parser's choice of layers (checked against ZigZag's numbers).
+    auto layers = zigzag_layers(import_onnx(path));
+    if (layers.empty())
+      throw UserError(SourceLocation{spec, 0, ""}, "no Conv, Gemm or MatMul node");
+    return layers;
+  }
+  auto layers = einsum_layers(load_workload(spec));
+  if (layers.empty())
+    throw UserError(SourceLocation{spec, 0, ""},
+                    "no convolution or matrix-multiply layer (the loop-nest analysis costs only "
+                    "those, as ZigZag does)");
+  return layers;
+}
+
 Workload load_workload(const std::string& spec) {
   if (is_builtin_workload(spec)) return builtin_workload(spec);
   const std::filesystem::path path(spec);
@@ -401,11 +437,30 @@ Workload load_workload(const std::string& spec) {
   if (!std::filesystem::exists(path)) {
     std::vector<std::string> zoo;
     for (const auto& z : zoo_catalog()) zoo.push_back(z.name);
-    throw UserError(SourceLocation{spec, 0, ""},
-                    fmt::format("no such file, built-in workload ({}) or zoo model ({})",
-                                fmt::join(builtin_workload_names(), ", "), fmt::join(zoo, ", ")));
+    std::vector<std::string> names = builtin_workload_names();
+    names.insert(names.end(), zoo.begin(), zoo.end());
+    const std::string hint = did_you_mean(spec, names);
+    throw UserError(
+        SourceLocation{spec, 0, ""},
+        hint.empty() ? fmt::format("no such file, built-in workload ({}) or zoo model "
+                                   "({})",
+                                   fmt::join(builtin_workload_names(), ", "), fmt::join(zoo, ", "))
+                     : "no such file, built-in workload or zoo model" + hint);
   }
-  if (ext == ".yaml" || ext == ".yml" || ext == ".json") return load_workload_file(path);
+  if (ext == ".yaml" || ext == ".yml") {
+    if (is_zigzag_workload_file(path)) {  // a list of ZigZag layers (ZigZagConvert.h)
+      Workload w;
+      ModelEntry e;
+      e.name = path.stem().string();
+      e.model = zigzag_model(read_zigzag_workload(spec), e.name, spec);
+      e.spec = "zigzag:" + spec;
+      w.name = e.name;
+      w.models.push_back(std::move(e));
+      return w;
+    }
+    return load_workload_file(path);
+  }
+  if (ext == ".json") return load_workload_file(path);
   Workload w;
   ModelEntry e;
   e.name = path.stem().string();

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "workload/Workload.h"
+#include "workload/ZigZagWorkload.h"
 
 namespace mosaic::workload {
 
@@ -32,8 +33,18 @@ Workload parse_workload_text(std::string_view text, const std::string& file_labe
 Workload load_workload_file(const std::filesystem::path& path);
 
 // A workload from one command-line argument: a built-in workload (arvr-a, arvr-b, mlperf,
-// mlperf-b8), a zoo model name, an ONNX file (*.onnx), a MAESTRO file (*.m), or a workload file
-// (*.yaml, *.yml, *.json).
+// mlperf-b8), a zoo model name, an ONNX file (*.onnx), a MAESTRO file (*.m), a ZigZag workload
+// YAML (a list of layers; read by ZigZagConvert.h's zigzag_model) or a workload file (*.yaml,
+// *.yml, *.json). The one workload front end of every verb (docs/cli.md).
 Workload load_workload(const std::string& spec);
+
+// The same argument as ZigZag layers, for the loop-nest verbs (map, memsize): a ZigZag workload
+// YAML as written, an ONNX file by ZigZag's ONNX parser's rules (zigzag_layers), anything else
+// through load_workload and einsum_layers (its convolution and matrix-multiply layers).
+std::vector<EinsumLayer> load_einsum_layers(const std::string& spec);
+
+// True when a .yaml file is a ZigZag workload (its first entry is a list item), not a mosaic
+// workload file (a mapping with `models:`).
+bool is_zigzag_workload_file(const std::filesystem::path& path);
 
 }  // namespace mosaic::workload

@@ -1,6 +1,8 @@
 // End-to-end tests of `mosaic maestro` (the drop-in), `mosaic eval` and `mosaic explain`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -167,7 +169,9 @@ TEST(Eval, CompatModeHasNoDramOrNocEnergy) {
                             example("hw/accelerator_256.m").string() + "' --json '" +
                             (d.path() / "c.json").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(r.out.empty());
+  // --quiet: the summary line only (docs/cli.md), no table.
+  EXPECT_EQ(r.out.rfind("total: ", 0), 0u) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
   const auto j = nlohmann::json::parse(test::read_file(d.path() / "c.json"));
   EXPECT_EQ(j["mode"], "maestro");
   EXPECT_EQ(j["layers"][0]["energy_breakdown"]["DRAM_pj"], 0.0);

@@ -158,5 +158,34 @@ TEST(MemoryContext, KeepsTheContextAnExceptionUnwoundThrough) {
   EXPECT_EQ(seen, "while allocating the result table");
 }
 
+TEST(Validate, ParseBytesTakesBinaryUnits) {
+  const IntRule any = IntRule::positive();
+  EXPECT_EQ(parse_bytes("512", any, kAt), 512);
+  EXPECT_EQ(parse_bytes("512B", any, kAt), 512);
+  for (const char* k : {"64K", "64KB", "64KiB", "64k", "64kib", "64 KiB"})
+    EXPECT_EQ(parse_bytes(k, any, kAt), 65536) << k;
+  EXPECT_EQ(parse_bytes("2MiB", any, kAt), 2097152);
+  EXPECT_EQ(parse_bytes("2M", any, kAt), 2097152);
+  EXPECT_EQ(parse_bytes("1G", any, kAt), 1073741824);
+  EXPECT_EQ(parse_bytes("1.5K", any, kAt), 1536);
+  EXPECT_EQ(parse_bytes("1e3", any, kAt), 1000);
+  EXPECT_DOUBLE_EQ(parse_bytes_number("658.3", NumberRule::positive(), kAt), 658.3);
+  EXPECT_DOUBLE_EQ(parse_bytes_number("0.5K", NumberRule::positive(), kAt), 512.0);
+}
+
+TEST(Validate, ParseBytesRefusesBadUnitsFractionsAndRange) {
+  const IntRule any = IntRule::positive();
+  EXPECT_NE(message_of([&] { parse_bytes("2XB", any, kAt); }).find("'2XB' is not a size"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("0.3K", any, kAt); }).find("not a whole number of bytes"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("-1K", any, kAt); }).find("noc_bw"), std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("0", any, kAt); }).find("must be"), std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("nanK", any, kAt); }).find("nan"), std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("99999999T", any, kAt); }).find("out of range"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] { parse_bytes("K", any, kAt); }).find("'K'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mosaic

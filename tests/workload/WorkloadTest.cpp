@@ -442,10 +442,10 @@ TEST(WorkloadCli, Errors) {
   EXPECT_CONTAINS(r.err, "error: nothing-here: no such file");
   const auto c = test::run_mosaic("workload convert resnet50 --to onnx");
   EXPECT_EQ(c.exit_code, 1);
-  EXPECT_CONTAINS(c.err, "--to: 'onnx' is not maestro, yaml or json");
+  EXPECT_CONTAINS(c.err, "--to: unknown value 'onnx'; choose maestro, yaml, json or zigzag");
   const auto g = test::run_mosaic("workload show resnet50 --granularity coarse");
   EXPECT_EQ(g.exit_code, 1);
-  EXPECT_CONTAINS(g.err, "'coarse' is not compute or all");
+  EXPECT_CONTAINS(g.err, "--granularity: unknown value 'coarse'; choose compute or all");
   test::TempDir dir;
   const auto o = test::run_mosaic("workload show resnet50 -o " +
                                   (dir.path() / "missing-dir/out.txt").string());
