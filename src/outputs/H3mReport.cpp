@@ -217,24 +217,28 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
          {"color", {{"field", "run"}, {"type", "nominal"}}}}}});
   const json sched = schedule_json(r, c);
   json bars = json::array();
-  for (const auto& l : sched["layers"])
+  for (const auto& l : sched["layers"]) {
+    const auto group = l["group"].get<std::size_t>();
     bars.push_back({{"gang", l["gang"]},
                     {"start_s", l["start_s"]},
                     {"end_s", l["end_s"]},
                     {"layer", l["layer"]},
-                    {"group", l["group"]}});
+                    {"model", group < r.group_names.size() ? r.group_names[group] : ""}});
+  }
   h.add_dataset("schedule", bars);
-  h.add_chart({{"title", "Schedule of the best design"},
-               {"data", {{"name", "schedule"}}},
-               {"mark", "bar"},
-               {"width", 520},
-               {"height", 320},
-               {"encoding",
-                {{"y", {{"field", "gang"}, {"type", "nominal"}}},
-                 {"x", {{"field", "start_s"}, {"type", "quantitative"}, {"title", "time (s)"}}},
-                 {"x2", {{"field", "end_s"}}},
-                 {"color", {{"field", "group"}, {"type", "nominal"}}},
-                 {"tooltip", json::array({{{"field", "layer"}}, {{"field", "gang"}}})}}}});
+  GanttChart g;
+  g.title = "Schedule of the best design (wheel: zoom, drag: pan, double click: reset)";
+  g.dataset = "schedule";
+  g.track = "gang";
+  g.start = "start_s";
+  g.end = "end_s";
+  g.time_title = "time (s)";
+  g.color = "model";
+  g.color_title = "model instance";
+  g.tooltip = {"layer", "model", "gang"};
+  g.width = 520;
+  g.tracks = static_cast<int>(r.gang_names.size());
+  h.add_gantt(g);
   return h.render();
 }
 

@@ -319,28 +319,28 @@ void add_gantt(HtmlReport& rep, const search::HeraldResult& r, const search::Her
     const auto& pl = sch.placed[i];
     if (pl.end <= pl.start) continue;
     const auto& wn = graph.nodes[i];
+    const auto& model = c.workload.models.at(static_cast<std::size_t>(wn.model));
     gantt.push_back({{"core", core_label(r, pl.core)},
-                     {"model", c.workload.models.at(static_cast<std::size_t>(wn.model)).name},
+                     {"model", model.instances > 1 ? fmt::format("{}#{}", model.name, wn.instance)
+                                                   : model.name},
                      {"layer", wn.name},
                      {"start_ms", pl.start / (ghz * 1e6)},
                      {"end_ms", pl.end / (ghz * 1e6)}});
   }
   rep.add_dataset("gantt", gantt);
   rep.add_heading(fmt::format("Schedule of the best design ({})", style.label()));
-  rep.add_chart({{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
-                 {"title", "Layers on each core over time"},
-                 {"width", 760},
-                 {"height", 60 + 40 * prob.num_cores},
-                 {"data", {{"name", "gantt"}}},
-                 {"mark", "bar"},
-                 {"encoding",
-                  {{"y", {{"field", "core"}, {"type", "nominal"}, {"title", nullptr}}},
-                   {"x", {{"field", "start_ms"}, {"type", "quantitative"}, {"title", "time (ms)"}}},
-                   {"x2", {{"field", "end_ms"}}},
-                   {"color", {{"field", "model"}, {"type", "nominal"}}},
-                   {"tooltip", json::array({{{"field", "layer"}},
-                                            {{"field", "start_ms"}, {"format", ".4g"}},
-                                            {{"field", "end_ms"}, {"format", ".4g"}}})}}}});
+  GanttChart g;
+  g.title = "Layers on each core over time (wheel: zoom, drag: pan, double click: reset)";
+  g.dataset = "gantt";
+  g.track = "core";
+  g.start = "start_ms";
+  g.end = "end_ms";
+  g.time_title = "time (ms)";
+  g.color = "model";
+  g.color_title = "model instance";
+  g.tooltip = {"layer", "model", "start_ms", "end_ms"};
+  g.tracks = prob.num_cores;
+  rep.add_gantt(g);
 }
 
 // The best design's busy time and energy (on chip; DRAM and penalties) per core.

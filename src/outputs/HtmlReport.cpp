@@ -209,6 +209,35 @@ void HtmlReport::add_chart(nlohmann::json spec, std::string renderer) {
   charts_.push_back(std::move(c));
 }
 
+void HtmlReport::add_gantt(const GanttChart& g) {
+  using nlohmann::json;
+  json tips = json::array();
+  for (const auto& t : g.tooltip) tips.push_back({{"field", t}});
+  json spec;
+  if (!g.title.empty()) spec["title"] = g.title;
+  spec["width"] = g.width;
+  spec["height"] = g.height > 0 ? g.height : 60 + 40 * g.tracks;
+  spec["data"] = {{"name", g.dataset}};
+  spec["mark"] = "bar";
+  // Vega-Lite's interval selection bound to the scales: wheel zooms, drag pans, double click
+  // resets. Only the time axis: the tracks stay where they are.
+  spec["params"] = json::array({{{"name", "zoom"},
+                                 {"select", {{"type", "interval"}, {"encodings", {"x"}}}},
+                                 {"bind", "scales"}}});
+  spec["encoding"] = {{"y", {{"field", g.track}, {"type", "nominal"}, {"title", nullptr}}},
+                      {"x",
+                       {{"field", g.start},
+                        {"type", "quantitative"},
+                        {"title", g.time_title.empty() ? g.start : g.time_title}}},
+                      {"x2", {{"field", g.end}}},
+                      {"color",
+                       {{"field", g.color},
+                        {"type", "nominal"},
+                        {"title", g.color_title.empty() ? g.color : g.color_title}}},
+                      {"tooltip", tips}};
+  add_chart(std::move(spec));
+}
+
 void HtmlReport::add_scatter(const ScatterChart& sc) {
   using nlohmann::json;
   auto axis = [](const std::string& field, const std::string& title, bool log) {

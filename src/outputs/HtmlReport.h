@@ -66,6 +66,23 @@ struct ScatterChart {
   int width = 440, height = 300;
 };
 
+// A schedule: one bar per task on its track (core, link), from `start` to `end` on a
+// quantitative time axis. The time axis zooms (mouse wheel) and pans (drag); a double click
+// resets it. Bars are coloured by a nominal field (e.g. the model instance).
+struct GanttChart {
+  std::string title;
+  std::string dataset;          // name given to add_dataset
+  std::string track = "track";  // nominal field: one row per value
+  std::string start = "start";  // quantitative fields
+  std::string end = "end";
+  std::string time_title;  // "time (ms)", "cycle"
+  std::string color;       // nominal field
+  std::string color_title;
+  std::vector<std::string> tooltip;  // fields shown on hover
+  int width = 760, height = 0;       // height 0: 60 + 40 per track
+  int tracks = 1;
+};
+
 struct Table {
   std::string caption;
   std::vector<std::string> columns;
@@ -83,6 +100,7 @@ class HtmlReport {
   // Any Vega-Lite specification; it reads data sets by name ({"data": {"name": "..."}}).
   void add_chart(nlohmann::json vega_lite_spec, std::string renderer = "canvas");
   void add_scatter(const ScatterChart& chart);
+  void add_gantt(const GanttChart& chart);
   void add_table(const Table& table);
   // Starts a grid of charts (two per row) until end_grid().
   void begin_grid();

@@ -233,18 +233,16 @@ std::string stream_report(const search::StreamRun& run) {
   }
   r.add_dataset("energy", energy);
   r.add_heading("Schedule: cores and links");
-  r.add_chart({{"data", {{"name", "gantt"}}},
-               {"width", 900},
-               {"mark", "bar"},
-               {"encoding",
-                {{"y", {{"field", "track"}, {"type", "nominal"}, {"title", nullptr}}},
-                 {"x", {{"field", "start"}, {"type", "quantitative"}, {"title", "cycle"}}},
-                 {"x2", {{"field", "end"}}},
-                 {"color", {{"field", "what"}, {"type", "nominal"}}},
-                 {"tooltip", json::array({{{"field", "what"}},
-                                          {{"field", "tile"}},
-                                          {{"field", "start"}},
-                                          {{"field", "end"}}})}}}});
+  GanttChart g;
+  g.title = "wheel: zoom, drag: pan, double click: reset";
+  g.dataset = "gantt";
+  g.time_title = "cycle";
+  g.color = "what";
+  g.color_title = "layer / transfer";
+  g.tooltip = {"what", "tile", "start", "end"};
+  g.width = 900;
+  g.tracks = static_cast<int>(run.acc.cores.size() + run.acc.links.size());
+  r.add_gantt(g);
   r.add_heading("Memory use over time (top memories, with capacity)");
   r.add_chart(
       {{"width", 900},

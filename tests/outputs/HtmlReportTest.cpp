@@ -39,12 +39,23 @@ HtmlReport sample_report() {
   sc.marks_dataset.clear();
   r.add_scatter(sc);
   r.end_grid();
+  r.add_dataset("tasks",
+                json::array({{{"track", "core 0"}, {"start", 0}, {"end", 4}, {"m", "a#0"}},
+                             {{"track", "core 1"}, {"start", 2}, {"end", 9}, {"m", "a#1"}}}));
+  GanttChart g;
+  g.title = "schedule";
+  g.dataset = "tasks";
+  g.time_title = "cycle";
+  g.color = "m";
+  g.tooltip = {"m"};
+  g.tracks = 2;
+  r.add_gantt(g);
   return r;
 }
 
 TEST(HtmlReport, StructureAndEscaping) {
   const HtmlReport r = sample_report();
-  EXPECT_EQ(r.num_charts(), 2u);
+  EXPECT_EQ(r.num_charts(), 3u);
   ChartBundle fake;
   fake.vega = "var vega = {};";
   fake.vega_lite = "var vegaLite = {};";
@@ -57,6 +68,7 @@ TEST(HtmlReport, StructureAndEscaping) {
   EXPECT_NE(html.find("<caption>A table</caption>"), std::string::npos);
   EXPECT_NE(html.find("id=\"mosaic-chart-1\""), std::string::npos);
   EXPECT_NE(html.find("id=\"mosaic-chart-2\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"mosaic-chart-3\""), std::string::npos);
   EXPECT_NE(html.find("<script>var vega = {};</script>"), std::string::npos);
   // Text that would close a <script> element early is escaped, in data and in libraries.
   EXPECT_EQ(html.find("</script><b>"), std::string::npos);
@@ -65,6 +77,22 @@ TEST(HtmlReport, StructureAndEscaping) {
   EXPECT_EQ(html.find("mosaic-charts-missing"), std::string::npos);
   // One copy of each data set, shared by the charts.
   EXPECT_EQ(test::count_of(html, "\"pes\":8"), 10);
+}
+
+TEST(HtmlReport, GanttZoomsAndPansItsTimeAxis) {
+  HtmlReport r("g");
+  r.add_dataset("t", json::array({{{"track", "c"}, {"start", 0}, {"end", 1}, {"m", "x"}}}));
+  GanttChart g;
+  g.dataset = "t";
+  g.color = "m";
+  g.tracks = 3;
+  r.add_gantt(g);
+  const std::string html = r.render(ChartBundle{});
+  // An interval selection on x bound to the scales: Vega-Lite's wheel zoom and drag pan.
+  EXPECT_NE(html.find(R"("bind":"scales")"), std::string::npos);
+  EXPECT_NE(html.find(R"("encodings":["x"])"), std::string::npos);
+  EXPECT_NE(html.find(R"("color":{"field":"m","title":"m","type":"nominal"})"), std::string::npos);
+  EXPECT_NE(html.find(R"("height":180)"), std::string::npos);  // 60 + 40 per track
 }
 
 TEST(HtmlReport, WithoutTheBundlesTheTablesStayAndThePageSaysWhy) {
@@ -105,10 +133,10 @@ TEST(HtmlReport, ChartsRenderInHeadlessChromium) {
   test::write_file(page, sample_report().render());
   const auto r = test::load_in_chromium(*browser, page);
   ASSERT_EQ(r.exit_code, 0) << r.dom;
-  EXPECT_EQ(test::body_attribute(r.dom, "data-charts"), "2");
-  EXPECT_EQ(test::body_attribute(r.dom, "data-charts-rendered"), "2");
+  EXPECT_EQ(test::body_attribute(r.dom, "data-charts"), "3");
+  EXPECT_EQ(test::body_attribute(r.dom, "data-charts-rendered"), "3");
   EXPECT_EQ(test::body_attribute(r.dom, "data-chart-errors"), "0");
-  EXPECT_EQ(test::count_of(r.dom, "<canvas"), 2);
+  EXPECT_EQ(test::count_of(r.dom, "<canvas"), 3);
   EXPECT_NE(r.dom.find("id=\"mosaic-errors\"></div>"), std::string::npos);
   EXPECT_TRUE(r.console.empty()) << r.console.front();
 }

@@ -244,6 +244,25 @@ TEST(HeraldCli, ReportRendersInHeadlessChromium) {
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // self-contained: nothing fetched
 }
 
+// The Gantt colours bars by model instance ("tiny#0", "tiny#1") and its time axis zooms and pans.
+TEST(HeraldCli, GanttColoursByModelInstance) {
+  test::TempDir d;
+  test::write_file(
+      d.path() / "w.yaml",
+      "models:\n  - name: tiny\n    instances: 2\n    layers:\n"
+      "      - {name: c1, op: conv, dims: {K: 16, C: 8, Y: 14, X: 14, R: 3, S: 3}}\n"
+      "      - {name: c2, op: conv, dims: {K: 16, C: 16, Y: 12, X: 12, R: 1, S: 1}}\n");
+  const auto r = test::run_mosaic("herald --workload '" + (d.path() / "w.yaml").string() +
+                                  "' --class edge --granularity 4 --quiet --out '" +
+                                  (d.path() / "o").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = test::read_file(d.path() / "o" / "report.html");
+  EXPECT_NE(html.find(R"("model":"tiny#0")"), std::string::npos);
+  EXPECT_NE(html.find(R"("model":"tiny#1")"), std::string::npos);
+  EXPECT_NE(html.find(R"("title":"model instance")"), std::string::npos);
+  EXPECT_NE(html.find(R"("bind":"scales")"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mosaic
 
