@@ -35,14 +35,15 @@ RunResult run_limited(const std::string& args, const fs::path& cwd = {}) {
   return r;
 }
 
-// The five small layers' loop orders at --lpf-limit 6: 6,720 + 40,320 + 360 + 12 + 180 = 47,592
-// (e.g. `add`: G 16 over 4 columns leaves G 2 x 2, OY 3, OX 3: 4! / 2! = 12 orders). Refused;
-// with --allow-large it runs, and LOMA visits exactly the orders counted.
+// The five small layers' loop orders at --lpf-limit 6: 720 + 720 + 360 + 12 + 180 = 1,992 (e.g.
+// `add`: G 16 over 4 columns leaves G 2 x 2, OY 3, OX 3: 4! / 2! = 12 orders; six distinct
+// factors: 6! = 720). Refused; with --allow-large it runs, and LOMA visits exactly the orders
+// counted.
 TEST(MappingBudgetCli, MapRefusedThenConfirmed) {
   TempDir d;
   const auto r = run_limited(map_args() + " --quiet");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("--lpf-limit: the sweep has 4.759e+04 loop orders over 5 layers: at least "
+  EXPECT_NE(r.err.find("--lpf-limit: the sweep has 1992 loop orders over 5 layers: at least "
                        "0 s (limit 0 s); lower --lpf-limit (now 6)"),
             std::string::npos)
       << r.err;
@@ -53,7 +54,7 @@ TEST(MappingBudgetCli, MapRefusedThenConfirmed) {
   const auto j = nlohmann::json::parse(read_file(out));
   std::int64_t orders = 0;
   for (const auto& l : j["layers"]) orders += l["search"]["orders"].get<std::int64_t>();
-  EXPECT_EQ(orders, 47592);
+  EXPECT_EQ(orders, 1992);
   EXPECT_EQ(j["layers"][3]["search"]["orders"], 12);
 }
 
