@@ -167,7 +167,10 @@ int run(const H3mArgs& a) {
   if (!a.quiet && transport != nullptr && transport->workers() > 0)
     std::cerr << fmt::format("h3m: {} MPI ranks: rank 0 searches, {} evaluate the designs\n",
                              transport->size(), transport->workers());
-  const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+  // The size estimate first: a refused run leaves no --out behind. Then a second run on the
+  // directory refuses.
+  search::check_h3m_sweep(c);
+  const OutputDirectoryLock out_lock(a.out, "--out");
   outputs::H3mRunInfo info;
   info.workload = a.workload;
   info.platform = a.platform;

@@ -159,20 +159,25 @@ int run(const HeraldArgs& a) {
   const MemoryContext memory("running the Herald sweep (design points, schedules, results)");
   search::ChunkTransport* transport = search::chunk_transport();
   const bool worker = transport != nullptr && !transport->leader();
-  // A second run on the directory refuses (not taken by mosaic-mpi's worker ranks: they write
-  // nothing).
-  std::optional<OutputDirectoryLock> out_lock;
-  if (!worker) out_lock.emplace(a.out, "--out");
-  if (a.experiment) return worker ? 0 : run_experiments(a);  // rank 0 alone
+  if (a.experiment) {
+    if (worker) return 0;                                // rank 0 alone
+    const OutputDirectoryLock out_lock(a.out, "--out");  // a second run on it refuses
+    return run_experiments(a);
+  }
   search::HeraldFlags flags = a.f;
   flags.progress = !a.quiet;
   search::HeraldConfig cfg = search::herald_config(flags);
   cfg.stop_after_chunks = a.stop_after_chunks;
   if (worker) {
-    // A worker rank of mosaic-mpi: computes the design points rank 0 hands out.
+    // A worker rank of mosaic-mpi: computes the design points rank 0 hands out (writes nothing,
+    // takes no lock).
     search::serve_herald(cfg, *transport);
     return 0;
   }
+  // The flags and the sweep's size estimate are checked before --out is created or locked: a
+  // refused run leaves nothing behind. Then a second run on the directory refuses.
+  search::check_herald_sweep(cfg);
+  const OutputDirectoryLock out_lock(a.out, "--out");
   std::optional<search::ResultStore> store;
   if (!a.no_store) {
     std::filesystem::create_directories(a.out);

@@ -17,12 +17,14 @@
 #include "common/Error.h"
 #include "common/MemoryContext.h"
 #include "common/OutputFile.h"
+#include "common/ParallelMap.h"
 #include "cost/LoopNestModel.h"
 #include "dataflow/LoopNestMapping.h"
 #include "mapper/LoopNestMapper.h"
 #include "outputs/MapReport.h"
 #include "search/ChunkTransport.h"
 #include "search/MapDistributed.h"
+#include "search/MappingBudget.h"
 #include "search/Progress.h"
 #include "workload/WorkloadFile.h"
 #include "workload/ZigZagWorkload.h"
@@ -44,6 +46,7 @@ struct MapArgs {
   bool spatial_search = false;
   double min_utilization = 0.75;
   int threads = 0;
+  bool allow_large = false;
 };
 
 nlohmann::json layer_json(const mapper::LayerMapResult& r) {
@@ -181,6 +184,14 @@ int run_map(const MapArgs& a) {
     search::serve_map(layers, acc, mappings, opt, *transport);
     return 0;
   }
+  // The search's size before it starts: the loop orders of every layer (--lpf-limit, the spatial
+  // search), refused with the numbers unless --allow-large.
+  double orders = 0;
+  for (const auto& l : layers)
+    orders += mapper::layer_loop_orders(l, *acc.cores.at(0).loop_nest, mappings, opt);
+  search::check_sweep(search::map_estimate(orders, static_cast<std::int64_t>(layers.size()),
+                                           worker_count(opt.threads, layers.size()), opt.lpf_limit),
+                      search::machine_limits(), a.allow_large, "--lpf-limit");
   const auto t_start = std::chrono::steady_clock::now();
   const auto progress = [&](const mapper::LayerMapResult& r, std::size_t i, std::size_t n) {
     if (a.quiet) return;
@@ -250,6 +261,7 @@ const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
                   "bottleneck named)");
   add_quiet_flag(sub, args->quiet);  // the totals line stays
   add_threads_option(sub, args->threads);
+  sub->add_flag(search::kAllowLargeFlag, args->allow_large, search::kAllowLargeHelp);
   sub->add_flag(
       "--spatial-search", args->spatial_search,
       "search the spatial mapping (U|V dataflows with replication) instead of the mapping "

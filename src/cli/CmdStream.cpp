@@ -33,6 +33,7 @@ struct StreamArgs {
   bool random_init = false;
   std::uint64_t seed = 1;
   bool quiet = false;
+  bool allow_large = false;
 };
 
 int run(const StreamArgs& a) {
@@ -70,6 +71,7 @@ int run(const StreamArgs& a) {
   o.informed_individuals = !a.random_init;
   o.threads = worker_count(a.threads, 1u << 20);  // 0: the hardware's
   o.lpf_limit = a.lpf_limit;
+  o.allow_large = a.allow_large;
   if (!a.quiet) o.progress = [](const std::string& s) { std::cerr << "stream: " << s << "\n"; };
   search::InterruptGuard guard;
   o.interrupted = [] { return search::InterruptGuard::interrupted(); };
@@ -132,6 +134,7 @@ const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
   sub->add_option("--lpf-limit", a->lpf_limit, "LOMA loop prime factor limit (default 6)");
   add_out_option(sub, a->out, "stream");
   add_quiet_flag(sub, a->quiet);
+  sub->add_flag(search::kAllowLargeFlag, a->allow_large, search::kAllowLargeHelp);
   // Values checked by the shared validation layer (docs/input-validation.md).
   check_integer(sub->get_option("--generations"), IntRule::between(1, 1000000));
   check_integer(sub->get_option("--population"), IntRule::between(1, 1000000));

@@ -196,6 +196,24 @@ std::int64_t permutation_count(const std::vector<Lpf>& items) {
   return std::llround(n);
 }
 
+double loop_order_count(const LoopNestProblem& p, int lpf_limit) {
+  if (p.has_fixed_ordering || p.temporal_loops.empty()) return 1;
+  std::vector<Lpf> s = loop_prime_factors(p, lpf_limit);
+  std::sort(s.begin(), s.end());
+  double n = 1;  // n! / (k1! k2! ...), built as a running product of binomials
+  std::size_t i = 0;
+  double placed = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    while (j < s.size() && s[j] == s[i]) ++j;
+    for (std::size_t c = 1; c <= j - i; ++c)
+      n = n * (placed + static_cast<double>(c)) / static_cast<double>(c);
+    placed += static_cast<double>(j - i);
+    i = j;
+  }
+  return std::round(n);
+}
+
 std::int64_t for_each_permutation(const LoopNestProblem& p, std::vector<Lpf> items,
                                   const std::function<bool(const std::vector<Lpf>&)>& visit) {
   const int n = static_cast<int>(items.size());

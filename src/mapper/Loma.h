@@ -45,6 +45,11 @@ std::int64_t for_each_permutation(const cost::LoopNestProblem& p, std::vector<Lp
 // Number of distinct permutations of the multiset.
 std::int64_t permutation_count(const std::vector<Lpf>& items);
 
+// The loop orders a temporal search of `p` visits (LOMA and the fast engine visit the same ones,
+// before the ordering constraints are applied): the distinct permutations of its loop prime
+// factors, or 1 for a fixed ordering or no temporal loops. A double: 64 factors have 64! orders.
+double loop_order_count(const cost::LoopNestProblem& p, int lpf_limit);
+
 // Allocates a loop order (innermost first) to the memory levels. Returns false when it does not
 // fit (a memory cannot even hold what is below it, or a top level cannot hold the rest).
 bool allocate(const cost::LoopNestProblem& p, const Lpf* order, int n,

@@ -83,6 +83,20 @@ LayerMapResult search_layer(const workload::EinsumLayer& layer, const arch::Loop
 
 }  // namespace
 
+double layer_loop_orders(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
+  LomaOptions lo;
+  lo.lpf_limit = options.lpf_limit;
+  lo.objective = options.objective;
+  if (options.search_spatial) {
+    DataflowSpaceOptions ds;
+    ds.min_utilization = options.utilization_threshold;
+    return spatial_search_loop_orders(layer, hw, ds, lo);
+  }
+  const auto& entry = dataflow::select_mapping(mappings, layer.name, layer.op_type);
+  return loop_order_count(cost::compile_problem(layer, hw, entry), options.lpf_limit);
+}
+
 LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::Core& core,
                          const dataflow::LoopNestMappingSet& mappings, const MapOptions& options) {
   MOSAIC_CHECK(core.loop_nest.has_value(), "map_layer: the core has no loop-nest view");

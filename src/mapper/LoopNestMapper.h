@@ -69,6 +69,12 @@ LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::Core& c
 LayerMapResult map_layer(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
                          const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
 
+// The loop orders map_layer's temporal search visits for `layer` (Loma.h loop_order_count): the
+// mapping entry's, or with search_spatial the candidates' (SpatialSearch.h
+// spatial_search_loop_orders). What `mosaic map`'s size estimate counts.
+double layer_loop_orders(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                         const dataflow::LoopNestMappingSet& mappings, const MapOptions& options);
+
 // Maps every layer on a one-core accelerator whose core has a loop-nest view (what
 // arch::loop_nest_accelerator builds from a ZigZag file), or on a bare hierarchy, on
 // options.threads threads. `progress` (optional) is called after each layer, in layer order.

@@ -16,7 +16,57 @@ std::string role_of(const std::string& memory_name) {
   return us == std::string::npos ? memory_name : memory_name.substr(0, us);
 }
 
+// Each array dimension takes the first of its listed loops that the layer has.
+std::vector<std::vector<std::string>> layer_dataflow(const workload::EinsumLayer& layer,
+                                                     const SizingOptions& options) {
+  std::vector<std::vector<std::string>> df;
+  for (const auto& alts : options.dataflow) {
+    std::vector<std::string> pick;
+    for (const auto& l : alts)
+      if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
+        pick.push_back(l);
+        break;
+      }
+    df.push_back(pick);
+  }
+  return df;
+}
+
 }  // namespace
+
+double network_loop_orders(const std::vector<workload::EinsumLayer>& layers,
+                           const arch::HierarchySpec& spec, const SizingOptions& options) {
+  const arch::EnergyTable& table = options.table ? *options.table : arch::interstellar_28nm();
+  const auto hw = arch::build_hierarchy(spec, table);
+  double orders = 0;
+  for (const auto& layer : layers)
+    orders += dataflow_loop_orders(
+        layer, hw, fixed_dataflow(layer, hw, layer_dataflow(layer, options)), options.lpf_limit);
+  return orders;
+}
+
+std::pair<int, int> optimize_memory_hierarchies(const MemsizeOptions& mo) {
+  auto ok = [&](std::int64_t inner, std::int64_t outer) {
+    return static_cast<double>(outer) >= mo.min_ratio * static_cast<double>(inner);
+  };
+  int phase1 = 0;
+  for (auto gb : mo.gb_bytes)
+    for (auto rf : mo.rf_bytes) phase1 += ok(rf, gb) ? 1 : 0;
+  int lo2 = phase1 > 0 && mo.two_level_rf ? 1 << 30 : 0, hi2 = 0;
+  for (auto gb : mo.gb_bytes) {
+    if (phase1 == 0 || !mo.two_level_rf) break;
+    int all = 0, first = 0;  // every (r1, r2) Observation 3 allows; the first r2 of each r1
+    for (auto r1 : mo.rf_bytes) {
+      int n = 0;
+      for (auto r2 : mo.rf2_bytes) n += ok(r1, r2) && ok(r2, gb) ? 1 : 0;
+      all += n;
+      first += n > 0 ? 1 : 0;
+    }
+    lo2 = std::min(lo2, first);
+    hi2 = std::max(hi2, all);
+  }
+  return {1 + (phase1 > 0 ? 1 : 0) + lo2, 1 + phase1 + hi2};
+}
 
 NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
                              const arch::HierarchySpec& spec, const SizingOptions& options) {
@@ -32,18 +82,8 @@ NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
   const auto results =
       parallel_map<DataflowResult>(layers.size(), options.threads, [&](std::size_t i) {
         const auto& layer = layers[i];
-        // Each array dimension takes the first of its listed loops that the layer has.
-        std::vector<std::vector<std::string>> df;
-        for (const auto& alts : options.dataflow) {
-          std::vector<std::string> pick;
-          for (const auto& l : alts)
-            if (std::find(layer.dims.begin(), layer.dims.end(), l) != layer.dims.end()) {
-              pick.push_back(l);
-              break;
-            }
-          df.push_back(pick);
-        }
-        auto r = map_with_dataflow(layer, hw, fixed_dataflow(layer, hw, df), lo);
+        auto r = map_with_dataflow(layer, hw,
+                                   fixed_dataflow(layer, hw, layer_dataflow(layer, options)), lo);
         if (!r.temporal.found)
           throw UserError(fmt::format("layer '{}' does not fit {}", layer.name, hw.name));
         return r;
@@ -75,7 +115,8 @@ NetworkEnergy network_energy(const std::vector<workload::EinsumLayer>& layers,
 std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& layers,
                                     const std::vector<std::int64_t>& rf_bytes,
                                     const std::vector<std::int64_t>& gb_bytes,
-                                    const arch::HierarchySpec& base, const SizingOptions& options) {
+                                    const arch::HierarchySpec& base, const SizingOptions& options,
+                                    const std::function<void(std::size_t)>& progress) {
   std::vector<SweepPoint> out;
   for (auto gb : gb_bytes)
     for (auto rf : rf_bytes) {
@@ -84,6 +125,7 @@ std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& la
       s.buffer_bytes = {gb};
       try {
         out.push_back({s, network_energy(layers, s, options)});
+        if (progress) progress(out.size());
       } catch (const SearchInterrupted&) {
         return out;  // the finished points (the caller's stop_requested() says it stopped)
       }

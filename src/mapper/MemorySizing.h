@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/EnergyTable.h"
@@ -54,11 +55,13 @@ struct SweepPoint {
   NetworkEnergy energy;
 };
 
-// Every (register file, buffer) pair: Interstellar Fig. 11.
+// Every (register file, buffer) pair: Interstellar Fig. 11. `progress` (optional) is called with
+// the number of points done after each.
 std::vector<SweepPoint> rf_gb_sweep(const std::vector<workload::EinsumLayer>& layers,
                                     const std::vector<std::int64_t>& rf_bytes,
                                     const std::vector<std::int64_t>& gb_bytes,
-                                    const arch::HierarchySpec& base, const SizingOptions& options);
+                                    const arch::HierarchySpec& base, const SizingOptions& options,
+                                    const std::function<void(std::size_t)>& progress = {});
 
 struct MemsizeOptions {
   std::vector<std::int64_t> rf_bytes = {8, 16, 32, 64, 128, 256, 512};
@@ -78,6 +81,17 @@ struct MemsizeResult {
   std::int64_t pruned_obs3 = 0;
   bool interrupted = false;  // stopped: `evaluated` and `best` cover the points finished
 };
+
+// The loop orders network_energy's searches visit on one hierarchy (SpatialSearch.h
+// dataflow_loop_orders summed over the layers; the same on every hierarchy of one array).
+double network_loop_orders(const std::vector<workload::EinsumLayer>& layers,
+                           const arch::HierarchySpec& spec, const SizingOptions& options);
+
+// The fewest and the most hierarchies optimize_memory evaluates (the baseline included):
+// Observation 3 is known in advance, Observation 2 prunes by the energies found, and phase 2's
+// buffer is phase 1's best. Fewest: the baseline, one phase-1 point and, per first-level size,
+// the first second-level size allowed; most: every pair Observation 3 allows.
+std::pair<int, int> optimize_memory_hierarchies(const MemsizeOptions& mopts);
 
 MemsizeResult optimize_memory(const std::vector<workload::EinsumLayer>& layers,
                               const arch::HierarchySpec& baseline, const MemsizeOptions& mopts,

@@ -200,6 +200,34 @@ DataflowResult map_with_dataflow(const EinsumLayer& layer, const arch::LoopNestH
   return r;
 }
 
+namespace {
+cost::LoopNestProblem candidate_problem(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                                        const DataflowCandidate& df) {
+  dataflow::LoopNestMappingEntry e;
+  e.name = df.notation();
+  e.has_spatial = true;
+  e.spatial = df.spatial;
+  e.links = dataflow::default_links();
+  return cost::compile_problem(layer, hw, e);
+}
+}  // namespace
+
+double dataflow_loop_orders(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                            const DataflowCandidate& df, int lpf_limit) {
+  return loop_order_count(candidate_problem(layer, hw, df), lpf_limit);
+}
+
+double spatial_search_loop_orders(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                                  const DataflowSpaceOptions& space, const LomaOptions& options,
+                                  bool keep_all) {
+  double orders = 0;
+  for (const auto& c : enumerate_dataflows(layer, hw, space)) {
+    orders += dataflow_loop_orders(layer, hw, c, options.lpf_limit);
+    if (!keep_all && options.objective == Objective::Latency) break;  // the rest may be skipped
+  }
+  return orders;
+}
+
 SpatialSearchResult search_spatial(const EinsumLayer& layer, const arch::LoopNestHardware& hw,
                                    const DataflowSpaceOptions& space, const LomaOptions& options,
                                    bool keep_all) {

@@ -52,6 +52,19 @@ DataflowResult map_with_dataflow(
     const DataflowCandidate& df, const LomaOptions& options,
     const std::vector<dataflow::OperandLink>& links = dataflow::default_links());
 
+// The loop orders map_with_dataflow's temporal search visits for this spatial mapping
+// (Loma.h loop_order_count).
+double dataflow_loop_orders(const workload::EinsumLayer& layer, const arch::LoopNestHardware& hw,
+                            const DataflowCandidate& df, int lpf_limit);
+
+// The loop orders search_spatial visits: every candidate's with keep_all or an energy or EDP
+// objective; with the latency objective and !keep_all only the first candidate's (the others
+// may all be skipped by its bound), so a lower bound.
+double spatial_search_loop_orders(const workload::EinsumLayer& layer,
+                                  const arch::LoopNestHardware& hw,
+                                  const DataflowSpaceOptions& space, const LomaOptions& options,
+                                  bool keep_all = false);
+
 struct SpatialSearchResult {
   bool found = false;
   DataflowResult best;

@@ -163,6 +163,11 @@ struct H3mResult {
   bool interrupted = false;
 };
 
+// The run's size estimate (search/SweepBudget.h) checked before anything is created: throws the
+// refusal run_h3m would (and its budget errors), so the CLI checks before it creates or locks
+// --out. Cheap (flattens the workload; evaluates nothing).
+void check_h3m_sweep(const H3mConfig& config);
+
 // Runs the search and the baselines. Throws UserError when no core of the space fits the
 // platform; Ctrl-C stops and keeps the best so far (interrupted = true).
 H3mResult run_h3m(const H3mConfig& config);

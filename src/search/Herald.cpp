@@ -196,10 +196,15 @@ class Search {
     for (const auto& n : engine_.graph().nodes) res_.node_names.push_back(n.name);
   }
 
-  HeraldResult run() {
-    add_styles();
+  // The sweep's estimate against the machine's limits (refused unless allow_large).
+  void check() {
+    if (res_.styles.empty()) add_styles();
     check_sweep(herald_estimate(), machine_limits(), cfg_.allow_large,
                 cfg_.mode == SearchMode::Random ? "--samples" : "--granularity");
+  }
+
+  HeraldResult run() {
+    check();
     const std::vector<Job> jobs = initial_jobs();
     Progress progress("herald design points", static_cast<std::int64_t>(jobs.size()),
                       cfg_.progress);
@@ -610,15 +615,26 @@ int search_threads(const HeraldConfig& c) {
   return c.threads > 0 ? c.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
 }
 
-}  // namespace
-
-HeraldResult run_herald(const HeraldConfig& config) {
-  const auto t0 = Clock::now();
+void check_config(const HeraldConfig& config) {
   if (config.granularity < 1)
     throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
   if (config.styles.empty())
     throw UserError(SourceLocation{"", 0, "styles"}, "no accelerator style");
   check_cost_analysis(config);
+}
+
+}  // namespace
+
+void check_herald_sweep(const HeraldConfig& config) {
+  check_config(config);
+  HeraldConfig cfg = config;
+  cfg.scheduler.metric = cfg.objective;
+  Search(cfg, search_threads(cfg)).check();
+}
+
+HeraldResult run_herald(const HeraldConfig& config) {
+  const auto t0 = Clock::now();
+  check_config(config);
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;

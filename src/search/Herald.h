@@ -108,6 +108,11 @@ struct HeraldResult {
 
 double objective_value(schedule::Metric m, const DesignPoint& p);
 
+// The sweep's size estimate (search/SweepBudget.h) checked before anything is created: throws
+// the refusal run_herald would, so a caller can check before it makes or locks an output
+// directory. Cheap (flattens the workload; evaluates nothing).
+void check_herald_sweep(const HeraldConfig& config);
+
 // Runs the search; Ctrl-C stops it and returns what is finished (interrupted = true).
 HeraldResult run_herald(const HeraldConfig& config);
 

@@ -64,6 +64,7 @@ Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cl
     c.styles = {st};
     c.granularity = st.num_cores() >= 3 ? o.granularity_3way : o.granularity_2way;
     c.baselines = baselines && first;
+    c.progress = o.progress;  // the run's own line: design points done, with an ETA
     if (o.progress)
       std::fprintf(stderr, "herald experiments: %s %s %s\n", wl.c_str(), cls.c_str(),
                    st.label().c_str());

@@ -260,6 +260,37 @@ Genome run_milp(Problem& pb) {
 
 }  // namespace
 
+SweepEstimate stream_estimate(StreamAllocation allocation,
+                              const std::vector<std::vector<int>>& gene_choices, int population,
+                              int generations, int polish_schedules, std::int64_t cns,
+                              int threads) {
+  SweepEstimate e;
+  const double genes = static_cast<double>(gene_choices.size());
+  // A genome: its result and cores, in the list scheduled and in the memo (key and value).
+  const double per_point = 3.0 * static_cast<double>(sizeof(StreamGenome)) + 3.0 * 4.0 * genes;
+  if (allocation == StreamAllocation::Exhaustive) {
+    e.what = fmt::format("allocations ({} genes)", gene_choices.size());
+    e.points = 1;
+    for (const auto& c : gene_choices) e.points *= static_cast<double>(c.size());
+    e.suggestion = "use --allocation ga (or milp)";
+  } else if (allocation == StreamAllocation::Ga) {
+    e.what = "GA genomes";
+    e.points = static_cast<double>(std::max(2, population)) * (generations + 1.0) +
+               static_cast<double>(std::max(0, polish_schedules));
+    e.suggestion = "lower --population, --generations or --polish";
+  } else {
+    e.what = "allocations";
+    return e;
+  }
+  // Schedules: at most one per distinct allocation (the memo answers repeats).
+  double allocations = 1;
+  for (const auto& c : gene_choices) allocations *= static_cast<double>(c.size());
+  e.bytes = e.points * per_point;
+  e.seconds = std::min(e.points, allocations) * static_cast<double>(cns) /
+              (kStreamCnSchedulesPerSecond * std::max(1, threads));
+  return e;
+}
+
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
                      const std::string& mapping_path, const StreamOptions& o) {
   StreamRun run;
@@ -321,6 +352,11 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   }
   Genome best;
   run.allocation = "fixed";
+  if (!run.genes.empty())
+    check_sweep(
+        stream_estimate(o.allocation, run.gene_choices, o.population, o.generations,
+                        o.polish_schedules, static_cast<std::int64_t>(g.cns.size()), o.threads),
+        machine_limits(), o.allow_large, "--allocation");
   if (!run.genes.empty()) {
     if (o.allocation == StreamAllocation::Fixed) {
       const auto& [layer, group] = run.genes.front();

@@ -14,6 +14,7 @@
 #include "arch/StreamAccelerator.h"
 #include "mapper/StreamCost.h"
 #include "schedule/StreamScheduler.h"
+#include "search/SweepBudget.h"
 #include "workload/StreamWorkload.h"
 
 namespace mosaic::search {
@@ -38,6 +39,9 @@ struct StreamOptions {
   int threads = 1;
   int lpf_limit = 6;
   std::int64_t exhaustive_limit = 100000;
+  // Run an allocation search whose estimate (stream_estimate) exceeds the machine's memory or the
+  // time limit (`--allow-large`); otherwise it is refused before it starts.
+  bool allow_large = false;
   std::function<void(const std::string&)> progress;  // stderr lines
   std::function<bool()> interrupted;                 // Ctrl-C: stop the search, keep the best
   // mosaic-mpi: rank 0 sends each batch of allocations to schedule (a GA generation, the
@@ -74,6 +78,19 @@ struct StreamRun {
   double milp_objective = 0, milp_bound = 0, milp_gap = 0;
   bool milp_optimal = false;
 };
+
+// COALA schedules a second on one thread, per computation node of the graph, that the time
+// bound of stream_estimate assumes: above the fastest rate measured (docs/resources.md).
+inline constexpr double kStreamCnSchedulesPerSecond = 1.0e6;
+
+// The size of an allocation search before it starts: exhaustive, every allocation (the product
+// of the genes' core choices), all held; ga, max(2, population) x (generations + 1) genomes plus
+// the polish's schedules (memo hits included). The time bound counts the schedules, at most one
+// per distinct allocation (repeats are memo hits), each of `cns` computation nodes at
+// kStreamCnSchedulesPerSecond per thread. Fixed and milp: nothing searched (0 points).
+SweepEstimate stream_estimate(StreamAllocation allocation,
+                              const std::vector<std::vector<int>>& gene_choices, int population,
+                              int generations, int polish_schedules, std::int64_t cns, int threads);
 
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
                      const std::string& mapping_path, const StreamOptions& options);

@@ -54,6 +54,18 @@ def test_map_equals_cli_json(tmp_path):
     assert cli_json(tmp_path / "p.json") == without_timing(d2) == without_timing(d)
 
 
+def test_map_size_estimate_and_allow_large(monkeypatch):
+    # A nanosecond time limit: the estimate (1,992 loop orders) refuses as the CLI does;
+    # allow_large=True is --allow-large.
+    monkeypatch.setenv("MOSAIC_SWEEP_LIMIT_SECONDS", "1e-9")
+    expected = cli_error("map", *flags(MAP_ARGS), "--quiet")
+    with pytest.raises(mosaic.Error) as e:
+        mosaic.map(**MAP_ARGS, quiet=True)
+    assert str(e.value) == expected
+    assert "1992 loop orders over 5 layers" in expected and "--allow-large" in expected
+    assert mosaic.map(**MAP_ARGS, quiet=True, allow_large=True)["latency_cycles"] == 5157
+
+
 DSE_ARGS = dict(mapping=SOURCE_DIR / "examples/networks/vgg16.m", layer="CONV11",
                 dataflow="kcp_ws,rs", pes="64:256:64", bw="8:64:x2", quiet=True)
 

@@ -89,6 +89,7 @@ TEST(SweepBudgetCli, HeraldHugeGranularityRefused) {
   EXPECT_NE(r.err.find("PB of memory"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("lower --granularity (now 4096)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("or add --allow-large to run it anyway"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "out"));  // refused before --out is made
 }
 
 TEST(SweepBudgetCli, HeraldHugeSamplesRefused) {
@@ -148,6 +149,34 @@ TEST(SweepBudgetCli, H3mHugeBudgetRefused) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("lower --evaluations"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "out"));  // refused before --out is made
+}
+
+// A refused sweep leaves nothing behind: the estimate runs before --out is created or locked
+// (no empty directory, no .mosaic.lock, no herald.sqlite). Herald with its store, h3m.
+TEST(SweepBudgetCli, RefusedSweepLeavesNoOutDirectory) {
+  test::TempDir d;
+  ::setenv("MOSAIC_SWEEP_LIMIT_SECONDS", "1e-9", 1);  // inherited by the mosaic process
+  const auto h = test::run_mosaic(
+      "herald --workload arvr-a --styles 'nvdla,shi' --granularity 2 --no-baselines --threads 1 "
+      "--quiet --out out/herald",
+      d.path());
+  const auto m = test::run_mosaic(
+      "h3m --workload vision --search random --evaluations 10 --threads 1 --quiet --out out/h3m",
+      d.path());
+  ::unsetenv("MOSAIC_SWEEP_LIMIT_SECONDS");
+  EXPECT_EQ(h.exit_code, 1) << h.err;
+  EXPECT_NE(h.err.find("--granularity: the sweep has 1 herald design points: at least 0 s "
+                       "(limit 0 s); lower --granularity (now 2)"),
+            std::string::npos)
+      << h.err;
+  EXPECT_EQ(m.exit_code, 1) << m.err;
+  // 10 random evaluations and 3 baselines of 10 each: 40.
+  EXPECT_NE(m.err.find("--evaluations: the sweep has 40 h3m design evaluations: at least "),
+            std::string::npos)
+      << m.err;
+  EXPECT_NE(m.err.find("or add --allow-large to run it anyway"), std::string::npos) << m.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "out"));
 }
 
 }  // namespace
