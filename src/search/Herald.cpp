@@ -11,7 +11,6 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <cstring>
 #include <unordered_set>
@@ -22,6 +21,7 @@
 #include "search/DesignEvaluator.h"
 #include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SearchThreads.h"
 #include "search/SweepBudget.h"
 
 namespace mosaic::search {
@@ -605,11 +605,6 @@ void check_cost_analysis(const HeraldConfig& c) {
   if (c.maestro_compat) fail("MAESTRO-compat costs are the directive analysis'");
 }
 
-// The threads a search runs on: the configuration's, or every core of the machine.
-int search_threads(const HeraldConfig& c) {
-  return c.threads > 0 ? c.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
-}
-
 }  // namespace
 
 HeraldResult run_herald(const HeraldConfig& config) {
@@ -622,10 +617,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads = search_threads(cfg);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  HeraldResult res = Search(cfg, threads).run();
+  const SearchThreads threads(cfg.threads);
+  HeraldResult res = Search(cfg, threads.count).run();
   res.wall_seconds = seconds_since(t0);
   if (cfg.transport != nullptr && cfg.transport->workers() > 0)
     res.threads = std::max(1, cfg.transport->worker_threads());
@@ -635,10 +628,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
 void serve_herald(const HeraldConfig& config, ChunkTransport& transport) {
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads = search_threads(cfg);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  Search(cfg, threads).serve(transport);
+  const SearchThreads threads(cfg.threads);
+  Search(cfg, threads.count).serve(transport);
 }
 
 }  // namespace mosaic::search
