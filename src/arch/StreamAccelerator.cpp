@@ -153,6 +153,7 @@ std::vector<std::string> top_memory_names(const Core& core) {
   }
   std::sort(idx.begin(), idx.end());
   std::vector<std::string> names;
+  names.reserve(idx.size());
   for (int m : idx) names.push_back(c.memories[static_cast<std::size_t>(m)].name);
   return names;
 }

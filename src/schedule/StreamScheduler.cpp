@@ -312,6 +312,7 @@ double Coala::block_offchip(int c, int core, double time, double duration) {
       }
   }
   if (per_link.empty()) return time;
+  lbw.reserve(per_link.size());
   for (const auto& [l, tb] : per_link) lbw.emplace_back(l, tb.second);
   const double start = links_idle(lbw, time, duration);
   for (const auto& [l, tb] : per_link) {

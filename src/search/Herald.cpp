@@ -230,6 +230,7 @@ class Search {
     add_styles();
     const std::vector<Job> jobs = initial_jobs();
     std::vector<arch::Accelerator> accs;
+    accs.reserve(jobs.size());
     for (const auto& j : jobs) accs.push_back(engine_.accelerator(style(j.style), j.part));
     engine_.prepare(accs);
     transport.serve([&](std::int64_t c) { return compute_chunk(jobs, c); }, res_.threads);
@@ -431,6 +432,7 @@ class Search {
     std::pair<std::int64_t, std::int64_t> lost{0, 0};
     if (store != nullptr) {
       std::vector<std::pair<int, arch::Partition>> pts;
+      pts.reserve(js.size());
       for (const auto& j : js) pts.emplace_back(j.style, j.part);
       res_.stale_runs = runs_of_other_format(*store, "herald", kHeraldStoreFormat);
       const auto run =

@@ -91,6 +91,7 @@ void evaluate_remote(ChunkTransport& remote, const std::vector<StreamGenome>& gs
                      const std::vector<std::size_t>& unique, std::vector<StreamGenome>& res,
                      const std::function<bool()>& stop) {
   std::vector<std::string> requests;
+  requests.reserve(unique.size());
   for (std::size_t i : unique) requests.push_back(genome_request(gs[i].core));
   remote.compute_requests(
       requests,

@@ -63,10 +63,9 @@ std::vector<Token> tokenize(std::string_view text) {
       // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
       // kept so that a negative value is refused where it is read; elsewhere `-` separates
       // tokens as in MAESTRO (`Conv2d-1`, `->`).
-      if (ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
-          std::isdigit(static_cast<unsigned char>(row[i + 1]))) {
-        start = i;
-      } else if (is_separator(ch)) {
+      const bool sign = ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
+                        std::isdigit(static_cast<unsigned char>(row[i + 1]));
+      if (!sign && is_separator(ch)) {
         flush(i);
       } else if (ch == '{' || ch == '}') {
         flush(i);
