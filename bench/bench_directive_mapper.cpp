@@ -2,6 +2,7 @@
 // sub-accelerator cost curve Herald builds per (layer shape, style, core size).
 #include <benchmark/benchmark.h>
 
+#include "../tests/TestLayers.h"
 #include "arch/Technology.h"
 #include "dataflow/Dataflow.h"
 #include "dataflow/Library.h"
@@ -13,16 +14,7 @@ namespace {
 
 using namespace mosaic;
 
-workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
-  workload::Layer l;
-  l.name = "c";
-  l.K = k;
-  l.C = c;
-  l.Y = l.X = hw;
-  l.R = l.S = r;
-  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = static_cast<int>(r / 2);
-  return l;
-}
+using test::conv;  // the unit tests' K x C x RxR convolution, 'same' padding
 
 // ResNet-50 layer3-style 3x3 conv (K = C = 256, 14x14) and UNet's conv1_2 (64 -> 64, 570x570).
 const workload::Layer& pick(int which) {

@@ -59,6 +59,11 @@ std::vector<int> levels_of(const LoopNestHardware& hw, const std::string& mem_op
   return out;
 }
 
+int top_memory_of(const LoopNestHardware& hw, const std::string& mem_operand) {
+  const auto lv = levels_of(hw, mem_operand);
+  return lv.empty() ? -1 : lv.back();
+}
+
 int port_of(const MemoryLevel& m, const std::string& mem_operand, DataDir dir) {
   for (const auto& a : m.allocations)
     if (a.operand == mem_operand && a.dir == dir) return a.port;

@@ -85,6 +85,8 @@ std::int64_t total_units(const OperationalArray& a);
 int array_dim_index(const OperationalArray& a, const std::string& dim);
 // Indices of the memories holding `mem_operand`, innermost first.
 std::vector<int> levels_of(const LoopNestHardware& hw, const std::string& mem_operand);
+// The top (outermost) memory holding `mem_operand`, or -1.
+int top_memory_of(const LoopNestHardware& hw, const std::string& mem_operand);
 // The port allocated to (operand, dir) in memory `m`, or -1.
 int port_of(const MemoryLevel& m, const std::string& mem_operand, DataDir dir);
 // How many copies of memory `m` the array holds (product of the sizes of unserved dimensions).

@@ -17,19 +17,12 @@ namespace mosaic::arch {
 namespace y = workload::yaml;
 namespace fs = std::filesystem;
 
-std::string StreamLink::name() const {
-  if (!bus) return fmt::format("link {}->{}", from, to);
-  std::string s = "bus";
-  for (std::size_t i = 0; i < cores.size(); ++i) s += (i ? "," : " ") + std::to_string(cores[i]);
-  return s;
-}
-
-const StreamCore& StreamAccelerator::core(int id) const {
-  if (id < 0 || id >= static_cast<int>(cores.size()))
-    throw UserError(SourceLocation{source_file, 0, "cores"},
+const Core& StreamAccelerator::core(int id) const {
+  if (id < 0 || id >= num_cores())
+    throw UserError(SourceLocation{arch.source_file, 0, "cores"},
                     fmt::format("core {} does not exist (the accelerator has cores 0 to {})", id,
-                                static_cast<int>(cores.size()) - 1));
-  return cores[static_cast<std::size_t>(id)];
+                                num_cores() - 1));
+  return arch.cores[static_cast<std::size_t>(id)];
 }
 
 int StreamAccelerator::memory_owner(int core_id, const std::string& memory) const {
@@ -41,9 +34,17 @@ int StreamAccelerator::memory_owner(int core_id, const std::string& memory) cons
   return core_id;
 }
 
-int top_memory_of(const StreamCore& core, const std::string& mem_operand) {
-  const auto lv = levels_of(core.hw, mem_operand);
-  return lv.empty() ? -1 : lv.back();
+const Link& StreamAccelerator::medium(int link_id) const {
+  return arch.links[static_cast<std::size_t>(links[static_cast<std::size_t>(link_id)].link)];
+}
+
+std::string StreamAccelerator::link_name(int link_id) const {
+  const StreamLink& l = links[static_cast<std::size_t>(link_id)];
+  if (l.from >= 0) return fmt::format("link {}->{}", l.from, l.to);
+  std::string s = "bus";
+  const auto& ends = medium(link_id).ends;
+  for (std::size_t i = 0; i < ends.size(); ++i) s += (i ? "," : " ") + std::to_string(ends[i]);
+  return s;
 }
 
 namespace {
@@ -143,20 +144,16 @@ std::vector<int> parse_sharing_group(const YAML::Node& n, const std::string& pat
 
 // The names of a core's top memories (the top level of at least one memory operand), in the
 // order of the core file.
-int top_level(const LoopNestHardware& hw, const std::string& mem_operand) {
-  const auto lv = levels_of(hw, mem_operand);
-  return lv.empty() ? -1 : lv.back();
-}
-
 std::vector<std::string> top_memory_names(const Core& core) {
   const LoopNestHardware& c = *core.loop_nest;
   std::vector<int> idx;
   for (const char* op : {"I1", "I2", "O"}) {
-    const int m = top_level(c, op);
+    const int m = top_memory_of(c, op);
     if (m >= 0 && std::find(idx.begin(), idx.end(), m) == idx.end()) idx.push_back(m);
   }
   std::sort(idx.begin(), idx.end());
   std::vector<std::string> names;
+  names.reserve(idx.size());
   for (int m : idx) names.push_back(c.memories[static_cast<std::size_t>(m)].name);
   return names;
 }
@@ -269,7 +266,7 @@ void read_memory_sharing(Accelerator& acc, const YAML::Node& root, const std::st
 }
 
 void compute_routes(StreamAccelerator& acc) {
-  const std::size_t n = acc.cores.size();
+  const std::size_t n = acc.arch.cores.size();
   // Edge per ordered pair; later entries replace earlier ones (networkx add_edges_from).
   std::vector<std::vector<int>> edge(n, std::vector<int>(n, -1));
   std::vector<std::vector<int>> adj(n);
@@ -278,15 +275,18 @@ void compute_routes(StreamAccelerator& acc) {
     if (e < 0) adj[static_cast<std::size_t>(a)].push_back(b);
     e = link;
   };
-  for (const auto& l : acc.links) {
-    if (!l.bus) {
-      add(l.from, l.to, l.id);
+  for (std::size_t id = 0; id < acc.links.size(); ++id) {
+    const StreamLink& l = acc.links[id];
+    const int link_id = static_cast<int>(id);
+    if (l.from >= 0) {
+      add(l.from, l.to, link_id);
       continue;
     }
-    for (std::size_t i = 0; i < l.cores.size(); ++i)
-      for (std::size_t j = i + 1; j < l.cores.size(); ++j) {
-        add(l.cores[i], l.cores[j], l.id);
-        add(l.cores[j], l.cores[i], l.id);
+    const auto& ends = acc.medium(link_id).ends;
+    for (std::size_t i = 0; i < ends.size(); ++i)
+      for (std::size_t j = i + 1; j < ends.size(); ++j) {
+        add(ends[i], ends[j], link_id);
+        add(ends[j], ends[i], link_id);
       }
   }
   acc.route.assign(n, std::vector<std::vector<int>>(n));
@@ -416,43 +416,29 @@ Accelerator read_stream_multicore(const std::string& path) {
 }
 
 StreamAccelerator stream_view(Accelerator acc) {
-  StreamAccelerator v;
-  v.name = acc.name;
-  v.source_file = acc.source_file;
-  v.offchip_core_id = acc.offchip_core;
-  for (std::size_t i = 0; i < acc.cores.size(); ++i) {
-    const Core& c = acc.cores[i];
-    if (!c.loop_nest)
+  for (std::size_t i = 0; i < acc.cores.size(); ++i)
+    if (!acc.cores[i].loop_nest)
       throw UserError(SourceLocation{acc.source_file, 0, "cores"},
                       fmt::format("core {} has no memory hierarchy", i));
-    v.cores.push_back({static_cast<int>(i), c.source_file, c.role, *c.loop_nest, c.fixed_spatial});
-  }
+  StreamAccelerator v;
   // A point-to-point link is two directed links (one per direction), a bus one medium; ids in
   // file order, so that later entries replace earlier ones in the pair graph.
-  for (const auto& l : acc.links) {
-    const int dirs = l.shared_medium ? 1 : 2;
-    for (int dir = 0; dir < dirs; ++dir) {
-      StreamLink s;
-      s.id = static_cast<int>(v.links.size());
-      s.bus = l.shared_medium;
-      if (s.bus) {
-        s.cores = l.ends;
-      } else {
-        s.from = l.ends[static_cast<std::size_t>(dir)];
-        s.to = l.ends[static_cast<std::size_t>(1 - dir)];
-      }
-      s.bandwidth_bits = l.bytes_per_cycle * 8;
-      s.unit_energy_pj = l.pj_per_active_cycle;
-      v.links.push_back(s);
+  for (std::size_t i = 0; i < acc.links.size(); ++i) {
+    const Link& l = acc.links[i];
+    if (l.shared_medium) {
+      v.links.push_back({static_cast<int>(i), -1, -1});
+      continue;
     }
+    v.links.push_back({static_cast<int>(i), l.ends[0], l.ends[1]});
+    v.links.push_back({static_cast<int>(i), l.ends[1], l.ends[0]});
   }
   v.shared_memory.assign(acc.cores.size(), {});
   for (const auto& b : acc.buffers) {
     const int owner = *std::min_element(b.cores.begin(), b.cores.end());
     for (int c : b.cores) v.shared_memory[static_cast<std::size_t>(c)][b.name] = owner;
   }
-  compute_routes(v);
   v.arch = std::move(acc);
+  compute_routes(v);
   return v;
 }
 

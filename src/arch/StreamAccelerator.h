@@ -21,50 +21,34 @@
 // The file is read into arch::Accelerator (the one accelerator type of every analysis: cores with
 // their loop-nest view, role and fixed spatial mapping; links and buses; shared memories as
 // SharedBuffers; the off-chip core). StreamAccelerator is the scheduler's view of it, derived in
-// one place (stream_view): directed links, routes, and the memory-instance owners.
+// one place (stream_view): it keeps that Accelerator and adds only what the scheduler derives
+// (directed links over arch's links, routes, memory-instance owners); its cores are arch's cores.
 // The pair graph follows Stream (networkx): every link or bus adds an edge per ordered core pair;
 // a later entry replaces an earlier edge between the same pair. Routes are the first shortest path.
 #pragma once
 
-#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "arch/Accelerator.h"
 #include "arch/MemoryHierarchy.h"
-#include "dataflow/LoopNestMapping.h"
 
 namespace mosaic::arch {
 
-struct StreamCore {
-  int id = 0;
-  std::string file;  // resolved path of the core YAML
-  std::string type;  // "compute", "memory", ...
-  LoopNestHardware hw;
-  // Stream's `dataflows`: a fixed spatial mapping (per array dimension "DIM, n"); empty = the
-  // spatial mapping is generated.
-  std::vector<dataflow::ArrayDimUnrolling> dataflows;
-};
-
-// One communication medium: a directed point-to-point link or a shared bus.
+// One medium of the scheduler: a link or bus of Accelerator::links (its ends, bandwidth and
+// energy) and, for a point-to-point link, the direction it is used in. A point-to-point link has
+// its full bandwidth in each direction, so the scheduler keeps two media (two activity timelines)
+// for it; a bus is one medium for all its ends and both directions.
 struct StreamLink {
-  int id = 0;
-  bool bus = false;
-  int from = -1, to = -1;     // point-to-point links only
-  std::vector<int> cores;     // bus members
-  double bandwidth_bits = 0;  // bits per cycle
-  double unit_energy_pj = 0;  // per active cycle at full bandwidth
-  std::string name() const;
+  int link = 0;            // index into Accelerator::links
+  int from = -1, to = -1;  // a point-to-point link's direction; -1 for a bus
 };
 
 struct StreamAccelerator {
-  Accelerator arch;  // what was read; everything below is derived from it (stream_view)
-  std::string name;
-  std::string source_file;
-  std::vector<StreamCore> cores;  // index == core id (ids are 0..N-1)
-  int offchip_core_id = -1;
-  std::vector<StreamLink> links;
+  Accelerator arch;  // what was read: the cores (every one with its loop-nest view), links,
+                     // shared memories and the off-chip core; the rest is derived (stream_view)
+  std::vector<StreamLink> links;  // the scheduler's media; index == link id in routes
   // Per core, memory name -> the lowest core id sharing that memory instance (only shared
   // memories are listed; memory_owner() gives the core's own id for the others).
   std::vector<std::map<std::string, int>> shared_memory;
@@ -72,10 +56,22 @@ struct StreamAccelerator {
   std::vector<std::vector<std::vector<int>>> route;
   std::vector<std::vector<bool>> reachable;
 
-  const StreamCore& core(int id) const;
-  const StreamCore& offchip() const { return core(offchip_core_id); }
+  int num_cores() const { return static_cast<int>(arch.cores.size()); }
+  int offchip_core_id() const { return arch.offchip_core; }
+  const std::string& source_file() const { return arch.source_file; }
+  const Core& core(int id) const;
+  // The loop-nest view of core `id` (every core of a multi-core file has one).
+  const LoopNestHardware& hw(int id) const { return *core(id).loop_nest; }
+  const LoopNestHardware& offchip_hw() const { return hw(offchip_core_id()); }
   // The core whose (core, memory) pair names the instance `memory` of `core` belongs to.
   int memory_owner(int core, const std::string& memory) const;
+
+  // Medium `link_id`: its link or bus, bandwidth in bits per cycle, energy per active cycle at
+  // full bandwidth (pJ) and name ("link 0->1", "bus 0,1,2").
+  const Link& medium(int link_id) const;
+  double bandwidth_bits(int link_id) const { return medium(link_id).bytes_per_cycle * 8; }
+  double unit_energy_pj(int link_id) const { return medium(link_id).pj_per_active_cycle; }
+  std::string link_name(int link_id) const;
 };
 
 // Reads Stream's accelerator YAML and its core YAMLs into the one accelerator type. Errors name
@@ -86,8 +82,5 @@ Accelerator read_stream_multicore(const std::string& path);
 StreamAccelerator stream_view(Accelerator acc);
 // read_stream_multicore, then stream_view.
 StreamAccelerator read_stream_accelerator(const std::string& path);
-
-// The top memory (index into hw.memories) of a core for a memory operand ("I1", "I2", "O").
-int top_memory_of(const StreamCore& core, const std::string& mem_operand);
 
 }  // namespace mosaic::arch

@@ -124,13 +124,7 @@ search::H3mConfig make_config(const H3mArgs& a) {
 // The summary (the best design) alone with --quiet; else the run's line and every baseline too.
 void print(const search::H3mResult& r, const search::H3mConfig& c, bool quiet) {
   auto line = [&](const char* what, const search::H3mRun& run) {
-    std::string subs;
-    for (const auto& sub : run.best.design.subs)
-      subs += fmt::format(
-          "{}{} x{} {} {}", subs.empty() ? "" : ", ",
-          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name, sub.cores,
-          run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-          sub.fission ? std::string("dynamic fission") : fmt::format("gang {}", sub.gang));
+    std::string subs = outputs::h3m_subs_text(run, ", ", false);
     if (!run.best.feasible) subs = "no feasible design";
     std::cout << fmt::format("{:<22} latency {:.4g} s  energy {:.4g} J  EDP {:.4g} J*s  [{}]\n",
                              what, run.best.latency_s, run.best.energy_j, run.best.edp, subs);

@@ -105,39 +105,48 @@ i64 Analyzer::spatial_ingress(const Level& lv, const Case& c, const TensorDims& 
   });
 }
 
+namespace {
+
+// The egress factor of a spatially mapped directive in state `s`: the first sub-cluster sends its
+// mapped tile, the others their unique part (1 when none); at the spatial map's edge only `nec`
+// sub-clusters are active. `edge_k` indexes the first one's edge tile (MAESTRO reads the
+// input-centric dimension there for outputs); `reuse_at_edge`: an output tile at an edge-of-edge
+// initial state sends only its unique part.
+i64 spatial_egress_factor(const Level& lv, const State& s, i64 nec, std::size_t k,
+                          std::size_t edge_k, bool first, bool ee, bool reuse_at_edge) {
+  const i64 own = first ? lv.mapped[k] : (lv.unique[k] != 0 ? lv.unique[k] : 1);
+  switch (s.pos) {
+    case State::Init:
+      if (!(s.is_edge() && ee)) return own;
+      if (nec == 1) return lv.mapped_edge[k];
+      if (nec > 1) return reuse_at_edge ? lv.unique_edge[k] : lv.mapped_edge[k];
+      return 1;
+    case State::Steady:
+      return own;
+    case State::Edge:
+      if (nec == 1 && (first || ee)) return lv.mapped_edge[edge_k];
+      if (nec > 1) return ee ? lv.unique_edge[k] : own;
+      return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
 i64 Analyzer::pe_egress_volume(const Level& lv, const Case& c, bool psums, bool first, bool ee,
                                bool reuse_at_edge) const {
   const TensorDims& out = tensors_.output;
   i64 ret = 1;
-  auto uniq_or_1 = [](i64 u) { return u != 0 ? u : 1; };
   if (psums) {
     for (int i = 0; i < lv.dirs.n; ++i) {
       const Dir& d = lv.dirs[i];
       if (coupled(out, d.dim)) continue;
       const State& s = c.st[static_cast<std::size_t>(i)];
       const std::size_t k = at(d.dim);
-      if (!d.spatial()) {
+      if (!d.spatial())
         ret *= s.is_edge() ? lv.mapped_edge[k] : lv.mapped[k];
-        continue;
-      }
-      switch (s.pos) {
-        case State::Init:
-          if (s.is_edge() && ee) {
-            if (c.nec >= 1) ret *= lv.mapped_edge[k];
-          } else {
-            ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-          }
-          break;
-        case State::Steady:
-          ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-          break;
-        case State::Edge:
-          if (c.nec == 1 && (first || ee))
-            ret *= lv.mapped_edge[k];
-          else if (c.nec > 1)
-            ret *= ee ? lv.unique_edge[k] : first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-          break;
-      }
+      else
+        ret *= spatial_egress_factor(lv, s, c.nec, k, k, first, ee, false);
     }
   }
   for (int j = 0; j < out.count; ++j) {
@@ -163,29 +172,9 @@ i64 Analyzer::pe_egress_volume(const Level& lv, const Case& c, bool psums, bool 
       }
       continue;
     }
-    switch (s.pos) {
-      case State::Init:
-        if (s.is_edge() && ee) {
-          if (c.nec == 1)
-            ret *= lv.mapped_edge[k];
-          else if (c.nec > 1)
-            ret *= reuse_at_edge ? lv.unique_edge[k] : lv.mapped_edge[k];
-        } else {
-          ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-        }
-        break;
-      case State::Steady:
-        ret *= first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-        break;
-      case State::Edge:
-        if (c.nec == 1 && (first || ee)) {
-          // MAESTRO indexes the input-centric dimension here (Y rather than Y').
-          ret *= opt_.maestro_compat ? lv.mapped_edge[at(dim)] : lv.mapped_edge[k];
-        } else if (c.nec > 1) {
-          ret *= ee ? lv.unique_edge[k] : first ? lv.mapped[k] : uniq_or_1(lv.unique[k]);
-        }
-        break;
-    }
+    // MAESTRO indexes the input-centric dimension at the edge (Y rather than Y').
+    const std::size_t edge_k = opt_.maestro_compat ? at(dim) : k;
+    ret *= spatial_egress_factor(lv, s, c.nec, k, edge_k, first, ee, reuse_at_edge);
   }
   return ret;
 }

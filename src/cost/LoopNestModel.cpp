@@ -215,6 +215,18 @@ void transfer_rates(const LnOperand& o, const Stationary& s, const Arch& boost_s
   }
 }
 
+// The average bandwidth, period and period count of an operand's transfers at memory level um:
+// `lower` with the level below (at this level's rate), `upper` with the level above (at its).
+void set_timing(DirAttrs& d, int lower, int upper, const OperandLevels& q, std::size_t um,
+                std::size_t un, double total_cycle) {
+  d.bw_aver[lower] = py::trunc(q.high[um]);
+  d.bw_aver[upper] = py::trunc(q.low[un]);
+  d.period[lower] = py::trunc(q.cycle[um]);
+  d.period[upper] = py::trunc(q.cycle[un]);
+  d.pc[lower] = py::trunc(py::floordiv(total_cycle, q.cycle[um]));
+  d.pc[upper] = py::trunc(py::floordiv(total_cycle, q.cycle[un]));
+}
+
 // An input operand's movements at memory level m: reads towards the level below, writes from
 // above.
 DirAttrs input_attrs(const LoopNestProblem& p, std::size_t oi, const LnOperand& o,
@@ -232,12 +244,7 @@ DirAttrs input_attrs(const LoopNestProblem& p, std::size_t oi, const LnOperand& 
   d.count[WH] = q.raw2[un];
   d.prec[RL] = o.precision_bits;
   d.prec[WH] = o.precision_bits;
-  d.bw_aver[RL] = py::trunc(q.high[um]);
-  d.bw_aver[WH] = py::trunc(q.low[un]);
-  d.period[RL] = py::trunc(q.cycle[um]);
-  d.period[WH] = py::trunc(q.cycle[un]);
-  d.pc[RL] = py::trunc(py::floordiv(total_cycle, q.cycle[um]));
-  d.pc[WH] = py::trunc(py::floordiv(total_cycle, q.cycle[un]));
+  set_timing(d, RL, WH, q, um, un, total_cycle);
   d.amount[RL] = q.elem_unrolled[um] * q.boost[um];
   d.amount[WH] = q.elem_unrolled[un];
   return d;
@@ -268,12 +275,7 @@ DirAttrs output_attrs(const LoopNestProblem& p, const LnOperand& o, const Operan
     d.prec[WH] = 0;
     d.prec[RH] = p.final_output_bits;
   }
-  d.bw_aver[WL] = py::trunc(q.high[um]);
-  d.bw_aver[RH] = py::trunc(q.low[un]);
-  d.period[WL] = py::trunc(q.cycle[um]);
-  d.period[RH] = py::trunc(q.cycle[un]);
-  d.pc[WL] = py::trunc(py::floordiv(total_cycle, q.cycle[um]));
-  d.pc[RH] = py::trunc(py::floordiv(total_cycle, q.cycle[un]));
+  set_timing(d, WL, RH, q, um, un, total_cycle);
   d.amount[WL] = py::trunc(q.elem_unrolled[um] * q.boost[um]);
   d.amount[RH] = q.elem_unrolled[un];
   if (q.psum[um]) {

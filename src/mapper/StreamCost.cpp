@@ -55,8 +55,8 @@ double operand_size_bits(const EinsumLayer& t, const std::string& op) {
 }
 
 // Stream's check_core_capacity_for_node.
-std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::StreamCore& core,
-                                            bool alone) {
+std::vector<std::string> too_large_operands(const EinsumLayer& t,
+                                            const arch::LoopNestHardware& core, bool alone) {
   std::vector<std::string> out;
   if (alone) {
     // Stream returns node.memory_operand_links.mem_operands: every ComputationNode carries the
@@ -74,7 +74,7 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
     if (m >= 0 && std::find(tops.begin(), tops.end(), m) == tops.end()) tops.push_back(m);
   }
   for (int m : tops) {
-    const auto& mem = core.hw.memories[static_cast<std::size_t>(m)];
+    const auto& mem = core.memories[static_cast<std::size_t>(m)];
     std::vector<std::pair<std::string, double>> bits;
     for (const auto& mo : mem.operands) {
       if (arch::top_memory_of(core, mo) != m) continue;
@@ -97,10 +97,10 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
     auto required = [&](int k) {
       double s = 0;
       for (std::size_t i = static_cast<std::size_t>(k); i < bits.size(); ++i) {
-        const auto lv = arch::levels_of(core.hw, bits[i].first);
-        const auto& low = core.hw.memories[static_cast<std::size_t>(lv.front())];
+        const auto lv = arch::levels_of(core, bits[i].first);
+        const auto& low = core.memories[static_cast<std::size_t>(lv.front())];
         s += static_cast<double>(low.size_bits) *
-             static_cast<double>(arch::instance_count(core.hw, low));
+             static_cast<double>(arch::instance_count(core, low));
       }
       return std::round(s);
     };
@@ -116,11 +116,12 @@ std::vector<std::string> too_large_operands(const EinsumLayer& t, const arch::St
   return out;
 }
 
-arch::LoopNestHardware with_dram(const arch::StreamAccelerator& acc, const arch::StreamCore& core,
+arch::LoopNestHardware with_dram(const arch::StreamAccelerator& acc,
+                                 const arch::LoopNestHardware& core,
                                  const std::vector<std::string>& ops) {
-  arch::LoopNestHardware hw = core.hw;
+  arch::LoopNestHardware hw = core;
   if (ops.empty()) return hw;
-  arch::MemoryLevel dram = acc.offchip().hw.memories.front();
+  arch::MemoryLevel dram = acc.offchip_hw().memories.front();
   dram.operands = ops;
   std::vector<arch::PortAllocation> al;
   for (const auto& a : dram.allocations)
@@ -311,17 +312,18 @@ std::string tile_shape_key(const EinsumLayer& t) {
 StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerator& acc,
                             int core_id, bool alone, int parallel, const StreamCostOptions& opt) {
   StreamCnCost out;
-  const auto& core = acc.core(core_id);
-  if (arch::total_units(core.hw.array) == 0) return out;
-  out.too_large = too_large_operands(tile, core, alone);
-  const auto hw = with_dram(acc, core, out.too_large);
+  const arch::Core& core = acc.core(core_id);
+  const arch::LoopNestHardware& core_hw = *core.loop_nest;
+  if (arch::total_units(core_hw.array) == 0) return out;
+  out.too_large = too_large_operands(tile, core_hw, alone);
+  const auto hw = with_dram(acc, core_hw, out.too_large);
   DramObjective obj;
   obj.has_dram = !out.too_large.empty();
   obj.parallel = parallel;
   // A core's `dataflows` replace the generated spatial mappings (Stream's
   // ZigZagCoreMappingEstimationStage); ZigZag then only legalizes them.
-  const auto cands = core.dataflows.empty() ? generate_spatial(tile, hw, opt.spatial_candidates)
-                                            : std::vector<Candidate>{core.dataflows};
+  const auto cands = core.fixed_spatial.empty() ? generate_spatial(tile, hw, opt.spatial_candidates)
+                                                : std::vector<Candidate>{core.fixed_spatial};
   bool found = false;
   double best_obj = 0;
   cost::LoopNestResult best;
@@ -371,7 +373,7 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
   }
   if (!found)
     throw UserError(fmt::format("layer '{}' fits no temporal mapping on core {} ({})", tile.name,
-                                core_id, core.file));
+                                core_id, core.source_file));
   out.valid = true;
   out.runtime_cycles = best.latency_cycles;
   out.energy_pj = best.energy_pj;

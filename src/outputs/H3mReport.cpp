@@ -11,6 +11,20 @@ namespace mosaic::outputs {
 
 using nlohmann::json;
 
+std::string h3m_subs_text(const search::H3mRun& run, const std::string& separator,
+                          bool parenthesized) {
+  std::string subs;
+  for (const auto& sub : run.best.design.subs) {
+    const std::string schedule =
+        sub.fission ? std::string("dynamic fission") : fmt::format("gang {}", sub.gang);
+    subs += fmt::format("{}{} x{} {} {}", subs.empty() ? "" : separator,
+                        run.space.granularities[static_cast<std::size_t>(sub.granularity)].name,
+                        sub.cores, run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
+                        parenthesized ? "(" + schedule + ")" : schedule);
+  }
+  return subs;
+}
+
 json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                      const search::H3mConfig& c) {
   json subs = json::array();
@@ -183,16 +197,9 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
       r.best.evaluations, info.seed, budget_text(c.platform), c.platform.source));
   Table t{"Designs", {"design", "sub-accelerators", "latency (s)", "energy (J)", "EDP (J s)"}, {}};
   auto row = [&](const std::string& name, const search::H3mRun& run) {
-    std::string subs;
-    for (const auto& sub : run.best.design.subs)
-      subs += fmt::format(
-          "{}{} x{} {} ({})", subs.empty() ? "" : "; ",
-          run.space.granularities[static_cast<std::size_t>(sub.granularity)].name, sub.cores,
-          run.space.dataflows[static_cast<std::size_t>(sub.dataflow)],
-          sub.fission ? std::string("dynamic fission") : fmt::format("gang {}", sub.gang));
-    t.rows.push_back({name, subs, fmt::format("{:.4g}", run.best.latency_s),
-                      fmt::format("{:.4g}", run.best.energy_j),
-                      fmt::format("{:.4g}", run.best.edp)});
+    t.rows.push_back(
+        {name, h3m_subs_text(run, "; ", true), fmt::format("{:.4g}", run.best.latency_s),
+         fmt::format("{:.4g}", run.best.energy_j), fmt::format("{:.4g}", run.best.edp)});
   };
   row("H3M (best)", r.best);
   for (const auto& b : r.baselines) row(b.name, b);

@@ -24,6 +24,10 @@ nlohmann::json h3m_summary_json(const search::H3mResult& r, const search::H3mCon
 // energy_j, edp.
 nlohmann::json h3m_design_json(const search::H3mEvaluation& e, const search::H3mSpace& s,
                                const search::H3mConfig& c);
+// The best design's sub-accelerators in one line, "<granularity> x<cores> <dataflow> <schedule>"
+// each (the schedule in parentheses with `parenthesized`), joined by `separator`.
+std::string h3m_subs_text(const search::H3mRun& run, const std::string& separator,
+                          bool parenthesized);
 
 // Writes the four files into `dir`; returns their paths.
 std::vector<std::filesystem::path> write_h3m_outputs(const std::filesystem::path& dir,

@@ -27,7 +27,7 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   j["edges"] = run.graph.edges.size();
   json peak = json::object();
   for (const auto& m : s.memories) {
-    if (m.core == run.acc.offchip_core_id) continue;
+    if (m.core == run.acc.offchip_core_id()) continue;
     const std::string k = std::to_string(m.core);
     const double bytes = m.peak_bits / 8;
     peak[k] = peak.contains(k) ? peak[k].get<double>() + bytes : bytes;
@@ -101,7 +101,7 @@ json stream_schedule(const search::StreamRun& run) {
   json tr = json::array();
   for (const auto& t : s.transfers) {
     json links = json::array();
-    for (int l : t.links) links.push_back(run.acc.links[static_cast<std::size_t>(l)].name());
+    for (int l : t.links) links.push_back(run.acc.link_name(l));
     tr.push_back({{"kind", t.block ? "block" : "transfer"},
                   {"from_core", t.from_core},
                   {"to_core", t.to_core},
@@ -131,16 +131,16 @@ json stream_trace(const search::StreamRun& run) {
   const auto& s = run.schedule;
   json ev = json::array();
   const int link_pid0 = 1000;
-  for (const auto& c : run.acc.cores)
+  for (int c = 0; c < run.acc.num_cores(); ++c)
     ev.push_back({{"ph", "M"},
                   {"name", "process_name"},
-                  {"pid", c.id},
-                  {"args", {{"name", fmt::format("Core {} ({})", c.id, c.hw.name)}}}});
-  for (const auto& l : run.acc.links)
+                  {"pid", c},
+                  {"args", {{"name", fmt::format("Core {} ({})", c, run.acc.hw(c).name)}}}});
+  for (int l = 0; l < static_cast<int>(run.acc.links.size()); ++l)
     ev.push_back({{"ph", "M"},
                   {"name", "process_name"},
-                  {"pid", link_pid0 + l.id},
-                  {"args", {{"name", l.name()}}}});
+                  {"pid", link_pid0 + l},
+                  {"args", {{"name", run.acc.link_name(l)}}}});
   for (std::size_t i = 0; i < run.graph.cns.size(); ++i) {
     const auto& c = run.graph.cns[i];
     const auto& l = run.workload.layers[static_cast<std::size_t>(c.layer)];
@@ -185,7 +185,7 @@ json gantt_rows(const search::StreamRun& run) {
   for (const auto& t : s.transfers)
     for (int l : t.links)
       rows.push_back(
-          {{"track", run.acc.links[static_cast<std::size_t>(l)].name()},
+          {{"track", run.acc.link_name(l)},
            {"start", t.start},
            {"end", t.end},
            {"what", std::string(t.block ? "block " : "") + schedule::cause_name(t.cause)},
@@ -198,7 +198,7 @@ json memory_rows(const search::StreamRun& run, json& caps) {
   caps = json::array();
   const double end = run.schedule.latency_cycles;
   for (const auto& m : run.schedule.memories) {
-    if (m.core == run.acc.offchip_core_id) continue;
+    if (m.core == run.acc.offchip_core_id()) continue;
     const std::string name = fmt::format("core {} {}", m.core, m.memory);
     for (const auto& [t, bits] : m.usage)
       rows.push_back({{"memory", name}, {"cycle", t}, {"bits", bits}});
@@ -213,7 +213,7 @@ json memory_rows(const search::StreamRun& run, json& caps) {
 
 std::string stream_report(const search::StreamRun& run) {
   const auto& s = run.schedule;
-  HtmlReport r("mosaic stream: " + run.acc.name);
+  HtmlReport r("mosaic stream: " + run.acc.arch.name);
   r.add_paragraph(fmt::format(
       "{} computation nodes, {} edges; latency {} cycles, energy {} pJ; "
       "allocation {}.",

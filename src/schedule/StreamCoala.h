@@ -95,9 +95,8 @@ class Coala {
     auto& m = inst_of_[static_cast<std::size_t>(core)];
     auto it = m.find(mem_op);
     if (it == m.end())
-      throw UserError(
-          SourceLocation{acc_.cores[static_cast<std::size_t>(core)].file, 0, "memories"},
-          fmt::format("core {} has no memory for operand {}", core, mem_op));
+      throw UserError(SourceLocation{acc_.core(core).source_file, 0, "memories"},
+                      fmt::format("core {} has no memory for operand {}", core, mem_op));
     return it->second;
   }
   bool core_contains(int t, int core) const {

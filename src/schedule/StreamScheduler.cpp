@@ -218,7 +218,7 @@ double Coala::transfer(int t, int to_core, const std::string& op, double earlies
   const auto& route =
       acc_.route[static_cast<std::size_t>(sender)][static_cast<std::size_t>(to_core)];
   if (route.empty() && sender != to_core)
-    throw UserError(SourceLocation{acc_.source_file, 0, "core_connectivity"},
+    throw UserError(SourceLocation{acc_.source_file(), 0, "core_connectivity"},
                     fmt::format("no link path from core {} to core {}", sender, to_core));
   const auto& tt = tensors_[static_cast<std::size_t>(t)];
   double start = ready, end = ready;
@@ -226,7 +226,7 @@ double Coala::transfer(int t, int to_core, const std::string& op, double earlies
     std::vector<std::pair<int, double>> lbw;
     double slowest = kInf;
     for (int l : route) {
-      const double bw = std::ceil(frac * acc_.links[static_cast<std::size_t>(l)].bandwidth_bits);
+      const double bw = std::ceil(frac * acc_.bandwidth_bits(l));
       lbw.emplace_back(l, bw);
       slowest = std::min(slowest, bw);
     }
@@ -240,11 +240,10 @@ double Coala::transfer(int t, int to_core, const std::string& op, double earlies
   if (!route.empty()) {
     bool all_new = true;
     for (int l : route) {
-      const auto& lk = acc_.links[static_cast<std::size_t>(l)];
       const bool fresh = links_[static_cast<std::size_t>(l)].update(
-          t, start, end, std::ceil(frac * lk.bandwidth_bits));
+          t, start, end, std::ceil(frac * acc_.bandwidth_bits(l)));
       if (fresh)
-        link_pj += (end - start) * lk.unit_energy_pj * frac;
+        link_pj += (end - start) * acc_.unit_energy_pj(l) * frac;
       else
         all_new = false;
     }
@@ -255,9 +254,9 @@ double Coala::transfer(int t, int to_core, const std::string& op, double earlies
             {t, sender, to_core, route, start, end, tt.size, cause, false, -1});
     }
     auto mem_cost = [&](int core, const std::string& mop, bool read) {
-      const auto& c = acc_.cores[static_cast<std::size_t>(core)];
+      const arch::LoopNestHardware& c = acc_.hw(core);
       const int mi = arch::top_memory_of(c, mop);
-      const auto& mem = c.hw.memories[static_cast<std::size_t>(mi)];
+      const auto& mem = c.memories[static_cast<std::size_t>(mi)];
       const double bmin = static_cast<double>(mem.ports.front().bw_min_bits);
       const double bmax = static_cast<double>(mem.ports.front().bw_max_bits);
       return (read ? mem.read_pj : mem.write_pj) * (bmin / bmax) * std::ceil(tt.size / bmin);
@@ -313,6 +312,7 @@ double Coala::block_offchip(int c, int core, double time, double duration) {
       }
   }
   if (per_link.empty()) return time;
+  lbw.reserve(per_link.size());
   for (const auto& [l, tb] : per_link) lbw.emplace_back(l, tb.second);
   const double start = links_idle(lbw, time, duration);
   for (const auto& [l, tb] : per_link) {

@@ -12,25 +12,25 @@ namespace mosaic::schedule {
 namespace detail {
 
 void Coala::setup() {
-  off_ = acc_.offchip_core_id;
-  const std::size_t nc = acc_.cores.size();
+  off_ = acc_.offchip_core_id();
+  const auto nc = static_cast<std::size_t>(acc_.num_cores());
   inst_of_.assign(nc, {});
   // One instance per (owner core, memory name): a memory shared between cores (Stream's
   // core_memory_sharing) is one instance whatever operands each core keeps in it.
   std::map<std::pair<int, std::string>, int> by_key;
   for (std::size_t c = 0; c < nc; ++c) {
-    const auto& core = acc_.cores[c];
+    const arch::LoopNestHardware& core = acc_.hw(static_cast<int>(c));
     for (const char* op : {"O", "I2", "I1"}) {
       const int m = arch::top_memory_of(core, op);
       if (m < 0) continue;
-      const auto& name = core.hw.memories[static_cast<std::size_t>(m)].name;
+      const auto& name = core.memories[static_cast<std::size_t>(m)].name;
       const auto key = std::make_pair(acc_.memory_owner(static_cast<int>(c), name), name);
       auto it = by_key.find(key);
       int id;
       if (it == by_key.end()) {
         MemInstance mi;
-        mi.memory = core.hw.memories[static_cast<std::size_t>(m)].name;
-        mi.capacity = static_cast<double>(core.hw.memories[static_cast<std::size_t>(m)].size_bits);
+        mi.memory = core.memories[static_cast<std::size_t>(m)].name;
+        mi.capacity = static_cast<double>(core.memories[static_cast<std::size_t>(m)].size_bits);
         inst_.push_back(mi);
         id = static_cast<int>(inst_.size()) - 1;
         by_key[key] = id;
@@ -43,9 +43,9 @@ void Coala::setup() {
       inst_of_[c][op] = id;
     }
   }
-  for (const auto& l : acc_.links) {
+  for (std::size_t l = 0; l < acc_.links.size(); ++l) {
     LinkState s;
-    s.bandwidth = l.bandwidth_bits;
+    s.bandwidth = acc_.bandwidth_bits(static_cast<int>(l));
     links_.push_back(s);
   }
   const std::size_t n = g_.cns.size();
@@ -188,14 +188,14 @@ void Coala::recheck_dram(int c, int core, const std::vector<std::pair<int, std::
   size["O"] +=
       tensors_[static_cast<std::size_t>(tensor_id(node.tensor_of(layer.operands.front().name)))]
           .size;
-  const auto& hw = acc_.cores[static_cast<std::size_t>(core)];
+  const arch::LoopNestHardware& hw = acc_.hw(core);
   std::map<int, double> per_mem;
   for (const auto& [mop, bits] : size) {
     const int m = arch::top_memory_of(hw, mop);
     if (m >= 0) per_mem[m] += bits;
   }
   for (const auto& [m, bits] : per_mem)
-    if (bits > static_cast<double>(hw.hw.memories[static_cast<std::size_t>(m)].size_bits)) return;
+    if (bits > static_cast<double>(hw.memories[static_cast<std::size_t>(m)].size_bits)) return;
   tl.clear();
 }
 
@@ -229,10 +229,10 @@ double Coala::fetch_inputs(int c, int core, double time, double frac,
   }
   const double core_idle = idle_[core];
   double headstart = 0;
-  const auto& offc = acc_.cores[static_cast<std::size_t>(off_)];
+  const arch::LoopNestHardware& offc = acc_.offchip_hw();
   for (std::size_t k = 0; k < sub.size(); ++k) {
     const auto& mem =
-        offc.hw.memories[static_cast<std::size_t>(arch::top_memory_of(offc, need[k].second))];
+        offc.memories[static_cast<std::size_t>(arch::top_memory_of(offc, need[k].second))];
     headstart += std::ceil(tensors_[static_cast<std::size_t>(sub[k])].size /
                            (static_cast<double>(mem.ports.front().bw_max_bits) * frac));
   }

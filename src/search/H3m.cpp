@@ -8,14 +8,13 @@
 #include <random>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
-#include <tbb/task_arena.h>
 
 #include "common/Error.h"
 #include "search/ChunkTransport.h"
 #include "search/CmaEs.h"
 #include "search/H3mDistributed.h"
 #include "search/Progress.h"
+#include "search/SearchThreads.h"
 #include "search/SweepBudget.h"
 
 namespace mosaic::search {
@@ -354,17 +353,12 @@ void adopt_baseline_designs(H3mEvaluator& ev, const H3mConfig& config, H3mResult
   }
 }
 
-int h3m_threads(const H3mConfig& config) {
-  return config.threads > 0 ? config.threads
-                            : static_cast<int>(tbb::this_task_arena::max_concurrency());
-}
-
 }  // namespace
 
 void check_h3m_sweep(const H3mConfig& config) {
   check_budget(config);
   const H3mEvaluator ev(config);  // flattens the workload; evaluates nothing
-  check_sweep(h3m_estimate(config, ev.layers(), h3m_threads(config)), machine_limits(),
+  check_sweep(h3m_estimate(config, ev.layers(), search_threads(config.threads)), machine_limits(),
               config.allow_large, "--evaluations");
 }
 
@@ -372,9 +366,8 @@ H3mResult run_h3m(const H3mConfig& config) {
   const auto t0 = Clock::now();
   check_budget(config);
   InterruptGuard guard;
-  const int threads = h3m_threads(config);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
+  const SearchThreads limit(config.threads);
+  const int threads = limit.count;
   H3mEvaluator ev(config);
   check_sweep(h3m_estimate(config, ev.layers(), threads), machine_limits(), config.allow_large,
               "--evaluations");

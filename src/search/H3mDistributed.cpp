@@ -6,12 +6,11 @@
 #include <mutex>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
-#include <tbb/task_arena.h>
 
 #include "common/Error.h"
 #include "common/Hash.h"
 #include "search/ChunkTransport.h"
+#include "search/SearchThreads.h"
 
 namespace mosaic::search {
 
@@ -155,11 +154,8 @@ std::vector<H3mEvaluation> evaluate_h3m_remote(ChunkTransport& transport, const 
 }
 
 void serve_h3m(const H3mConfig& config, ChunkTransport& transport) {
-  const int threads = config.threads > 0
-                          ? config.threads
-                          : static_cast<int>(tbb::this_task_arena::max_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
+  const SearchThreads limit(config.threads);
+  const int threads = limit.count;
   H3mEvaluator ev(config);
   std::mutex mu;
   std::map<std::string, std::pair<H3mSpace, std::uint64_t>> spaces;  // by run

@@ -11,7 +11,6 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <cstring>
 #include <unordered_set>
@@ -22,6 +21,7 @@
 #include "search/DesignEvaluator.h"
 #include "search/Progress.h"
 #include "search/ResultStore.h"
+#include "search/SearchThreads.h"
 #include "search/SweepBudget.h"
 
 namespace mosaic::search {
@@ -235,6 +235,7 @@ class Search {
     add_styles();
     const std::vector<Job> jobs = initial_jobs();
     std::vector<arch::Accelerator> accs;
+    accs.reserve(jobs.size());
     for (const auto& j : jobs) accs.push_back(engine_.accelerator(style(j.style), j.part));
     engine_.prepare(accs);
     transport.serve([&](std::int64_t c) { return compute_chunk(jobs, c); }, res_.threads);
@@ -436,6 +437,7 @@ class Search {
     std::pair<std::int64_t, std::int64_t> lost{0, 0};
     if (store != nullptr) {
       std::vector<std::pair<int, arch::Partition>> pts;
+      pts.reserve(js.size());
       for (const auto& j : js) pts.emplace_back(j.style, j.part);
       res_.stale_runs = runs_of_other_format(*store, "herald", kHeraldStoreFormat);
       const auto run =
@@ -610,11 +612,6 @@ void check_cost_analysis(const HeraldConfig& c) {
   if (c.maestro_compat) fail("MAESTRO-compat costs are the directive analysis'");
 }
 
-// The threads a search runs on: the configuration's, or every core of the machine.
-int search_threads(const HeraldConfig& c) {
-  return c.threads > 0 ? c.threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
-}
-
 void check_config(const HeraldConfig& config) {
   if (config.granularity < 1)
     throw UserError(SourceLocation{"", 0, "granularity"}, "must be at least 1");
@@ -629,7 +626,7 @@ void check_herald_sweep(const HeraldConfig& config) {
   check_config(config);
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  Search(cfg, search_threads(cfg)).check();
+  Search(cfg, search_threads(cfg.threads)).check();
 }
 
 HeraldResult run_herald(const HeraldConfig& config) {
@@ -638,10 +635,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
   InterruptGuard guard;  // from here on, Ctrl-C stops the search and keeps finished points
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads = search_threads(cfg);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  HeraldResult res = Search(cfg, threads).run();
+  const SearchThreads threads(cfg.threads);
+  HeraldResult res = Search(cfg, threads.count).run();
   res.wall_seconds = seconds_since(t0);
   if (cfg.transport != nullptr && cfg.transport->workers() > 0)
     res.threads = std::max(1, cfg.transport->worker_threads());
@@ -651,10 +646,8 @@ HeraldResult run_herald(const HeraldConfig& config) {
 void serve_herald(const HeraldConfig& config, ChunkTransport& transport) {
   HeraldConfig cfg = config;
   cfg.scheduler.metric = cfg.objective;
-  const int threads = search_threads(cfg);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(threads));
-  Search(cfg, threads).serve(transport);
+  const SearchThreads threads(cfg.threads);
+  Search(cfg, threads.count).serve(transport);
 }
 
 }  // namespace mosaic::search

@@ -41,7 +41,7 @@ struct Problem {
     const auto& c = table.get(g.tile_layers[u], core, g.unique_stack_size[u] == 1,
                               g.inter_splits[static_cast<std::size_t>(node.layer)]);
     if (!c.valid)
-      throw UserError(SourceLocation{run.acc.source_file, 0, "cores"},
+      throw UserError(SourceLocation{run.acc.source_file(), 0, "cores"},
                       fmt::format("layer '{}' is allocated to core {}, which has no compute units",
                                   g.tile_layers[u].name, core));
     return &c;
@@ -91,6 +91,7 @@ void evaluate_remote(ChunkTransport& remote, const std::vector<StreamGenome>& gs
                      const std::vector<std::size_t>& unique, std::vector<StreamGenome>& res,
                      const std::function<bool()>& stop) {
   std::vector<std::string> requests;
+  requests.reserve(unique.size());
   for (std::size_t i : unique) requests.push_back(genome_request(gs[i].core));
   remote.compute_requests(
       requests,
@@ -174,7 +175,7 @@ GaSpace ga_space(Problem& pb) {
   for (std::size_t s = 0; s < g.stacks.size(); ++s)
     for (int l : g.stacks[s]) stack_of_layer[static_cast<std::size_t>(l)] = static_cast<int>(s);
   sp.fixed_cycles.assign(std::max<std::size_t>(1, g.stacks.size()),
-                         std::vector<double>(run.acc.cores.size(), 0));
+                         std::vector<double>(static_cast<std::size_t>(run.acc.num_cores()), 0));
   sp.stack.assign(sp.choices.size(), 0);
   for (std::size_t i = 0; i < g.cns.size(); ++i) {
     const auto stack =
@@ -246,7 +247,7 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
 Genome run_milp(Problem& pb) {
   auto& run = pb.run;
   const auto sp = ga_space(pb);
-  std::vector<double> fixed(run.acc.cores.size(), 0);
+  std::vector<double> fixed(static_cast<std::size_t>(run.acc.num_cores()), 0);
   for (const auto& stack : sp.fixed_cycles)
     for (std::size_t k = 0; k < fixed.size(); ++k) fixed[k] += stack[k];
   const auto& load = sp.runtime_cycles;
@@ -299,17 +300,17 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
   const auto mapping = workload::read_stream_mapping(mapping_path);
   for (const auto& e : mapping.entries)
     for (int c : e.core_allocation)
-      if (c < 0 || c >= static_cast<int>(run.acc.cores.size()))
-        throw UserError(
-            SourceLocation{mapping.source_file, e.source_line, "core_allocation"},
-            fmt::format("entry '{}': core {} does not exist in {} (cores 0 to {})", e.name, c,
-                        accelerator_path, static_cast<int>(run.acc.cores.size()) - 1));
+      if (c < 0 || c >= run.acc.num_cores())
+        throw UserError(SourceLocation{mapping.source_file, e.source_line, "core_allocation"},
+                        fmt::format("entry '{}': core {} does not exist in {} (cores 0 to {})",
+                                    e.name, c, accelerator_path, run.acc.num_cores() - 1));
   double weight_capacity = 0;
-  for (const auto& c : run.acc.cores) {
-    if (c.id == run.acc.offchip_core_id) continue;
-    const int m = arch::top_memory_of(c, "I2");
+  for (int c = 0; c < run.acc.num_cores(); ++c) {
+    if (c == run.acc.offchip_core_id()) continue;
+    const arch::LoopNestHardware& hw = run.acc.hw(c);
+    const int m = arch::top_memory_of(hw, "I2");
     if (m >= 0)
-      weight_capacity += static_cast<double>(c.hw.memories[static_cast<std::size_t>(m)].size_bits);
+      weight_capacity += static_cast<double>(hw.memories[static_cast<std::size_t>(m)].size_bits);
   }
   const auto stacks =
       workload::make_layer_stacks(run.workload, o.mode, o.layer_stacks, weight_capacity);

@@ -44,6 +44,30 @@ std::int64_t trconv_out(std::int64_t in, int pad_lo, int pad_hi, std::int64_t k,
          1;
 }
 
+// One spatial axis of a layer: input extent, padding, kernel extent, dilation, stride and the
+// transposed convolution's output padding.
+struct Axis {
+  std::int64_t in;
+  int pad_lo, pad_hi;
+  std::int64_t kernel;
+  int dilation, stride, output_pad;
+};
+
+// The output extent of an axis: a (transposed) convolution's, or the input's for the operators
+// that keep the spatial shape.
+std::int64_t output_extent(OpKind op, const Axis& a) {
+  switch (op) {
+    case OpKind::TransposedConv:
+      return trconv_out(a.in, a.pad_lo, a.pad_hi, a.kernel, a.dilation, a.stride, a.output_pad);
+    case OpKind::Gemm:
+    case OpKind::Elementwise:
+    case OpKind::Other:
+      return a.in;
+    default:
+      return conv_out(a.in, a.pad_lo, a.pad_hi, a.kernel, a.dilation, a.stride);
+  }
+}
+
 std::int64_t bytes_of(std::int64_t elements, int bits) {
   return checked_add(checked_mul(elements, bits, "a tensor's bits"), 7, "a tensor's bits") / 8;
 }
@@ -87,31 +111,13 @@ bool is_mac_op(OpKind op) {
 }
 
 std::int64_t output_rows(const Layer& l) {
-  switch (l.op) {
-    case OpKind::TransposedConv:
-      return trconv_out(l.Y, l.pad_top, l.pad_bottom, l.R, l.dilation_y, l.stride_y,
-                        l.output_pad_y);
-    case OpKind::Gemm:
-    case OpKind::Elementwise:
-    case OpKind::Other:
-      return l.Y;
-    default:
-      return conv_out(l.Y, l.pad_top, l.pad_bottom, l.R, l.dilation_y, l.stride_y);
-  }
+  return output_extent(
+      l.op, {l.Y, l.pad_top, l.pad_bottom, l.R, l.dilation_y, l.stride_y, l.output_pad_y});
 }
 
 std::int64_t output_cols(const Layer& l) {
-  switch (l.op) {
-    case OpKind::TransposedConv:
-      return trconv_out(l.X, l.pad_left, l.pad_right, l.S, l.dilation_x, l.stride_x,
-                        l.output_pad_x);
-    case OpKind::Gemm:
-    case OpKind::Elementwise:
-    case OpKind::Other:
-      return l.X;
-    default:
-      return conv_out(l.X, l.pad_left, l.pad_right, l.S, l.dilation_x, l.stride_x);
-  }
+  return output_extent(
+      l.op, {l.X, l.pad_left, l.pad_right, l.S, l.dilation_x, l.stride_x, l.output_pad_x});
 }
 
 std::string shape_key(const Layer& l) {

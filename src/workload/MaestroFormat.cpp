@@ -63,10 +63,9 @@ std::vector<Token> tokenize(std::string_view text) {
       // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
       // kept so that a negative value is refused where it is read; elsewhere `-` separates
       // tokens as in MAESTRO (`Conv2d-1`, `->`).
-      if (ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
-          std::isdigit(static_cast<unsigned char>(row[i + 1]))) {
-        start = i;
-      } else if (is_separator(ch)) {
+      const bool sign = ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
+                        std::isdigit(static_cast<unsigned char>(row[i + 1]));
+      if (!sign && is_separator(ch)) {
         flush(i);
       } else if (ch == '{' || ch == '}') {
         flush(i);
@@ -270,18 +269,10 @@ class Parser {
         have_type = true;
       } else if (tok.text == "Stride") {
         if (have_dims) fail(tok, "Stride", "the Stride block must precede the Dimensions block");
-        parse_dim_block("Stride", layer.strides);
-        for (const auto& s : layer.strides)
-          if (s.size < 1)
-            fail_at(s.line, "Stride " + s.name,
-                    fmt::format("stride must be a positive integer, got {}", s.size));
+        parse_positive_block("Stride", layer.strides, "stride must be a positive integer");
       } else if (tok.text == "Dimensions") {
         if (have_dims) fail(tok, "Dimensions", "a layer has one Dimensions block");
-        parse_dim_block("Dimensions", layer.dims);
-        for (const auto& d : layer.dims)
-          if (d.size < 1)
-            fail_at(d.line, "Dimensions " + d.name,
-                    fmt::format("dimension size must be positive, got {}", d.size));
+        parse_positive_block("Dimensions", layer.dims, "dimension size must be positive");
         have_dims = true;
       } else if (tok.text == "Dataflow") {
         if (layer.has_dataflow) fail(tok, "Dataflow", "a layer has one Dataflow block");
@@ -305,6 +296,14 @@ class Parser {
     if (!have_type) fail_at(line, "Layer " + layer.name, "missing 'Type'");
     if (!have_dims) fail_at(line, "Layer " + layer.name, "missing 'Dimensions'");
     return layer;
+  }
+
+  // A block of `name: size` entries whose sizes must be at least 1 (`rule` says so when not).
+  void parse_positive_block(const char* field, std::vector<DimSyntax>& out, const char* rule) {
+    parse_dim_block(field, out);
+    for (const auto& d : out)
+      if (d.size < 1)
+        fail_at(d.line, std::string(field) + " " + d.name, fmt::format("{}, got {}", rule, d.size));
   }
 
   void parse_dim_block(const char* field, std::vector<DimSyntax>& out) {

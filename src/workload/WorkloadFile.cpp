@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <sstream>
@@ -140,28 +141,18 @@ Layer Reader::layer(const YAML::Node& n, const std::string& field) {
   const char* names[] = {"N", "G", "K", "C", "Y", "X", "R", "S"};
   for (int i = 0; i < 8; ++i)
     if (dims[names[i]]) *slots[i] = integer(dims[names[i]], f + ".dims." + names[i], 1);
-  if (n["stride"]) {
-    auto s = ints(n["stride"], f + ".stride", 2, 1);
-    l.stride_y = s[0];
-    l.stride_x = s[1];
-  }
-  if (n["dilation"]) {
-    auto s = ints(n["dilation"], f + ".dilation", 2, 1);
-    l.dilation_y = s[0];
-    l.dilation_x = s[1];
-  }
-  if (n["pad"]) {
-    auto p = ints(n["pad"], f + ".pad", 4, 0);
-    l.pad_top = p[0];
-    l.pad_bottom = p[1];
-    l.pad_left = p[2];
-    l.pad_right = p[3];
-  }
-  if (n["output_pad"]) {
-    auto p = ints(n["output_pad"], f + ".output_pad", 2, 0);
-    l.output_pad_y = p[0];
-    l.output_pad_x = p[1];
-  }
+  // [y, x] pairs and the four paddings, each with its least value.
+  const auto read_ints = [&](const char* key, std::size_t count, int min,
+                             std::initializer_list<int*> fields) {
+    if (!n[key]) return;
+    const auto v = ints(n[key], f + "." + key, count, min);
+    std::size_t i = 0;
+    for (int* field : fields) *field = v[i++];
+  };
+  read_ints("stride", 2, 1, {&l.stride_y, &l.stride_x});
+  read_ints("dilation", 2, 1, {&l.dilation_y, &l.dilation_x});
+  read_ints("pad", 4, 0, {&l.pad_top, &l.pad_bottom, &l.pad_left, &l.pad_right});
+  read_ints("output_pad", 2, 0, {&l.output_pad_y, &l.output_pad_x});
   if (n["bits"]) apply_bits(n["bits"], f + ".bits", l);
   if (n["num_inputs"])
     l.num_inputs = static_cast<int>(integer(n["num_inputs"], f + ".num_inputs", 1, 1024));

@@ -36,6 +36,17 @@ struct Window {
   bool present = false;
 };
 
+// A layer's fields of one spatial axis from its window (input and kernel extent 1 without one).
+void set_axis(const Window& w, std::int64_t& input, std::int64_t& kernel, int& stride,
+              int& dilation, int& pad_low, int& pad_high) {
+  input = w.present ? w.input : 1;
+  kernel = w.present ? w.filter : 1;
+  stride = static_cast<int>(w.stride);
+  dilation = static_cast<int>(w.dilation);
+  pad_low = static_cast<int>(w.pad_low);
+  pad_high = static_cast<int>(w.pad_high);
+}
+
 UserError bad_layer(const EinsumLayer& l, const std::string& why) {
   return UserError(SourceLocation{l.source_file, l.source_line, fmt::format("layer {}", l.id)},
                    why);
@@ -155,18 +166,8 @@ Layer from_einsum(const EinsumLayer& l) {
     x.K = x.C = 1;
     x.G = checked_mul(g, checked_mul(k, c, "channels"), "channels");
   }
-  x.Y = rows.present ? rows.input : 1;
-  x.R = rows.present ? rows.filter : 1;
-  x.stride_y = static_cast<int>(rows.stride);
-  x.dilation_y = static_cast<int>(rows.dilation);
-  x.pad_top = static_cast<int>(rows.pad_low);
-  x.pad_bottom = static_cast<int>(rows.pad_high);
-  x.X = cols.present ? cols.input : 1;
-  x.S = cols.present ? cols.filter : 1;
-  x.stride_x = static_cast<int>(cols.stride);
-  x.dilation_x = static_cast<int>(cols.dilation);
-  x.pad_left = static_cast<int>(cols.pad_low);
-  x.pad_right = static_cast<int>(cols.pad_high);
+  set_axis(rows, x.Y, x.R, x.stride_y, x.dilation_y, x.pad_top, x.pad_bottom);
+  set_axis(cols, x.X, x.S, x.stride_x, x.dilation_x, x.pad_left, x.pad_right);
   if (x.op == OpKind::Elementwise) {
     // Elementwise: an Y x X map of G channels; the window (if any) is the map itself.
     x.R = x.S = 1;

@@ -210,16 +210,18 @@ void parse_operand_source(const YAML::Node& node, const std::string& path, const
   if (y::has(node, "operand_source")) {
     const YAML::Node src = y::find(node, "operand_source");
     if (!src.IsMap()) y::fail(src, path, where + " operand_source", "expected a mapping");
+    const std::string field = where + " operand_source";
     for (auto it = src.begin(); it != src.end(); ++it) {
-      const std::string op = y::as_string(it->first, path, where + " operand_source");
+      const std::string op = y::as_string(it->first, path, field);
+      const std::string op_field = fmt::format("{} {}", field, op);
       std::vector<std::string> inputs;
       for (std::size_t i = 1; i < l.operands.size(); ++i) inputs.push_back(l.operands[i].name);
       if (std::find(inputs.begin(), inputs.end(), op) == inputs.end())
-        y::fail(it->first, path, where + " operand_source " + op,
+        y::fail(it->first, path, op_field,
                 fmt::format("'{}' is not an input operand of '{}'{}", op, l.equation,
                             did_you_mean(op, inputs)));
-      l.operand_source.emplace_back(op, y::as_int(it->second, path, where + " operand_source " + op,
-                                                  IntRule::non_negative()));
+      l.operand_source.emplace_back(op,
+                                    y::as_int(it->second, path, op_field, IntRule::non_negative()));
     }
   }
 }

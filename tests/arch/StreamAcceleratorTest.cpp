@@ -1,4 +1,5 @@
 // Stream's accelerator format: cores, links and buses, routes, dataflows, and its errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -16,21 +17,26 @@ TEST(StreamAccelerator, QuadCoreLinksBusAndDataflows) {
   MOSAIC_REQUIRE_SHARED();
   const auto acc = arch::read_stream_accelerator(
       (shared_dir() / "reference/stream/examples/hardware/tpu_like_quad_core.yaml").string());
-  ASSERT_EQ(acc.cores.size(), 7u);
-  EXPECT_EQ(acc.offchip_core_id, 6);
-  EXPECT_EQ(arch::total_units(acc.offchip().hw.array), 0);
+  ASSERT_EQ(acc.num_cores(), 7);
+  EXPECT_EQ(acc.offchip_core_id(), 6);
+  EXPECT_EQ(arch::total_units(acc.offchip_hw().array), 0);
   EXPECT_EQ(acc.links.size(), 12u * 2 + 1);  // 12 point-to-point links (2 directions) + 1 bus
   // The bus comes last and, as in Stream (networkx), replaces the edge of every pair it joins:
   // all transfers, 0 -> 1 included, take the bus.
   ASSERT_EQ(acc.route[0][1].size(), 1u);
-  EXPECT_TRUE(acc.links[static_cast<std::size_t>(acc.route[0][1][0])].bus);
+  EXPECT_TRUE(acc.medium(acc.route[0][1][0]).shared_medium);
+  EXPECT_EQ(acc.link_name(acc.route[0][1][0]), "bus 0,1,2,3,4,5,6");
   ASSERT_EQ(acc.route[0][2].size(), 1u);
   EXPECT_EQ(acc.route[0][2], acc.route[0][1]);
-  EXPECT_DOUBLE_EQ(acc.links[static_cast<std::size_t>(acc.route[0][6][0])].bandwidth_bits, 128);
-  ASSERT_EQ(acc.cores[0].dataflows.size(), 2u);
-  EXPECT_EQ(acc.cores[0].dataflows[0].array_dim, "D1");
-  EXPECT_EQ(acc.cores[0].dataflows[0].unrolls[0].dim, "K");
-  EXPECT_EQ(acc.cores[0].dataflows[0].unrolls[0].factor, 32);
+  EXPECT_DOUBLE_EQ(acc.bandwidth_bits(acc.route[0][6][0]), 128);
+  // The two directions of the first point-to-point link: one arch::Link, two media.
+  EXPECT_EQ(acc.links[0].link, acc.links[1].link);
+  EXPECT_EQ(acc.link_name(0), fmt::format("link {}->{}", acc.links[0].from, acc.links[0].to));
+  EXPECT_EQ(acc.links[1].from, acc.links[0].to);
+  ASSERT_EQ(acc.core(0).fixed_spatial.size(), 2u);
+  EXPECT_EQ(acc.core(0).fixed_spatial[0].array_dim, "D1");
+  EXPECT_EQ(acc.core(0).fixed_spatial[0].unrolls[0].dim, "K");
+  EXPECT_EQ(acc.core(0).fixed_spatial[0].unrolls[0].factor, 32);
 }
 
 TEST(StreamAccelerator, ErrorsNameFileAndKey) {
@@ -138,10 +144,12 @@ TEST(StreamAccelerator, ReadsIntoTheOneAcceleratorType) {
   const auto v = arch::stream_view(a);
   EXPECT_EQ(v.arch.cores.size(), 6u);
   ASSERT_EQ(v.links.size(), 1u);
-  EXPECT_TRUE(v.links[0].bus);
-  EXPECT_DOUBLE_EQ(v.links[0].bandwidth_bits, 128);
+  EXPECT_EQ(v.links[0].from, -1);  // a bus: one medium
+  EXPECT_TRUE(v.medium(0).shared_medium);
+  EXPECT_DOUBLE_EQ(v.bandwidth_bits(0), 128);
   EXPECT_EQ(v.memory_owner(4, "shared_c3_c4"), 3);
-  EXPECT_EQ(v.cores[2].dataflows[1].unrolls[0].factor, 256);
+  EXPECT_EQ(v.core(2).fixed_spatial[1].unrolls[0].factor, 256);  // the cores of arch, not copies
+  EXPECT_EQ(&v.core(2), &v.arch.cores[2]);
   EXPECT_EQ(v.route[0][5], (std::vector<int>{0}));
 }
 
