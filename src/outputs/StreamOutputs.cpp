@@ -241,7 +241,7 @@ std::string stream_report(const search::StreamRun& run) {
   g.color_title = "layer / transfer";
   g.tooltip = {"what", "tile", "start", "end"};
   g.width = 900;
-  g.tracks = static_cast<int>(run.acc.cores.size() + run.acc.links.size());
+  g.tracks = static_cast<int>(static_cast<std::size_t>(run.acc.num_cores()) + run.acc.links.size());
   r.add_gantt(g);
   r.add_heading("Memory use over time (top memories, with capacity)");
   r.add_chart(
