@@ -1,6 +1,8 @@
 #include "search/DseWorkload.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -120,29 +122,24 @@ DseWorkload dse_workload_from_workload(const workload::Workload& w,
         }))
       throw UserError(SourceLocation{w.name, 0, "layers"},
                       fmt::format("no MAC layer named '{}' in the workload", name));
-  DseWorkload out = dse_workload_from_layers(w.name, "workload:" + w.name, layers);
-  // Layers of the same shape are analysed once.
-  std::vector<DseLayer> merged;
+  // Layers of the same shape (workload::shape_key, the key of every cost cache) are analysed
+  // once, counted as often as they occur.
+  std::vector<CountedLayer> merged;
   std::vector<std::int64_t> copies;
-  for (auto& l : out.layers) {
-    auto same = [&](const DseLayer& m) {
-      return m.problem.type == l.problem.type && m.problem.size == l.problem.size &&
-             m.problem.stride == l.problem.stride && m.problem.batch == l.problem.batch &&
-             m.useful_macs == l.useful_macs;
-    };
-    auto it = std::find_if(merged.begin(), merged.end(), same);
-    if (it == merged.end()) {
-      merged.push_back(std::move(l));
+  std::unordered_map<std::string, std::size_t> index;
+  for (auto& cl : layers) {
+    const auto [it, fresh] = index.emplace(workload::shape_key(cl.layer), merged.size());
+    if (fresh) {
+      merged.push_back(std::move(cl));
       copies.push_back(1);
     } else {
-      it->count += l.count;
-      ++copies[static_cast<std::size_t>(it - merged.begin())];
+      merged[it->second].count += cl.count;
+      ++copies[it->second];
     }
   }
   for (std::size_t i = 0; i < merged.size(); ++i)
-    if (copies[i] > 1) merged[i].name += fmt::format(" (x{})", copies[i]);
-  out.layers = std::move(merged);
-  return out;
+    if (copies[i] > 1) merged[i].layer.name += fmt::format(" (x{})", copies[i]);
+  return dse_workload_from_layers(w.name, "workload:" + w.name, merged);
 }
 
 namespace {
