@@ -209,7 +209,7 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
     std::vector<int> matches(spec.map_sizes.size(), 0);
     const std::vector<BoundDirective>* prev_bound = nullptr;
     for (const auto& l : w.layers) {
-      PreparedLayer pl;
+      DataflowBoundLayer pl;
       const auto& p = l.problem;
       if (!own) {
         dataflow::Dataflow df = dataflow::library_dataflow(name, p.type);
@@ -272,7 +272,7 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
   return out;
 }
 
-std::optional<Infeasible> bind_design(const PreparedLayer& pl, const DseLayer& l,
+std::optional<Infeasible> bind_design(const DataflowBoundLayer& pl, const DseLayer& l,
                                       const DseSpec& spec,
                                       const std::array<std::int64_t, kMaxMapSweeps>& map_sizes,
                                       std::int64_t pes, std::vector<BoundDirective>& out) {

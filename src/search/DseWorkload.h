@@ -79,7 +79,7 @@ struct Infeasible {
 
 // One layer under one dataflow choice: the directives bound to the layer, and where the swept
 // mapping sizes apply.
-struct PreparedLayer {
+struct DataflowBoundLayer {
   std::vector<dataflow::BoundDirective> bound;
   std::array<std::vector<int>, kMaxMapSweeps> map_targets;  // directive indices per sweep
   int cluster_index = -1;                                   // the only Cluster directive, or -1
@@ -97,7 +97,7 @@ struct PreparedLayer {
 
 struct PreparedDataflow {
   std::string name;  // as given (or "mapping" for the layers' own)
-  std::vector<PreparedLayer> layers;
+  std::vector<DataflowBoundLayer> layers;
   std::uint64_t hash = 0;  // of every layer's bound directives
 };
 
@@ -109,7 +109,7 @@ std::vector<PreparedDataflow> prepare_dataflows(const DseWorkload& w, const DseS
 // The directives of one layer at one design point: mapping sizes applied, clusters fitted (with
 // DseSpec::fit_clusters), legality checked (default mode: the paper's rules; compat: MAESTRO's
 // R/S rule) and maps clamped to the layer. Returns why the mapping is illegal, or nothing.
-std::optional<Infeasible> bind_design(const PreparedLayer& layer, const DseLayer& dl,
+std::optional<Infeasible> bind_design(const DataflowBoundLayer& layer, const DseLayer& dl,
                                       const DseSpec& spec,
                                       const std::array<std::int64_t, kMaxMapSweeps>& map_sizes,
                                       std::int64_t pes, std::vector<dataflow::BoundDirective>& out);
