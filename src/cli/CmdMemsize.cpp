@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -257,16 +258,23 @@ void dataflows_of_layer(const MemsizeArgs& a, const workload::EinsumLayer& layer
   std::cout << "\n";
 }
 
-void run_dataflows(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>& layers,
-                   const arch::HierarchySpec& base, const arch::EnergyTable& table,
-                   nlohmann::json& j) {
-  const auto hw = arch::build_hierarchy(base, table);
+// The spatial and temporal search options of `--mode dataflows` (Interstellar's energy).
+std::pair<mapper::DataflowSpaceOptions, mapper::LomaOptions> dataflow_search_options(
+    const MemsizeArgs& a) {
   mapper::DataflowSpaceOptions ds;
   ds.min_utilization = a.threshold;
   mapper::LomaOptions lo;
   lo.objective = mapper::Objective::Energy;
   lo.lpf_limit = a.lpf_limit;
   lo.stop_requested = &search::InterruptGuard::interrupted;
+  return {ds, lo};
+}
+
+void run_dataflows(const MemsizeArgs& a, const std::vector<workload::EinsumLayer>& layers,
+                   const arch::HierarchySpec& base, const arch::EnergyTable& table,
+                   nlohmann::json& j) {
+  const auto hw = arch::build_hierarchy(base, table);
+  const auto [ds, lo] = dataflow_search_options(a);
   nlohmann::json arr = nlohmann::json::array();
   const auto t0 = Clock::now();
   try {
@@ -290,11 +298,7 @@ void check_search_size(const MemsizeArgs& a, const std::vector<workload::EinsumL
   int threads = worker_count(a.threads, layers.size());
   if (a.mode == "dataflows") {
     const auto hw = arch::build_hierarchy(base, table);
-    mapper::DataflowSpaceOptions ds;
-    ds.min_utilization = a.threshold;
-    mapper::LomaOptions lo;
-    lo.objective = mapper::Objective::Energy;
-    lo.lpf_limit = a.lpf_limit;
+    const auto [ds, lo] = dataflow_search_options(a);
     for (const auto& layer : layers)
       orders += mapper::spatial_search_loop_orders(layer, hw, ds, lo, true);
     threads = 1;  // one layer after the other

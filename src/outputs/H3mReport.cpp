@@ -233,19 +233,17 @@ std::string report_html(const search::H3mResult& r, const search::H3mConfig& c,
                     {"model", group < r.group_names.size() ? r.group_names[group] : ""}});
   }
   h.add_dataset("schedule", bars);
-  GanttChart g;
-  g.title = "Schedule of the best design (wheel: zoom, drag: pan, double click: reset)";
-  g.dataset = "schedule";
-  g.track = "gang";
-  g.start = "start_s";
-  g.end = "end_s";
-  g.time_title = "time (s)";
-  g.color = "model";
-  g.color_title = "model instance";
-  g.tooltip = {"layer", "model", "gang"};
-  g.width = 520;
-  g.tracks = static_cast<int>(r.gang_names.size());
-  h.add_gantt(g);
+  h.add_gantt({.title = "Schedule of the best design (wheel: zoom, drag: pan, double click: reset)",
+               .dataset = "schedule",
+               .track = "gang",
+               .start = "start_s",
+               .end = "end_s",
+               .time_title = "time (s)",
+               .color = "model",
+               .color_title = "model instance",
+               .tooltip = {"layer", "model", "gang"},
+               .width = 520,
+               .tracks = static_cast<int>(r.gang_names.size())});
   return h.render();
 }
 

@@ -329,18 +329,17 @@ void add_gantt(HtmlReport& rep, const search::HeraldResult& r, const search::Her
   }
   rep.add_dataset("gantt", gantt);
   rep.add_heading(fmt::format("Schedule of the best design ({})", style.label()));
-  GanttChart g;
-  g.title = "Layers on each core over time (wheel: zoom, drag: pan, double click: reset)";
-  g.dataset = "gantt";
-  g.track = "core";
-  g.start = "start_ms";
-  g.end = "end_ms";
-  g.time_title = "time (ms)";
-  g.color = "model";
-  g.color_title = "model instance";
-  g.tooltip = {"layer", "model", "start_ms", "end_ms"};
-  g.tracks = prob.num_cores;
-  rep.add_gantt(g);
+  rep.add_gantt(
+      {.title = "Layers on each core over time (wheel: zoom, drag: pan, double click: reset)",
+       .dataset = "gantt",
+       .track = "core",
+       .start = "start_ms",
+       .end = "end_ms",
+       .time_title = "time (ms)",
+       .color = "model",
+       .color_title = "model instance",
+       .tooltip = {"layer", "model", "start_ms", "end_ms"},
+       .tracks = prob.num_cores});
 }
 
 // The best design's busy time and energy (on chip; DRAM and penalties) per core.

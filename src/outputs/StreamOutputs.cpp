@@ -233,16 +233,14 @@ std::string stream_report(const search::StreamRun& run) {
   }
   r.add_dataset("energy", energy);
   r.add_heading("Schedule: cores and links");
-  GanttChart g;
-  g.title = "wheel: zoom, drag: pan, double click: reset";
-  g.dataset = "gantt";
-  g.time_title = "cycle";
-  g.color = "what";
-  g.color_title = "layer / transfer";
-  g.tooltip = {"what", "tile", "start", "end"};
-  g.width = 900;
-  g.tracks = static_cast<int>(static_cast<std::size_t>(run.acc.num_cores()) + run.acc.links.size());
-  r.add_gantt(g);
+  r.add_gantt({.title = "wheel: zoom, drag: pan, double click: reset",
+               .dataset = "gantt",
+               .time_title = "cycle",
+               .color = "what",
+               .color_title = "layer / transfer",
+               .tooltip = {"what", "tile", "start", "end"},
+               .width = 900,
+               .tracks = run.acc.num_cores() + static_cast<int>(run.acc.links.size())});
   r.add_heading("Memory use over time (top memories, with capacity)");
   r.add_chart(
       {{"width", 900},
