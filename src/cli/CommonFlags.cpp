@@ -86,7 +86,7 @@ std::string choice_list(const std::vector<std::string>& names) {
 }
 }  // namespace
 
-CLI::Option* check_choice(CLI::Option* option, std::vector<std::string> names) {
+CLI::Option* check_choice(CLI::Option* option, const std::vector<std::string>& names) {
   return option->check(CLI::Validator(
       [names](std::string& text) -> std::string {
         for (const auto& n : names)
@@ -98,10 +98,11 @@ CLI::Option* check_choice(CLI::Option* option, std::vector<std::string> names) {
 }
 
 CLI::Option* check_objective(CLI::Option* option,
-                             std::vector<std::pair<Objective, std::string>> spellings) {
+                             const std::vector<std::pair<Objective, std::string>>& spellings) {
   return option->transform(CLI::Validator(
       [spellings](std::string& text) -> std::string {
         std::vector<std::string> own;
+        own.reserve(spellings.size());
         for (const auto& [o, name] : spellings) own.push_back(name);
         if (const auto o = objective_from_name(text)) {
           for (const auto& [obj, name] : spellings)

@@ -47,12 +47,12 @@ CLI::Option* check_size_number(CLI::Option* option, const NumberRule& rule);
 
 // One of `names` (case-sensitive); anything else: "unknown value 'X'; choose a, b or c (did you
 // mean 'b'?)".
-CLI::Option* check_choice(CLI::Option* option, std::vector<std::string> names);
+CLI::Option* check_choice(CLI::Option* option, const std::vector<std::string>& names);
 
 // An objective by any of its accepted names (common/Objective.h objective_from_name), rewritten to
 // the verb's own spelling of it; objectives the verb does not optimise are refused with the list.
 CLI::Option* check_objective(CLI::Option* option,
-                             std::vector<std::pair<Objective, std::string>> spellings);
+                             const std::vector<std::pair<Objective, std::string>>& spellings);
 // The spellings of the verbs that optimise latency, energy and EDP.
 std::vector<std::pair<Objective, std::string>> latency_energy_edp();
 

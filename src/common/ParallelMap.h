@@ -59,6 +59,7 @@ std::vector<T> parallel_map(std::size_t n, int threads, F fn,
     work();
   } else {
     std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(workers));
     for (int t = 0; t < workers; ++t) pool.emplace_back(work);
     for (auto& t : pool) t.join();
   }

@@ -187,6 +187,7 @@ std::vector<GreedyRow> scheduler_vs_greedy(const ExperimentOptions& o,
   std::vector<GreedyRow> out;
   const std::vector<arch::AcceleratorStyle> maelstrom = {arch::parse_style("nvdla,shi")};
   std::vector<const Scenario*> sorted;  // (workload, class) name order, as the report lists them
+  sorted.reserve(scenarios.size());
   for (const auto& s : scenarios) sorted.push_back(&s);
   std::sort(sorted.begin(), sorted.end(), [](const Scenario* a, const Scenario* b) {
     return std::tie(a->workload, a->cls) < std::tie(b->workload, b->cls);
