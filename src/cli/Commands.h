@@ -50,8 +50,6 @@ UserError with_flag_name(const UserError& e);
 // Every raw command's name and description, sorted by name.
 std::vector<std::pair<std::string, std::string>> raw_command_descriptions();
 
-// Parses the command line and runs the verb; prints errors and returns the exit code (the body of
-// main() of both `mosaic` and `mosaic-mpi`).
-int run_main(int argc, char** argv);
+// run_main, the body of main() of mosaic-full and mosaic-mpi, is declared in cli/Front.h.
 
 }  // namespace mosaic::cli

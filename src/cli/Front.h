@@ -24,7 +24,8 @@ int run_guarded(const std::function<int()>& body);
 // main() do not compile CLI11.)
 int run_raw_command(int argc, char** argv);
 
-// The body of main() of mosaic-full and mosaic-mpi (also declared in cli/Commands.h).
+// Parses the command line and runs the verb; prints errors and returns the exit code (the body
+// of main() of mosaic-full and mosaic-mpi).
 int run_main(int argc, char** argv);
 
 // The body of main() of `mosaic`: `--version` and `maestro` here, anything else by exec of

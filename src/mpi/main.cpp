@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/Commands.h"
+#include "cli/Front.h"
 #include "mpi/MpiTransport.h"
 #include "search/ChunkTransport.h"
 

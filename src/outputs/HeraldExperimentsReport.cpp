@@ -35,6 +35,7 @@ std::string pct(double ours, double ref) {  // improvement of ours over ref, %
 // Scenarios in (workload, class) name order.
 std::vector<const Scenario*> by_name(const std::vector<Scenario>& scenarios) {
   std::vector<const Scenario*> out;
+  out.reserve(scenarios.size());
   for (const auto& s : scenarios) out.push_back(&s);
   std::sort(out.begin(), out.end(), [](const Scenario* a, const Scenario* b) {
     return std::tie(a->workload, a->cls) < std::tie(b->workload, b->cls);

@@ -75,8 +75,9 @@ void reserve_arena() {
   void* p = ::mmap(nullptr, kArenaBytes + kHuge, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return;
+  // The first 2 MiB boundary in the mapping (pointer arithmetic, no integer-to-pointer cast).
   const auto raw = reinterpret_cast<std::uintptr_t>(p);
-  char* aligned = reinterpret_cast<char*>((raw + kHuge - 1) & ~(kHuge - 1));
+  char* aligned = static_cast<char*>(p) + (kHuge - raw % kHuge) % kHuge;
   ::madvise(aligned, kArenaBytes, MADV_HUGEPAGE);  // a hint: without THP, ordinary pages
   arena.begin = arena.next = aligned;
   arena.end = aligned + kArenaBytes;
