@@ -48,15 +48,17 @@ PYBIND11_MODULE(mosaic, m) {
   error->doc() =
       "Bad input (a file, a key, an argument): the message is the command line's, naming file, "
       "line and field.";
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const mosaic::UserError& e) {
-      PyErr_SetString(error->ptr(), mosaic::cli::with_flag_name(e).what());
-    } catch (const mosaic::InternalError& e) {
-      PyErr_SetString(PyExc_RuntimeError, (std::string("mosaic: ") + e.what()).c_str());
-    }
-  });
+  // pybind11's translator type is void(*)(std::exception_ptr): the pointer is taken by value.
+  py::register_exception_translator(
+      [](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
+        try {
+          if (p) std::rethrow_exception(p);
+        } catch (const mosaic::UserError& e) {
+          PyErr_SetString(error->ptr(), mosaic::cli::with_flag_name(e).what());
+        } catch (const mosaic::InternalError& e) {
+          PyErr_SetString(PyExc_RuntimeError, (std::string("mosaic: ") + e.what()).c_str());
+        }
+      });
   mosaic::python::bind_cost(m);
   mosaic::python::bind_grid(m);
   mosaic::python::bind_verbs(m);
