@@ -286,6 +286,8 @@ struct H3mEvaluator::Impl {
     std::vector<std::string> rows;
     std::vector<schedule::Problem> full;
     std::vector<TaskPart> parts;
+    full.reserve(owner.size());
+    parts.reserve(owner.size());
     for (int o : owner) full.push_back(part_problem(s, d, o, o < 0 && keep_s ? &rows : nullptr));
     for (std::size_t q = 0; q < full.size(); ++q) parts.push_back({&full[q], owner[q] >= 0});
     const auto assign = assign_tasks(parts);

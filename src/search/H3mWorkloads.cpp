@@ -33,7 +33,7 @@ workload::Model bert_base(std::int64_t seq) {
       "heads as {} rows), the output projection and the two FFN GEMMs; embeddings, softmax, "
       "layer norms and residual adds omitted (no MACs)",
       seq, heads * seq);
-  auto add = [&](workload::Layer l, std::vector<std::int32_t> from) {
+  auto add = [&](workload::Layer l, const std::vector<std::int32_t>& from) {
     workload::Node n;
     for (auto f : from) {
       workload::TensorInput in;

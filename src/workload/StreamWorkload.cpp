@@ -174,6 +174,7 @@ StreamWorkload stream_workload_from_onnx(const std::string& path) {
     if (l.dims.size() != 8 || l.op_type != "Conv") continue;
     const std::vector<std::string> order{"B", "K", "G", "OX", "C", "FX", "OY", "FY"};
     std::vector<std::int64_t> sizes;
+    sizes.reserve(order.size());
     for (const auto& d : order) sizes.push_back(dim_size(l, d));
     l.dims = order;
     l.sizes = sizes;

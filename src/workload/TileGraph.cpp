@@ -290,7 +290,7 @@ LayerTiling plan_layer_tiling(Builder& b, const StreamMappingSet& mapping, Stack
   if (inter.empty()) inter.push_back(default_inter_tiling(l));
   g.intra[ul] = intra;
   g.inter[ul] = inter;
-  const LayerTiling plan = plan_layer(l, inter, intra);
+  LayerTiling plan = plan_layer(l, inter, intra);
   g.inter_splits[ul] = plan.inter_total;
   if (e.core_allocation.empty())
     throw UserError(SourceLocation{e.source_file, e.source_line, "core_allocation"},
