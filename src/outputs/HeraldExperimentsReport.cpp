@@ -32,17 +32,6 @@ std::string pct(double ours, double ref) {  // improvement of ours over ref, %
   return fmt::format("{:+.1f}%", 100.0 * (ref - ours) / ref);
 }
 
-// Scenarios in (workload, class) name order.
-std::vector<const Scenario*> by_name(const std::vector<Scenario>& scenarios) {
-  std::vector<const Scenario*> out;
-  out.reserve(scenarios.size());
-  for (const auto& s : scenarios) out.push_back(&s);
-  std::sort(out.begin(), out.end(), [](const Scenario* a, const Scenario* b) {
-    return std::tie(a->workload, a->cls) < std::tie(b->workload, b->cls);
-  });
-  return out;
-}
-
 std::string fig11(const search::HeraldExperiments& e) {
   std::string md = "## Fig. 11: design space of every accelerator style\n\n";
   md +=
@@ -81,7 +70,7 @@ std::string table5(const search::HeraldExperiments& e) {
       {{"mlperf", "edge"}, {"4 / 12", "64 / 960"}},
       {{"mlperf", "mobile"}, {"32 / 32", "1280 / 2816"}},
       {{"mlperf", "cloud"}, {"160 / 96", "8192 / 8192"}}};
-  for (const Scenario* s : by_name(e.scenarios)) {
+  for (const Scenario* s : search::scenarios_by_name(e.scenarios)) {
     if (!s->maelstrom) continue;
     const DesignPoint& p = *s->maelstrom;
     const auto it = paper.find({s->workload, s->cls});
@@ -99,7 +88,7 @@ std::string gains(const search::HeraldExperiments& e) {
   md +=
       "| scenario | latency vs FDA | energy vs FDA | latency vs SM-FDA | energy vs SM-FDA | "
       "latency vs RDA | energy vs RDA |\n|---|---|---|---|---|---|---|\n";
-  for (const Scenario* s : by_name(e.scenarios)) {
+  for (const Scenario* s : search::scenarios_by_name(e.scenarios)) {
     if (!s->maelstrom || !s->fda || !s->smfda || !s->rda) continue;
     const DesignPoint &m = *s->maelstrom, &fda = *s->fda, &sm = *s->smfda, &rda = *s->rda;
     md += fmt::format("| {}, {} | {} | {} | {} | {} | {} | {} |\n", s->workload, s->cls,

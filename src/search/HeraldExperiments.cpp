@@ -182,17 +182,25 @@ std::vector<WorkloadChangeRow> workload_change(const ExperimentOptions& o,
   return out;
 }
 
+}  // namespace
+
+std::vector<const Scenario*> scenarios_by_name(const std::vector<Scenario>& scenarios) {
+  std::vector<const Scenario*> out;
+  out.reserve(scenarios.size());
+  for (const auto& s : scenarios) out.push_back(&s);
+  std::sort(out.begin(), out.end(), [](const Scenario* a, const Scenario* b) {
+    return std::tie(a->workload, a->cls) < std::tie(b->workload, b->cls);
+  });
+  return out;
+}
+
+namespace {
+
 std::vector<GreedyRow> scheduler_vs_greedy(const ExperimentOptions& o,
                                            const std::vector<Scenario>& scenarios) {
   std::vector<GreedyRow> out;
   const std::vector<arch::AcceleratorStyle> maelstrom = {arch::parse_style("nvdla,shi")};
-  std::vector<const Scenario*> sorted;  // (workload, class) name order, as the report lists them
-  sorted.reserve(scenarios.size());
-  for (const auto& s : scenarios) sorted.push_back(&s);
-  std::sort(sorted.begin(), sorted.end(), [](const Scenario* a, const Scenario* b) {
-    return std::tie(a->workload, a->cls) < std::tie(b->workload, b->cls);
-  });
-  for (const Scenario* sp : sorted) {
+  for (const Scenario* sp : scenarios_by_name(scenarios)) {
     const Scenario& s = *sp;
     const Run g = run(o, s.workload, s.cls, maelstrom, false, true);
     if (InterruptGuard::interrupted()) return out;

@@ -41,6 +41,9 @@ struct Scenario {
   std::optional<DesignPoint> maelstrom, fda, smfda, rda;
 };
 
+// The scenarios in (workload, class) name order, as the report lists them.
+std::vector<const Scenario*> scenarios_by_name(const std::vector<Scenario>& scenarios);
+
 struct BatchRow {  // Table VI
   std::string cls;
   int batch = 1;
