@@ -12,6 +12,7 @@
 #include "common/Checked.h"
 #include "common/Error.h"
 #include "common/Suggest.h"
+#include "common/Text.h"
 #include "common/Validate.h"
 #include "dataflow/Library.h"
 #include "workload/ZigZagYaml.h"
@@ -20,20 +21,9 @@ namespace mosaic::arch {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 // Canonical library name of a style's dataflow.
 std::string dataflow_name(const std::string& text) {
-  const std::string t = lower(trim(text));
+  const std::string t = ascii_lower(trim_blanks(text));
   if (t == "nvdla" || t == "dla" || t == "kcp_ws") return "kcp_ws";
   // Herald's Shi-diannao style is Fig. 4(b) (shi_os); MAESTRO's example mapping of it keeps
   // its own name, yxp_os.
@@ -85,7 +75,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }  // namespace
 
 AcceleratorClass accelerator_class(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   constexpr std::int64_t MiB = 1024 * 1024;
   if (n == "edge") return {"edge", 1024, 16, 4 * MiB, 16};
   if (n == "mobile") return {"mobile", 4096, 64, 8 * MiB, 64};
@@ -172,7 +162,7 @@ std::string AcceleratorStyle::label() const {
 }
 
 AcceleratorStyle parse_style(const std::string& text) {
-  const std::string t = lower(trim(text));
+  const std::string t = ascii_lower(trim_blanks(text));
   AcceleratorStyle s;
   auto fail = [&](const std::string& msg) -> void {
     throw UserError(SourceLocation{"", 0, "style"}, fmt::format("'{}': {}", text, msg));

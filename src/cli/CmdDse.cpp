@@ -279,7 +279,7 @@ int run(const DseArgs& a) {
   return 0;
 }
 
-const CommandRegistrar kRegistrar("dse", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kDseRegistrar("dse", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<DseArgs>();
   auto* cmd = app.add_subcommand(
       "dse", "Hardware design-space exploration under area and power budgets (MAESTRO DSE)");

@@ -113,7 +113,7 @@ int run(const EvalArgs& a) {
   return 0;
 }
 
-const CommandRegistrar kRegistrar("eval", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kEvalRegistrar("eval", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand(
       "eval", "Cost every layer of a mapping file (network + dataflows) on a core (MAESTRO model)");

@@ -78,7 +78,7 @@ int run(const ExplainArgs& a) {
   return 0;
 }
 
-const CommandRegistrar kRegistrar("explain", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kExplainRegistrar("explain", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExplainArgs>();
   auto* cmd = app.add_subcommand("explain", "Show a layer's mapping as a loop nest");
   cmd->add_option("--mapping", args->mapping, "MAESTRO-format network/mapping file")->required();

@@ -191,7 +191,7 @@ int run(const H3mArgs& a) {
   return r.interrupted ? 130 : 0;
 }
 
-const CommandRegistrar kRegistrar("h3m", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kH3mRegistrar("h3m", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<H3mArgs>();
   auto* cmd = app.add_subcommand(
       "h3m", "Search heterogeneous multi-core accelerators with core granularity (H3M, CMA-ES)");

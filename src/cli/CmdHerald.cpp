@@ -205,7 +205,7 @@ int run(const HeraldArgs& a) {
   return r.interrupted ? 130 : 0;
 }
 
-const CommandRegistrar kRegistrar("herald", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kHeraldRegistrar("herald", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<HeraldArgs>();
   auto* cmd = app.add_subcommand(
       "herald", "Co-optimise HDA partitioning and multi-DNN layer scheduling (Herald)");

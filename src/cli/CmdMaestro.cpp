@@ -220,7 +220,7 @@ int run_maestro(const std::vector<std::string>& args) {
   return 0;
 }
 
-const RawCommandRegistrar kRegistrar(
+const RawCommandRegistrar kMaestroRegistrar(
     "maestro", "Drop-in for the MAESTRO tool: its flags, its CSV (mosaic maestro --help)",
     run_maestro);
 

@@ -241,7 +241,7 @@ int run_map(const MapArgs& a) {
   return result.interrupted ? 130 : 0;
 }
 
-const CommandRegistrar kRegistrar("map", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kMapRegistrar("map", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MapArgs>();
   CLI::App* sub = app.add_subcommand(
       "map", "Best loop-nest mapping per layer on an N-level memory hierarchy (ZigZag-exact LOMA)");

@@ -372,7 +372,7 @@ int run(const MemsizeArgs& a) {
   return partial ? 130 : 0;
 }
 
-const CommandRegistrar kRegistrar("memsize", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kMemsizeRegistrar("memsize", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<MemsizeArgs>();
   CLI::App* sub =
       app.add_subcommand("memsize", "Interstellar memory-hierarchy optimizer and studies");

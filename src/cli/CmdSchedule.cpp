@@ -89,7 +89,7 @@ int run(const ScheduleArgs& a) {
   return 0;
 }
 
-const CommandRegistrar kRegistrar("schedule", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kScheduleRegistrar("schedule", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ScheduleArgs>();
   auto* cmd = app.add_subcommand(
       "schedule",

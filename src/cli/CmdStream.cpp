@@ -108,7 +108,7 @@ int run(const StreamArgs& a) {
   return 0;
 }
 
-const CommandRegistrar kRegistrar("stream", [](CLI::App& app, int& exit_code) {
+const CommandRegistrar kStreamRegistrar("stream", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<StreamArgs>();
   CLI::App* sub = app.add_subcommand(
       "stream",

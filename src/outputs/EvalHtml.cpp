@@ -19,10 +19,6 @@ double num(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 
-std::string pct(double part, double whole) {
-  return fmt::format("{:.1f} %", whole > 0 ? 100.0 * part / whole : 0.0);
-}
-
 // Energy per component ("mac", "noc", each level) over the network, largest first.
 std::vector<std::pair<std::string, double>> components(const json& e) {
   std::map<std::string, double> by;
@@ -55,9 +51,10 @@ std::string eval_bottleneck(const json& e) {
   return fmt::format(
       "Bottleneck: layer {} takes {} of the latency at {} utilisation and is {}; {} spends the "
       "most energy ({} of the total).",
-      l["name"].get<std::string>(), pct(cycles, num(e["totals"], "latency_cycles")),
-      pct(num(l, "utilization"), 1.0), bound, parts.empty() ? "nothing" : parts.front().first,
-      parts.empty() ? "0 %" : pct(parts.front().second, total_pj));
+      l["name"].get<std::string>(), percent_text(cycles, num(e["totals"], "latency_cycles")),
+      percent_text(num(l, "utilization"), 1.0), bound,
+      parts.empty() ? "nothing" : parts.front().first,
+      parts.empty() ? "0 %" : percent_text(parts.front().second, total_pj));
 }
 
 std::string eval_report_html(const json& e) {
@@ -84,8 +81,8 @@ std::string eval_report_html(const json& e) {
         en.push_back({{"layer", name}, {"part", k.substr(0, k.size() - 3)}, {"energy_pj", v}});
     lt.rows.push_back({name, fmt::format("{:.6g}", num(l, "latency_cycles")),
                        fmt::format("{:.6g}", num(l, "ideal_cycles")),
-                       pct(num(l, "latency_cycles"), num(t, "latency_cycles")),
-                       pct(num(l, "utilization"), 1.0),
+                       percent_text(num(l, "latency_cycles"), num(t, "latency_cycles")),
+                       percent_text(num(l, "utilization"), 1.0),
                        fmt::format("{:.6g}", num(l, "energy_pj"))});
     for (const auto& lv : l["levels"])
       for (const auto& [op, reads] : lv["reads"].items())

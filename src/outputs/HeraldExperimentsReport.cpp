@@ -28,7 +28,7 @@ std::string part_text(const DesignPoint& p) {
   return s;
 }
 
-std::string pct(double ours, double ref) {  // improvement of ours over ref, %
+std::string improvement_pct(double ours, double ref) {  // improvement of ours over ref, %
   return fmt::format("{:+.1f}%", 100.0 * (ref - ours) / ref);
 }
 
@@ -92,9 +92,12 @@ std::string gains(const search::HeraldExperiments& e) {
     if (!s->maelstrom || !s->fda || !s->smfda || !s->rda) continue;
     const DesignPoint &m = *s->maelstrom, &fda = *s->fda, &sm = *s->smfda, &rda = *s->rda;
     md += fmt::format("| {}, {} | {} | {} | {} | {} | {} | {} |\n", s->workload, s->cls,
-                      pct(m.latency_cycles, fda.latency_cycles), pct(m.energy_pj, fda.energy_pj),
-                      pct(m.latency_cycles, sm.latency_cycles), pct(m.energy_pj, sm.energy_pj),
-                      pct(m.latency_cycles, rda.latency_cycles), pct(m.energy_pj, rda.energy_pj));
+                      improvement_pct(m.latency_cycles, fda.latency_cycles),
+                      improvement_pct(m.energy_pj, fda.energy_pj),
+                      improvement_pct(m.latency_cycles, sm.latency_cycles),
+                      improvement_pct(m.energy_pj, sm.energy_pj),
+                      improvement_pct(m.latency_cycles, rda.latency_cycles),
+                      improvement_pct(m.energy_pj, rda.energy_pj));
   }
   md +=
       "\n(positive = Maelstrom lower; paper: 65.3% latency and 5.0% energy below the best FDA, "
@@ -110,10 +113,10 @@ std::string table6(const search::HeraldExperiments& e) {
       "|\n|---|---|---|---|\n";
   for (const auto& r : e.batch)
     md += fmt::format("| {} | {} | {} / {} | {} / {} |\n", r.cls, r.batch,
-                      pct(r.maelstrom.latency_cycles, r.fda.latency_cycles),
-                      pct(r.maelstrom.latency_cycles, r.rda.latency_cycles),
-                      pct(r.maelstrom.energy_pj, r.fda.energy_pj),
-                      pct(r.maelstrom.energy_pj, r.rda.energy_pj));
+                      improvement_pct(r.maelstrom.latency_cycles, r.fda.latency_cycles),
+                      improvement_pct(r.maelstrom.latency_cycles, r.rda.latency_cycles),
+                      improvement_pct(r.maelstrom.energy_pj, r.fda.energy_pj),
+                      improvement_pct(r.maelstrom.energy_pj, r.rda.energy_pj));
   return md + "\n";
 }
 
@@ -123,9 +126,9 @@ std::string fig12(const search::HeraldExperiments& e) {
       "best monolithic | RDA latency vs Maelstrom | RDA energy vs Maelstrom |\n|---|---|---|---|\n";
   for (const auto& r : e.single_dnn)
     md += fmt::format("| {} | {} | {} | {} |\n", r.model,
-                      pct(r.maelstrom.edp(), r.best_monolithic.edp()),
-                      pct(r.rda.latency_cycles, r.maelstrom.latency_cycles),
-                      pct(r.rda.energy_pj, r.maelstrom.energy_pj));
+                      improvement_pct(r.maelstrom.edp(), r.best_monolithic.edp()),
+                      improvement_pct(r.rda.latency_cycles, r.maelstrom.latency_cycles),
+                      improvement_pct(r.rda.energy_pj, r.maelstrom.energy_pj));
   md +=
       "\n(paper: Maelstrom 26.4% (UNet) and 48.1% (ResNet-50) lower EDP than the best monolithic "
       "design; the RDA "
@@ -169,7 +172,8 @@ std::string greedy(const search::HeraldExperiments& e) {
   for (const auto& r : e.greedy) {
     const double a = seconds(r.herald.latency_cycles) * joules(r.herald.energy_pj),
                  b = seconds(r.greedy.latency_cycles) * joules(r.greedy.energy_pj);
-    md += fmt::format("| {}, {} | {:.4g} | {:.4g} | {} |\n", r.workload, r.cls, a, b, pct(a, b));
+    md += fmt::format("| {}, {} | {:.4g} | {:.4g} | {} |\n", r.workload, r.cls, a, b,
+                      improvement_pct(a, b));
     sum_gain += (b - a) / b;
     ++count;
   }

@@ -126,6 +126,9 @@ class HtmlReport {
 // HTML escaping of text.
 std::string html_escape(std::string_view text);
 
+// `part` as a share of `whole`, "12.3 %" (0 % when `whole` is not positive).
+std::string percent_text(double part, double whole);
+
 // The Vega shape of a five-pointed star (an SVG path in a unit box).
 std::string_view star_shape();
 

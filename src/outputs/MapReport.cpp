@@ -32,10 +32,6 @@ std::vector<std::pair<std::string, double>> level_energies(const json& m) {
   return v;
 }
 
-std::string pct(double part, double whole) {
-  return fmt::format("{:.1f} %", whole > 0 ? 100.0 * part / whole : 0.0);
-}
-
 }  // namespace
 
 std::string map_bottleneck(const json& m) {
@@ -53,20 +49,22 @@ std::string map_bottleneck(const json& m) {
   const std::string bound =
       memory_cycles > 0.5 * cycles
           ? fmt::format("memory-bound: stalls and transfers are {} of its cycles",
-                        pct(memory_cycles, cycles))
+                        percent_text(memory_cycles, cycles))
           : fmt::format("compute-bound: {} of its cycles are compute at {} spatial utilisation",
-                        pct(cycles - memory_cycles, cycles),
-                        pct(num(l, "spatial_utilization"), 1.0));
+                        percent_text(cycles - memory_cycles, cycles),
+                        percent_text(num(l, "spatial_utilization"), 1.0));
   const auto levels = level_energies(m);
   const double mac = num(m, "mac_energy_pj");
   std::string energy;
   if (!levels.empty() && levels.front().second > mac)
     energy = fmt::format("{} spends the most energy ({} of the total)", levels.front().first,
-                         pct(levels.front().second, total_pj));
+                         percent_text(levels.front().second, total_pj));
   else
-    energy = fmt::format("the MACs spend the most energy ({} of the total)", pct(mac, total_pj));
+    energy = fmt::format("the MACs spend the most energy ({} of the total)",
+                         percent_text(mac, total_pj));
   return fmt::format("Bottleneck: layer {} takes {} of the latency and is {}; {}.",
-                     l["name"].get<std::string>(), pct(cycles, total_cycles), bound, energy);
+                     l["name"].get<std::string>(), percent_text(cycles, total_cycles), bound,
+                     energy);
 }
 
 std::string map_report_html(const json& m) {
@@ -104,8 +102,9 @@ std::string map_report_html(const json& m) {
              {"energy_pj", num(lv, "energy_pj")}});
     t.rows.push_back(
         {name, l.value("dataflow", std::string()), fmt::format("{:.6g}", num(l, "latency_cycles")),
-         pct(num(l, "latency_cycles"), total_cycles), pct(num(l, "utilization"), 1.0),
-         fmt::format("{:.6g}", num(l, "energy_pj")), fmt::format("{:.6g}", num(l, "mac_energy_pj")),
+         percent_text(num(l, "latency_cycles"), total_cycles),
+         percent_text(num(l, "utilization"), 1.0), fmt::format("{:.6g}", num(l, "energy_pj")),
+         fmt::format("{:.6g}", num(l, "mac_energy_pj")),
          fmt::format("{:.6g}", num(l, "memory_energy_pj"))});
   }
   rep.add_dataset("latency", lat);
@@ -133,9 +132,9 @@ std::string map_report_html(const json& m) {
   lv.caption = "Energy per memory level and operand (whole workload)";
   lv.columns = {"memory level / operand", "energy (pJ)", "share"};
   for (const auto& [k, v] : level_energies(m))
-    lv.rows.push_back({k, fmt::format("{:.6g}", v), pct(v, num(m, "energy_pj"))});
+    lv.rows.push_back({k, fmt::format("{:.6g}", v), percent_text(v, num(m, "energy_pj"))});
   lv.rows.push_back({"MAC", fmt::format("{:.6g}", num(m, "mac_energy_pj")),
-                     pct(num(m, "mac_energy_pj"), num(m, "energy_pj"))});
+                     percent_text(num(m, "mac_energy_pj"), num(m, "energy_pj"))});
   rep.add_table(lv);
   return rep.render();
 }

@@ -13,8 +13,6 @@ namespace mosaic::schedule {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 bool done_within(double left, double scale) {
   return left <= 1e-9 * std::max(1.0, scale);
 }
@@ -52,7 +50,7 @@ class Fission {
     double now = 0;
     allocate(now);
     for (;;) {
-      double dt = kInf;
+      double dt = kInfinity;
       bool any = false;
       for (const Task& t : tasks_) {
         if (t.done) continue;
@@ -96,7 +94,7 @@ class Fission {
     return p_.at(static_cast<std::size_t>(node), m - 1);
   }
   double cycles(std::int32_t node, int m) const {
-    return p_.feasible[at(node, m)] ? p_.cycles[at(node, m)] : kInf;
+    return p_.feasible[at(node, m)] ? p_.cycles[at(node, m)] : kInfinity;
   }
 
   void fill_suffix() {
@@ -214,7 +212,7 @@ std::vector<int> Fission::new_allocation(double now) const {
   std::vector<std::size_t> active;
   for (std::size_t g = 0; g < tasks_.size(); ++g)
     if (!tasks_[g].done) active.push_back(g);
-  auto due = [&](std::size_t g) { return tasks_[g].deadline > 0 ? tasks_[g].deadline : kInf; };
+  auto due = [&](std::size_t g) { return tasks_[g].deadline > 0 ? tasks_[g].deadline : kInfinity; };
   std::stable_sort(active.begin(), active.end(),
                    [&](std::size_t a, std::size_t b) { return due(a) < due(b); });
   active.resize(std::min(active.size(), static_cast<std::size_t>(cores_)));
@@ -236,7 +234,7 @@ std::vector<int> Fission::new_allocation(double now) const {
   while (free > 0) {
     std::size_t pick = tasks_.size();
     int pick_m = 0;
-    double latest = -kInf;
+    double latest = -kInfinity;
     for (std::size_t g : active) {
       const double r = remaining(tasks_[g], next[g]);
       for (int m = next[g] + 1; m <= next[g] + free; ++m) {

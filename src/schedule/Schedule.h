@@ -12,12 +12,16 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "common/Objective.h"
 
 namespace mosaic::schedule {
+
+// "Not yet" / "no bound" for the schedulers' times and costs.
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // The objective of the schedule (EDP, Latency or Energy): the one objective enum.
 using Metric = mosaic::Objective;

@@ -21,8 +21,6 @@ int Problem::num_groups() const {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // Occupancy of the global buffer as a sorted list of (time, change) events.
 class Occupancy {
  public:
@@ -204,7 +202,7 @@ class Scheduler {
       if (pp.core < 0 || pp.end > cycle) return false;  // dependence condition
     }
     // Finish time of the layer on every candidate core.
-    double quickest = kInf;
+    double quickest = kInfinity;
     std::vector<double>& finish = finish_;  // per core, sized to the accelerator
     for (int c : rank_[i]) {
       const double start = std::max(cycle, core_free_[static_cast<std::size_t>(c)]);
@@ -248,7 +246,7 @@ class Scheduler {
     const bool has_succ = !succ_[i].empty();
     bool in_buffer = false;
     const double during = occ_.max_over(start, end);
-    const double after = has_succ ? occ_.max_over(end, kInf) : 0;
+    const double after = has_succ ? occ_.max_over(end, kInfinity) : 0;
     if (during + tile + out <= cap && (!has_succ || after + out <= cap)) {
       in_buffer = true;
     } else if (during + tile > cap) {
@@ -324,7 +322,7 @@ class Scheduler {
   [[noreturn]] void explain_stuck(const std::vector<int>& md) const {
     for (int g : md) {
       const auto i = static_cast<std::size_t>(head_[static_cast<std::size_t>(g)]);
-      double smallest = kInf;
+      double smallest = kInfinity;
       for (int c : rank_[i]) smallest = std::min(smallest, p_.l2_bytes[p_.at(i, c)]);
       if (smallest > p_.capacity_bytes)
         throw UserError(

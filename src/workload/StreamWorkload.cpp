@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Text.h"
 #include "workload/OnnxImport.h"
 #include "workload/ZigZagYaml.h"
 
@@ -19,16 +20,6 @@ namespace mosaic::workload {
 namespace y = yaml;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 std::vector<StreamTiling> parse_tiling(const YAML::Node& n, const std::string& path,
                                        const std::string& field) {
@@ -42,8 +33,8 @@ std::vector<StreamTiling> parse_tiling(const YAML::Node& n, const std::string& p
       throw UserError(SourceLocation{path, y::line_of(e), field},
                       fmt::format("'{}' is not \"DIM, n\"", s));
     StreamTiling t;
-    t.dim = trim(s.substr(0, comma));
-    const std::string f = trim(s.substr(comma + 1));
+    t.dim = trim_blanks(s.substr(0, comma));
+    const std::string f = trim_blanks(s.substr(comma + 1));
     if (f == "all") {
       t.kind = StreamTiling::All;
     } else if (f == "*") {
@@ -118,7 +109,7 @@ const StreamMappingEntry& match_stream_mapping(const StreamMappingSet& set, cons
   for (const auto& e : set.entries)
     if (e.name == name) return e;
   for (const auto& e : set.entries)
-    if (lower(e.name) == lower(op_type)) return e;
+    if (ascii_lower(e.name) == ascii_lower(op_type)) return e;
   for (const auto& e : set.entries)
     if (e.name == "default") return e;
   throw UserError(
@@ -221,7 +212,7 @@ StreamWorkload stream_workload_from_onnx(const std::string& path) {
 }  // namespace
 
 StreamWorkload stream_workload_from_file(const std::string& path) {
-  const bool onnx = path.size() > 5 && lower(path.substr(path.size() - 5)) == ".onnx";
+  const bool onnx = path.size() > 5 && ascii_lower(path.substr(path.size() - 5)) == ".onnx";
   if (onnx) return stream_workload_from_onnx(path);
   StreamWorkload w;
   w.source_file = path;
@@ -287,7 +278,7 @@ std::vector<std::vector<int>> make_layer_stacks(const StreamWorkload& w, StackMo
     std::stringstream ss(spec);
     std::string part;
     while (std::getline(ss, part, ',')) {
-      part = trim(part);
+      part = trim_blanks(part);
       std::int64_t a = 0, b = 0;
       const auto dash = part.find('-');
       try {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/Error.h"
+#include "common/Text.h"
 #include "workload/StreamWorkload.h"
 
 namespace mosaic::workload {
@@ -15,11 +16,6 @@ namespace mosaic::workload {
 namespace {
 
 using Range = std::pair<std::int64_t, std::int64_t>;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 int dim_index(const EinsumLayer& l, const std::string& d) {
   for (std::size_t i = 0; i < l.dims.size(); ++i)
@@ -29,7 +25,7 @@ int dim_index(const EinsumLayer& l, const std::string& d) {
 
 // Stream's default fusion dimension per operator type (TilingGenerationStage).
 std::string default_intra_dim(const EinsumLayer& l) {
-  const std::string t = lower(l.op_type);
+  const std::string t = ascii_lower(l.op_type);
   std::string d = "K";
   if (t == "conv" || t == "pooling" || t == "maxpool" || t == "averagepool" ||
       t == "globalmaxpool" || t == "globalaveragepool")

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../outputs/HeadlessChromium.h"
+#include "TestJson.h"
 #include "TestSupport.h"
 
 namespace mosaic {
@@ -16,14 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::read_json;
 using test::run_mosaic;
 
 std::string example(const std::string& rel) {
   return "'" + (test::source_dir() / "examples" / rel).string() + "'";
-}
-
-json read_json(const fs::path& p) {
-  return json::parse(test::read_file(p));
 }
 
 int count_lines(const std::string& s) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TestJson.h"
 #include "TestSupport.h"
 #include "search/DseEngine.h"
 #include "search/ResultStore.h"
@@ -16,14 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::read_json;
 using test::run_mosaic;
 
 std::string vgg() {
   return "'" + (test::source_dir() / "examples/networks/vgg16.m").string() + "'";
-}
-
-json read_json(const fs::path& p) {
-  return json::parse(test::read_file(p));
 }
 
 TEST(DseTilesCli, PointLayersEqualEvalSearchTiles) {

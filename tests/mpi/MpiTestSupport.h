@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TestJson.h"
 #include "TestSupport.h"
 
 namespace mosaic::test {
@@ -48,10 +49,6 @@ inline RunResult run_shell(const std::string& cmd, const std::filesystem::path& 
 
 inline std::string example(const std::string& rel) {
   return "'" + (source_dir() / "examples" / rel).string() + "'";
-}
-
-inline nlohmann::json read_json(const std::filesystem::path& p) {
-  return nlohmann::json::parse(read_file(p));
 }
 
 }  // namespace mosaic::test

@@ -16,14 +16,14 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kArgs =
+const std::string kEvalArgs =
     "eval --mapping " + (source_dir() / "examples/networks/vgg16.m").string() +
     " --dataflow rs --hw " + (source_dir() / "examples/hw/edge_nvdla.yaml").string() +
     " --quiet --json out.json --report report.html";
 
 TEST(EvalHtml, NamesTheBottleneckFromTheNumbers) {
   TempDir d;
-  const auto r = run_mosaic(kArgs, d.path());
+  const auto r = run_mosaic(kEvalArgs, d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json e = json::parse(read_file(d.path() / "out.json"));
   std::string worst;
@@ -46,7 +46,7 @@ TEST(EvalHtmlSlow, ChartsRenderInHeadlessChromium) {
   if (!browser) GTEST_SKIP() << "chromium is not installed";
   if (!outputs::chart_bundle().available()) GTEST_SKIP() << outputs::chart_bundle_help();
   TempDir d;
-  const auto r = run_mosaic(kArgs, d.path());
+  const auto r = run_mosaic(kEvalArgs, d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_charts_rendered(load_in_chromium(*browser, d.path() / "report.html"), "2");
 }

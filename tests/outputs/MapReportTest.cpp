@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kArgs =
+const std::string kMapArgs =
     "map --workload " + (source_dir() / "tests/data/zigzag_small_workload.yaml").string() +
     " --hw " + (source_dir() / "tests/data/zigzag_small_hw.yaml").string() + " --mapping " +
     (source_dir() / "tests/data/zigzag_small_mapping.yaml").string() +
@@ -24,7 +24,7 @@ const std::string kArgs =
 
 TEST(MapReport, NamesTheBottleneckFromTheNumbers) {
   TempDir d;
-  const auto r = run_mosaic(kArgs, d.path());
+  const auto r = run_mosaic(kMapArgs, d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json m = json::parse(read_file(d.path() / "out.json"));
   // The layer with the most cycles, by hand from the JSON.
@@ -55,7 +55,7 @@ TEST(MapReportSlow, ChartsRenderInHeadlessChromium) {
   if (!browser) GTEST_SKIP() << "chromium is not installed";
   if (!outputs::chart_bundle().available()) GTEST_SKIP() << outputs::chart_bundle_help();
   TempDir d;
-  const auto r = run_mosaic(kArgs, d.path());
+  const auto r = run_mosaic(kMapArgs, d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_charts_rendered(load_in_chromium(*browser, d.path() / "report.html"), "2");
 }

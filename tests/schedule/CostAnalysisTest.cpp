@@ -16,7 +16,7 @@ std::string fixture(const char* name) {
   return (test::source_dir() / "tests/data" / name).string();
 }
 
-workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
+workload::Layer unpadded_conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
   workload::Layer l;
   l.name = "c";
   l.K = k;
@@ -43,7 +43,7 @@ TEST(CostAnalysis, BothAnalysesCostTheSameLayerOnTheSameCore) {
   const arch::Core& core = acc.cores[0];
   ASSERT_TRUE(core.loop_nest.has_value());
   EXPECT_EQ(core.num_pes, 16);  // the 4x4 array in the directive view
-  const workload::Layer layer = conv(16, 8, 10, 3);
+  const workload::Layer layer = unpadded_conv(16, 8, 10, 3);
   const auto od = options(CostAnalysis::Directive);
   const auto ol = options(CostAnalysis::LoopNest);
   const cost::CoreLayerCost d = analysed_cost(layer, core, "kcp_ws", od);
@@ -103,7 +103,7 @@ TEST(CostAnalysis, HeraldsSchedulerTakesEitherAnalysis) {
 
 TEST(CostAnalysis, LayersWithoutAnEinsumFormCostNothingInTheLoopNestAnalysis) {
   const arch::Accelerator acc = small_accelerator();
-  workload::Layer pool = conv(8, 8, 8, 2);
+  workload::Layer pool = unpadded_conv(8, 8, 8, 2);
   pool.op = workload::OpKind::MaxPool;
   const cost::CoreLayerCost c =
       analysed_cost(pool, acc.cores[0], "kcp_ws", options(CostAnalysis::LoopNest));
@@ -115,8 +115,9 @@ TEST(CostAnalysis, LayersWithoutAnEinsumFormCostNothingInTheLoopNestAnalysis) {
 
 TEST(CostAnalysis, TheLoopNestAnalysisNeedsAHierarchy) {
   arch::Core core;  // a directive core only
-  EXPECT_THROW(analysed_cost(conv(8, 8, 8, 3), core, "kcp_ws", options(CostAnalysis::LoopNest)),
-               UserError);
+  EXPECT_THROW(
+      analysed_cost(unpadded_conv(8, 8, 8, 3), core, "kcp_ws", options(CostAnalysis::LoopNest)),
+      UserError);
   EXPECT_EQ(parse_cost_analysis("loopnest"), CostAnalysis::LoopNest);
   EXPECT_EQ(parse_cost_analysis("directive"), CostAnalysis::Directive);
   EXPECT_THROW(parse_cost_analysis("maestro"), UserError);

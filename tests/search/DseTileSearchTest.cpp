@@ -29,13 +29,13 @@ DseWorkload tiny() {
       mf::parse_network_file(test::source_dir() / "examples/networks/tiny_mapping.m"), {}, false);
 }
 
-struct Sweep {
+struct TileSweep {
   DseRunInfo info;
   std::vector<DesignRecord> designs;
 };
 
-Sweep sweep(const DseWorkload& w, const DseSpec& s, DseOptions opt = {}) {
-  Sweep r;
+TileSweep tile_sweep(const DseWorkload& w, const DseSpec& s, DseOptions opt = {}) {
+  TileSweep r;
   r.info = run_dse(w, s, opt, [&](const ChunkResult& c) {
     r.designs.insert(r.designs.end(), c.designs.begin(), c.designs.end());
   });
@@ -82,7 +82,7 @@ dataflow::Dataflow style_of(const DseSpec& s, const DseLayer& l, int df) {
 
 // Every design of a one-layer sweep against every candidate of its style analysed directly.
 void check_best_within_buffers(const DseWorkload& w, const DseSpec& s) {
-  const Sweep r = sweep(w, s);
+  const TileSweep r = tile_sweep(w, s);
   const auto& t = r.info.total;
   EXPECT_EQ(t.explored, space_size(s));
   EXPECT_EQ(t.explored, t.skipped + t.evaluated + t.illegal);
@@ -153,7 +153,7 @@ TEST(DseTileSearch, EightByteL1HoldsNoMappingOfTheConvolution) {
   w.layers.resize(1);
   DseSpec s = tile_spec();
   s.l1_bytes = parse_sweep("8", "--l1", true);
-  const Sweep r = sweep(w, s);
+  const TileSweep r = tile_sweep(w, s);
   EXPECT_EQ(r.info.total.explored, 12);
   EXPECT_EQ(r.info.total.skipped, 12);
   EXPECT_EQ(r.info.total.evaluated, 0);
@@ -166,7 +166,7 @@ TEST(DseTileSearch, PointEqualsTheLayerCostOfEvaluateDesign) {
   DseSpec s = tile_spec();
   s.l1_bytes.reset();  // exact: no L1 budget, the buffer is what the chosen mappings need
   s.l2_bytes = parse_sweep("64K", "--l2", true);
-  const Sweep r = sweep(w, s);
+  const TileSweep r = tile_sweep(w, s);
   ASSERT_EQ(r.info.total.evaluated, 3 * 2);
   for (const auto& d : r.designs) {
     const DesignDetail det = evaluate_design(w, s, d.point);
@@ -188,14 +188,14 @@ TEST(DseTileSearch, SameResultOnOneAndTwoThreads) {
   DseSpec s = tile_spec();
   // An area budget at the median design: the loops end early.
   std::vector<double> areas;
-  const Sweep free = sweep(w, s);
+  const TileSweep free = tile_sweep(w, s);
   for (const auto& d : free.designs) areas.push_back(d.metrics.area_um2);
   std::sort(areas.begin(), areas.end());
   s.area_budget_um2 = areas[areas.size() / 2];
   DseOptions one, two;
   one.threads = 1;
   two.threads = 2;
-  const Sweep a = sweep(w, s, one), b = sweep(w, s, two);
+  const TileSweep a = tile_sweep(w, s, one), b = tile_sweep(w, s, two);
   EXPECT_EQ(a.info.total.skipped, b.info.total.skipped);
   EXPECT_EQ(a.info.total.analyses, b.info.total.analyses);
   EXPECT_LT(a.info.total.valid, free.info.total.valid);
@@ -235,11 +235,11 @@ TEST(DseTileSearch, StoreKeepsRunsWithAndWithoutTheSearchApart) {
   auto store = ResultStore::open_in_memory();
   DseOptions opt;
   opt.store = &store;
-  const Sweep a = sweep(w, with, opt);
+  const TileSweep a = tile_sweep(w, with, opt);
   EXPECT_EQ(a.info.chunks_reused, 0);
-  const Sweep b = sweep(w, without, opt);  // another run: nothing read from the first
+  const TileSweep b = tile_sweep(w, without, opt);  // another run: nothing read from the first
   EXPECT_EQ(b.info.chunks_reused, 0);
-  const Sweep c = sweep(w, with, opt);  // the same run: every chunk read back
+  const TileSweep c = tile_sweep(w, with, opt);  // the same run: every chunk read back
   EXPECT_EQ(c.info.chunks_reused, c.info.chunks_total);
   ASSERT_EQ(c.designs.size(), a.designs.size());
   for (std::size_t i = 0; i < a.designs.size(); ++i)
@@ -264,11 +264,11 @@ TEST(DseStoreFormat, AnOldFormatRunIsNeverReadAndIsReported) {
   EXPECT_EQ(runs_of_other_format(store, "dse", kDseStoreFormat), 1);
   DseOptions opt;
   opt.store = &store;
-  const Sweep r = sweep(w, s, opt);
+  const TileSweep r = tile_sweep(w, s, opt);
   EXPECT_EQ(r.info.stale_runs, 1);
   EXPECT_EQ(r.info.chunks_reused, 0);
   EXPECT_EQ(r.info.total.explored, space_size(s));
-  const Sweep again = sweep(w, s, opt);
+  const TileSweep again = tile_sweep(w, s, opt);
   EXPECT_EQ(again.info.chunks_reused, again.info.chunks_total);
 }
 

@@ -126,7 +126,7 @@ TEST(H3mSpace, EnumerationDecodingAndRepair) {
   EXPECT_EQ(d.subs[0].gang_sizes.size(), 12u);
 }
 
-search::H3mConfig small_config() {
+search::H3mConfig small_h3m_config() {
   search::H3mConfig c;
   c.workload.name = "two";
   workload::ModelEntry a;
@@ -148,7 +148,7 @@ search::H3mConfig small_config() {
 }
 
 TEST(H3mSearch, CmaEsMatchesExhaustiveAndIsDeterministic) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.search = search::H3mSearch::Exhaustive;
   c.baselines = false;
   const auto ex = search::run_h3m(c);
@@ -166,7 +166,7 @@ TEST(H3mSearch, CmaEsMatchesExhaustiveAndIsDeterministic) {
 }
 
 TEST(H3mSearch, BestIsAtMostEveryBaseline) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.space.gang_levels = {1, 4, 0, search::H3mSpace::kFission};
   c.search = search::H3mSearch::Exhaustive;
   const auto r = search::run_h3m(c);
@@ -193,7 +193,7 @@ TEST(H3mSearch, BestIsAtMostEveryBaseline) {
 // One task alone: fission stops at the allocation with the fewest remaining cycles among the
 // larger ones, so it is never slower than one static gang of all the cores (the same tables).
 TEST(H3mFission, OneTaskIsAsFastAsOneGangOfAllCoresOrFaster) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.workload.models.resize(1);                               // alexnet
   const search::H3mChoice one{search::H3mSlot{4, 1, 1, 2}};  // all of U200 as B1024 kcp_ws
   search::H3mEvaluator ev(c);
@@ -211,7 +211,7 @@ TEST(H3mFission, OneTaskIsAsFastAsOneGangOfAllCoresOrFaster) {
 // The baselines' designs are members of the H3M space: lifted into it, each evaluates to the
 // same schedule (the restriction is exact, so the best H3M design can never be worse).
 TEST(H3mFission, BaselineDesignsEvaluateIdenticallyInTheFullSpace) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.space.gang_levels = {1, 4, 0, search::H3mSpace::kFission};
   search::H3mEvaluator ev(c);
   for (const auto& restricted :
@@ -242,7 +242,7 @@ TEST(H3mFission, BaselineDesignsEvaluateIdenticallyInTheFullSpace) {
 // latency is the latest part's, and the CMA-ES over a space with the fission level gives the
 // same design whatever --threads.
 TEST(H3mFission, TasksSplitOverFissionPartsAndSearchIsDeterministic) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.space.gang_levels = {1, 4, 0, search::H3mSpace::kFission};
   search::H3mEvaluator ev(c);
   const int f = 3;  // the fission gang level
@@ -316,7 +316,7 @@ TEST(H3mSla, FeasibilityRulesOrderEvaluations) {
 // unconstrained optimum: the search returns a design that meets it, at an EDP no lower than the
 // unconstrained optimum's and no higher than that of the design with the earliest finish.
 TEST(H3mSla, SearchMeetsATighterSla) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.search = search::H3mSearch::Exhaustive;
   c.baselines = false;
   const auto free = search::run_h3m(c);
@@ -352,7 +352,7 @@ TEST(H3mSla, SearchMeetsATighterSla) {
 }
 
 TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.platform.bram36k = 10;
   try {
     search::run_h3m(c);
@@ -363,7 +363,7 @@ TEST(H3mSearch, NoCoreFitsIsOneClearMessage) {
 }
 
 TEST(H3mSearch, ExhaustiveRefusesAHugeSpaceWithoutBuildingIt) {
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.space = search::H3mSpace{};  // 3 sub-accelerators, 8 granularities: about 6 million designs
   c.search = search::H3mSearch::Exhaustive;
   try {
@@ -457,7 +457,7 @@ TEST(H3mDataflow, SearchCanPickInputStationary) {
   EXPECT_NE(
       std::find(search::H3mSpace{}.dataflows.begin(), search::H3mSpace{}.dataflows.end(), "cx_is"),
       search::H3mSpace{}.dataflows.end());
-  auto c = small_config();
+  auto c = small_h3m_config();
   c.space.dataflows = {"cx_is"};
   c.search = search::H3mSearch::Exhaustive;
   c.baselines = false;

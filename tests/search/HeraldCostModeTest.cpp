@@ -20,7 +20,7 @@
 namespace mosaic {
 namespace {
 
-workload::Layer conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
+workload::Layer unpadded_conv(std::int64_t k, std::int64_t c, std::int64_t hw, std::int64_t r) {
   workload::Layer l;
   l.name = "t";
   l.K = k;
@@ -82,7 +82,8 @@ TEST(HeraldFlags, FlagsMakeTheConfiguration) {
 TEST(HeraldCompatTiles, MapperEqualsBruteForceUnderMaestroAnalysis) {
   const auto tech = arch::default_technology();
   int compared = 0;
-  for (const auto& l : {conv(16, 3, 18, 3), conv(32, 16, 10, 3), conv(64, 32, 7, 1)}) {
+  for (const auto& l :
+       {unpadded_conv(16, 3, 18, 3), unpadded_conv(32, 16, 10, 3), unpadded_conv(64, 32, 7, 1)}) {
     const auto p = dataflow::densify_pointwise_stride(dataflow::problem_from_layer(l));
     for (const char* name : {"kcp_ws", "shi_os", "rs"}) {
       const auto df = dataflow::adapt_to_problem(dataflow::library_dataflow(name, p.type), p);
@@ -118,7 +119,8 @@ TEST(HeraldCompatTiles, NeverWorseThanTheLibraryMappingByEdp) {
   core.l1_bytes = 512;
   core.l2_bytes = 4 << 20;
   int better = 0, layers = 0;
-  for (const auto& l : {conv(64, 64, 56, 3), conv(128, 64, 28, 1), conv(32, 3, 112, 3)}) {
+  for (const auto& l : {unpadded_conv(64, 64, 56, 3), unpadded_conv(128, 64, 28, 1),
+                        unpadded_conv(32, 3, 112, 3)}) {
     for (const char* df : {"kcp_ws", "shi_os", "rs"}) {
       const auto lib = mapper::maestro_compat_cost(l, df, core, tech);
       const auto st = mapper::maestro_compat_cost(l, df, core, tech, cost::CoreObjective::EDP);

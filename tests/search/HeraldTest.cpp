@@ -110,7 +110,7 @@ TEST(CoreCost, SmallCoresShrinkClustersAndWeightsBoundTheLayer) {
   EXPECT_EQ(c.macs, workload::macs(l));
 }
 
-search::HeraldConfig small_config() {
+search::HeraldConfig small_herald_config() {
   search::HeraldConfig cfg;
   cfg.workload = workload::load_workload("mobilenet_v2");
   cfg.cls = arch::accelerator_class("edge");
@@ -120,7 +120,7 @@ search::HeraldConfig small_config() {
 }
 
 TEST(Herald, SearchIsValidDeterministicAndFindsTheBest) {
-  search::HeraldConfig cfg = small_config();
+  search::HeraldConfig cfg = small_herald_config();
   cfg.threads = 1;
   const auto a = search::run_herald(cfg);
   cfg.threads = 2;
@@ -147,7 +147,7 @@ TEST(Herald, SearchIsValidDeterministicAndFindsTheBest) {
 }
 
 TEST(Herald, RandomAndBinarySearches) {
-  search::HeraldConfig cfg = small_config();
+  search::HeraldConfig cfg = small_herald_config();
   cfg.baselines = false;
   cfg.granularity = 16;
   cfg.mode = search::SearchMode::Random;
@@ -169,7 +169,7 @@ TEST(Herald, RandomAndBinarySearches) {
 }
 
 TEST(Herald, GlobalBufferTooSmallIsAnError) {
-  search::HeraldConfig cfg = small_config();
+  search::HeraldConfig cfg = small_herald_config();
   cfg.cls.global_buffer_bytes = 16;
   EXPECT_THROW(search::run_herald(cfg), UserError);
 }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TestJson.h"
 #include "TestSupport.h"
 #include "search/ResultStore.h"
 
@@ -18,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::read_json;
 
 // The payload of the record at position `nth` (in seq order) of the first run in the store file.
 std::string stored_payload(const fs::path& db, int nth) {
@@ -120,10 +122,6 @@ TEST(StoreChecksum, VersionOneStoresAreUpgradedAndReadUnchecked) {
   st.put(run.id, {{"new", 1, "fresh"}});
   EXPECT_EQ(st.get(run.id, "new")->payload, "fresh");
   EXPECT_EQ(st.corrupt_records(), 0);
-}
-
-json read_json(const fs::path& p) {
-  return json::parse(test::read_file(p));
 }
 
 // A run, a byte flipped in its second stored chunk, the same command again: the chunk is

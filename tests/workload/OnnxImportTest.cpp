@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "OnnxBuilder.h"
+#include "TestErrors.h"
 #include "TestSupport.h"
 #include "common/Error.h"
 
@@ -23,19 +24,7 @@ const Node& by_name(const Model& m, const std::string& name) {
 }
 
 // Runs `f` and returns the UserError message (fails the test when nothing is thrown).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return "";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
+using test::error_of;
 
 TEST(OnnxImport, ConvGroupsMapToDepthwiseAndGrouped) {
   OnnxBuilder b;

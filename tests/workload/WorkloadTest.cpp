@@ -7,6 +7,7 @@
 #include <random>
 
 #include "OnnxBuilder.h"
+#include "TestErrors.h"
 #include "TestSupport.h"
 #include "common/Error.h"
 #include "workload/MaestroFormat.h"
@@ -17,19 +18,7 @@
 namespace mosaic::workload {
 namespace {
 
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return "";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
+using test::error_of;
 
 Workload parse(const std::string& yaml, const std::filesystem::path& dir = ".") {
   return parse_workload_text(yaml, "w.yaml", dir);
