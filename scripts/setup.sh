@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Installs what mosaic needs on Debian 12 (as root, or with sudo), skipping what is present.
+# Installs what mosaic needs on Debian 12 (as root, or with sudo), skipping what is present:
+# what the main job needs, and with --tests what the tests and checks need as well.
 set -euo pipefail
 
+# What the main job (scripts/run.sh: build `mosaic`, run it) needs.
 packages=(
-  build-essential cmake ninja-build ccache g++ clang clang-format clang-tidy
+  build-essential cmake ninja-build ccache g++ pkg-config
   lld  # links the static mosaic front with its start-up code together (optional)
-  libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
+  libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  libgtest-dev libgmock-dev libbenchmark-dev
   coinor-libcbc-dev  # MILP allocation of mosaic stream
-  openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
-  python3
-  python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
-  pybind11-dev python3-dev python3-pytest python3-numpy  # the Python module and its tests
-  chromium  # headless browser for the HTML report tests (skipped when absent)
 )
+# What the tests, benchmarks and checks add (scripts/test.sh: setup.sh --tests).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(
+    python3 clang clang-format clang-tidy
+    libgtest-dev libgmock-dev libbenchmark-dev
+    openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
+    python3-cmaes  # the CMA-ES cross-check test (skipped when absent)
+    pybind11-dev python3-dev python3-pytest python3-numpy  # the Python module and its tests
+    chromium  # headless browser for the HTML report tests (skipped when absent)
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
