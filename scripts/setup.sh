@@ -28,8 +28,6 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# npm installs the chart libraries of the HTML reports (any Node.js with npm will do).
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
@@ -40,13 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The chart libraries inlined into HTML reports (Vega, Vega-Lite, vega-embed; versions pinned by
-# third_party/js/package-lock.json), from the npm registry. CMake compiles them into mosaic, so
+# The chart libraries inlined into HTML reports (the browser builds of Vega, Vega-Lite and
+# vega-embed, versions and SHA-512 pinned by third_party/js/package-lock.json), from the npm
+# registry (cmake/FetchChartBundles.cmake; no Node.js needed). CMake compiles them into mosaic, so
 # this runs before the build; without them reports still work, without charts.
-js_dir="$(cd "$(dirname "$0")/.." && pwd)/third_party/js"
-if [ ! -f "$js_dir/node_modules/vega-embed/build/vega-embed.min.js" ] ||
-   [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
-  echo "setup: installing the chart libraries (npm ci in third_party/js)"
-  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error) ||
-    echo "setup: warning: npm ci failed; HTML reports will have no charts" >&2
-fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cmake -DJS_DIR="$root/third_party/js" -P "$root/cmake/FetchChartBundles.cmake" ||
+  echo "setup: warning: the chart libraries were not installed; HTML reports will have no charts" >&2
