@@ -13,6 +13,18 @@ cmake --preset tidy >/dev/null
 # ignore the ones it does not know.
 git ls-files 'src/*.cpp' | xargs -P "$(nproc)" -n 4 \
   clang-tidy -p build/tidy --quiet --extra-arg=-Wno-unknown-warning-option
+# Unity builds need every file-local name unique within its target (docs/architecture.md): one
+# translation unit per target, compiled for syntax only, lists every clash that batches of 8 keep
+# apart for now.
+# (The compiler check of a first configure must link: the flag comes with a second one.)
+cmake -S . -B build/unity-check -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_UNITY_BUILD_BATCH_SIZE=0 \
+  -DMOSAIC_PYTHON_MODULE=OFF >/dev/null
+# Archiving and linking are no-ops there (there are no objects).
+cmake -S . -B build/unity-check -DCMAKE_CXX_FLAGS=-fsyntax-only -DCMAKE_CXX_ARCHIVE_CREATE=true \
+  -DCMAKE_CXX_ARCHIVE_APPEND=true -DCMAKE_CXX_ARCHIVE_FINISH=true -DCMAKE_CXX_LINK_EXECUTABLE=true \
+  -DCMAKE_CXX_CREATE_SHARED_MODULE=true -DCMAKE_CXX_CREATE_SHARED_LIBRARY=true >/dev/null
+ninja -C build/unity-check >/dev/null ||
+  { echo "lint: a file-local name is defined twice in one target (see above)" >&2; exit 1; }
 if [ "${LINT_SKIP_LTO:-0}" != 1 ]; then
   cmake --preset lto >/dev/null
   log=build/lto/odr.log

@@ -2,6 +2,7 @@
 // data, running the mosaic binary, temporary directories.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -38,6 +39,11 @@ struct RunResult {
 RunResult run_mosaic(const std::string& args, const std::filesystem::path& cwd = {});
 
 std::string read_file(const std::filesystem::path& p);
+
+// The number of '\n' in s.
+inline int count_lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 void write_file(const std::filesystem::path& p, const std::string& text);
 
 }  // namespace mosaic::test

@@ -154,11 +154,11 @@ bool irrelevant(const EinsumLayer& t, const std::string& op, const std::string& 
   return true;
 }
 
-using Candidate = std::vector<dataflow::ArrayDimUnrolling>;
+using UnrollingCandidate = std::vector<dataflow::ArrayDimUnrolling>;
 
 // ZigZag 3.8.2's SpatialMappingGeneratorStage without user mapping, mixing or diagonal mapping.
-std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNestHardware& hw,
-                                        int keep) {
+std::vector<UnrollingCandidate> generate_spatial(const EinsumLayer& t,
+                                                 const arch::LoopNestHardware& hw, int keep) {
   const auto& arr = hw.array;
   const std::size_t na = arr.dims.size();
   std::vector<std::vector<std::int64_t>> maxu(na, std::vector<std::int64_t>(t.dims.size()));
@@ -207,7 +207,7 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
   };
   std::vector<Scored> all;
   std::vector<std::size_t> idx(na, 0);
-  if (na == 0) return {Candidate{}};
+  if (na == 0) return {UnrollingCandidate{}};
   while (true) {
     std::vector<std::int64_t> total(t.dims.size(), 1);
     std::vector<std::pair<int, std::int64_t>> pick;
@@ -233,9 +233,9 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
   }
   std::stable_sort(all.begin(), all.end(),
                    [](const Scored& x, const Scored& y) { return x.indicator > y.indicator; });
-  std::vector<Candidate> out;
+  std::vector<UnrollingCandidate> out;
   for (std::size_t i = 0; i < all.size() && static_cast<int>(i) < keep; ++i) {
-    Candidate c;
+    UnrollingCandidate c;
     for (std::size_t a = 0; a < na; ++a) {
       dataflow::ArrayDimUnrolling u;
       u.array_dim = arr.dims[a];
@@ -248,7 +248,7 @@ std::vector<Candidate> generate_spatial(const EinsumLayer& t, const arch::LoopNe
   return out;
 }
 
-std::string render(const Candidate& c) {
+std::string render(const UnrollingCandidate& c) {
   std::string s;
   for (const auto& a : c) {
     if (!s.empty()) s += " | ";
@@ -322,8 +322,9 @@ StreamCnCost cost_stream_cn(const EinsumLayer& tile, const arch::StreamAccelerat
   obj.parallel = parallel;
   // A core's `dataflows` replace the generated spatial mappings (Stream's
   // ZigZagCoreMappingEstimationStage); ZigZag then only legalizes them.
-  const auto cands = core.fixed_spatial.empty() ? generate_spatial(tile, hw, opt.spatial_candidates)
-                                                : std::vector<Candidate>{core.fixed_spatial};
+  const auto cands = core.fixed_spatial.empty()
+                         ? generate_spatial(tile, hw, opt.spatial_candidates)
+                         : std::vector<UnrollingCandidate>{core.fixed_spatial};
   bool found = false;
   double best_obj = 0;
   cost::LoopNestResult best;

@@ -15,10 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-double num(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
-}
-
 // Energy per component ("mac", "noc", each level) over the network, largest first.
 std::vector<std::pair<std::string, double>> components(const json& e) {
   std::map<std::string, double> by;
@@ -38,21 +34,23 @@ std::string eval_bottleneck(const json& e) {
   if (layers.empty()) return "no layer was evaluated";
   std::size_t worst = 0;
   for (std::size_t i = 1; i < layers.size(); ++i)
-    if (num(layers[i], "latency_cycles") > num(layers[worst], "latency_cycles")) worst = i;
+    if (json_number(layers[i], "latency_cycles") > json_number(layers[worst], "latency_cycles"))
+      worst = i;
   const auto& l = layers[worst];
-  const double cycles = num(l, "latency_cycles"), ideal = num(l, "ideal_cycles");
+  const double cycles = json_number(l, "latency_cycles"), ideal = json_number(l, "ideal_cycles");
   const std::string bound =
       ideal > 0 && cycles > 1.25 * ideal
           ? fmt::format("bound by data movement: {:.2f}x its ideal compute cycles", cycles / ideal)
           : fmt::format("compute-bound: {:.2f}x its ideal compute cycles",
                         ideal > 0 ? cycles / ideal : 0.0);
   const auto parts = components(e);
-  const double total_pj = num(e["totals"], "energy_pj");
+  const double total_pj = json_number(e["totals"], "energy_pj");
   return fmt::format(
       "Bottleneck: layer {} takes {} of the latency at {} utilisation and is {}; {} spends the "
       "most energy ({} of the total).",
-      l["name"].get<std::string>(), percent_text(cycles, num(e["totals"], "latency_cycles")),
-      percent_text(num(l, "utilization"), 1.0), bound,
+      l["name"].get<std::string>(),
+      percent_text(cycles, json_number(e["totals"], "latency_cycles")),
+      percent_text(json_number(l, "utilization"), 1.0), bound,
       parts.empty() ? "nothing" : parts.front().first,
       parts.empty() ? "0 %" : percent_text(parts.front().second, total_pj));
 }
@@ -62,7 +60,7 @@ std::string eval_report_html(const json& e) {
   const auto& t = e["totals"];
   rep.add_paragraph(fmt::format("{} layers ({} mode); latency {:.6g} cycles, energy {:.6g} pJ.",
                                 e["layers"].size(), e.value("mode", std::string("?")),
-                                num(t, "latency_cycles"), num(t, "energy_pj")));
+                                json_number(t, "latency_cycles"), json_number(t, "energy_pj")));
   rep.add_paragraph(eval_bottleneck(e));
   json lat = json::array(), en = json::array();
   Table lt;
@@ -74,22 +72,24 @@ std::string eval_report_html(const json& e) {
   acc.columns = {"layer", "level", "operand", "reads", "writes", "level energy (pJ)"};
   for (const auto& l : e["layers"]) {
     const std::string name = l["name"];
-    lat.push_back({{"layer", name}, {"kind", "latency"}, {"cycles", num(l, "latency_cycles")}});
-    lat.push_back({{"layer", name}, {"kind", "ideal"}, {"cycles", num(l, "ideal_cycles")}});
+    lat.push_back(
+        {{"layer", name}, {"kind", "latency"}, {"cycles", json_number(l, "latency_cycles")}});
+    lat.push_back({{"layer", name}, {"kind", "ideal"}, {"cycles", json_number(l, "ideal_cycles")}});
     for (const auto& [k, v] : l["energy_breakdown"].items())
       if (v.is_number())
         en.push_back({{"layer", name}, {"part", k.substr(0, k.size() - 3)}, {"energy_pj", v}});
-    lt.rows.push_back({name, fmt::format("{:.6g}", num(l, "latency_cycles")),
-                       fmt::format("{:.6g}", num(l, "ideal_cycles")),
-                       percent_text(num(l, "latency_cycles"), num(t, "latency_cycles")),
-                       percent_text(num(l, "utilization"), 1.0),
-                       fmt::format("{:.6g}", num(l, "energy_pj"))});
+    lt.rows.push_back(
+        {name, fmt::format("{:.6g}", json_number(l, "latency_cycles")),
+         fmt::format("{:.6g}", json_number(l, "ideal_cycles")),
+         percent_text(json_number(l, "latency_cycles"), json_number(t, "latency_cycles")),
+         percent_text(json_number(l, "utilization"), 1.0),
+         fmt::format("{:.6g}", json_number(l, "energy_pj"))});
     for (const auto& lv : l["levels"])
       for (const auto& [op, reads] : lv["reads"].items())
         acc.rows.push_back({name, lv["name"].get<std::string>(), op,
                             fmt::format("{:.6g}", reads.get<double>()),
                             fmt::format("{:.6g}", lv["writes"].value(op, 0.0)),
-                            fmt::format("{:.6g}", num(lv, "energy_pj"))});
+                            fmt::format("{:.6g}", json_number(lv, "energy_pj"))});
   }
   rep.add_dataset("latency", lat);
   rep.add_dataset("energy", en);

@@ -154,6 +154,10 @@ std::string_view star_shape() {
          "-0.31L-0.24,-0.33Z";
 }
 
+double json_number(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
 std::string percent_text(double part, double whole) {
   return fmt::format("{:.1f} %", whole > 0 ? 100.0 * part / whole : 0.0);
 }

@@ -126,6 +126,9 @@ class HtmlReport {
 // HTML escaping of text.
 std::string html_escape(std::string_view text);
 
+// j[key] when it is a number, else 0 (fields of the JSON summaries that reports read).
+double json_number(const nlohmann::json& j, const char* key);
+
 // `part` as a share of `whole`, "12.3 %" (0 % when `whole` is not positive).
 std::string percent_text(double part, double whole);
 

@@ -14,10 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-double num(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
-}
-
 // Energy per "memory level / operand" over the workload, largest first.
 std::vector<std::pair<std::string, double>> level_energies(const json& m) {
   std::map<std::string, double> by;
@@ -25,7 +21,7 @@ std::vector<std::pair<std::string, double>> level_energies(const json& m) {
     for (const auto& o : l["operands"])
       for (const auto& lv : o["levels"])
         by[lv["memory"].get<std::string>() + " / " + o["operand"].get<std::string>()] +=
-            num(lv, "energy_pj");
+            json_number(lv, "energy_pj");
   std::vector<std::pair<std::string, double>> v(by.begin(), by.end());
   std::stable_sort(v.begin(), v.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -35,26 +31,27 @@ std::vector<std::pair<std::string, double>> level_energies(const json& m) {
 }  // namespace
 
 std::string map_bottleneck(const json& m) {
-  const double total_cycles = num(m, "latency_cycles");
-  const double total_pj = num(m, "energy_pj");
+  const double total_cycles = json_number(m, "latency_cycles");
+  const double total_pj = json_number(m, "energy_pj");
   const auto& layers = m["layers"];
   if (layers.empty()) return "no layer was mapped";
   std::size_t worst = 0;
   for (std::size_t i = 1; i < layers.size(); ++i)
-    if (num(layers[i], "latency_cycles") > num(layers[worst], "latency_cycles")) worst = i;
+    if (json_number(layers[i], "latency_cycles") > json_number(layers[worst], "latency_cycles"))
+      worst = i;
   const auto& l = layers[worst];
-  const double cycles = num(l, "latency_cycles");
-  const double memory_cycles =
-      num(l, "stall_cycles") + num(l, "onload_cycles") + num(l, "offload_cycles");
+  const double cycles = json_number(l, "latency_cycles");
+  const double memory_cycles = json_number(l, "stall_cycles") + json_number(l, "onload_cycles") +
+                               json_number(l, "offload_cycles");
   const std::string bound =
       memory_cycles > 0.5 * cycles
           ? fmt::format("memory-bound: stalls and transfers are {} of its cycles",
                         percent_text(memory_cycles, cycles))
           : fmt::format("compute-bound: {} of its cycles are compute at {} spatial utilisation",
                         percent_text(cycles - memory_cycles, cycles),
-                        percent_text(num(l, "spatial_utilization"), 1.0));
+                        percent_text(json_number(l, "spatial_utilization"), 1.0));
   const auto levels = level_energies(m);
-  const double mac = num(m, "mac_energy_pj");
+  const double mac = json_number(m, "mac_energy_pj");
   std::string energy;
   if (!levels.empty() && levels.front().second > mac)
     energy = fmt::format("{} spends the most energy ({} of the total)", levels.front().first,
@@ -73,39 +70,41 @@ std::string map_report_html(const json& m) {
   rep.add_paragraph(fmt::format(
       "{} layers; latency {:.6g} cycles, energy {:.6g} pJ (MAC {:.6g} pJ); objective {}, "
       "engine {}, LPF limit {}.",
-      m["layers"].size(), num(m, "latency_cycles"), num(m, "energy_pj"), num(m, "mac_energy_pj"),
-      m.value("objective", std::string("?")), m.value("engine", std::string("?")),
-      m.value("lpf_limit", 0)));
+      m["layers"].size(), json_number(m, "latency_cycles"), json_number(m, "energy_pj"),
+      json_number(m, "mac_energy_pj"), m.value("objective", std::string("?")),
+      m.value("engine", std::string("?")), m.value("lpf_limit", 0)));
   rep.add_paragraph(map_bottleneck(m));
   json lat = json::array(), en = json::array();
   Table t;
   t.caption = "Per layer";
   t.columns = {"layer",       "dataflow",    "latency (cycles)", "share",
                "utilisation", "energy (pJ)", "MAC (pJ)",         "memory (pJ)"};
-  const double total_cycles = num(m, "latency_cycles");
+  const double total_cycles = json_number(m, "latency_cycles");
   for (const auto& l : m["layers"]) {
     const std::string name = l["name"];
-    const double stall = num(l, "stall_cycles"), on = num(l, "onload_cycles"),
-                 off = num(l, "offload_cycles");
-    const double ideal = std::max(0.0, num(l, "latency_cycles") - stall - on - off);
+    const double stall = json_number(l, "stall_cycles"), on = json_number(l, "onload_cycles"),
+                 off = json_number(l, "offload_cycles");
+    const double ideal = std::max(0.0, json_number(l, "latency_cycles") - stall - on - off);
     for (const auto& [part, v] : {std::pair<const char*, double>{"compute", ideal},
                                   {"stalls", stall},
                                   {"on-loading", on},
                                   {"off-loading", off}})
       lat.push_back({{"layer", name}, {"part", part}, {"cycles", v}});
-    en.push_back({{"layer", name}, {"part", "MAC"}, {"energy_pj", num(l, "mac_energy_pj")}});
+    en.push_back(
+        {{"layer", name}, {"part", "MAC"}, {"energy_pj", json_number(l, "mac_energy_pj")}});
     for (const auto& o : l["operands"])
       for (const auto& lv : o["levels"])
         en.push_back(
             {{"layer", name},
              {"part", lv["memory"].get<std::string>() + " / " + o["operand"].get<std::string>()},
-             {"energy_pj", num(lv, "energy_pj")}});
-    t.rows.push_back(
-        {name, l.value("dataflow", std::string()), fmt::format("{:.6g}", num(l, "latency_cycles")),
-         percent_text(num(l, "latency_cycles"), total_cycles),
-         percent_text(num(l, "utilization"), 1.0), fmt::format("{:.6g}", num(l, "energy_pj")),
-         fmt::format("{:.6g}", num(l, "mac_energy_pj")),
-         fmt::format("{:.6g}", num(l, "memory_energy_pj"))});
+             {"energy_pj", json_number(lv, "energy_pj")}});
+    t.rows.push_back({name, l.value("dataflow", std::string()),
+                      fmt::format("{:.6g}", json_number(l, "latency_cycles")),
+                      percent_text(json_number(l, "latency_cycles"), total_cycles),
+                      percent_text(json_number(l, "utilization"), 1.0),
+                      fmt::format("{:.6g}", json_number(l, "energy_pj")),
+                      fmt::format("{:.6g}", json_number(l, "mac_energy_pj")),
+                      fmt::format("{:.6g}", json_number(l, "memory_energy_pj"))});
   }
   rep.add_dataset("latency", lat);
   rep.add_dataset("energy", en);
@@ -132,9 +131,9 @@ std::string map_report_html(const json& m) {
   lv.caption = "Energy per memory level and operand (whole workload)";
   lv.columns = {"memory level / operand", "energy (pJ)", "share"};
   for (const auto& [k, v] : level_energies(m))
-    lv.rows.push_back({k, fmt::format("{:.6g}", v), percent_text(v, num(m, "energy_pj"))});
-  lv.rows.push_back({"MAC", fmt::format("{:.6g}", num(m, "mac_energy_pj")),
-                     percent_text(num(m, "mac_energy_pj"), num(m, "energy_pj"))});
+    lv.rows.push_back({k, fmt::format("{:.6g}", v), percent_text(v, json_number(m, "energy_pj"))});
+  lv.rows.push_back({"MAC", fmt::format("{:.6g}", json_number(m, "mac_energy_pj")),
+                     percent_text(json_number(m, "mac_energy_pj"), json_number(m, "energy_pj"))});
   rep.add_table(lv);
   return rep.render();
 }

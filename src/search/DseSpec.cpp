@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::int64_t kMaxSweepValues = 10'000'000;
 
-[[noreturn]] void bad(std::string_view flag, const std::string& msg) {
+[[noreturn]] void bad_dse_flag(std::string_view flag, const std::string& msg) {
   throw UserError(SourceLocation{"", 0, std::string(flag)}, msg);
 }
 
@@ -30,7 +30,7 @@ std::string_view trim(std::string_view s) {
 
 std::int64_t parse_value(std::string_view text, std::string_view flag, bool sizes) {
   const std::string_view t = trim(text);
-  if (t.empty()) bad(flag, "empty value in the sweep");
+  if (t.empty()) bad_dse_flag(flag, "empty value in the sweep");
   // Sizes: the one size syntax (common/Validate.h parse_bytes: 16K, 2MiB, 1.5KB, 512B).
   if (sizes)
     return parse_bytes(t, IntRule::between(1, std::int64_t{1} << 50),
@@ -40,14 +40,14 @@ std::int64_t parse_value(std::string_view text, std::string_view flag, bool size
   std::int64_t v = 0;
   for (char c : digits) {
     if (!std::isdigit(static_cast<unsigned char>(c)))
-      bad(flag, fmt::format("'{}' is not a positive integer{}", t,
-                            sizes ? " (sizes may end in K, M or G)" : ""));
+      bad_dse_flag(flag, fmt::format("'{}' is not a positive integer{}", t,
+                                     sizes ? " (sizes may end in K, M or G)" : ""));
     if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v))
-      bad(flag, fmt::format("'{}' is too large", t));
+      bad_dse_flag(flag, fmt::format("'{}' is too large", t));
   }
-  if (__builtin_mul_overflow(v, mult, &v)) bad(flag, fmt::format("'{}' is too large", t));
-  if (v <= 0) bad(flag, fmt::format("'{}' must be positive", t));
-  if (v > (std::int64_t{1} << 50)) bad(flag, fmt::format("'{}' is too large", t));
+  if (__builtin_mul_overflow(v, mult, &v)) bad_dse_flag(flag, fmt::format("'{}' is too large", t));
+  if (v <= 0) bad_dse_flag(flag, fmt::format("'{}' must be positive", t));
+  if (v > (std::int64_t{1} << 50)) bad_dse_flag(flag, fmt::format("'{}' is too large", t));
   return v;
 }
 
@@ -68,7 +68,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes) {
   SweepRange r;
   r.text = std::string(trim(text));
-  if (r.text.empty()) bad(flag, "empty sweep; give V, A:B, A:B:STEP or A:B:xFACTOR");
+  if (r.text.empty()) bad_dse_flag(flag, "empty sweep; give V, A:B, A:B:STEP or A:B:xFACTOR");
   std::set<std::int64_t> values;
   for (std::string_view item : split(r.text, ',')) {
     const auto parts = split(trim(item), ':');
@@ -77,7 +77,7 @@ SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes)
     } else if (parts.size() == 2 || parts.size() == 3) {
       const std::int64_t a = parse_value(parts[0], flag, sizes);
       const std::int64_t b = parse_value(parts[1], flag, sizes);
-      if (b < a) bad(flag, fmt::format("'{}': the end is below the start", trim(item)));
+      if (b < a) bad_dse_flag(flag, fmt::format("'{}': the end is below the start", trim(item)));
       bool geometric = false;
       std::int64_t step = 1;
       if (parts.size() == 3) {
@@ -88,14 +88,16 @@ SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes)
         }
         step = parse_value(s, flag, sizes && !geometric);
         if (geometric && step < 2)
-          bad(flag, fmt::format("'{}': a geometric factor must be at least 2", trim(item)));
+          bad_dse_flag(flag,
+                       fmt::format("'{}': a geometric factor must be at least 2", trim(item)));
       }
       if (!geometric && (b - a) / step + 1 > kMaxSweepValues)
-        bad(flag, fmt::format("'{}' has more than {} values", trim(item), kMaxSweepValues));
+        bad_dse_flag(flag,
+                     fmt::format("'{}' has more than {} values", trim(item), kMaxSweepValues));
       for (std::int64_t v = a; v <= b;) {
         values.insert(v);
         if (static_cast<std::int64_t>(values.size()) > kMaxSweepValues)
-          bad(flag, fmt::format("more than {} values", kMaxSweepValues));
+          bad_dse_flag(flag, fmt::format("more than {} values", kMaxSweepValues));
         std::int64_t next = 0;
         if (geometric ? __builtin_mul_overflow(v, step, &next)
                       : __builtin_add_overflow(v, step, &next))
@@ -103,7 +105,7 @@ SweepRange parse_sweep(std::string_view text, std::string_view flag, bool sizes)
         v = next;
       }
     } else {
-      bad(flag, fmt::format("'{}': expected V, A:B, A:B:STEP or A:B:xFACTOR", trim(item)));
+      bad_dse_flag(flag, fmt::format("'{}': expected V, A:B, A:B:STEP or A:B:xFACTOR", trim(item)));
     }
   }
   r.values.assign(values.begin(), values.end());
@@ -127,18 +129,20 @@ MapSizeSweep parse_map_size_sweep(std::string_view text) {
   const std::string_view flag = "map_sizes";  // DseSpec::map_sizes
   const std::size_t eq = text.find('=');
   if (eq == std::string_view::npos)
-    bad(flag, fmt::format("'{}': expected DIM=SWEEP or DIM@LEVEL=SWEEP, e.g. C=1:64", text));
+    bad_dse_flag(flag,
+                 fmt::format("'{}': expected DIM=SWEEP or DIM@LEVEL=SWEEP, e.g. C=1:64", text));
   std::string_view lhs = trim(text.substr(0, eq));
   MapSizeSweep m;
   if (const std::size_t at = lhs.find('@'); at != std::string_view::npos) {
     const std::string_view lv = trim(lhs.substr(at + 1));
     if (lv.empty() || lv.size() > 1 || !std::isdigit(static_cast<unsigned char>(lv[0])))
-      bad(flag, fmt::format("'{}': the cluster level must be a digit (0 = top)", text));
+      bad_dse_flag(flag, fmt::format("'{}': the cluster level must be a digit (0 = top)", text));
     m.level = lv[0] - '0';
     lhs = trim(lhs.substr(0, at));
   }
   const auto dim = dataflow::parse_dim(lhs);
-  if (!dim) bad(flag, fmt::format("'{}' is not a dimension (N G K C R S Y X Y' X' M)", lhs));
+  if (!dim)
+    bad_dse_flag(flag, fmt::format("'{}' is not a dimension (N G K C R S Y X Y' X' M)", lhs));
   m.dim = *dim;
   m.values = parse_sweep(text.substr(eq + 1), flag);
   return m;
@@ -177,35 +181,38 @@ Objective parse_objective(std::string_view text) {
 
 void validate(const DseSpec& s) {
   auto nonempty = [](const SweepRange& r, std::string_view flag) {
-    if (r.values.empty()) bad(flag, "the sweep has no value");
+    if (r.values.empty()) bad_dse_flag(flag, "the sweep has no value");
     for (auto v : r.values)
-      if (v <= 0) bad(flag, "values must be positive");
+      if (v <= 0) bad_dse_flag(flag, "values must be positive");
   };
   nonempty(s.pes, "pes");
   nonempty(s.vector_width, "vector_width");
   nonempty(s.noc_bw, "noc_bw");
   if (s.l1_bytes) nonempty(*s.l1_bytes, "l1_bytes");
   if (s.l2_bytes) nonempty(*s.l2_bytes, "l2_bytes");
-  if (s.pes.back() > (std::int64_t{1} << 30)) bad("pes", "more than 2^30 PEs");
-  if (s.vector_width.back() > (std::int64_t{1} << 20)) bad("vector_width", "more than 2^20 lanes");
+  if (s.pes.back() > (std::int64_t{1} << 30)) bad_dse_flag("pes", "more than 2^30 PEs");
+  if (s.vector_width.back() > (std::int64_t{1} << 20))
+    bad_dse_flag("vector_width", "more than 2^20 lanes");
   if (static_cast<int>(s.map_sizes.size()) > kMaxMapSweeps)
-    bad("map_sizes", fmt::format("at most {} mapping sizes can be swept", kMaxMapSweeps));
+    bad_dse_flag("map_sizes", fmt::format("at most {} mapping sizes can be swept", kMaxMapSweeps));
   for (std::size_t i = 0; i < s.map_sizes.size(); ++i) {
     nonempty(s.map_sizes[i].values, "map_sizes");
     for (std::size_t j = 0; j < i; ++j)
       if (s.map_sizes[j].dim == s.map_sizes[i].dim && s.map_sizes[j].level == s.map_sizes[i].level)
-        bad("map_sizes", fmt::format("{} is swept twice", s.map_sizes[i].label()));
+        bad_dse_flag("map_sizes", fmt::format("{} is swept twice", s.map_sizes[i].label()));
   }
-  if (s.noc_latency < 0) bad("noc_latency", "must not be negative");
-  if (s.offchip_bw <= 0) bad("offchip_bw", "must be positive");
-  if (s.precision_bits <= 0 || s.precision_bits > 64) bad("precision_bits", "must be 1..64");
-  if (!(s.area_budget_um2 > 0)) bad("area_budget", "the area budget must be positive");
-  if (!(s.power_budget_mw > 0)) bad("power_budget", "the power budget must be positive");
-  if (space_size(s) <= 0) bad("sweep", "the design space is empty");
+  if (s.noc_latency < 0) bad_dse_flag("noc_latency", "must not be negative");
+  if (s.offchip_bw <= 0) bad_dse_flag("offchip_bw", "must be positive");
+  if (s.precision_bits <= 0 || s.precision_bits > 64)
+    bad_dse_flag("precision_bits", "must be 1..64");
+  if (!(s.area_budget_um2 > 0)) bad_dse_flag("area_budget", "the area budget must be positive");
+  if (!(s.power_budget_mw > 0)) bad_dse_flag("power_budget", "the power budget must be positive");
+  if (space_size(s) <= 0) bad_dse_flag("sweep", "the design space is empty");
   if (s.search_tiles && !s.map_sizes.empty())
-    bad("search_tiles", "the tile search chooses the mapping sizes; drop the mapping sweeps");
+    bad_dse_flag("search_tiles",
+                 "the tile search chooses the mapping sizes; drop the mapping sweeps");
   if (s.search_tiles && s.maestro_compat)
-    bad("search_tiles", "the MAESTRO-compat mode evaluates the mapping as written");
+    bad_dse_flag("search_tiles", "the MAESTRO-compat mode evaluates the mapping as written");
 }
 
 cost::CoreObjective parse_tile_objective(std::string_view text, std::string_view field) {

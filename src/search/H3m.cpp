@@ -112,10 +112,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::int64_t kMaxExhaustive = 2'000'000;
 
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 // CPU time of the whole process (every thread), in seconds.
 double process_cpu_seconds() {
   timespec ts{};

@@ -53,9 +53,6 @@ double objective_value(schedule::Metric m, const DesignPoint& p) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 // Units -> partition.
 arch::Partition from_units(const arch::AcceleratorClass& cls, const std::vector<int>& pe_units,

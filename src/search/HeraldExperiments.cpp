@@ -22,7 +22,7 @@ const std::vector<std::string> kWorkloads = {"arvr-a", "arvr-b", "mlperf"};
 const std::vector<std::string> kClasses = {"edge", "mobile", "cloud"};
 const char* const kMaelstrom = "HDA NVDLA+Shi";
 
-struct Run {
+struct ExperimentRun {
   HeraldResult all;  // every style (HDAs searched, baselines)
   HeraldConfig cfg;
 };
@@ -48,8 +48,9 @@ std::optional<DesignPoint> best_of_kind(const HeraldResult& r, arch::StyleKind k
 
 // Runs one (workload, class): every style searched in turn (the baselines with the first), the
 // points merged and marked against one Pareto front.
-Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cls,
-        const std::vector<arch::AcceleratorStyle>& styles, bool baselines, bool greedy = false) {
+ExperimentRun run(const ExperimentOptions& o, const std::string& wl, const std::string& cls,
+                  const std::vector<arch::AcceleratorStyle>& styles, bool baselines,
+                  bool greedy = false) {
   HeraldResult merged;
   HeraldConfig cfg;
   cfg.workload = workload::load_workload(wl);
@@ -85,11 +86,11 @@ Run run(const ExperimentOptions& o, const std::string& wl, const std::string& cl
     first = false;
   }
   mark_pareto(merged.points);
-  return Run{merged, cfg};
+  return ExperimentRun{merged, cfg};
 }
 
 // Fig. 11 and what Table V and the comparison with the baselines need.
-Scenario scenario(const std::string& wl, const std::string& cls, const Run& r) {
+Scenario scenario(const std::string& wl, const std::string& cls, const ExperimentRun& r) {
   Scenario s;
   s.workload = wl;
   s.cls = cls;
@@ -116,7 +117,7 @@ std::vector<BatchRow> batch_study(const ExperimentOptions& o) {
   const std::vector<arch::AcceleratorStyle> maelstrom = {arch::parse_style("nvdla,shi")};
   for (const auto& cls : kClasses)
     for (const auto& wl : {std::string("mlperf"), std::string("mlperf-b8")}) {
-      const Run r = run(o, wl, cls, maelstrom, true);
+      const ExperimentRun r = run(o, wl, cls, maelstrom, true);
       if (InterruptGuard::interrupted()) return out;
       const auto m = best_of_style(r.all, kMaelstrom);
       const auto fda = best_of_kind(r.all, arch::StyleKind::FDA);
@@ -202,7 +203,7 @@ std::vector<GreedyRow> scheduler_vs_greedy(const ExperimentOptions& o,
   const std::vector<arch::AcceleratorStyle> maelstrom = {arch::parse_style("nvdla,shi")};
   for (const Scenario* sp : scenarios_by_name(scenarios)) {
     const Scenario& s = *sp;
-    const Run g = run(o, s.workload, s.cls, maelstrom, false, true);
+    const ExperimentRun g = run(o, s.workload, s.cls, maelstrom, false, true);
     if (InterruptGuard::interrupted()) return out;
     const auto mg = best_of_style(g.all, kMaelstrom);
     if (s.maelstrom && mg) out.push_back(GreedyRow{s.workload, s.cls, *s.maelstrom, *mg});
@@ -250,7 +251,7 @@ HeraldExperiments run_herald_experiments(const ExperimentOptions& o) {
   const auto stopped = [&] { return e.interrupted = InterruptGuard::interrupted(); };
   for (const auto& wl : kWorkloads)
     for (const auto& cls : kClasses) {
-      const Run r = run(o, wl, cls, hdas, true);
+      const ExperimentRun r = run(o, wl, cls, hdas, true);
       if (stopped()) return e;
       e.scenarios.push_back(scenario(wl, cls, r));
     }

@@ -15,24 +15,24 @@ namespace mosaic::search {
 
 namespace {
 
-[[noreturn]] void bad(std::string_view flag, const std::string& message) {
+[[noreturn]] void bad_herald_flag(std::string_view flag, const std::string& message) {
   throw UserError(SourceLocation{"", 0, std::string(flag)}, message);
 }
 
 // The scheduler's flags.
 void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
   if (a.scheduler != "herald" && a.scheduler != "greedy")
-    bad("--scheduler",
-        "expected herald or greedy" + did_you_mean(a.scheduler, {"herald", "greedy"}));
+    bad_herald_flag("--scheduler",
+                    "expected herald or greedy" + did_you_mean(a.scheduler, {"herald", "greedy"}));
   cfg.scheduler.greedy = a.scheduler == "greedy";
   if (a.ordering == "depth-first")
     cfg.scheduler.ordering = schedule::Ordering::DepthFirst;
   else if (a.ordering == "breadth-first")
     cfg.scheduler.ordering = schedule::Ordering::BreadthFirst;
   else
-    bad("--ordering", "expected depth-first or breadth-first" +
-                          did_you_mean(a.ordering, {"depth-first", "breadth-first"}));
-  if (a.load_balance < 1) bad("--load-balance", "must be at least 1");
+    bad_herald_flag("--ordering", "expected depth-first or breadth-first" +
+                                      did_you_mean(a.ordering, {"depth-first", "breadth-first"}));
+  if (a.load_balance < 1) bad_herald_flag("--load-balance", "must be at least 1");
   cfg.scheduler.load_balance_factor = a.load_balance;
   cfg.scheduler.lookahead = a.lookahead;
 }
@@ -41,16 +41,17 @@ void set_scheduler(const HeraldFlags& a, HeraldConfig& cfg) {
 void set_cost_model(const HeraldFlags& a, HeraldConfig& cfg) {
   cfg.params.rearrange_cycles_per_byte = a.rearrange_cycles_per_byte;
   if (a.compat != "none" && a.compat != "maestro")
-    bad("--compat", "expected none or maestro" + did_you_mean(a.compat, {"none", "maestro"}));
+    bad_herald_flag("--compat",
+                    "expected none or maestro" + did_you_mean(a.compat, {"none", "maestro"}));
   cfg.maestro_compat = a.compat == "maestro";
   // The default model always searches the tiles; the flag adds the search to compat mode.
   cfg.compat_search_tiles = cfg.maestro_compat && a.search_tiles;
   if (a.subacc_buffer_per_pe >= 0) {
-    if (a.subacc_buffer_per_pe <= 0) bad("--subacc-buffer", "must be positive");
+    if (a.subacc_buffer_per_pe <= 0) bad_herald_flag("--subacc-buffer", "must be positive");
     cfg.params.subacc_buffer_bytes_per_pe = a.subacc_buffer_per_pe;
   }
   if (a.local_bw_per_pe >= 0) {
-    if (a.local_bw_per_pe <= 0) bad("--local-bw", "must be positive");
+    if (a.local_bw_per_pe <= 0) bad_herald_flag("--local-bw", "must be positive");
     cfg.params.local_elements_per_pe_cycle = a.local_bw_per_pe;
   }
 }
@@ -60,21 +61,25 @@ void set_cost_model(const HeraldFlags& a, HeraldConfig& cfg) {
 // baselines are built from the class without one, so they are not evaluated.
 void set_cost_analysis(const HeraldFlags& a, HeraldConfig& cfg) {
   if (a.cost != "directive" && a.cost != "loopnest")
-    bad("--cost", fmt::format("unknown cost analysis '{}' (directive or loopnest)", a.cost));
+    bad_herald_flag("--cost",
+                    fmt::format("unknown cost analysis '{}' (directive or loopnest)", a.cost));
   cfg.cost_analysis = mapper::parse_cost_analysis(a.cost);
   if (cfg.cost_analysis != mapper::CostAnalysis::LoopNest) return;
   if (a.accelerator.empty())
-    bad("--cost",
+    bad_herald_flag(
+        "--cost",
         "loopnest needs cores with a memory hierarchy (a loop-nest view), and Herald's classes "
         "and styles (--class, --styles) build cores with the directive view only: give "
         "--accelerator FILE whose cores name a ZigZag hardware file (hw:) and mapping (mapping:)");
   const auto& views = cfg.fixed_partition->loop_nest;
   for (std::size_t k = 0; k < cfg.fixed_partition->pes.size(); ++k)
     if (k >= views.size() || !views[k])
-      bad("--cost", fmt::format("loopnest needs every core's memory hierarchy; core {} of {} "
-                                "names no ZigZag hardware file (hw:)",
-                                k + 1, a.accelerator));
-  if (cfg.maestro_compat) bad("--compat", "maestro applies to the directive analysis only");
+      bad_herald_flag("--cost",
+                      fmt::format("loopnest needs every core's memory hierarchy; core {} of {} "
+                                  "names no ZigZag hardware file (hw:)",
+                                  k + 1, a.accelerator));
+  if (cfg.maestro_compat)
+    bad_herald_flag("--compat", "maestro applies to the directive analysis only");
   cfg.baselines = false;  // class-built cores: no memory hierarchy
 }
 
@@ -129,8 +134,8 @@ schedule::Metric parse_herald_metric(std::string_view s, std::string_view flag) 
   if (o == Objective::Edp) return schedule::Metric::EDP;
   if (o == Objective::Latency) return schedule::Metric::Latency;
   if (o == Objective::Energy) return schedule::Metric::Energy;
-  bad(flag, fmt::format("unknown objective '{}'; expected edp, latency or energy{}", s,
-                        o ? std::string() : did_you_mean(s, objective_names())));
+  bad_herald_flag(flag, fmt::format("unknown objective '{}'; expected edp, latency or energy{}", s,
+                                    o ? std::string() : did_you_mean(s, objective_names())));
 }
 
 std::vector<arch::AcceleratorStyle> parse_herald_styles(const std::string& text) {
@@ -144,7 +149,7 @@ std::vector<arch::AcceleratorStyle> parse_herald_styles(const std::string& text)
   std::stringstream ss(text);
   while (std::getline(ss, item, '|'))
     if (!item.empty()) out.push_back(arch::parse_style(item));
-  if (out.empty()) bad("--styles", "no style given");
+  if (out.empty()) bad_herald_flag("--styles", "no style given");
   return out;
 }
 
@@ -163,7 +168,7 @@ HeraldConfig herald_config(const HeraldFlags& a) {
                                              : arch::accelerator_class(a.cls);
     cfg.styles = parse_herald_styles(a.styles);
   }
-  if (a.granularity < 1) bad("--granularity", "must be at least 1");
+  if (a.granularity < 1) bad_herald_flag("--granularity", "must be at least 1");
   cfg.granularity = a.granularity;
   cfg.mode = parse_search_mode(a.search);
   cfg.random_samples = a.samples;

@@ -9,6 +9,11 @@
 
 namespace mosaic::search {
 
+// Seconds of steady-clock time since `t` (progress lines, elapsed times of summaries).
+inline double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 // While alive, SIGINT sets a flag instead of killing the process (a second SIGINT restores the
 // default action, so a stuck run can still be killed). Guards nest: an inner guard (a search
 // run inside a larger job) neither resets the flag nor reinstalls the handler, so a Ctrl-C

@@ -24,7 +24,7 @@ bool dominates(const StreamGenome& a, const StreamGenome& b) {
 }
 
 // Lower latency first, then lower energy, then the genome (a total, thread-independent order).
-bool better(const StreamGenome& a, const StreamGenome& b) {
+bool better_genome(const StreamGenome& a, const StreamGenome& b) {
   return std::tie(a.latency_cycles, a.energy_pj, a.core) <
          std::tie(b.latency_cycles, b.energy_pj, b.core);
 }
@@ -255,7 +255,7 @@ void polish(const GaSpace& space, const GaSettings& s, const GaEvaluate& evaluat
       res.polish_schedules += static_cast<std::int64_t>(take);
       evaluate(batch);
       archive.add(batch);
-      const auto best = std::min_element(batch.begin(), batch.end(), better);
+      const auto best = std::min_element(batch.begin(), batch.end(), better_genome);
       if (best->latency_cycles < cur.latency_cycles) {
         first = (changed_gene(cur.core, best->core) + 1) % space.choices.size();
         cur = *best;
@@ -283,7 +283,7 @@ std::vector<StreamGenome> stream_pareto_front(const std::vector<StreamGenome>& a
       if (x.core == a.core) dup = true;
     if (!dom && !dup) f.push_back(a);
   }
-  std::sort(f.begin(), f.end(), better);
+  std::sort(f.begin(), f.end(), better_genome);
   return f;
 }
 

@@ -17,21 +17,18 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::count_lines;
 using test::read_json;
 using test::run_mosaic;
 
-std::string example(const std::string& rel) {
+std::string quoted_example(const std::string& rel) {
   return "'" + (test::source_dir() / "examples" / rel).string() + "'";
-}
-
-int count_lines(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
 }
 
 // VGG16 CONV11 under kcp_ws on 64, 128 and 192 PEs, NoC 8..64, Eyeriss' budgets (the numbers are
 // derived by hand in tests/search/DseEngineTest.cpp, HandComputedPruning).
 std::string small_run(const fs::path& out) {
-  return "dse --mapping " + example("networks/vgg16.m") +
+  return "dse --mapping " + quoted_example("networks/vgg16.m") +
          " --layer CONV11 --dataflow kcp_ws --pes 64,128,192 --bw 8:64:8 --area-mm2 16 "
          "--power-mw 450 --out '" +
          out.string() + "'";
@@ -41,14 +38,14 @@ TEST(DseCli, OneDesignEqualsEval) {
   test::TempDir d;
   test::write_file(d.path() / "core.yaml",
                    "pes: 256\nnoc_bw: 64\nnoc_latency: 1\noffchip_bw: 70000\n");
-  auto r = run_mosaic("eval --mapping " + example("networks/vgg16.m") +
+  auto r = run_mosaic("eval --mapping " + quoted_example("networks/vgg16.m") +
                           " --dataflow kcp_ws --hw core.yaml --quiet --json eval.json",
                       d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json ev = read_json(d.path() / "eval.json");
   const json& conv11 = ev["layers"][10];
   ASSERT_EQ(conv11["name"], "CONV11");
-  r = run_mosaic("dse --mapping " + example("networks/vgg16.m") +
+  r = run_mosaic("dse --mapping " + quoted_example("networks/vgg16.m") +
                      " --layer CONV11 --dataflow kcp_ws --pes 256 --bw 64 --out out --quiet",
                  d.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -150,7 +147,7 @@ TEST(DseCli, RepeatedSweepReusesTheStore) {
 
 // A sweep long enough to be interrupted: NVDLA on VGG16 CONV2 with C and K tiles.
 std::string long_run(const fs::path& out) {
-  return "dse --mapping " + example("networks/vgg16.m") +
+  return "dse --mapping " + quoted_example("networks/vgg16.m") +
          " --layer CONV2 --dataflow kcp_ws --map-size C=1:32 --map-size K=1:12 --pes 64:1984:64 "
          "--bw 4:124:4 --area-mm2 16 --power-mw 450 --threads 2 --quiet --out '" +
          out.string() + "'";
@@ -204,7 +201,7 @@ TEST(DseCli, InterruptAndKillResume) {
 TEST(DseCli, NetworkWithItsOwnDataflowsAndCompat) {
   test::TempDir d;
   auto r =
-      run_mosaic("dse --mapping " + example("networks/tiny_mapping.m") +
+      run_mosaic("dse --mapping " + quoted_example("networks/tiny_mapping.m") +
                      " --pes 4:32:4 --bw 1:8 --l1 16:256:x2 --l2 256:8K:x2 --compat maestro "
                      "--area-mm2 1 --objective energy --pareto latency,energy --quiet --out out",
                  d.path());
@@ -256,7 +253,7 @@ TEST(DseCli, Workloads) {
 // naming the culprit.
 TEST(DseCli, Errors) {
   test::TempDir d;
-  const std::string vgg = example("networks/vgg16.m");
+  const std::string vgg = quoted_example("networks/vgg16.m");
   const std::string base = " --pes 64 --bw 8 --out out";
   struct Case {
     std::string args;

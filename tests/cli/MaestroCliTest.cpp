@@ -14,21 +14,18 @@ namespace mosaic {
 namespace {
 
 namespace fs = std::filesystem;
+using test::count_lines;
 using test::run_mosaic;
 
-fs::path example(const std::string& rel) {
+fs::path example_path(const std::string& rel) {
   return test::source_dir() / "examples" / rel;
-}
-
-int count_lines(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
 }
 
 TEST(MaestroDropIn, DerivedCsvNameAppendAndPrefixFlags) {
   test::TempDir d;
   fs::create_directories(d.path() / "data/mapping");
-  fs::copy(example("networks/tiny_mapping.m"), d.path() / "data/mapping/tiny_mapping.m");
-  fs::copy(example("hw/accelerator_256.m"), d.path() / "hw.m");
+  fs::copy(example_path("networks/tiny_mapping.m"), d.path() / "data/mapping/tiny_mapping.m");
+  fs::copy(example_path("hw/accelerator_256.m"), d.path() / "hw.m");
   // Boost-style unambiguous prefixes (--noc_bw= for --noc_bw_cstr) and "--name value".
   auto r = run_mosaic(
       "maestro --HW_file=hw.m --Mapping_file data/mapping/tiny_mapping.m --noc_bw=8 "
@@ -131,9 +128,9 @@ TEST(MaestroDropIn, InputsMaestroCrashesOnGiveAnAnswerOrOneLine) {
 
 TEST(Eval, JsonAndCsvOnTheTinyMapping) {
   test::TempDir d;
-  const auto r = run_mosaic("eval --mapping '" + example("networks/tiny_mapping.m").string() +
-                            "' --hw '" + example("hw/accelerator_256.m").string() + "' --json '" +
-                            (d.path() / "out.json").string() + "' --csv '" +
+  const auto r = run_mosaic("eval --mapping '" + example_path("networks/tiny_mapping.m").string() +
+                            "' --hw '" + example_path("hw/accelerator_256.m").string() +
+                            "' --json '" + (d.path() / "out.json").string() + "' --csv '" +
                             (d.path() / "out.csv").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("total"), std::string::npos);
@@ -165,8 +162,8 @@ TEST(Eval, JsonAndCsvOnTheTinyMapping) {
 TEST(Eval, CompatModeHasNoDramOrNocEnergy) {
   test::TempDir d;
   const auto r = run_mosaic("eval --compat maestro --quiet --mapping '" +
-                            example("networks/tiny_mapping.m").string() + "' --hw '" +
-                            example("hw/accelerator_256.m").string() + "' --json '" +
+                            example_path("networks/tiny_mapping.m").string() + "' --hw '" +
+                            example_path("hw/accelerator_256.m").string() + "' --json '" +
                             (d.path() / "c.json").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // --quiet: the summary line only (docs/cli.md), no table.
@@ -181,9 +178,9 @@ TEST(Eval, CompatModeHasNoDramOrNocEnergy) {
 TEST(Eval, NamedDataflowOnAModelFile) {
   for (const char* df : {"kcp_ws", "yxp_os", "rs", "xp_ws", "nlr", "tpu_ck", "maeri", "ckp_ws"}) {
     const auto r =
-        run_mosaic(std::string("eval --quiet --mapping '") + example("networks/vgg16.m").string() +
-                   "' --dataflow " + df + " --hw '" + example("hw/edge_nvdla.yaml").string() +
-                   "' --json /dev/stdout");
+        run_mosaic(std::string("eval --quiet --mapping '") +
+                   example_path("networks/vgg16.m").string() + "' --dataflow " + df + " --hw '" +
+                   example_path("hw/edge_nvdla.yaml").string() + "' --json /dev/stdout");
     ASSERT_EQ(r.exit_code, 0) << df << ": " << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["totals"]["macs"], 15346630656LL) << df;  // VGG16's 13 convolutions, padded
@@ -195,29 +192,30 @@ TEST(Eval, NamedDataflowOnAModelFile) {
 TEST(Eval, Errors) {
   auto r = run_mosaic("eval --mapping /nonexistent.m --hw x");
   EXPECT_EQ(r.exit_code, 1);
-  r = run_mosaic("eval --mapping '" + example("networks/vgg16.m").string() + "' --hw '" +
-                 example("hw/accelerator_256.m").string() + "'");
+  r = run_mosaic("eval --mapping '" + example_path("networks/vgg16.m").string() + "' --hw '" +
+                 example_path("hw/accelerator_256.m").string() + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("vgg16.m:6: Layer CONV1: has no Dataflow block"), std::string::npos)
       << r.err;
-  r = run_mosaic("eval --mapping '" + example("networks/vgg16.m").string() + "' --hw '" +
-                 example("hw/accelerator_256.m").string() + "' --dataflow whatever");
+  r = run_mosaic("eval --mapping '" + example_path("networks/vgg16.m").string() + "' --hw '" +
+                 example_path("hw/accelerator_256.m").string() + "' --dataflow whatever");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown dataflow 'whatever'"), std::string::npos) << r.err;
-  r = run_mosaic("eval --mapping '" + example("networks/vgg16.m").string() + "' --hw '" +
-                 example("hw/accelerator_256.m").string() + "' --dataflow rs --compat timeloop");
+  r = run_mosaic("eval --mapping '" + example_path("networks/vgg16.m").string() + "' --hw '" +
+                 example_path("hw/accelerator_256.m").string() +
+                 "' --dataflow rs --compat timeloop");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--compat"), std::string::npos) << r.err;
 }
 
 TEST(Explain, RendersLoopNest) {
-  const auto r = run_mosaic("explain --mapping '" + example("networks/vgg16.m").string() +
+  const auto r = run_mosaic("explain --mapping '" + example_path("networks/vgg16.m").string() +
                             "' --layer CONV3 --dataflow kcp_ws --pes 256");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("pfor (k0 = 0; k0 < 128; k0 += 1)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("<== unit temporal iteration"), std::string::npos) << r.out;
-  const auto bad =
-      run_mosaic("explain --mapping '" + example("networks/vgg16.m").string() + "' --layer NOPE");
+  const auto bad = run_mosaic("explain --mapping '" + example_path("networks/vgg16.m").string() +
+                              "' --layer NOPE");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("no layer named 'NOPE'"), std::string::npos) << bad.err;
 }

@@ -17,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fixture(const char* name) {
+std::string quoted_fixture(const char* name) {
   return "'" + (source_dir() / "tests/data" / name).string() + "'";
 }
 
 std::string map_args() {
-  return "map --workload " + fixture("zigzag_small_workload.yaml") + " --hw " +
-         fixture("zigzag_small_hw.yaml") + " --mapping " + fixture("zigzag_small_mapping.yaml") +
-         " --threads 1";
+  return "map --workload " + quoted_fixture("zigzag_small_workload.yaml") + " --hw " +
+         quoted_fixture("zigzag_small_hw.yaml") + " --mapping " +
+         quoted_fixture("zigzag_small_mapping.yaml") + " --threads 1";
 }
 
 // Runs `args` with the time limit at a nanosecond.

@@ -7,14 +7,14 @@
 namespace mosaic::test {
 namespace {
 
-std::string fixture(const char* name) {
+std::string fixture_path(const char* name) {
   return (source_dir() / "tests/data" / name).string();
 }
 
 std::string small_args() {
-  return "map --workload '" + fixture("zigzag_small_workload.yaml") + "' --hw '" +
-         fixture("zigzag_small_hw.yaml") + "' --mapping '" + fixture("zigzag_small_mapping.yaml") +
-         "'";
+  return "map --workload '" + fixture_path("zigzag_small_workload.yaml") + "' --hw '" +
+         fixture_path("zigzag_small_hw.yaml") + "' --mapping '" +
+         fixture_path("zigzag_small_mapping.yaml") + "'";
 }
 
 TEST(MapCli, WritesZigZagTotalsAsJson) {
@@ -70,21 +70,21 @@ TEST(MapCli, BadLpfLimitIsAUserError) {
 }
 
 TEST(MapCli, MissingHardwareFileIsAUserError) {
-  const auto r = run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") +
+  const auto r = run_mosaic("map --workload '" + fixture_path("zigzag_small_workload.yaml") +
                             "' --hw /nonexistent/hw.yaml --mapping '" +
-                            fixture("zigzag_small_mapping.yaml") + "'");
+                            fixture_path("zigzag_small_mapping.yaml") + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/nonexistent/hw.yaml"), std::string::npos) << r.err;
 }
 
 TEST(MapCli, BrokenHardwareNamesTheLine) {
   TempDir tmp;
-  std::string hw = read_file(fixture("zigzag_small_hw.yaml"));
+  std::string hw = read_file(fixture_path("zigzag_small_hw.yaml"));
   hw.replace(hw.find("served_dimensions: [D1, D2]"), 27, "served_dimensions: [D1, D9]");
   write_file(tmp.path() / "hw.yaml", hw);
-  const auto r = run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") +
+  const auto r = run_mosaic("map --workload '" + fixture_path("zigzag_small_workload.yaml") +
                             "' --hw '" + (tmp.path() / "hw.yaml").string() + "' --mapping '" +
-                            fixture("zigzag_small_mapping.yaml") + "'");
+                            fixture_path("zigzag_small_mapping.yaml") + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("hw.yaml:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("D9"), std::string::npos) << r.err;
@@ -94,21 +94,21 @@ TEST(MapCli, BrokenHardwareNamesTheLine) {
 // is a user error, not a write past the end of its tables.
 TEST(MapCli, TooManyDimensionRelationsIsAUserError) {
   TempDir tmp;
-  std::string wl = read_file(fixture("zigzag_small_workload.yaml"));
+  std::string wl = read_file(fixture_path("zigzag_small_workload.yaml"));
   std::string many = "dimension_relations: [ix=2*ox+1*fx, iy=2*oy+1*fy";
   for (int k = 0; k < 7; ++k) many += ", ix=2*ox+1*fx";
   wl.replace(wl.find("dimension_relations: [ix=2*ox+1*fx, iy=2*oy+1*fy"), 48, many);
   write_file(tmp.path() / "wl.yaml", wl);
   const auto r = run_mosaic("map --workload '" + (tmp.path() / "wl.yaml").string() + "' --hw '" +
-                            fixture("zigzag_small_hw.yaml") + "' --mapping '" +
-                            fixture("zigzag_small_mapping.yaml") + "'");
+                            fixture_path("zigzag_small_hw.yaml") + "' --mapping '" +
+                            fixture_path("zigzag_small_mapping.yaml") + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("at most 8 relations"), std::string::npos) << r.err;
 }
 
 TEST(MapCli, UnsupportedWorkloadFormat) {
-  const auto r = run_mosaic("map --workload net.txt --hw '" + fixture("zigzag_small_hw.yaml") +
-                            "' --mapping '" + fixture("zigzag_small_mapping.yaml") + "'");
+  const auto r = run_mosaic("map --workload net.txt --hw '" + fixture_path("zigzag_small_hw.yaml") +
+                            "' --mapping '" + fixture_path("zigzag_small_mapping.yaml") + "'");
   EXPECT_EQ(r.exit_code, 1);
 }
 
@@ -120,13 +120,13 @@ namespace {
 
 TEST(MapCli, SpatialSearchWithoutMappingFile) {
   const auto r =
-      run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") + "' --hw '" +
-                 fixture("zigzag_small_hw.yaml") + "' --min-utilization 0.5 --quiet");
+      run_mosaic("map --workload '" + fixture_path("zigzag_small_workload.yaml") + "' --hw '" +
+                 fixture_path("zigzag_small_hw.yaml") + "' --min-utilization 0.5 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("total: energy"), std::string::npos) << r.out;
   const auto bad =
-      run_mosaic("map --workload '" + fixture("zigzag_small_workload.yaml") + "' --hw '" +
-                 fixture("zigzag_small_hw.yaml") + "' --min-utilization 2");
+      run_mosaic("map --workload '" + fixture_path("zigzag_small_workload.yaml") + "' --hw '" +
+                 fixture_path("zigzag_small_hw.yaml") + "' --min-utilization 2");
   EXPECT_EQ(bad.exit_code, 1);
 }
 

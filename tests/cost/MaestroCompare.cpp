@@ -10,7 +10,7 @@ namespace mosaic::test {
 
 namespace {
 
-std::string trim(const std::string& s) {
+std::string trim_line(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
   const auto e = s.find_last_not_of(" \t\r");
@@ -22,7 +22,7 @@ std::vector<std::vector<std::string>> parse(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    if (trim(line).empty()) continue;
+    if (trim_line(line).empty()) continue;
     std::vector<std::string> cells;
     std::string cell;
     std::istringstream ls(line);
@@ -34,7 +34,7 @@ std::vector<std::vector<std::string>> parse(const std::string& text) {
 }
 
 bool to_double(const std::string& s, double& out) {
-  const std::string t = trim(s);
+  const std::string t = trim_line(s);
   if (t.empty()) return false;
   char* end = nullptr;
   out = std::strtod(t.c_str(), &end);
@@ -52,8 +52,8 @@ CsvDiff compare_maestro_csv(const std::string& golden_text, const std::string& o
     return d;
   }
   std::vector<std::string> gh, mh;
-  for (const auto& c : g[0]) gh.push_back(trim(c));
-  for (const auto& c : m[0]) mh.push_back(trim(c));
+  for (const auto& c : g[0]) gh.push_back(trim_line(c));
+  for (const auto& c : m[0]) mh.push_back(trim_line(c));
   if (gh != mh) {
     d.structural = fmt::format("header differs ({} vs {} columns)", gh.size(), mh.size());
     return d;
@@ -79,8 +79,8 @@ CsvDiff compare_maestro_csv(const std::string& golden_text, const std::string& o
         ++d.differing_fields;
         if (d.first_mismatches.size() < 10)
           d.first_mismatches.push_back(fmt::format("row {} ({}): '{}' = {}, golden {}", r,
-                                                   trim(g[r].size() > 1 ? g[r][1] : ""), gh[j],
-                                                   trim(b), trim(a)));
+                                                   trim_line(g[r].size() > 1 ? g[r][1] : ""), gh[j],
+                                                   trim_line(b), trim_line(a)));
       }
     }
   }
