@@ -9,32 +9,67 @@
 
 namespace mosaic::outputs {
 
-std::string format_g(double v) {
-  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
-  // std::to_chars with chars_format::general and precision 6 is printf's "%g" in the "C" locale
-  // by the standard's definition, at a tenth of glibc's printf instructions (start-up,
-  // bench/README.md).
+namespace {
+
+// Appends printf's "%g" of v (6 significant digits, "C" locale): std::to_chars with
+// chars_format::general and precision 6 is that by the standard's definition, at a tenth of
+// glibc's printf instructions (start-up, bench/README.md).
+void append_g(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += std::signbit(v) ? "-nan" : "nan";
+    return;
+  }
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
-  return std::string(buf, res.ptr);
+  out.append(buf, res.ptr);
+}
+
+// "%Lg". A long double that a double holds exactly (a reuse factor such as 49 or 2.5) prints as
+// that double does: the same number, so the same correctly rounded digits. Any other goes
+// through printf (libstdc++'s to_chars does the same for long double).
+void append_g(std::string& out, long double v) {
+  if (std::isnan(v)) {
+    out += std::signbit(v) ? "-nan" : "nan";
+    return;
+  }
+  const auto d = static_cast<double>(v);
+  if (static_cast<long double>(d) == v) {
+    append_g(out, d);
+    return;
+  }
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof(buf), "%Lg", v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out.append(buf, res.ptr);
+}
+
+// MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
+template <typename T>
+void append_g_compat(std::string& out, T v) {
+  if (std::isnan(v))
+    out += "-nan";
+  else
+    append_g(out, v);
+}
+
+}  // namespace
+
+std::string format_g(double v) {
+  std::string s;
+  append_g(s, v);
+  return s;
 }
 
 std::string format_g(long double v) {
-  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%Lg", v);
-  return buf;
+  std::string s;
+  append_g(s, v);
+  return s;
 }
-
-namespace {
-// MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
-std::string g_compat(double v) {
-  return std::isnan(v) ? std::string("-nan") : format_g(v);
-}
-std::string g_compat(long double v) {
-  return std::isnan(v) ? std::string("-nan") : format_g(v);
-}
-}  // namespace
 
 std::string maestro_csv_header() {
   std::string h =
@@ -52,52 +87,61 @@ std::string maestro_csv_header() {
   return h;
 }
 
-std::string maestro_csv_row(const cost::MaestroLayerReport& r) {
-  std::string s;
-  s.reserve(512);
-  auto add = [&](const std::string& v, const char* sep) {
-    s += v;
+void append_maestro_csv_row(std::string& s, const cost::MaestroLayerReport& r) {
+  auto i = [&](std::int64_t v, const char* sep) {
+    append_int(s, v);
     s += sep;
   };
-  auto i = [](std::int64_t v) { return std::to_string(v); };
-  add(r.network, ",");
-  add(r.layer, ",");
-  add(i(r.num_pes), ",");
-  add(i(r.runtime_cycles), ",");
-  add(g_compat(r.csv_energy_nj), ",");
-  add(g_compat(r.throughput), ",");
-  add(g_compat(r.throughput_per_energy), ",");
-  add(g_compat(r.area_um2), ",");
-  add(g_compat(r.power_mw), ",");
-  add(i(r.peak_bw), ",");
-  add(g_compat(r.avg_bw), ",");
-  add(i(r.peak_bw), ",");
-  add(i(r.vector_width), ",");
-  add(i(r.offchip_bw_req), ",");
-  add(i(r.l2_size_req), ",");
-  add(i(r.l1_size_req), ",");
-  add(g_compat(r.multicast_weight), ",");
-  add(g_compat(r.multicast_input), ",");
-  add(i(r.input_pixels), ",");
-  add(i(r.weight_pixels), ",");
-  add(g_compat(static_cast<double>(r.ops_per_joule)), ",");
-  add(i(r.num_macs), ",");
-  add(g_compat(r.pe_power), ",");
-  add(g_compat(r.l1_power), ",");
-  add(g_compat(r.l2_power), ",");
-  add(g_compat(r.noc_power), ",");
+  auto g = [&](auto v, const char* sep) {
+    append_g_compat(s, v);
+    s += sep;
+  };
+  s += r.network;
+  s += ',';
+  s += r.layer;
+  s += ',';
+  i(r.num_pes, ",");
+  i(r.runtime_cycles, ",");
+  g(r.csv_energy_nj, ",");
+  g(r.throughput, ",");
+  g(r.throughput_per_energy, ",");
+  g(r.area_um2, ",");
+  g(r.power_mw, ",");
+  i(r.peak_bw, ",");
+  g(r.avg_bw, ",");
+  i(r.peak_bw, ",");
+  i(r.vector_width, ",");
+  i(r.offchip_bw_req, ",");
+  i(r.l2_size_req, ",");
+  i(r.l1_size_req, ",");
+  g(r.multicast_weight, ",");
+  g(r.multicast_input, ",");
+  i(r.input_pixels, ",");
+  i(r.weight_pixels, ",");
+  g(static_cast<double>(r.ops_per_joule), ",");
+  i(r.num_macs, ",");
+  g(r.pe_power, ",");
+  g(r.l1_power, ",");
+  g(r.l2_power, ",");
+  g(r.noc_power, ",");
   for (const auto& t : r.tensors) {
-    add(i(t.l1_read), ", ");
-    add(i(t.l1_write), ", ");
-    add(i(t.l2_read), ", ");
-    add(i(t.l2_write), ", ");
-    add(g_compat(t.reuse), ", ");
+    i(t.l1_read, ", ");
+    i(t.l1_write, ", ");
+    i(t.l2_read, ", ");
+    i(t.l2_write, ", ");
+    g(t.reuse, ", ");
   }
   for (int k = 0; k < 3; ++k)
     for (int v = 0; v < 3; ++v)
-      add(i(r.delay[static_cast<std::size_t>(k)][static_cast<std::size_t>(v)]), ", ");
-  add(g_compat(r.avg_utilized_pes), ", ");
-  s += g_compat(r.arithmetic_intensity);
+      i(r.delay[static_cast<std::size_t>(k)][static_cast<std::size_t>(v)], ", ");
+  g(r.avg_utilized_pes, ", ");
+  append_g_compat(s, r.arithmetic_intensity);
+}
+
+std::string maestro_csv_row(const cost::MaestroLayerReport& r) {
+  std::string s;
+  s.reserve(512);
+  append_maestro_csv_row(s, r);
   return s;
 }
 

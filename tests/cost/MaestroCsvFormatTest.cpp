@@ -1,0 +1,46 @@
+// The number formatting of the MAESTRO CSV: printf's "%g" and "%Lg", without printf where the
+// value allows it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "outputs/MaestroCsv.h"
+
+namespace mosaic::outputs {
+namespace {
+
+std::string printf_g(long double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%Lg", v);
+  return buf;
+}
+
+TEST(MaestroCsvFormat, HandPicked) {
+  EXPECT_EQ(format_g(49.0L), "49");
+  EXPECT_EQ(format_g(2.5L), "2.5");
+  EXPECT_EQ(format_g(0.0L), "0");
+  EXPECT_EQ(format_g(1234565.0L), "1.23456e+06");  // an exact tie rounds to even
+  EXPECT_EQ(format_g(1234575.0L), "1.23458e+06");
+  EXPECT_EQ(format_g(1.0L / 3.0L), "0.333333");  // not a double: printf
+  EXPECT_EQ(format_g(100000.0), "100000");
+  EXPECT_EQ(format_g(1e-5), "1e-05");
+}
+
+// Reuse factors are ratios of counts: every ratio of small counts prints as printf prints it,
+// whether or not a double holds it.
+TEST(MaestroCsvFormat, RatiosMatchPrintf) {
+  int checked = 0;
+  for (long long a = 1; a <= 3000; a += 7)
+    for (long long b = 1; b <= 3000; b += 13) {
+      const long double r = static_cast<long double>(a * 1000003) / static_cast<long double>(b);
+      ASSERT_EQ(format_g(r), printf_g(r)) << a << "/" << b;
+      const long double q = static_cast<long double>(a) / static_cast<long double>(b * 64);
+      ASSERT_EQ(format_g(q), printf_g(q)) << a << "/" << b * 64;
+      checked += 2;
+    }
+  EXPECT_EQ(checked, 2 * 429 * 231);
+}
+
+}  // namespace
+}  // namespace mosaic::outputs
