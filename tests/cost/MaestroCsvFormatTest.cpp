@@ -42,5 +42,24 @@ TEST(MaestroCsvFormat, RatiosMatchPrintf) {
   EXPECT_EQ(checked, 2 * 429 * 231);
 }
 
+// Long doubles next to the border between two six-digit roundings (a tie of the double nearest
+// to them), of every magnitude: the digits are printf's.
+TEST(MaestroCsvFormat, NearTiesMatchPrintf) {
+  int checked = 0;
+  long double scale = 1e-12L;
+  for (int e = -12; e <= 14; ++e, scale *= 10) {
+    for (long long k = 100000; k < 1000000; k += 9973) {
+      const long double tie = (static_cast<long double>(k) + 0.5L) * scale / 100000;
+      for (long double rel : {-1e-17L, -1e-18L, 0.0L, 1e-18L, 1e-17L, 1e-12L}) {
+        const long double v = tie * (1 + rel);
+        ASSERT_EQ(format_g(v), printf_g(v)) << static_cast<double>(v);
+        ASSERT_EQ(format_g(-v), printf_g(-v));
+        checked += 2;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 27 * 91 * 6 * 2);
+}
+
 }  // namespace
 }  // namespace mosaic::outputs
