@@ -48,54 +48,52 @@ std::vector<Token> tokenize(std::string_view text) {
   // About one token per 5 characters in MAESTRO's mapping files: one allocation instead of a
   // dozen doublings, each a copy into fresh pages (start-up, bench/README.md).
   tokens.reserve(text.size() / 4 + 16);
-  // One pass; a token is a view [start, i) of the text (no copy).
+  // One pass; a token is a view of the text (no copy).
   int line = 1;
   const char* const b = text.data();
   const std::size_t n = text.size();
-  std::size_t start = std::string_view::npos;
-  auto flush = [&](std::size_t i) {
-    if (start != std::string_view::npos) tokens.push_back({text.substr(start, i - start), line});
-    start = std::string_view::npos;
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    const char ch = b[i];
-    switch (kClasses[static_cast<unsigned char>(ch)]) {
-      case kWord:
-        if (start == std::string_view::npos) start = i;
-        break;
+  auto cls = [&](std::size_t i) { return kClasses[static_cast<unsigned char>(b[i])]; };
+  auto comment_at = [&](std::size_t i) { return i + 1 < n && b[i + 1] == '/'; };
+  std::size_t i = 0;
+  while (i < n) {
+    switch (cls(i)) {
       case kSeparator:
-        flush(i);
-        break;
+        ++i;
+        continue;
+      case kNewline:
+        ++line;
+        ++i;
+        continue;
       case kBrace:
-        flush(i);
         tokens.push_back({text.substr(i, 1), line});
-        break;
+        ++i;
+        continue;
+      case kSlash:
+        if (comment_at(i)) {  // a comment: the rest of the line
+          while (i < n && b[i] != '\n') ++i;
+          continue;
+        }
+        break;  // a '/' starts a token
       case kMinus:
         // A minus that starts a token and precedes a digit is a sign (`K: -8`,
         // `SpatialMap(-1,1)`), kept so that a negative value is refused where it is read;
         // elsewhere `-` separates tokens as in MAESTRO (`Conv2d-1`, `->`).
-        if (start == std::string_view::npos && i + 1 < n && is_digit(b[i + 1]))
-          start = i;
-        else
-          flush(i);
-        break;
-      case kNewline:
-        flush(i);
-        ++line;
-        break;
-      case kSlash:
-        if (i + 1 < n && b[i + 1] == '/') {  // a comment: the rest of the line
-          flush(i);
-          while (i + 1 < n && b[i + 1] != '\n') ++i;
-        } else if (start == std::string_view::npos) {
-          start = i;
+        if (!(i + 1 < n && is_digit(b[i + 1]))) {
+          ++i;
+          continue;
         }
         break;
       default:
         break;
     }
+    // A token: this character and every following word character, or '/' that does not start
+    // a comment (a '-' ends a token).
+    std::size_t j = i + 1;
+    while (j < n && (cls(j) == kWord || (cls(j) == kSlash && !comment_at(j)))) ++j;
+    tokens.push_back({text.substr(i, j - i), line});
+    // A '-' that ends a token is a separator, never a sign (`Conv2d-1` is "Conv2d", "1").
+    i = j < n && b[j] == '-' ? j + 1 : j;
   }
-  flush(n);
   return tokens;
 }
 
