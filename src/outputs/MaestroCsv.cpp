@@ -1,5 +1,6 @@
 #include "outputs/MaestroCsv.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -13,14 +14,69 @@ namespace mosaic::outputs {
 
 namespace {
 
-// Appends printf's "%g" of v (6 significant digits, "C" locale): std::to_chars with
-// chars_format::general and precision 6 is that by the standard's definition, at a tenth of
-// glibc's printf instructions (start-up, bench/README.md).
+constexpr std::array<double, 23> kPow10 = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                           1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// "%g" (6 significant digits) of a finite nonzero double whose six digits are certain, or
+// false. v's magnitude is scaled by an exact power of ten (10^22 at most) into [1e5, 1e6): one
+// rounding, an error below 2e-10 there; the digits are the nearest integer, certain unless the
+// scaled value lies within 1e-6 of a half (a tie or near one: to_chars decides those) or of the
+// ends of the range (the estimated exponent may be one off).
+bool fast_g(std::string& out, double v) {
+  const double mag = std::fabs(v);
+  if (!(mag >= 1e-17 && mag < 1e22)) return false;
+  const int exp10 = static_cast<int>(std::floor(std::log10(mag)));
+  const int k = 5 - exp10;
+  if (k > 22 || k < -22) return false;
+  const double scaled = k >= 0 ? mag * kPow10[static_cast<std::size_t>(k)]
+                               : mag / kPow10[static_cast<std::size_t>(-k)];
+  if (!(scaled >= 100000.0 && scaled < 999999.0)) return false;
+  const double whole = std::floor(scaled);
+  const double frac = scaled - whole;
+  if (std::fabs(frac - 0.5) < 1e-6) return false;
+  const auto digits = static_cast<std::int64_t>(whole) + (frac > 0.5 ? 1 : 0);
+  char d[6];
+  auto n = digits;
+  for (int i = 5; i >= 0; --i, n /= 10) d[i] = static_cast<char>('0' + n % 10);
+  int last = 5;  // the last significant digit kept (trailing zeros dropped, as %g does)
+  while (last > 0 && d[last] == '0') --last;
+  if (v < 0) out += '-';
+  if (exp10 < -4 || exp10 >= 6) {
+    out += d[0];
+    if (last > 0) {
+      out += '.';
+      out.append(d + 1, static_cast<std::size_t>(last));
+    }
+    out += exp10 < 0 ? "e-" : "e+";
+    const int e = exp10 < 0 ? -exp10 : exp10;
+    if (e < 10) out += '0';
+    char eb[4];
+    const auto r = std::to_chars(eb, eb + sizeof(eb), e);
+    out.append(eb, r.ptr);
+  } else if (exp10 >= 0) {
+    out.append(d, static_cast<std::size_t>(exp10 + 1));
+    if (last > exp10) {
+      out += '.';
+      out.append(d + exp10 + 1, static_cast<std::size_t>(last - exp10));
+    }
+  } else {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-exp10 - 1), '0');
+    out.append(d, static_cast<std::size_t>(last + 1));
+  }
+  return true;
+}
+
+// Appends printf's "%g" of v (6 significant digits, "C" locale): fast_g when its digits are
+// certain, else std::to_chars with chars_format::general and precision 6 (printf's "%g" by the
+// standard's definition, at a tenth of glibc's printf instructions; start-up, bench/README.md).
 void append_g(std::string& out, double v) {
   if (std::isnan(v)) {
     out += std::signbit(v) ? "-nan" : "nan";
     return;
   }
+  if (fast_g(out, v)) return;
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
   out.append(buf, res.ptr);

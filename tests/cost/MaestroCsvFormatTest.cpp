@@ -2,7 +2,10 @@
 // value allows it.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <random>
 #include <string>
 
 #include "outputs/MaestroCsv.h"
@@ -25,6 +28,35 @@ TEST(MaestroCsvFormat, HandPicked) {
   EXPECT_EQ(format_g(1.0L / 3.0L), "0.333333");  // not a double: printf
   EXPECT_EQ(format_g(100000.0), "100000");
   EXPECT_EQ(format_g(1e-5), "1e-05");
+}
+
+std::string to_chars_g(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
+  return std::string(buf, r.ptr);
+}
+
+// Doubles of every magnitude, random digits: the digits are to_chars' (printf's "%g").
+TEST(MaestroCsvFormat, DoublesMatchToChars) {
+  std::mt19937_64 rng(7);
+  int checked = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double mantissa = 1.0 + static_cast<double>(rng() >> 11) * 0x1p-53;
+    const double v = std::ldexp(mantissa, static_cast<int>(rng() % 160) - 80);
+    ASSERT_EQ(format_g(v), to_chars_g(v)) << v;
+    ASSERT_EQ(format_g(-v), to_chars_g(-v)) << -v;
+    checked += 2;
+  }
+  // Short decimals and their neighbours (exact ties of binary fractions included).
+  for (long long k = 1; k <= 2000000; k += 37)
+    for (double scale : {1e-9, 1e-5, 1e-4, 0.001, 0.5, 1.0, 1e3, 1e5, 1e6, 1e12}) {
+      const double v = static_cast<double>(k) * scale;
+      for (double w : {v, std::nextafter(v, 0.0), std::nextafter(v, 1e300), v + 0.5 * scale}) {
+        ASSERT_EQ(format_g(w), to_chars_g(w)) << w;
+        ++checked;
+      }
+    }
+  EXPECT_GT(checked, 2000000);
 }
 
 // Reuse factors are ratios of counts: every ratio of small counts prints as printf prints it,
