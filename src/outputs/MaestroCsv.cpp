@@ -179,13 +179,13 @@ std::string maestro_csv_header() {
 }
 
 void append_maestro_csv_row(std::string& s, const cost::MaestroLayerReport& r) {
-  auto i = [&](std::int64_t v, const char* sep) {
+  auto i = [&](std::int64_t v, std::string_view sep) {
     append_int(s, v);
-    s += sep;
+    s.append(sep.data(), sep.size());
   };
-  auto g = [&](auto v, const char* sep) {
+  auto g = [&](auto v, std::string_view sep) {
     append_g_compat(s, v);
-    s += sep;
+    s.append(sep.data(), sep.size());
   };
   s += r.network;
   s += ',';
