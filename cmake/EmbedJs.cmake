@@ -1,5 +1,5 @@
 # Writes a C++ source holding the minified chart bundles of third_party/js (Vega, Vega-Lite,
-# vega-embed, installed by scripts/setup.sh with npm), so HTML reports are self-contained without
+# vega-embed, fetched by scripts/setup.sh from the npm registry), so HTML reports are self-contained without
 # files next to the binary. Invoked at build time (script mode) with JS_DIR (node_modules) and OUT.
 # A bundle that is missing becomes an empty array: the report then looks for it at run time
 # (outputs/HtmlReport.cpp) and says how to install it when it is nowhere.

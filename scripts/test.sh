@@ -3,10 +3,10 @@
 # and run every test in both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --tests
 jobs="${MOSAIC_JOBS:-$(nproc)}"
 for preset in release asan; do
   echo "== $preset"
   ./scripts/build.sh "$preset"
-  ctest --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs" --no-tests=error
 done

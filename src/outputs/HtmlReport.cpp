@@ -145,8 +145,8 @@ const ChartBundle& chart_bundle() {
 
 std::string_view chart_bundle_help() {
   return "the chart libraries (Vega, Vega-Lite, vega-embed) are not installed: run "
-         "scripts/setup.sh (npm ci in third_party/js) and rebuild mosaic, or set MOSAIC_JS_DIR "
-         "to a node_modules directory that has them";
+         "scripts/setup.sh (it fetches them into third_party/js) and rebuild mosaic, or set "
+         "MOSAIC_JS_DIR to a node_modules directory that has them";
 }
 
 std::string_view star_shape() {

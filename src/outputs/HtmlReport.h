@@ -1,5 +1,5 @@
 // Self-contained HTML reports: headings, text, tables and Vega-Lite charts in one file that opens
-// offline. The chart libraries (Vega, Vega-Lite and vega-embed from npm, installed into
+// offline. The chart libraries (Vega, Vega-Lite and vega-embed from the npm registry, fetched into
 // third_party/js by scripts/setup.sh) are inlined into the page; the data sets are inlined as
 // JSON and shared by the charts that use them.
 //
