@@ -388,7 +388,9 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     }
     const std::vector<BoundDirective> bound = layer_binding(ls, net, options, p, carry);
 
-    MaestroLayerReport row;
+    // Built in place (a layer report is about 1.5 KB: off the stack, whose pages a short run
+    // pays for one by one).
+    MaestroLayerReport& row = report.layers.emplace_back();
     row.network = net.name;
     row.layer = ls.name;
     row.analysis = analyze_layer(p, bound, hw, dopt, ls, net.file, &memo);
@@ -411,7 +413,6 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     energy_column(row, r, tech, compat, carry);
     derived_figures(row, p, r, core, tech, compat);
     add_to_totals(report, row);
-    report.layers.push_back(std::move(row));
   }
   return report;
 }
