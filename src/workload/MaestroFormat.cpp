@@ -363,7 +363,7 @@ class Parser {
       const Token& d = next(field);
       e.dim = d.text;
       e.text.reserve(d.text.size() + 4);
-      e.text.append("Sz(").append(d.text).append(")");
+      e.text.append("Sz(", 3).append(d.text).push_back(')');
       if (layer != nullptr && !layer->dim(d.text))
         fail(d, field, fmt::format("Sz({}) names a dimension the layer does not declare", d.text));
       return e;
