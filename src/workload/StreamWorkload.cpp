@@ -54,7 +54,7 @@ std::vector<StreamTiling> parse_tiling(const YAML::Node& n, const std::string& p
   return out;
 }
 
-StreamMappingSet parse_root(const YAML::Node& root, const std::string& path) {
+StreamMappingSet parse_mapping_root(const YAML::Node& root, const std::string& path) {
   StreamMappingSet set;
   set.source_file = path;
   if (!root.IsSequence())
@@ -98,10 +98,10 @@ int Cn::tensor_of(const std::string& operand) const {
 }
 
 StreamMappingSet read_stream_mapping(const std::string& path) {
-  return parse_root(y::load_file(path), path);
+  return parse_mapping_root(y::load_file(path), path);
 }
 StreamMappingSet parse_stream_mapping(const std::string& text, const std::string& path) {
-  return parse_root(y::load_text(text, path), path);
+  return parse_mapping_root(y::load_text(text, path), path);
 }
 
 const StreamMappingEntry& match_stream_mapping(const StreamMappingSet& set, const std::string& name,

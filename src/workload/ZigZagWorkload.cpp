@@ -300,7 +300,7 @@ EinsumLayer parse_layer(const YAML::Node& node, const std::string& path) {
 
 namespace {
 
-std::vector<EinsumLayer> parse_root(const YAML::Node& root, const std::string& path) {
+std::vector<EinsumLayer> parse_workload_root(const YAML::Node& root, const std::string& path) {
   if (!root.IsSequence()) yaml::fail(root, path, "", "a ZigZag workload is a list of layers");
   std::vector<EinsumLayer> out;
   std::set<std::int64_t> ids;
@@ -323,11 +323,11 @@ std::vector<EinsumLayer> parse_root(const YAML::Node& root, const std::string& p
 }  // namespace
 
 std::vector<EinsumLayer> parse_zigzag_workload(const std::string& text, const std::string& path) {
-  return parse_root(yaml::load_text(text, path), path);
+  return parse_workload_root(yaml::load_text(text, path), path);
 }
 
 std::vector<EinsumLayer> read_zigzag_workload(const std::string& path) {
-  return parse_root(yaml::load_file(path), path);
+  return parse_workload_root(yaml::load_file(path), path);
 }
 
 namespace {
