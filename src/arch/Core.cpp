@@ -66,7 +66,8 @@ const std::vector<std::string> kCoreYamlKeys = {
 
 Core read_maestro_hardware(const std::filesystem::path& path) {
   const std::string file = path.string();
-  const auto tokens = workload::maestro_format::tokenize(read_text(path));
+  const std::string text = read_text(path);
+  const auto tokens = workload::maestro_format::tokenize(text);  // views into `text`
   Core c;
   c.name = path.stem().string();
   c.l1_bytes = INT_MAX;
@@ -77,7 +78,7 @@ Core read_maestro_hardware(const std::filesystem::path& path) {
   c.noc_hop_latency = 1;
   std::map<std::string, std::pair<std::int64_t, int>> seen;  // key -> value, line
   for (std::size_t i = 0; i < tokens.size(); i += 2) {
-    const std::string& key = tokens[i].text;
+    const std::string key(tokens[i].text);
     const int line_no = tokens[i].line;
     const MaestroKey* spec = nullptr;
     for (const auto& k : kMaestroKeys)

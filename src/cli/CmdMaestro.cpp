@@ -213,8 +213,14 @@ int run_maestro(const std::vector<std::string>& args) {
     const bool exists = std::filesystem::exists(csv);
     std::ofstream out(csv, std::ios::app);
     if (!out) throw UserError(SourceLocation{csv, 0, ""}, "cannot write the CSV file");
-    if (!exists) out << outputs::maestro_csv_header() << "\n";
-    for (const auto& row : report.layers) out << outputs::maestro_csv_row(row) << "\n";
+    std::string text;
+    if (!exists) text = outputs::maestro_csv_header() + "\n";
+    text.reserve(text.size() + report.layers.size() * 512);
+    for (const auto& row : report.layers) {
+      outputs::append_maestro_csv_row(text, row);
+      text += '\n';
+    }
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
     outputs::write_maestro_console(std::cout, report, core, false, true);
   }
   return 0;

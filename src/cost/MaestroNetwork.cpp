@@ -198,9 +198,11 @@ PreparedLayer prepare_layer(const mf::LayerSyntax& ls, const std::string& file,
 
 DirectiveResult analyze_layer(const Problem& p, const std::vector<BoundDirective>& bound,
                               const DirectiveHardware& hw, const DirectiveOptions& options,
-                              const mf::LayerSyntax& ls, const std::string& file) {
+                              const mf::LayerSyntax& ls, const std::string& file,
+                              DirectiveMemo* memo) {
   try {
-    return analyze_directives(p, bound, hw, options);
+    return memo != nullptr ? memo->analyze(p, bound, hw, options)
+                           : analyze_directives(p, bound, hw, options);
   } catch (const UserError& e) {
     const int line = e.where().line > 0 ? e.where().line : ls.line;
     std::string field = "Layer " + ls.name;
@@ -374,6 +376,8 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
   MaestroNetworkReport report;
   report.network = net.name;
   NetworkCarry carry;
+  // Layers with the same inputs to the analysis (shape, bound directives) are analysed once.
+  DirectiveMemo memo;
   report.layers.reserve(net.layers.size());
   for (const auto& ls : net.layers) {
     std::optional<std::int64_t> useful_macs;
@@ -384,10 +388,12 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     }
     const std::vector<BoundDirective> bound = layer_binding(ls, net, options, p, carry);
 
-    MaestroLayerReport row;
+    // Built in place (a layer report is about 1.5 KB: off the stack, whose pages a short run
+    // pays for one by one).
+    MaestroLayerReport& row = report.layers.emplace_back();
     row.network = net.name;
     row.layer = ls.name;
-    row.analysis = analyze_layer(p, bound, hw, dopt, ls, net.file);
+    row.analysis = analyze_layer(p, bound, hw, dopt, ls, net.file, &memo);
     if (useful_macs) row.analysis.macs = *useful_macs;
     const DirectiveResult& r = row.analysis;
     const LevelFigures& top = r.top;
@@ -407,7 +413,6 @@ MaestroNetworkReport evaluate_maestro_network(const mf::NetworkSyntax& net, cons
     energy_column(row, r, tech, compat, carry);
     derived_figures(row, p, r, core, tech, compat);
     add_to_totals(report, row);
-    report.layers.push_back(std::move(row));
   }
   return report;
 }

@@ -14,6 +14,7 @@
 #include "arch/Core.h"
 #include "arch/Technology.h"
 #include "cost/DirectiveAnalysis.h"
+#include "cost/DirectiveMemo.h"
 #include "cost/LayerCost.h"
 #include "dataflow/Dataflow.h"
 #include "workload/MaestroFormat.h"
@@ -107,12 +108,13 @@ struct PreparedLayer {
 PreparedLayer prepare_layer(const workload::maestro_format::LayerSyntax& layer,
                             const std::string& file, const MaestroEvalOptions& options);
 
-// analyze_directives, with an error naming the layer and its line in `file`.
+// analyze_directives (through `memo` when given), with an error naming the layer and its line
+// in `file`.
 DirectiveResult analyze_layer(const dataflow::Problem& p,
                               const std::vector<dataflow::BoundDirective>& bound,
                               const DirectiveHardware& hw, const DirectiveOptions& options,
                               const workload::maestro_format::LayerSyntax& layer,
-                              const std::string& file);
+                              const std::string& file, DirectiveMemo* memo = nullptr);
 
 // The figures of a LayerCost that follow from the runtime and the core's MAC slots alone
 // (to_layer_cost's rule; the Python module's cost_grid applies it at each hardware point that

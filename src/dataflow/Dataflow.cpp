@@ -23,9 +23,35 @@ std::string_view dim_name(Dim d) {
 }
 
 std::optional<Dim> parse_dim(std::string_view name) {
-  for (int i = 0; i < kNumDims; ++i)
-    if (kDimNames[static_cast<std::size_t>(i)] == name) return static_cast<Dim>(i);
-  return std::nullopt;
+  // The names of kDimNames: one letter, or X' / Y'.
+  if (name.size() == 2 && name[1] == '\'') {
+    if (name[0] == 'X') return Dim::Xp;
+    if (name[0] == 'Y') return Dim::Yp;
+    return std::nullopt;
+  }
+  if (name.size() != 1) return std::nullopt;
+  switch (name[0]) {
+    case 'C':
+      return Dim::C;
+    case 'G':
+      return Dim::G;
+    case 'K':
+      return Dim::K;
+    case 'M':
+      return Dim::M;
+    case 'N':
+      return Dim::N;
+    case 'R':
+      return Dim::R;
+    case 'S':
+      return Dim::S;
+    case 'X':
+      return Dim::X;
+    case 'Y':
+      return Dim::Y;
+    default:
+      return std::nullopt;
+  }
 }
 
 std::string Size::text() const {

@@ -1,40 +1,166 @@
 #include "outputs/MaestroCsv.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
+#include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
 namespace mosaic::outputs {
 
-std::string format_g(double v) {
-  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
-  // std::to_chars with chars_format::general and precision 6 is printf's "%g" in the "C" locale
-  // by the standard's definition, at a tenth of glibc's printf instructions (start-up,
-  // bench/README.md).
+namespace {
+
+constexpr std::array<double, 23> kPow10 = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                           1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// "%g" (6 significant digits) of a finite nonzero double whose six digits are certain, or
+// false. v's magnitude is scaled by an exact power of ten (10^22 at most) into [1e5, 1e6): one
+// rounding, an error below 2e-10 there; the digits are the nearest integer, certain unless the
+// scaled value lies within 1e-6 of a half (a tie or near one: to_chars decides those) or of the
+// ends of the range (the estimated exponent may be one off).
+bool fast_g(std::string& out, double v) {
+  const double mag = std::fabs(v);
+  if (!(mag >= 1e-17 && mag < 1e22)) return false;
+  const int exp10 = static_cast<int>(std::floor(std::log10(mag)));
+  const int k = 5 - exp10;
+  if (k > 22 || k < -22) return false;
+  const double scaled = k >= 0 ? mag * kPow10[static_cast<std::size_t>(k)]
+                               : mag / kPow10[static_cast<std::size_t>(-k)];
+  if (!(scaled >= 100000.0 && scaled < 999999.0)) return false;
+  const double whole = std::floor(scaled);
+  const double frac = scaled - whole;
+  if (std::fabs(frac - 0.5) < 1e-6) return false;
+  const auto digits = static_cast<std::int64_t>(whole) + (frac > 0.5 ? 1 : 0);
+  char d[6];
+  auto n = digits;
+  for (int i = 5; i >= 0; --i, n /= 10) d[i] = static_cast<char>('0' + n % 10);
+  int last = 5;  // the last significant digit kept (trailing zeros dropped, as %g does)
+  while (last > 0 && d[last] == '0') --last;
+  if (v < 0) out += '-';
+  if (exp10 < -4 || exp10 >= 6) {
+    out += d[0];
+    if (last > 0) {
+      out += '.';
+      out.append(d + 1, static_cast<std::size_t>(last));
+    }
+    out += exp10 < 0 ? "e-" : "e+";
+    const int e = exp10 < 0 ? -exp10 : exp10;
+    if (e < 10) out += '0';
+    char eb[4];
+    const auto r = std::to_chars(eb, eb + sizeof(eb), e);
+    out.append(eb, r.ptr);
+  } else if (exp10 >= 0) {
+    out.append(d, static_cast<std::size_t>(exp10 + 1));
+    if (last > exp10) {
+      out += '.';
+      out.append(d + exp10 + 1, static_cast<std::size_t>(last - exp10));
+    }
+  } else {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-exp10 - 1), '0');
+    out.append(d, static_cast<std::size_t>(last + 1));
+  }
+  return true;
+}
+
+// Appends printf's "%g" of v (6 significant digits, "C" locale): fast_g when its digits are
+// certain, else std::to_chars with chars_format::general and precision 6 (printf's "%g" by the
+// standard's definition, at a tenth of glibc's printf instructions; start-up, bench/README.md).
+void append_g(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += std::signbit(v) ? "-nan" : "nan";
+    return;
+  }
+  if (fast_g(out, v)) return;
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
-  return std::string(buf, res.ptr);
+  out.append(buf, res.ptr);
+}
+
+// Whether "%.5e" of the double d (digits `text`) is also "%.5e" of the long double v, d being v
+// rounded to double: v must lie strictly inside the rounding interval of those digits, with a
+// margin far above the rounding errors of this check (a few units in the last place of a long
+// double, about 1e-19 relative, against a margin of 1e-9 of the interval).
+bool same_six_digits(long double v, std::string_view text) {
+  std::size_t i = text[0] == '-' ? 1 : 0;
+  long double digits = 0;
+  for (; i < text.size() && text[i] != 'e'; ++i)
+    if (text[i] != '.') digits = digits * 10 + (text[i] - '0');
+  int exp10 = 0;
+  if (i + 1 >= text.size() || std::from_chars(text.data() + i + 1 + (text[i + 1] == '+' ? 1 : 0),
+                                              text.data() + text.size(), exp10)
+                                      .ec != std::errc())
+    return false;
+  // The interval of 100000 reaches down to 99999.95; keep such borders to printf.
+  if (digits <= 100000 || exp10 - 5 > 27 || exp10 - 5 < -27) return false;
+  long double unit = 1;  // 10^|exp10 - 5|, exact in a long double up to 10^27
+  for (int k = 0; k < (exp10 >= 5 ? exp10 - 5 : 5 - exp10); ++k) unit *= 10;
+  const long double mag = v < 0 ? -v : v;
+  const long double rounded = exp10 >= 5 ? digits * unit : digits / unit;
+  const long double half = exp10 >= 5 ? unit / 2 : 0.5L / unit;
+  const long double diff = mag > rounded ? mag - rounded : rounded - mag;
+  return diff < half * (1 - 1e-9L);
+}
+
+// "%Lg". A long double prints as the double nearest to it does when both round to the same six
+// digits (always for a long double a double holds exactly, such as a reuse factor of 49 or 2.5;
+// otherwise checked); the rest goes through printf (libstdc++'s to_chars does the same for long
+// double). No printf: the drop-in touches fewer pages.
+void append_g(std::string& out, long double v) {
+  if (std::isnan(v)) {
+    out += std::signbit(v) ? "-nan" : "nan";
+    return;
+  }
+  const auto d = static_cast<double>(v);
+  if (static_cast<long double>(d) == v) {
+    append_g(out, d);
+    return;
+  }
+  char buf[64];
+  if (std::isfinite(d)) {
+    const auto sci = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific, 5);
+    if (same_six_digits(v, std::string_view(buf, static_cast<std::size_t>(sci.ptr - buf)))) {
+      append_g(out, d);
+      return;
+    }
+  }
+  const int n = std::snprintf(buf, sizeof(buf), "%Lg", v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out.append(buf, res.ptr);
+}
+
+// MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
+template <typename T>
+void append_g_compat(std::string& out, T v) {
+  if (std::isnan(v))
+    out += "-nan";
+  else
+    append_g(out, v);
+}
+
+}  // namespace
+
+std::string format_g(double v) {
+  std::string s;
+  append_g(s, v);
+  return s;
 }
 
 std::string format_g(long double v) {
-  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%Lg", v);
-  return buf;
+  std::string s;
+  append_g(s, v);
+  return s;
 }
-
-namespace {
-// MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
-std::string g_compat(double v) {
-  return std::isnan(v) ? std::string("-nan") : format_g(v);
-}
-std::string g_compat(long double v) {
-  return std::isnan(v) ? std::string("-nan") : format_g(v);
-}
-}  // namespace
 
 std::string maestro_csv_header() {
   std::string h =
@@ -52,52 +178,61 @@ std::string maestro_csv_header() {
   return h;
 }
 
-std::string maestro_csv_row(const cost::MaestroLayerReport& r) {
-  std::string s;
-  s.reserve(512);
-  auto add = [&](const std::string& v, const char* sep) {
-    s += v;
-    s += sep;
+void append_maestro_csv_row(std::string& s, const cost::MaestroLayerReport& r) {
+  auto i = [&](std::int64_t v, std::string_view sep) {
+    append_int(s, v);
+    s.append(sep.data(), sep.size());
   };
-  auto i = [](std::int64_t v) { return std::to_string(v); };
-  add(r.network, ",");
-  add(r.layer, ",");
-  add(i(r.num_pes), ",");
-  add(i(r.runtime_cycles), ",");
-  add(g_compat(r.csv_energy_nj), ",");
-  add(g_compat(r.throughput), ",");
-  add(g_compat(r.throughput_per_energy), ",");
-  add(g_compat(r.area_um2), ",");
-  add(g_compat(r.power_mw), ",");
-  add(i(r.peak_bw), ",");
-  add(g_compat(r.avg_bw), ",");
-  add(i(r.peak_bw), ",");
-  add(i(r.vector_width), ",");
-  add(i(r.offchip_bw_req), ",");
-  add(i(r.l2_size_req), ",");
-  add(i(r.l1_size_req), ",");
-  add(g_compat(r.multicast_weight), ",");
-  add(g_compat(r.multicast_input), ",");
-  add(i(r.input_pixels), ",");
-  add(i(r.weight_pixels), ",");
-  add(g_compat(static_cast<double>(r.ops_per_joule)), ",");
-  add(i(r.num_macs), ",");
-  add(g_compat(r.pe_power), ",");
-  add(g_compat(r.l1_power), ",");
-  add(g_compat(r.l2_power), ",");
-  add(g_compat(r.noc_power), ",");
+  auto g = [&](auto v, std::string_view sep) {
+    append_g_compat(s, v);
+    s.append(sep.data(), sep.size());
+  };
+  s += r.network;
+  s += ',';
+  s += r.layer;
+  s += ',';
+  i(r.num_pes, ",");
+  i(r.runtime_cycles, ",");
+  g(r.csv_energy_nj, ",");
+  g(r.throughput, ",");
+  g(r.throughput_per_energy, ",");
+  g(r.area_um2, ",");
+  g(r.power_mw, ",");
+  i(r.peak_bw, ",");
+  g(r.avg_bw, ",");
+  i(r.peak_bw, ",");
+  i(r.vector_width, ",");
+  i(r.offchip_bw_req, ",");
+  i(r.l2_size_req, ",");
+  i(r.l1_size_req, ",");
+  g(r.multicast_weight, ",");
+  g(r.multicast_input, ",");
+  i(r.input_pixels, ",");
+  i(r.weight_pixels, ",");
+  g(static_cast<double>(r.ops_per_joule), ",");
+  i(r.num_macs, ",");
+  g(r.pe_power, ",");
+  g(r.l1_power, ",");
+  g(r.l2_power, ",");
+  g(r.noc_power, ",");
   for (const auto& t : r.tensors) {
-    add(i(t.l1_read), ", ");
-    add(i(t.l1_write), ", ");
-    add(i(t.l2_read), ", ");
-    add(i(t.l2_write), ", ");
-    add(g_compat(t.reuse), ", ");
+    i(t.l1_read, ", ");
+    i(t.l1_write, ", ");
+    i(t.l2_read, ", ");
+    i(t.l2_write, ", ");
+    g(t.reuse, ", ");
   }
   for (int k = 0; k < 3; ++k)
     for (int v = 0; v < 3; ++v)
-      add(i(r.delay[static_cast<std::size_t>(k)][static_cast<std::size_t>(v)]), ", ");
-  add(g_compat(r.avg_utilized_pes), ", ");
-  s += g_compat(r.arithmetic_intensity);
+      i(r.delay[static_cast<std::size_t>(k)][static_cast<std::size_t>(v)], ", ");
+  g(r.avg_utilized_pes, ", ");
+  append_g_compat(s, r.arithmetic_intensity);
+}
+
+std::string maestro_csv_row(const cost::MaestroLayerReport& r) {
+  std::string s;
+  s.reserve(512);
+  append_maestro_csv_row(s, r);
   return s;
 }
 

@@ -16,6 +16,9 @@ std::string maestro_csv_header();
 // (6 significant digits), so compat-mode files compare byte for byte with MAESTRO's. In compat
 // mode a NaN prints as MAESTRO prints it on x86 ("-nan").
 std::string maestro_csv_row(const cost::MaestroLayerReport& row);
+// The same row appended to `out` (no temporary strings; the drop-in writes every row into one
+// buffer).
+void append_maestro_csv_row(std::string& out, const cost::MaestroLayerReport& row);
 
 // Formats a double like std::ostream with default flags ("%g", 6 significant digits).
 std::string format_g(double v);

@@ -1,5 +1,6 @@
 #include "workload/MaestroFormat.h"
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -17,22 +18,26 @@ namespace mosaic::workload::maestro_format {
 
 namespace {
 
-bool is_separator(char c) {
-  switch (c) {
-    case ' ':
-    case '\t':
-    case '\r':
-    case ',':
-    case '-':
-    case '>':
-    case '(':
-    case ')':
-    case ':':
-    case ';':
-      return true;
-    default:
-      return false;
-  }
+// What a character is to the tokenizer: part of a token, a separator, a brace (a token by
+// itself), a '-' (a sign before a digit at a token's start, else a separator) or a '/' (a comment
+// when doubled).
+enum CharClass : unsigned char { kWord, kSeparator, kBrace, kMinus, kNewline, kSlash };
+
+constexpr std::array<unsigned char, 256> make_classes() {
+  std::array<unsigned char, 256> c{};
+  for (auto& x : c) x = kWord;
+  for (unsigned char s : {' ', '\t', '\r', ',', '>', '(', ')', ':', ';'}) c[s] = kSeparator;
+  c['{'] = kBrace;
+  c['}'] = kBrace;
+  c['-'] = kMinus;
+  c['\n'] = kNewline;
+  c['/'] = kSlash;
+  return c;
+}
+constexpr std::array<unsigned char, 256> kClasses = make_classes();
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
 }
 
 }  // namespace
@@ -43,41 +48,51 @@ std::vector<Token> tokenize(std::string_view text) {
   // About one token per 5 characters in MAESTRO's mapping files: one allocation instead of a
   // dozen doublings, each a copy into fresh pages (start-up, bench/README.md).
   tokens.reserve(text.size() / 4 + 16);
+  // One pass; a token is a view of the text (no copy).
   int line = 1;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view row = text.substr(pos, end - pos);
-    if (auto c = row.find("//"); c != std::string_view::npos) row = row.substr(0, c);
-    // The token being read is row[start, i): every character since its start was kept (any
-    // other ends it), so a token is one substring, copied once.
-    std::size_t start = std::string_view::npos;
-    auto flush = [&](std::size_t i) {
-      if (start != std::string_view::npos)
-        tokens.push_back({std::string(row.substr(start, i - start)), line});
-      start = std::string_view::npos;
-    };
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const char ch = row[i];
-      // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
-      // kept so that a negative value is refused where it is read; elsewhere `-` separates
-      // tokens as in MAESTRO (`Conv2d-1`, `->`).
-      const bool sign = ch == '-' && start == std::string_view::npos && i + 1 < row.size() &&
-                        std::isdigit(static_cast<unsigned char>(row[i + 1]));
-      if (!sign && is_separator(ch)) {
-        flush(i);
-      } else if (ch == '{' || ch == '}') {
-        flush(i);
-        tokens.push_back({std::string(1, ch), line});
-      } else if (start == std::string_view::npos) {
-        start = i;
-      }
+  const char* const b = text.data();
+  const std::size_t n = text.size();
+  auto cls = [&](std::size_t i) { return kClasses[static_cast<unsigned char>(b[i])]; };
+  auto comment_at = [&](std::size_t i) { return i + 1 < n && b[i + 1] == '/'; };
+  std::size_t i = 0;
+  while (i < n) {
+    switch (cls(i)) {
+      case kSeparator:
+        ++i;
+        continue;
+      case kNewline:
+        ++line;
+        ++i;
+        continue;
+      case kBrace:
+        tokens.push_back({text.substr(i, 1), line});
+        ++i;
+        continue;
+      case kSlash:
+        if (comment_at(i)) {  // a comment: the rest of the line
+          while (i < n && b[i] != '\n') ++i;
+          continue;
+        }
+        break;  // a '/' starts a token
+      case kMinus:
+        // A minus that starts a token and precedes a digit is a sign (`K: -8`,
+        // `SpatialMap(-1,1)`), kept so that a negative value is refused where it is read;
+        // elsewhere `-` separates tokens as in MAESTRO (`Conv2d-1`, `->`).
+        if (!(i + 1 < n && is_digit(b[i + 1]))) {
+          ++i;
+          continue;
+        }
+        break;
+      default:
+        break;
     }
-    flush(row.size());
-    ++line;
-    if (end == text.size()) break;
-    pos = end + 1;
+    // A token: this character and every following word character, or '/' that does not start
+    // a comment (a '-' ends a token).
+    std::size_t j = i + 1;
+    while (j < n && (cls(j) == kWord || (cls(j) == kSlash && !comment_at(j)))) ++j;
+    tokens.push_back({text.substr(i, j - i), line});
+    // A '-' that ends a token is a separator, never a sign (`Conv2d-1` is "Conv2d", "1").
+    i = j < n && b[j] == '-' ? j + 1 : j;
   }
   return tokens;
 }
@@ -128,7 +143,7 @@ class Parser {
       }
     }
     if (!saw_network) fail_at(last_line(), "Network", "no Network block in the file");
-    net.constants = constants_;
+    net.constants.insert(constants_.begin(), constants_.end());
     return net;
   }
 
@@ -160,51 +175,62 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   std::string file_;
-  std::map<std::string, std::int64_t> constants_;
+  std::map<std::string, std::int64_t, std::less<>> constants_;
 
   bool at_end() const { return pos_ >= tokens_.size(); }
   const Token& peek() const { return tokens_[pos_]; }
   int last_line() const { return tokens_.empty() ? 1 : tokens_.back().line; }
 
-  const Token& next(const char* field = "file") {
+  const Token& next(std::string_view field = "file") {
     if (at_end()) fail_at(last_line(), field, "unexpected end of file");
     return tokens_[pos_++];
   }
 
-  [[noreturn]] void fail(const Token& t, const std::string& field, const std::string& msg) const {
-    throw UserError(SourceLocation{file_, t.line, field}, msg);
+  [[noreturn]] void fail(const Token& t, std::string_view field, const std::string& msg) const {
+    throw UserError(SourceLocation{file_, t.line, std::string(field)}, msg);
   }
-  [[noreturn]] void fail_at(int line, const std::string& field, const std::string& msg) const {
-    throw UserError(SourceLocation{file_, line, field}, msg);
+  [[noreturn]] void fail_at(int line, std::string_view field, const std::string& msg) const {
+    throw UserError(SourceLocation{file_, line, std::string(field)}, msg);
   }
 
-  void expect(const char* text, const char* field) {
+  // "field sub" (or "field"): a message's field, built only when a message is.
+  static std::string field_name(std::string_view field, std::string_view sub) {
+    std::string f(field);
+    if (!sub.empty()) f.append(" ").append(sub);
+    return f;
+  }
+
+  void expect(const char* text, std::string_view field) {
     const Token& t = next(field);
     if (t.text != text) fail(t, field, fmt::format("expected '{}', found '{}'", text, t.text));
   }
 
-  std::int64_t parse_number(const char* field) {
-    const Token& t = next(field);
+  // A number (a literal or a Constant); `field` and `sub` name it in a message.
+  std::int64_t parse_number(std::string_view field, std::string_view sub = {}) {
+    if (at_end()) fail_at(last_line(), field_name(field, sub), "unexpected end of file");
+    const Token& t = tokens_[pos_++];
     std::int64_t v = 0;
     if (parse_int(t.text, v)) return v;
     auto it = constants_.find(t.text);
     if (it != constants_.end()) return it->second;
     if (looks_numeric(t.text))  // "1.5", "1e30": say why it is not an integer
-      return parse_integer(t.text, IntRule::any(), SourceLocation{file_, t.line, field});
-    fail(t, field, fmt::format("expected an integer or a Constant, found '{}'", t.text));
+      return parse_integer(t.text, IntRule::any(),
+                           SourceLocation{file_, t.line, field_name(field, sub)});
+    fail(t, field_name(field, sub),
+         fmt::format("expected an integer or a Constant, found '{}'", t.text));
   }
 
   void parse_constant() {
     const Token& name = next("Constant");
     if (name.text == "{" || name.text == "}") fail(name, "Constant", "expected a constant name");
     std::int64_t value = parse_number("Constant");
-    const auto [it, fresh] = constants_.emplace(name.text, value);
+    const auto [it, fresh] = constants_.emplace(std::string(name.text), value);
     if (!fresh && it->second != value)
-      fail(name, "Constant " + name.text,
+      fail(name, field_name("Constant", name.text),
            fmt::format("defined twice with different values ({} and {})", it->second, value));
   }
 
-  void skip_block(const char* field) {
+  void skip_block(std::string_view field) {
     expect("{", field);
     int depth = 1;
     while (depth > 0) {
@@ -303,7 +329,7 @@ class Parser {
     parse_dim_block(field, out);
     for (const auto& d : out)
       if (d.size < 1)
-        fail_at(d.line, std::string(field) + " " + d.name, fmt::format("{}, got {}", rule, d.size));
+        fail_at(d.line, field_name(field, d.name), fmt::format("{}, got {}", rule, d.size));
   }
 
   void parse_dim_block(const char* field, std::vector<DimSyntax>& out) {
@@ -315,14 +341,14 @@ class Parser {
       DimSyntax d;
       d.name = name.text;
       d.line = name.line;
-      d.size = parse_number((std::string(field) + " " + name.text).c_str());
+      d.size = parse_number(field, name.text);
       bool duplicate = false;
       for (const auto& prev : out) {
         if (prev.name != d.name) continue;
         // MAESTRO keeps the first of repeated entries (UNet_RS.m repeats `N: 1`); a repeat with
         // another value is surely a mistake.
         if (prev.size != d.size)
-          fail(name, std::string(field) + " " + name.text,
+          fail(name, field_name(field, name.text),
                fmt::format("given twice with different values ({} and {})", prev.size, d.size));
         duplicate = true;
       }
@@ -330,13 +356,14 @@ class Parser {
     }
   }
 
-  SizeExpr parse_size(const LayerSyntax* layer, const char* field) {
+  SizeExpr parse_size(const LayerSyntax* layer, std::string_view field) {
     const Token& t = next(field);
     SizeExpr e;
     if (t.text == "Sz") {
       const Token& d = next(field);
       e.dim = d.text;
-      e.text = "Sz(" + d.text + ")";
+      e.text.reserve(d.text.size() + 4);
+      e.text.append("Sz(", 3).append(d.text).push_back(')');
       if (layer != nullptr && !layer->dim(d.text))
         fail(d, field, fmt::format("Sz({}) names a dimension the layer does not declare", d.text));
       return e;
@@ -347,7 +374,8 @@ class Parser {
     } else if (auto it = constants_.find(t.text); it != constants_.end()) {
       e.value = it->second;
     } else if (looks_numeric(t.text)) {
-      e.value = parse_integer(t.text, IntRule::any(), SourceLocation{file_, t.line, field});
+      e.value =
+          parse_integer(t.text, IntRule::any(), SourceLocation{file_, t.line, std::string(field)});
     } else {
       fail(t, field, fmt::format("expected an integer, a Constant or Sz(DIM), found '{}'", t.text));
     }
@@ -362,9 +390,9 @@ class Parser {
     d.line = kw.line;
     if (kw.text == "TemporalMap" || kw.text == "SpatialMap") {
       d.kind = kw.text == "TemporalMap" ? DirectiveKind::TemporalMap : DirectiveKind::SpatialMap;
-      d.size = parse_size(layer, kw.text.c_str());
-      d.offset = parse_size(layer, kw.text.c_str());
-      const Token& dim = next(kw.text.c_str());
+      d.size = parse_size(layer, kw.text);
+      d.offset = parse_size(layer, kw.text);
+      const Token& dim = next(kw.text);
       if (dim.text == "{" || dim.text == "}")
         fail(dim, kw.text, "expected a dimension name after the map sizes");
       d.dim = dim.text;

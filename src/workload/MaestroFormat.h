@@ -32,9 +32,10 @@
 
 namespace mosaic::workload::maestro_format {
 
-// A token of a .m file (network, mapping or hardware file) and its 1-based line.
+// A token of a .m file (network, mapping or hardware file) and its 1-based line. The text is a
+// view into the text given to tokenize, which must outlive the tokens.
 struct Token {
-  std::string text;
+  std::string_view text;
   int line = 0;
 };
 // Splits a .m file's text into tokens by the rules above (`//` comments dropped).
