@@ -1,5 +1,7 @@
 #include "cost/DirectiveMemo.h"
 
+#include "common/Hash.h"
+
 namespace mosaic::cost {
 
 namespace {
@@ -33,11 +35,8 @@ void write_key(std::vector<std::int64_t>& key, const dataflow::Problem& p,
 }
 
 std::uint64_t hash_of(const std::vector<std::int64_t>& key) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the 64-bit words
-  for (std::int64_t v : key) {
-    h ^= static_cast<std::uint64_t>(v);
-    h *= 1099511628211ull;
-  }
+  std::uint64_t h = kFnv1a64OffsetBasis;
+  for (std::int64_t v : key) h = fnv1a64_word(h, static_cast<std::uint64_t>(v));
   return h;
 }
 
