@@ -69,7 +69,9 @@ struct Lock {
   ~Lock() { arena_lock.clear(std::memory_order_release); }
 };
 
-Header* header_of(void* p) { return reinterpret_cast<Header*>(static_cast<char*>(p) - kHeader); }
+Header* header_of(void* p) {
+  return reinterpret_cast<Header*>(static_cast<char*>(p) - kHeader);
+}
 
 // The class of a request and the block size it gets (header included), or false when too big.
 bool size_class(std::size_t n, unsigned& cls, std::size_t& bytes) {
@@ -91,8 +93,7 @@ bool size_class(std::size_t n, unsigned& cls, std::size_t& bytes) {
 }
 
 std::size_t class_bytes(unsigned cls) {
-  return cls < kSmallClasses ? (cls + 1) * kSmallStep : std::size_t{1024}
-                                                            << (cls - kSmallClasses);
+  return cls < kSmallClasses ? (cls + 1) * kSmallStep : std::size_t{1024} << (cls - kSmallClasses);
 }
 
 void reserve_arena() {
@@ -206,15 +207,21 @@ void* allocate_aligned(std::size_t alignment, std::size_t n) {
   return p;
 }
 
-bool power_of_two(std::size_t a) { return a != 0 && (a & (a - 1)) == 0; }
+bool power_of_two(std::size_t a) {
+  return a != 0 && (a & (a - 1)) == 0;
+}
 
 }  // namespace
 
 extern "C" {
 
-void* malloc(std::size_t n) { return allocate(n); }
+void* malloc(std::size_t n) {
+  return allocate(n);
+}
 
-void free(void* p) { release(p); }
+void free(void* p) {
+  release(p);
+}
 
 void* calloc(std::size_t count, std::size_t size) {
   if (size != 0 && count > SIZE_MAX / size) {
@@ -257,7 +264,9 @@ void* memalign(std::size_t alignment, std::size_t n) {
   return allocate_aligned(alignment, n);
 }
 
-void* aligned_alloc(std::size_t alignment, std::size_t n) { return memalign(alignment, n); }
+void* aligned_alloc(std::size_t alignment, std::size_t n) {
+  return memalign(alignment, n);
+}
 
 int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
   if (!power_of_two(alignment) || alignment % sizeof(void*) != 0) return EINVAL;
@@ -267,7 +276,9 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
   return 0;
 }
 
-void* valloc(std::size_t n) { return allocate_aligned(kPage, n); }
+void* valloc(std::size_t n) {
+  return allocate_aligned(kPage, n);
+}
 
 void* pvalloc(std::size_t n) {
   if (n > SIZE_MAX - kPage) {
@@ -277,7 +288,9 @@ void* pvalloc(std::size_t n) {
   return allocate_aligned(kPage, (n + kPage - 1) / kPage * kPage);
 }
 
-std::size_t malloc_usable_size(void* p) { return usable_size(p); }
+std::size_t malloc_usable_size(void* p) {
+  return usable_size(p);
+}
 
 }  // extern "C"
 
