@@ -15,8 +15,8 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
     python3 clang clang-format clang-tidy
-    # lld lays the static front's start-up code out together (CMakeLists.txt; 40 page faults for
-    # a maestro run instead of 53; bench/README.md). Not in the main set: its LLVM library is
+    # lld lays the static front's start-up code out together (CMakeLists.txt; 32 page faults for
+    # a maestro run instead of 42; bench/README.md). Not in the main set: its LLVM library is
     # 60 s of apt on a fresh machine (bench/README.md).
     lld
     libgtest-dev libgmock-dev libbenchmark-dev
