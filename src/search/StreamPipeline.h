@@ -39,6 +39,9 @@ struct StreamOptions {
   int threads = 1;
   int lpf_limit = 6;
   std::int64_t exhaustive_limit = 100000;
+  // Exhaustive: allocations scheduled per batch (0: adaptive, search/StreamExhaustive.h); the
+  // result does not depend on it.
+  std::int64_t exhaustive_batch = 0;
   // Run an allocation search whose estimate (stream_estimate) exceeds the machine's memory or the
   // time limit (`--allow-large`); otherwise it is refused before it starts.
   bool allow_large = false;
@@ -71,9 +74,11 @@ struct StreamRun {
   std::vector<StreamGenome> pareto;        // GA / exhaustive: the (energy, latency) front
   std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
   std::vector<std::vector<int>> gene_choices;
+  // Ctrl-C stopped the search: the result is the best of what was searched (partial).
   bool stopped_early = false;
-  std::int64_t polish_moves = 0;      // GA: improving one-gene moves of the polish
-  std::int64_t polish_schedules = 0;  // GA: allocations the polish asked for
+  std::int64_t allocations_total = 0;  // exhaustive: allocations in the space
+  std::int64_t polish_moves = 0;       // GA: improving one-gene moves of the polish
+  std::int64_t polish_schedules = 0;   // GA: allocations the polish asked for
   // MILP allocation: the largest core load it minimised, CBC's bound and the relative gap.
   double milp_objective = 0, milp_bound = 0, milp_gap = 0;
   bool milp_optimal = false;
