@@ -15,14 +15,14 @@ namespace mosaic::search {
 namespace {
 
 // The next adaptive batch: about kExhaustiveBatchSeconds of scheduling at the last batch's
-// rate, between 16 and 4x the last batch (and at most 65,536 allocations held at once).
+// rate, between `least` and 4x the last batch (and at most 65,536 allocations held at once).
 constexpr double kExhaustiveBatchSeconds = 0.2;
 
-std::int64_t next_exhaustive_batch(std::int64_t last, double seconds) {
+std::int64_t next_exhaustive_batch(std::int64_t last, double seconds, std::int64_t least) {
   const double rate = static_cast<double>(last) / std::max(seconds, 1e-6);
   const double want = rate * kExhaustiveBatchSeconds;
   const double capped = std::min({want, 4.0 * static_cast<double>(last), 65536.0});
-  return std::max<std::int64_t>(16, static_cast<std::int64_t>(capped));
+  return std::max(least, static_cast<std::int64_t>(capped));
 }
 
 }  // namespace
@@ -55,7 +55,8 @@ ExhaustiveResult run_stream_exhaustive(const std::vector<std::vector<int>>& choi
   res.total = exhaustive_allocation_count(choices);
   const auto t0 = std::chrono::steady_clock::now();
   double last_line = -1;
-  std::int64_t batch = s.batch > 0 ? s.batch : 16;
+  const std::int64_t least = std::max<std::int64_t>(1, s.min_batch);
+  std::int64_t batch = s.batch > 0 ? s.batch : least;
   for (std::int64_t done = 0; done < res.total;) {
     if (s.interrupted && s.interrupted()) {
       res.stopped_early = true;
@@ -91,7 +92,7 @@ ExhaustiveResult run_stream_exhaustive(const std::vector<std::vector<int>>& choi
                              res.pareto.size()));
     }
     if (res.stopped_early) break;
-    if (s.batch <= 0) batch = next_exhaustive_batch(n, batch_seconds);
+    if (s.batch <= 0) batch = next_exhaustive_batch(n, batch_seconds, least);
   }
   return res;
 }

@@ -17,9 +17,10 @@
 namespace mosaic::search {
 
 struct ExhaustiveSettings {
-  // Allocations per batch; 0: adaptive (16 first, then sized to about 0.2 s of scheduling each,
-  // at most 4x the previous one).
+  // Allocations per batch; 0: adaptive (min_batch first, then sized to about 0.2 s of scheduling
+  // each, at most 4x the previous one).
   std::int64_t batch = 0;
+  std::int64_t min_batch = 16;  // adaptive: the first batch and the smallest (e.g. 4 x threads)
   std::function<void(const std::string&)> progress;  // one line after the first batch, then at
                                                      // most one a second, and the last
   std::function<bool()> interrupted;                 // checked before every batch

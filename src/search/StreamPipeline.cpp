@@ -241,6 +241,7 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
                     o.exhaustive_limit));
   ExhaustiveSettings s;
   s.batch = o.exhaustive_batch;
+  s.min_batch = std::max(16, 4 * o.threads);
   s.progress = o.progress;
   s.interrupted = o.interrupted;
   const auto res = run_stream_exhaustive(run.gene_choices, s, [&](std::vector<StreamGenome>& b) {
@@ -249,6 +250,7 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
   });
   run.stopped_early = res.stopped_early;
   run.allocations_total = res.total;
+  run.allocations_scheduled = res.scheduled;
   run.pareto = res.pareto;
   if (run.pareto.empty())
     throw UserError(SourceLocation{"", 0, "--allocation"},
@@ -272,6 +274,8 @@ Genome run_milp(Problem& pb, const StreamOptions& o) {
   run.milp_bound = m.bound;
   run.milp_gap = m.gap;
   run.milp_optimal = m.optimal;
+  run.milp_from_cbc = m.from_cbc;
+  run.milp_nodes = m.nodes;
   return m.core;
 }
 
@@ -306,6 +310,20 @@ SweepEstimate stream_estimate(StreamAllocation allocation,
   e.seconds = std::min(e.points, allocations) * static_cast<double>(cns) /
               (kStreamCnSchedulesPerSecond * std::max(1, threads));
   return e;
+}
+
+std::string stream_partial_note(const StreamRun& run) {
+  if (!run.stopped_early) return "";
+  if (run.allocation == "exhaustive")
+    return fmt::format("interrupted after {} of {} allocations scheduled; the best of those",
+                       run.allocations_scheduled, run.allocations_total);
+  if (run.allocation == "milp")
+    return run.milp_from_cbc ? fmt::format(
+                                   "interrupted; CBC's best incumbent, not proven optimal "
+                                   "(gap {:.1f}%)",
+                                   100 * run.milp_gap)
+                             : "interrupted before CBC had an allocation; a greedy load balance";
+  return "interrupted; the best of the allocations scheduled so far";
 }
 
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
