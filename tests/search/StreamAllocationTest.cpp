@@ -168,7 +168,7 @@ MilpProblem random_milp(int genes, int core_spread = 900) {
   return p;
 }
 
-bool feasible(const MilpProblem& p, const std::vector<int>& core) {
+bool milp_feasible(const MilpProblem& p, const std::vector<int>& core) {
   if (core.size() != p.choices.size()) return false;
   for (std::size_t g = 0; g < core.size(); ++g)
     if (std::find(p.choices[g].begin(), p.choices[g].end(), core[g]) == p.choices[g].end())
@@ -185,7 +185,7 @@ TEST(StreamMilp, InterruptedBeforeTheSolveGivesTheGreedyBalanceMarkedPartial) {
   EXPECT_FALSE(m.optimal);
   EXPECT_FALSE(m.from_cbc);
   EXPECT_EQ(m.core, greedy_milp_allocation(p.choices, p.load, p.fixed));
-  EXPECT_TRUE(feasible(p, m.core));
+  EXPECT_TRUE(milp_feasible(p, m.core));
   EXPECT_DOUBLE_EQ(m.objective, milp_max_load(p.choices, p.load, p.fixed, m.core));
 }
 
@@ -273,7 +273,7 @@ TEST(StreamMilp, InterruptedDuringTheSolveKeepsCbcsIncumbent) {
   EXPECT_TRUE(m.interrupted);
   EXPECT_FALSE(m.optimal);
   EXPECT_TRUE(m.from_cbc);
-  EXPECT_TRUE(feasible(p, m.core));
+  EXPECT_TRUE(milp_feasible(p, m.core));
   EXPECT_DOUBLE_EQ(m.objective, milp_max_load(p.choices, p.load, p.fixed, m.core));
   EXPECT_GE(m.objective, 3258);
   EXPECT_LE(m.bound, 3258);
