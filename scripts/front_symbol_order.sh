@@ -28,12 +28,14 @@ trace() {
 cat >"$tmp/order.py" <<'PY'
 import bisect, sys
 syms = []  # (address, end, name) of the sized symbols of the image
+kind = {}  # name -> (size, nm type)
 for line in open(sys.argv[1]):
     f = line.split()
     if len(f) == 4 and f[2] in "TtWwDdBbRrVvuGgSs":
         a, n = int(f[0], 16), int(f[1], 16)
         if n > 0:
             syms.append((a, a + n, f[3]))
+            kind[f[3]] = (n, f[2])
 syms.sort()
 starts = [s[0] for s in syms]
 seen, out, done = set(), [], set()
@@ -72,6 +74,11 @@ for n in extra:
     if n in names and n not in done:
         done.add(n)
         out.append(n)
+# Zero-initialised data of a page or more (the front's early heap buffer) goes last: only the
+# pages a run touches of it fault, and in the middle it would push the small written objects
+# around it onto more pages.
+big = [n for n in out if kind[n][0] >= 4096 and kind[n][1] in "bB"]
+out = [n for n in out if n not in big] + big
 print("\n".join(out))
 PY
 (

@@ -6,7 +6,6 @@ set -euo pipefail
 # What the main job (scripts/run.sh: build `mosaic`, run it) needs.
 packages=(
   build-essential cmake ninja-build ccache g++ pkg-config
-  lld  # links the static mosaic front with its start-up code together (optional)
   libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
@@ -16,6 +15,10 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
     python3 clang clang-format clang-tidy
+    # lld lays the static front's start-up code out together (CMakeLists.txt; 40 page faults for
+    # a maestro run instead of 53; bench/README.md). Not in the main set: its LLVM library is
+    # 60 s of apt on a fresh machine (bench/README.md).
+    lld
     libgtest-dev libgmock-dev libbenchmark-dev
     openmpi-bin libopenmpi-dev  # mosaic-mpi (docs/scale-out.md; skipped by CMake when absent)
     python3-cmaes  # the CMA-ES cross-check test (skipped when absent)

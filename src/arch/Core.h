@@ -87,4 +87,9 @@ Core read_hardware(const std::filesystem::path& path);
 // Checks every field; throws UserError naming the field.
 void validate(const Core& core, const std::string& file = "");
 
+namespace detail {
+// The whole text of a hardware file (a UserError naming the file when it cannot be opened).
+std::string read_hardware_text(const std::filesystem::path& path);
+}  // namespace detail
+
 }  // namespace mosaic::arch

@@ -158,10 +158,6 @@ double json_number(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 
-std::string percent_text(double part, double whole) {
-  return fmt::format("{:.1f} %", whole > 0 ? 100.0 * part / whole : 0.0);
-}
-
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

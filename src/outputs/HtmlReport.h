@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "outputs/NumberText.h"
+
 namespace mosaic::outputs {
 
 namespace detail {
@@ -128,9 +130,6 @@ std::string html_escape(std::string_view text);
 
 // j[key] when it is a number, else 0 (fields of the JSON summaries that reports read).
 double json_number(const nlohmann::json& j, const char* key);
-
-// `part` as a share of `whole`, "12.3 %" (0 % when `whole` is not positive).
-std::string percent_text(double part, double whole);
 
 // The Vega shape of a five-pointed star (an SVG path in a unit box).
 std::string_view star_shape();
