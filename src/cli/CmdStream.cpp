@@ -102,10 +102,13 @@ int run(const StreamArgs& a) {
   write_file_atomically(dir / "report.html", outputs::stream_report(r), "--out");
   write_file_atomically(dir / "summary.json", outputs::stream_summary(r, wall).dump(2) + "\n",
                         "--out");
-  std::cout << fmt::format("latency {} cycles, energy {} pJ, {} CNs, {} edges, allocation {}\n",
-                           r.schedule.latency_cycles, r.schedule.energy_pj, r.graph.cns.size(),
-                           r.graph.edges.size(), r.allocation);
-  return 0;
+  // Ctrl-C: the best of what was searched is written and printed, said to be partial; exit 130.
+  std::cout << fmt::format(
+      "latency {} cycles, energy {} pJ, {} CNs, {} edges, allocation {}{}\n",
+      r.schedule.latency_cycles, r.schedule.energy_pj, r.graph.cns.size(), r.graph.edges.size(),
+      r.allocation, r.stopped_early ? " (partial: " + search::stream_partial_note(r) + ")" : "");
+  if (r.stopped_early) std::cerr << "stream: interrupted; the results above are partial\n";
+  return r.stopped_early ? 130 : 0;
 }
 
 const CommandRegistrar kStreamRegistrar("stream", [](CLI::App& app, int& exit_code) {

@@ -51,13 +51,18 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   search["schedules_evaluated"] = run.evaluations;
   search["cost_table_entries"] = run.cost_table_entries;
   search["stopped_early"] = run.stopped_early;
+  if (run.allocation == "exhaustive")
+    search["allocations"] = {{"total", run.allocations_total},
+                             {"scheduled", run.allocations_scheduled}};
   if (run.allocation == "ga")
     search["polish"] = {{"moves", run.polish_moves}, {"schedules", run.polish_schedules}};
   if (run.allocation == "milp")
     search["milp"] = {{"objective_cycles", run.milp_objective},
                       {"bound_cycles", run.milp_bound},
                       {"gap", run.milp_gap},
-                      {"optimal", run.milp_optimal}};
+                      {"optimal", run.milp_optimal},
+                      {"nodes", run.milp_nodes},
+                      {"from_cbc", run.milp_from_cbc}};
   json front = json::array();
   for (const auto& g : run.pareto)
     front.push_back(
@@ -72,6 +77,9 @@ json stream_summary(const search::StreamRun& run, double wall_seconds) {
   }
   j["layer_stacks"] = stacks;
   j["wall_seconds"] = wall_seconds;
+  // Ctrl-C: the best of what was searched (search/StreamPipeline.h stream_partial_note).
+  j["partial"] = run.stopped_early;
+  if (run.stopped_early) j["partial_note"] = search::stream_partial_note(run);
   return j;
 }
 
@@ -218,6 +226,8 @@ std::string stream_report(const search::StreamRun& run) {
       "{} computation nodes, {} edges; latency {} cycles, energy {} pJ; "
       "allocation {}.",
       run.graph.cns.size(), run.graph.edges.size(), s.latency_cycles, s.energy_pj, run.allocation));
+  if (run.stopped_early)
+    r.add_paragraph("Partial result (Ctrl-C): " + search::stream_partial_note(run) + ".");
   r.add_dataset("gantt", gantt_rows(run));
   json caps;
   r.add_dataset("memory", memory_rows(run, caps));

@@ -13,6 +13,7 @@
 
 #include "common/Error.h"
 #include "search/ChunkTransport.h"
+#include "search/StreamExhaustive.h"
 #include "search/StreamGa.h"
 #include "search/StreamMilp.h"
 
@@ -122,7 +123,9 @@ void serve_allocations(Problem& pb, ChunkTransport& transport, int threads) {
       threads);
 }
 
-void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, StreamGenome>& memo,
+// Schedules the batch (memo hits and duplicates once); true when every allocation has a result.
+// Ctrl-C (`stop`) leaves the allocations not yet begun unscheduled, at +inf.
+bool evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, StreamGenome>& memo,
                   int threads, std::int64_t& evaluations, ChunkTransport* remote = nullptr,
                   const std::function<bool()>& stop = {}) {
   std::vector<std::size_t> todo;
@@ -140,6 +143,7 @@ void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, S
     if (first.emplace(gs[i].core, i).second) unique.push_back(i);
   std::vector<StreamGenome> res(unique.size());
   auto body = [&](std::size_t k) {
+    if (stop && stop()) return;
     auto r = pb.evaluate(gs[unique[k]].core, false);
     res[k] = {gs[unique[k]].core, r.latency_cycles, r.energy_pj};
   };
@@ -150,15 +154,21 @@ void evaluate_all(Problem& pb, std::vector<StreamGenome>& gs, std::map<Genome, S
     arena.execute([&] { tbb::parallel_for(std::size_t{0}, unique.size(), body); });
   }
   for (std::size_t k = 0; k < unique.size(); ++k)
-    if (!res[k].core.empty()) memo[res[k].core] = res[k];
-  evaluations += static_cast<std::int64_t>(unique.size());
+    if (!res[k].core.empty()) {
+      memo[res[k].core] = res[k];
+      ++evaluations;
+    }
+  bool complete = true;
   for (std::size_t i : todo) {
     const auto it = memo.find(gs[i].core);
-    if (it != memo.end())
+    if (it != memo.end()) {
       gs[i] = it->second;
-    else
+    } else {
       gs[i].latency_cycles = gs[i].energy_pj = std::numeric_limits<double>::infinity();
+      complete = false;
+    }
   }
+  return complete;
 }
 
 // The per-gene, per-choice summed CN runtimes and the fixed CNs' runtime per (stack, core), from
@@ -205,10 +215,12 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
   s.progress = o.progress;
   s.interrupted = o.interrupted;
   std::map<Genome, StreamGenome> memo;
+  bool complete = true;  // every batch fully scheduled (Ctrl-C inside one: false)
   const auto res = run_stream_ga(ga_space(pb), s, [&](std::vector<StreamGenome>& batch) {
-    evaluate_all(pb, batch, memo, o.threads, run.evaluations, o.transport, o.interrupted);
+    complete &=
+        evaluate_all(pb, batch, memo, o.threads, run.evaluations, o.transport, o.interrupted);
   });
-  run.stopped_early = res.stopped_early;
+  run.stopped_early = res.stopped_early || !complete;
   run.polish_moves = res.polish_moves;
   run.polish_schedules = res.polish_schedules;
   run.pareto = res.pareto;
@@ -227,35 +239,43 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
         SourceLocation{"", 0, "--allocation"},
         fmt::format("exhaustive allocation would schedule {} allocations (limit {}); use ga", total,
                     o.exhaustive_limit));
-  std::vector<StreamGenome> all;
-  Genome g(run.gene_choices.size(), 0);
-  std::vector<std::size_t> idx(g.size(), 0);
-  while (true) {
-    StreamGenome x;
-    for (std::size_t i = 0; i < g.size(); ++i) x.core.push_back(run.gene_choices[i][idx[i]]);
-    all.push_back(x);
-    std::size_t i = 0;
-    while (i < idx.size() && ++idx[i] == run.gene_choices[i].size()) idx[i++] = 0;
-    if (i == idx.size()) break;
-  }
-  std::map<Genome, StreamGenome> memo;
-  evaluate_all(pb, all, memo, o.threads, run.evaluations, o.transport, o.interrupted);
-  run.pareto = stream_pareto_front(all);
+  ExhaustiveSettings s;
+  s.batch = o.exhaustive_batch;
+  s.min_batch = std::max(16, 4 * o.threads);
+  s.progress = o.progress;
+  s.interrupted = o.interrupted;
+  const auto res = run_stream_exhaustive(run.gene_choices, s, [&](std::vector<StreamGenome>& b) {
+    std::map<Genome, StreamGenome> memo;  // no allocation repeats: one per batch
+    evaluate_all(pb, b, memo, o.threads, run.evaluations, o.transport, o.interrupted);
+  });
+  run.stopped_early = res.stopped_early;
+  run.allocations_total = res.total;
+  run.allocations_scheduled = res.scheduled;
+  run.pareto = res.pareto;
+  if (run.pareto.empty())
+    throw UserError(SourceLocation{"", 0, "--allocation"},
+                    "the exhaustive allocation was stopped before any allocation was scheduled");
   return run.pareto.front().core;
 }
 
-Genome run_milp(Problem& pb) {
+Genome run_milp(Problem& pb, const StreamOptions& o) {
   auto& run = pb.run;
   const auto sp = ga_space(pb);
   std::vector<double> fixed(static_cast<std::size_t>(run.acc.num_cores()), 0);
   for (const auto& stack : sp.fixed_cycles)
     for (std::size_t k = 0; k < fixed.size(); ++k) fixed[k] += stack[k];
   const auto& load = sp.runtime_cycles;
-  const auto m = solve_allocation_milp(run.gene_choices, load, fixed, 60);
+  MilpControl control;
+  control.progress = o.progress;
+  control.interrupted = o.interrupted;
+  const auto m = solve_allocation_milp(run.gene_choices, load, fixed, 60, control);
+  run.stopped_early = m.interrupted;
   run.milp_objective = m.objective;
   run.milp_bound = m.bound;
   run.milp_gap = m.gap;
   run.milp_optimal = m.optimal;
+  run.milp_from_cbc = m.from_cbc;
+  run.milp_nodes = m.nodes;
   return m.core;
 }
 
@@ -290,6 +310,20 @@ SweepEstimate stream_estimate(StreamAllocation allocation,
   e.seconds = std::min(e.points, allocations) * static_cast<double>(cns) /
               (kStreamCnSchedulesPerSecond * std::max(1, threads));
   return e;
+}
+
+std::string stream_partial_note(const StreamRun& run) {
+  if (!run.stopped_early) return "";
+  if (run.allocation == "exhaustive")
+    return fmt::format("interrupted after {} of {} allocations scheduled; the best of those",
+                       run.allocations_scheduled, run.allocations_total);
+  if (run.allocation == "milp")
+    return run.milp_from_cbc ? fmt::format(
+                                   "interrupted; CBC's best incumbent, not proven optimal "
+                                   "(gap {:.1f}%)",
+                                   100 * run.milp_gap)
+                             : "interrupted before CBC had an allocation; a greedy load balance";
+  return "interrupted; the best of the allocations scheduled so far";
 }
 
 StreamRun run_stream(const std::string& accelerator_path, const std::string& workload_path,
@@ -374,7 +408,7 @@ StreamRun run_stream(const std::string& accelerator_path, const std::string& wor
       best = run_ga(pb, o);
       run.allocation = "ga";
     } else if (o.allocation == StreamAllocation::Milp) {
-      best = run_milp(pb);
+      best = run_milp(pb, o);
       run.allocation = "milp";
     } else {
       best = run_exhaustive(pb, o);

@@ -39,6 +39,9 @@ struct StreamOptions {
   int threads = 1;
   int lpf_limit = 6;
   std::int64_t exhaustive_limit = 100000;
+  // Exhaustive: allocations scheduled per batch (0: adaptive, search/StreamExhaustive.h); the
+  // result does not depend on it.
+  std::int64_t exhaustive_batch = 0;
   // Run an allocation search whose estimate (stream_estimate) exceeds the machine's memory or the
   // time limit (`--allow-large`); otherwise it is refused before it starts.
   bool allow_large = false;
@@ -71,13 +74,22 @@ struct StreamRun {
   std::vector<StreamGenome> pareto;        // GA / exhaustive: the (energy, latency) front
   std::vector<std::pair<int, int>> genes;  // (layer, group) of each gene
   std::vector<std::vector<int>> gene_choices;
+  // Ctrl-C stopped the search: the result is the best of what was searched (partial).
   bool stopped_early = false;
-  std::int64_t polish_moves = 0;      // GA: improving one-gene moves of the polish
-  std::int64_t polish_schedules = 0;  // GA: allocations the polish asked for
+  std::int64_t allocations_total = 0;      // exhaustive: allocations in the space
+  std::int64_t allocations_scheduled = 0;  // exhaustive: of which scheduled (all unless stopped)
+  std::int64_t polish_moves = 0;           // GA: improving one-gene moves of the polish
+  std::int64_t polish_schedules = 0;       // GA: allocations the polish asked for
   // MILP allocation: the largest core load it minimised, CBC's bound and the relative gap.
   double milp_objective = 0, milp_bound = 0, milp_gap = 0;
   bool milp_optimal = false;
+  bool milp_from_cbc = true;  // false: stopped before CBC had an incumbent (greedy balance)
+  std::int64_t milp_nodes = 0;
 };
+
+// After Ctrl-C (stopped_early), what the partial result is, in one line ("interrupted after 40
+// of 81 allocations scheduled; the best of those"); "" otherwise.
+std::string stream_partial_note(const StreamRun& run);
 
 // COALA schedules a second on one thread, per computation node of the graph, that the time
 // bound of stream_estimate assumes: above the fastest rate measured (docs/resources.md).

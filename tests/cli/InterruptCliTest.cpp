@@ -106,5 +106,36 @@ TEST(InterruptCliSlow, HeraldExperimentStopsAndSaysPartial) {
   EXPECT_NE(r.err.find("experiments.md is partial"), std::string::npos) << r.err;
 }
 
+// `stream --allocation exhaustive` on FSRCNN (8 layers, each on any of lab3's 3 cores: 6,561
+// allocations of 4,320 CNs, minutes of scheduling): SIGINT after the first batch's progress line.
+// The best of the allocations scheduled is written and printed, said to be partial; exit 130.
+TEST(InterruptCliSlow, StreamExhaustiveKeepsTheBestMarkedPartial) {
+  if (!test::have_shared()) GTEST_SKIP() << "../shared is absent";
+  const auto lab3 = test::shared_dir() / "reference/stream/tutorial/lab3/inputs";
+  const auto fsrcnn = test::shared_dir() / "reference/stream/examples/workload/fsrcnn.onnx";
+  test::TempDir d;
+  const auto r = interrupt_when(
+      "stream --accelerator '" + (lab3 / "hardware/hda_bus.yaml").string() + "' --workload '" +
+          fsrcnn.string() + "' --mapping '" + (lab3 / "mapping/mapping.yaml").string() +
+          "' --mode fused --allocation exhaustive --threads 1 --out o",
+      d.path(), "stream: exhaustive allocations: 16/6561 ");
+  ASSERT_TRUE(r.signalled) << r.err;
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("stream: interrupted; the results above are partial"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("allocation exhaustive (partial: interrupted after "), std::string::npos)
+      << r.out;
+  const auto s = nlohmann::json::parse(read_file(d.path() / "o/summary.json"));
+  EXPECT_EQ(s["partial"], true);
+  const auto scheduled = s["search"]["allocations"]["scheduled"].get<std::int64_t>();
+  EXPECT_GE(scheduled, 16);
+  EXPECT_LT(scheduled, 6561);
+  EXPECT_EQ(s["search"]["allocations"]["total"], 6561);
+  EXPECT_EQ(s["search"]["stopped_early"], true);
+  ASSERT_GE(s["search"]["pareto"].size(), 1u);
+  EXPECT_EQ(s["latency_cycles"], s["search"]["pareto"][0]["latency_cycles"]);
+  EXPECT_TRUE(fs::exists(d.path() / "o/report.html"));
+}
+
 }  // namespace
 }  // namespace mosaic

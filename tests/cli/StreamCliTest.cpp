@@ -169,5 +169,73 @@ TEST(StreamCli, GaPolishAndRandomInitFlags) {
   EXPECT_FALSE(fs::exists(tmp.path() / "b"));
 }
 
+// `--allocation exhaustive` on lab3 fused (3^4 = 81 allocations, scheduled in batches): the
+// same numbers as the single batch it used to be (docs/stream.md: the optimum, Layer0 on core 1,
+// the rest on core 2, 21,365 cycles; a front of 4), with a progress line and an ETA on stderr
+// (after the first batch of 16, and at the end), none with --quiet.
+TEST(StreamCli, ExhaustiveInBatchesShowsProgressAndKeepsTheNumbers) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto in = shared_dir() / "reference/stream/tutorial/lab3/inputs";
+  TempDir tmp;
+  const std::string ex = " --mode fused --allocation exhaustive --threads 2";
+  std::string loud = args(in, tmp.path() / "l") + ex;
+  loud = loud.substr(0, loud.rfind(" --quiet")) + ex;
+  const auto l = run_mosaic(loud);
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_NE(l.err.find("stream: exhaustive allocations: 16/81 (20%) "), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find(", ETA "), std::string::npos) << l.err;
+  EXPECT_NE(l.err.find("stream: exhaustive allocations: 81/81 (100%) "), std::string::npos)
+      << l.err;
+  EXPECT_NE(l.err.find("; best latency 21365 cycles, front of 4"), std::string::npos) << l.err;
+  EXPECT_EQ(l.err.find("interrupted"), std::string::npos) << l.err;
+  EXPECT_NE(l.out.find("latency 21365 cycles, energy 2826895.6480000024 pJ, 224 CNs, 718 edges, "
+                       "allocation exhaustive\n"),
+            std::string::npos)
+      << l.out;
+  const auto s = nlohmann::json::parse(read_file(tmp.path() / "l/summary.json"));
+  EXPECT_DOUBLE_EQ(s["latency_cycles"].get<double>(), 21365);
+  EXPECT_EQ(s["partial"], false);
+  EXPECT_EQ(s["search"]["schedules_evaluated"], 82);  // 81, then the best with details
+  EXPECT_EQ(s["search"]["allocations"]["scheduled"], 81);
+  const std::vector<std::vector<int>> front = {
+      {1, 2, 2, 2}, {2, 2, 1, 1}, {2, 1, 1, 1}, {1, 1, 1, 1}};
+  const std::vector<double> front_cycles = {21365, 24153, 25614, 30064};
+  ASSERT_EQ(s["search"]["pareto"].size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(s["search"]["pareto"][i]["cores"].get<std::vector<int>>(), front[i]);
+    EXPECT_DOUBLE_EQ(s["search"]["pareto"][i]["latency_cycles"].get<double>(), front_cycles[i]);
+  }
+  const auto q = run_mosaic(args(in, tmp.path() / "q") + ex);
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_EQ(q.err, "");
+  const auto sq = nlohmann::json::parse(read_file(tmp.path() / "q/summary.json"));
+  EXPECT_EQ(sq["search"]["pareto"], s["search"]["pareto"]);
+}
+
+// `--allocation milp` on lab3 fused through CBC's C++ API and its event handler: the numbers of
+// the C interface it replaced (docs/stream.md: optimal core load 13,440 cycles, scheduled in
+// 39,208), a line before and after the solve on stderr, not partial.
+TEST(StreamCli, MilpShowsCbcProgressAndKeepsTheNumbers) {
+  MOSAIC_REQUIRE_SHARED();
+  const auto in = shared_dir() / "reference/stream/tutorial/lab3/inputs";
+  TempDir tmp;
+  std::string cmd = args(in, tmp.path() / "m");
+  cmd = cmd.substr(0, cmd.rfind(" --quiet")) + " --mode fused --allocation milp";
+  const auto r = run_mosaic(cmd);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(
+      r.err.find("stream: MILP (CBC): 4 genes, 4 cores, 13 columns, 7 rows; time limit 60 s\n"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("stream: MILP (CBC): optimal in "), std::string::npos) << r.err;
+  const auto s = nlohmann::json::parse(read_file(tmp.path() / "m/summary.json"));
+  EXPECT_DOUBLE_EQ(s["latency_cycles"].get<double>(), 39208);
+  EXPECT_EQ(s["partial"], false);
+  EXPECT_EQ(s["search"]["milp"]["optimal"], true);
+  EXPECT_EQ(s["search"]["milp"]["from_cbc"], true);
+  EXPECT_DOUBLE_EQ(s["search"]["milp"]["objective_cycles"].get<double>(), 13440);
+  EXPECT_DOUBLE_EQ(s["search"]["milp"]["bound_cycles"].get<double>(), 13440);
+}
+
 }  // namespace
 }  // namespace mosaic::test
