@@ -337,6 +337,7 @@ class Parser {
 
   void parse_dim_block(const char* field, std::vector<DimSyntax>& out) {
     expect("{", field);
+    out.reserve(8);  // N G K C R S Y X: one allocation, no doubling (start-up)
     while (true) {
       const Token& name = next(field);
       if (name.text == "}") break;
