@@ -1,9 +1,11 @@
 #include "outputs/MaestroCsv.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ostream>
 #include <string_view>
 #include <system_error>
@@ -18,68 +20,74 @@ constexpr std::array<double, 23> kPow10 = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1
                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+// The number writers below write into a caller's buffer and return the end of what they wrote:
+// a CSV row is written in place, with no capacity check per character (start-up,
+// bench/README.md). kNumberChars bounds what one number takes ("%Lg" of the largest long double
+// is 14 characters, an int64 20).
+constexpr std::size_t kNumberChars = 64;
+
+char* put_text(char* p, std::string_view text) {
+  std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+
 // "%g" (6 significant digits) of a finite nonzero double whose six digits are certain, or
-// false. v's magnitude is scaled by an exact power of ten (10^22 at most) into [1e5, 1e6): one
+// null. v's magnitude is scaled by an exact power of ten (10^22 at most) into [1e5, 1e6): one
 // rounding, an error below 2e-10 there; the digits are the nearest integer, certain unless the
 // scaled value lies within 1e-6 of a half (a tie or near one: to_chars decides those) or of the
 // ends of the range (the estimated exponent may be one off).
-bool fast_g(std::string& out, double v) {
+char* fast_g(char* p, double v) {
   const double mag = std::fabs(v);
-  if (!(mag >= 1e-17 && mag < 1e22)) return false;
+  if (!(mag >= 1e-17 && mag < 1e22)) return nullptr;
   const int exp10 = static_cast<int>(std::floor(std::log10(mag)));
   const int k = 5 - exp10;
-  if (k > 22 || k < -22) return false;
+  if (k > 22 || k < -22) return nullptr;
   const double scaled = k >= 0 ? mag * kPow10[static_cast<std::size_t>(k)]
                                : mag / kPow10[static_cast<std::size_t>(-k)];
-  if (!(scaled >= 100000.0 && scaled < 999999.0)) return false;
+  if (!(scaled >= 100000.0 && scaled < 999999.0)) return nullptr;
   const double whole = std::floor(scaled);
   const double frac = scaled - whole;
-  if (std::fabs(frac - 0.5) < 1e-6) return false;
+  if (std::fabs(frac - 0.5) < 1e-6) return nullptr;
   const auto digits = static_cast<std::int64_t>(whole) + (frac > 0.5 ? 1 : 0);
   char d[6];
   auto n = digits;
   for (int i = 5; i >= 0; --i, n /= 10) d[i] = static_cast<char>('0' + n % 10);
   int last = 5;  // the last significant digit kept (trailing zeros dropped, as %g does)
   while (last > 0 && d[last] == '0') --last;
-  if (v < 0) out += '-';
+  if (v < 0) *p++ = '-';
   if (exp10 < -4 || exp10 >= 6) {
-    out += d[0];
+    *p++ = d[0];
     if (last > 0) {
-      out += '.';
-      out.append(d + 1, static_cast<std::size_t>(last));
+      *p++ = '.';
+      p = put_text(p, std::string_view(d + 1, static_cast<std::size_t>(last)));
     }
-    out += exp10 < 0 ? "e-" : "e+";
+    *p++ = 'e';
+    *p++ = exp10 < 0 ? '-' : '+';
     const int e = exp10 < 0 ? -exp10 : exp10;
-    if (e < 10) out += '0';
-    char eb[4];
-    const auto r = std::to_chars(eb, eb + sizeof(eb), e);
-    out.append(eb, r.ptr);
-  } else if (exp10 >= 0) {
-    out.append(d, static_cast<std::size_t>(exp10 + 1));
-    if (last > exp10) {
-      out += '.';
-      out.append(d + exp10 + 1, static_cast<std::size_t>(last - exp10));
-    }
-  } else {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-exp10 - 1), '0');
-    out.append(d, static_cast<std::size_t>(last + 1));
+    if (e < 10) *p++ = '0';
+    return std::to_chars(p, p + 4, e).ptr;
   }
-  return true;
+  if (exp10 >= 0) {
+    p = put_text(p, std::string_view(d, static_cast<std::size_t>(exp10 + 1)));
+    if (last > exp10) {
+      *p++ = '.';
+      p = put_text(p, std::string_view(d + exp10 + 1, static_cast<std::size_t>(last - exp10)));
+    }
+    return p;
+  }
+  *p++ = '0';
+  *p++ = '.';
+  for (int z = 0; z < -exp10 - 1; ++z) *p++ = '0';
+  return put_text(p, std::string_view(d, static_cast<std::size_t>(last + 1)));
 }
 
-// Appends printf's "%g" of v (6 significant digits, "C" locale): fast_g when its digits are
-// certain, else std::to_chars with chars_format::general and precision 6 (printf's "%g" by the
-// standard's definition, at a tenth of glibc's printf instructions; start-up, bench/README.md).
-void append_g(std::string& out, double v) {
-  if (std::isnan(v)) {
-    out += std::signbit(v) ? "-nan" : "nan";
-    return;
-  }
-  if (fast_g(out, v)) return;
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
-  out.append(buf, res.ptr);
+// Printf's "%g" of v (6 significant digits, "C" locale): fast_g when its digits are certain, else
+// std::to_chars with chars_format::general and precision 6 (printf's "%g" by the standard's
+// definition, at a tenth of glibc's printf instructions; start-up, bench/README.md).
+char* put_g(char* p, double v) {
+  if (std::isnan(v)) return put_text(p, std::signbit(v) ? "-nan" : "nan");
+  if (char* end = fast_g(p, v)) return end;
+  return std::to_chars(p, p + kNumberChars, v, std::chars_format::general, 6).ptr;
 }
 
 // Whether "%.5e" of the double d (digits `text`) is also "%.5e" of the long double v, d being v
@@ -111,55 +119,36 @@ bool same_six_digits(long double v, std::string_view text) {
 // digits (always for a long double a double holds exactly, such as a reuse factor of 49 or 2.5;
 // otherwise checked); the rest goes through printf (libstdc++'s to_chars does the same for long
 // double). No printf: the drop-in touches fewer pages.
-void append_g(std::string& out, long double v) {
-  if (std::isnan(v)) {
-    out += std::signbit(v) ? "-nan" : "nan";
-    return;
-  }
+char* put_g(char* p, long double v) {
+  if (std::isnan(v)) return put_text(p, std::signbit(v) ? "-nan" : "nan");
   const auto d = static_cast<double>(v);
-  if (static_cast<long double>(d) == v) {
-    append_g(out, d);
-    return;
-  }
-  char buf[64];
+  if (static_cast<long double>(d) == v) return put_g(p, d);
   if (std::isfinite(d)) {
-    const auto sci = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific, 5);
-    if (same_six_digits(v, std::string_view(buf, static_cast<std::size_t>(sci.ptr - buf)))) {
-      append_g(out, d);
-      return;
-    }
+    char sci[kNumberChars];
+    const auto r = std::to_chars(sci, sci + sizeof(sci), d, std::chars_format::scientific, 5);
+    if (same_six_digits(v, std::string_view(sci, static_cast<std::size_t>(r.ptr - sci))))
+      return put_g(p, d);
   }
-  const int n = std::snprintf(buf, sizeof(buf), "%Lg", v);
-  out.append(buf, static_cast<std::size_t>(n));
-}
-
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, res.ptr);
+  const int n = std::snprintf(p, kNumberChars, "%Lg", v);
+  return p + (n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), kNumberChars - 1) : 0);
 }
 
 // MAESTRO's NaNs come from 0/0 at run time on x86, which yields the negative default NaN.
 template <typename T>
-void append_g_compat(std::string& out, T v) {
-  if (std::isnan(v))
-    out += "-nan";
-  else
-    append_g(out, v);
+char* put_g_compat(char* p, T v) {
+  return std::isnan(v) ? put_text(p, "-nan") : put_g(p, v);
 }
 
 }  // namespace
 
 std::string format_g(double v) {
-  std::string s;
-  append_g(s, v);
-  return s;
+  char b[kNumberChars];
+  return std::string(b, put_g(b, v));
 }
 
 std::string format_g(long double v) {
-  std::string s;
-  append_g(s, v);
-  return s;
+  char b[kNumberChars];
+  return std::string(b, put_g(b, v));
 }
 
 std::string maestro_csv_header() {
@@ -179,18 +168,19 @@ std::string maestro_csv_header() {
 }
 
 void append_maestro_csv_row(std::string& s, const cost::MaestroLayerReport& r) {
-  auto i = [&](std::int64_t v, std::string_view sep) {
-    append_int(s, v);
-    s.append(sep.data(), sep.size());
-  };
-  auto g = [&](auto v, std::string_view sep) {
-    append_g_compat(s, v);
-    s.append(sep.data(), sep.size());
-  };
   s += r.network;
   s += ',';
   s += r.layer;
   s += ',';
+  // The 50 numbers, each with its separator, written in place into room made for 64.
+  constexpr std::size_t kRoom = 64 * (kNumberChars + 2);
+  const std::size_t start = s.size();
+  s.resize(start + kRoom);
+  char* p = s.data() + start;
+  auto i = [&](std::int64_t v, std::string_view sep) {
+    p = put_text(std::to_chars(p, p + kNumberChars, v).ptr, sep);
+  };
+  auto g = [&](auto v, std::string_view sep) { p = put_text(put_g_compat(p, v), sep); };
   i(r.num_pes, ",");
   i(r.runtime_cycles, ",");
   g(r.csv_energy_nj, ",");
@@ -226,7 +216,8 @@ void append_maestro_csv_row(std::string& s, const cost::MaestroLayerReport& r) {
     for (int v = 0; v < 3; ++v)
       i(r.delay[static_cast<std::size_t>(k)][static_cast<std::size_t>(v)], ", ");
   g(r.avg_utilized_pes, ", ");
-  append_g_compat(s, r.arithmetic_intensity);
+  p = put_g_compat(p, r.arithmetic_intensity);
+  s.resize(static_cast<std::size_t>(p - s.data()));
 }
 
 std::string maestro_csv_row(const cost::MaestroLayerReport& r) {
