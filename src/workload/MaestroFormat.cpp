@@ -50,27 +50,25 @@ std::vector<Token> tokenize(std::string_view text) {
   tokens.reserve(text.size() / 4 + 16);
   // One pass; a token is a view of the text (no copy).
   int line = 1;
-  const char* const b = text.data();
-  const std::size_t n = text.size();
-  auto cls = [&](std::size_t i) { return kClasses[static_cast<unsigned char>(b[i])]; };
-  auto comment_at = [&](std::size_t i) { return i + 1 < n && b[i + 1] == '/'; };
-  std::size_t i = 0;
-  while (i < n) {
-    switch (cls(i)) {
+  const char* p = text.data();
+  const char* const e = p + text.size();
+  auto comment_at = [&](const char* q) { return q + 1 < e && q[1] == '/'; };
+  while (p < e) {
+    switch (kClasses[static_cast<unsigned char>(*p)]) {
       case kSeparator:
-        ++i;
+        ++p;
         continue;
       case kNewline:
         ++line;
-        ++i;
+        ++p;
         continue;
       case kBrace:
-        tokens.push_back({text.substr(i, 1), line});
-        ++i;
+        tokens.push_back({std::string_view(p, 1), line});
+        ++p;
         continue;
       case kSlash:
-        if (comment_at(i)) {  // a comment: the rest of the line
-          while (i < n && b[i] != '\n') ++i;
+        if (comment_at(p)) {  // a comment: the rest of the line
+          while (p < e && *p != '\n') ++p;
           continue;
         }
         break;  // a '/' starts a token
@@ -78,8 +76,8 @@ std::vector<Token> tokenize(std::string_view text) {
         // A minus that starts a token and precedes a digit is a sign (`K: -8`,
         // `SpatialMap(-1,1)`), kept so that a negative value is refused where it is read;
         // elsewhere `-` separates tokens as in MAESTRO (`Conv2d-1`, `->`).
-        if (!(i + 1 < n && is_digit(b[i + 1]))) {
-          ++i;
+        if (!(p + 1 < e && is_digit(p[1]))) {
+          ++p;
           continue;
         }
         break;
@@ -87,12 +85,16 @@ std::vector<Token> tokenize(std::string_view text) {
         break;
     }
     // A token: this character and every following word character, or '/' that does not start
-    // a comment (a '-' ends a token).
-    std::size_t j = i + 1;
-    while (j < n && (cls(j) == kWord || (cls(j) == kSlash && !comment_at(j)))) ++j;
-    tokens.push_back({text.substr(i, j - i), line});
+    // a comment (a '-' ends a token). Each character's class is looked up once.
+    const char* q = p + 1;
+    while (q < e) {
+      const unsigned char k = kClasses[static_cast<unsigned char>(*q)];
+      if (k != kWord && (k != kSlash || comment_at(q))) break;
+      ++q;
+    }
+    tokens.push_back({std::string_view(p, static_cast<std::size_t>(q - p)), line});
     // A '-' that ends a token is a separator, never a sign (`Conv2d-1` is "Conv2d", "1").
-    i = j < n && b[j] == '-' ? j + 1 : j;
+    p = q < e && *q == '-' ? q + 1 : q;
   }
   return tokens;
 }
