@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates cmake/front-symbols.txt: the functions and data the static `mosaic` front touches on
-# its start-up paths (the maestro drop-in on example mappings, console and CSV, and a command line
-# it hands to mosaic-full), in the order they are first touched. With lld, the front is linked
-# with these symbols' sections first and together (code in .text, written data in .data/.bss,
-# constants in .rodata), so that a short run touches fewer pages: each read fault on the file maps
-# 64 KiB around it, each written page faults by itself (bench/README.md, "Whole-process
-# start-up"). The addresses come from valgrind's lackey (every instruction fetch, load and store)
-# and are named with the binary's own symbol table, so static functions of libc and libstdc++
-# are named as the linker knows them. A stale list only costs faults, never correctness: names
-# no longer present are ignored.
+# its start-up paths (`--version`, the maestro drop-in on example mappings, console and CSV, and a
+# command line it hands to mosaic-full), in the order they are first touched. With lld, the front
+# is linked with these symbols' sections first and together (code in .text, written data in
+# .data/.bss, constants in .rodata), so that a short run touches fewer pages: each read fault on
+# the file maps 64 KiB around it, each written page faults by itself (bench/README.md,
+# "Whole-process start-up"). The addresses come from valgrind's lackey (every instruction fetch,
+# load and store) and are named with the binary's own symbol table, so static functions of libc
+# and libstdc++ are named as the linker knows them. A stale list only costs faults, never
+# correctness: names no longer present are ignored.
 # Usage: scripts/front_symbol_order.sh [build/release]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,6 +83,7 @@ print("\n".join(out))
 PY
 (
   cd "$tmp"
+  trace --version
   trace maestro --HW_file=hw.m --Mapping_file=net.m --print_res=true
   trace maestro --HW_file=hw.m --Mapping_file=vgg.m --print_res=false
   trace workload show resnet50 --summary || true

@@ -58,7 +58,10 @@ struct Arena {
 };
 
 Arena arena;  // zero-initialised (.bss): no constructor runs before the first allocation
-alignas(kHeader) char early[kStartTotal];  // the blocks before the arena starts (.bss)
+// The blocks before the arena starts (.bss), on pages of their own: glibc's start-up takes 1-3 KiB
+// of it, one page fault wherever the link puts it (it shared a page with other data before, and
+// crossed into a second page or not with each change of the layout).
+alignas(kPage) char early[kStartTotal];
 std::atomic_flag arena_lock = ATOMIC_FLAG_INIT;
 
 struct Lock {
