@@ -204,6 +204,17 @@ GaSpace ga_space(Problem& pb) {
   return sp;
 }
 
+// The first allocation of a search's Pareto front; a search stopped before it scheduled any
+// allocation is an error naming the search.
+template <class Run>
+const Genome& front_best(const Run& run, const char* search) {
+  if (run.pareto.empty())
+    throw UserError(
+        SourceLocation{"", 0, "--allocation"},
+        fmt::format("the {} allocation was stopped before any allocation was scheduled", search));
+  return run.pareto.front().core;
+}
+
 Genome run_ga(Problem& pb, const StreamOptions& o) {
   auto& run = pb.run;
   GaSettings s;
@@ -224,10 +235,7 @@ Genome run_ga(Problem& pb, const StreamOptions& o) {
   run.polish_moves = res.polish_moves;
   run.polish_schedules = res.polish_schedules;
   run.pareto = res.pareto;
-  if (run.pareto.empty())
-    throw UserError(SourceLocation{"", 0, "--allocation"},
-                    "the genetic allocation was stopped before any allocation was scheduled");
-  return run.pareto.front().core;
+  return front_best(run, "genetic");
 }
 
 Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
@@ -252,10 +260,7 @@ Genome run_exhaustive(Problem& pb, const StreamOptions& o) {
   run.allocations_total = res.total;
   run.allocations_scheduled = res.scheduled;
   run.pareto = res.pareto;
-  if (run.pareto.empty())
-    throw UserError(SourceLocation{"", 0, "--allocation"},
-                    "the exhaustive allocation was stopped before any allocation was scheduled");
-  return run.pareto.front().core;
+  return front_best(run, "exhaustive");
 }
 
 Genome run_milp(Problem& pb, const StreamOptions& o) {
