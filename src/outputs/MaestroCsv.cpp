@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ostream>
@@ -31,6 +33,21 @@ char* put_text(char* p, std::string_view text) {
   return p + text.size();
 }
 
+// floor(log10(mag)) for a normal mag in [1e-17, 1e22), or one less near a power of ten below 1
+// (10^-k is not exact in binary): fast_g rejects an exponent one off by its range check. From the
+// binary exponent e2, floor(e2 * log10(2)) is the decimal exponent or one less (mag lies in
+// [2^e2, 2^(e2+1))), and one comparison with the next power of ten decides (log10 of glibc took
+// 75 instructions a number; start-up, bench/README.md).
+int decimal_exponent(double mag) {
+  const int e2 = static_cast<int>((std::bit_cast<std::uint64_t>(mag) >> 52) & 0x7ff) - 1023;
+  int exp10 = (e2 * 1233) >> 12;  // floor(e2 * log10(2)) for |e2| < 1000 (1233 / 4096 = 0.30103)
+  const int next = exp10 + 1;
+  if (next >= 0 ? mag >= kPow10[static_cast<std::size_t>(next)]
+                : mag * kPow10[static_cast<std::size_t>(-next)] >= 1.0)
+    exp10 = next;
+  return exp10;
+}
+
 // "%g" (6 significant digits) of a finite nonzero double whose six digits are certain, or
 // null. v's magnitude is scaled by an exact power of ten (10^22 at most) into [1e5, 1e6): one
 // rounding, an error below 2e-10 there; the digits are the nearest integer, certain unless the
@@ -39,7 +56,7 @@ char* put_text(char* p, std::string_view text) {
 char* fast_g(char* p, double v) {
   const double mag = std::fabs(v);
   if (!(mag >= 1e-17 && mag < 1e22)) return nullptr;
-  const int exp10 = static_cast<int>(std::floor(std::log10(mag)));
+  const int exp10 = decimal_exponent(mag);
   const int k = 5 - exp10;
   if (k > 22 || k < -22) return nullptr;
   const double scaled = k >= 0 ? mag * kPow10[static_cast<std::size_t>(k)]
@@ -86,6 +103,10 @@ char* fast_g(char* p, double v) {
 // definition, at a tenth of glibc's printf instructions; start-up, bench/README.md).
 char* put_g(char* p, double v) {
   if (std::isnan(v)) return put_text(p, std::signbit(v) ? "-nan" : "nan");
+  // A nonzero integer of at most six digits is its own "%g" (most of a MAESTRO row's factors,
+  // counts and delays are: 1, 14, 11881).
+  if (v != 0 && v >= -999999.0 && v <= 999999.0 && v == static_cast<double>(static_cast<int>(v)))
+    return std::to_chars(p, p + kNumberChars, static_cast<int>(v)).ptr;
   if (char* end = fast_g(p, v)) return end;
   return std::to_chars(p, p + kNumberChars, v, std::chars_format::general, 6).ptr;
 }

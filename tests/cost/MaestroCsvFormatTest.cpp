@@ -59,6 +59,33 @@ TEST(MaestroCsvFormat, DoublesMatchToChars) {
   EXPECT_GT(checked, 2000000);
 }
 
+// The decimal exponent comes from the binary one (no log10) and integers of six digits print
+// directly: powers of ten of the whole fast range and their neighbours, and integers around the
+// six-digit border, print as to_chars prints them.
+TEST(MaestroCsvFormat, PowersOfTenAndIntegersMatchToChars) {
+  int checked = 0;
+  for (int e = -20; e <= 24; ++e) {
+    const double p = std::pow(10.0, e);
+    for (double w : {p, std::nextafter(p, 0.0), std::nextafter(p, 1e300), p * 0.9999995,
+                     p * 0.99999949, p * 1.0000005, p * 9.999995, p * 9.9999951}) {
+      ASSERT_EQ(format_g(w), to_chars_g(w)) << w;
+      ASSERT_EQ(format_g(-w), to_chars_g(-w)) << -w;
+      checked += 2;
+    }
+  }
+  for (long long k = -1000010; k <= 1000010; k += (k > -999000 && k < 999000 ? 997 : 1)) {
+    const auto v = static_cast<double>(k);
+    ASSERT_EQ(format_g(v), to_chars_g(v)) << k;
+    ASSERT_EQ(format_g(v + 0.5), to_chars_g(v + 0.5)) << k;
+    checked += 2;
+  }
+  EXPECT_EQ(format_g(-0.0), "-0");
+  EXPECT_EQ(format_g(999999.0), "999999");
+  EXPECT_EQ(format_g(1000000.0), "1e+06");
+  EXPECT_EQ(format_g(-7.0), "-7");
+  EXPECT_GT(checked, 6000);
+}
+
 // Reuse factors are ratios of counts: every ratio of small counts prints as printf prints it,
 // whether or not a double holds it.
 TEST(MaestroCsvFormat, RatiosMatchPrintf) {
