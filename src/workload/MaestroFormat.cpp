@@ -55,42 +55,44 @@ bool is_digit(char c) {
   const char* const e = p + text.size();
   auto comment_at = [&](const char* q) { return q + 1 < e && q[1] == '/'; };
   while (p < e) {
-    switch (kClasses[static_cast<unsigned char>(*p)]) {
-      case kSeparator:
-        ++p;
-        continue;
-      case kNewline:
-        ++line;
-        ++p;
-        continue;
-      case kBrace:
-        tokens.push_back({std::string_view(p, 1), line});
-        ++p;
-        continue;
-      case kSlash:
-        if (comment_at(p)) {  // a comment: the rest of the line
-          while (p < e && *p != '\n') ++p;
-          continue;
-        }
-        break;  // a '/' starts a token
-      case kMinus:
-        // A minus that starts a token and precedes a digit is a sign (`K: -8`,
-        // `SpatialMap(-1,1)`), kept so that a negative value is refused where it is read;
-        // elsewhere `-` separates tokens as in MAESTRO (`Conv2d-1`, `->`).
-        if (!(p + 1 < e && is_digit(p[1]))) {
-          ++p;
-          continue;
-        }
-        break;
-      default:
-        break;
+    // Separators and newlines first, by plain tests (a switch's jump table cost more per
+    // character: most characters of a mapping file are white space).
+    const unsigned char c = kClasses[static_cast<unsigned char>(*p)];
+    if (c == kSeparator) {
+      ++p;
+      continue;
+    }
+    if (c == kNewline) {
+      ++line;
+      ++p;
+      continue;
+    }
+    if (c == kBrace) {
+      tokens.push_back({std::string_view(p, 1), line});
+      ++p;
+      continue;
+    }
+    if (c == kSlash && comment_at(p)) {  // a comment: the rest of the line
+      while (p < e && *p != '\n') ++p;
+      continue;
+    }
+    // A minus that starts a token and precedes a digit is a sign (`K: -8`, `SpatialMap(-1,1)`),
+    // kept so that a negative value is refused where it is read; elsewhere `-` separates tokens
+    // as in MAESTRO (`Conv2d-1`, `->`).
+    if (c == kMinus && !(p + 1 < e && is_digit(p[1]))) {
+      ++p;
+      continue;
     }
     // A token: this character and every following word character, or '/' that does not start
     // a comment (a '-' ends a token). Each character's class is looked up once.
     const char* q = p + 1;
     while (q < e) {
       const unsigned char k = kClasses[static_cast<unsigned char>(*q)];
-      if (k != kWord && (k != kSlash || comment_at(q))) break;
+      if (k == kWord) {
+        ++q;
+        continue;
+      }
+      if (k != kSlash || comment_at(q)) break;
       ++q;
     }
     tokens.push_back({std::string_view(p, static_cast<std::size_t>(q - p)), line});
@@ -104,6 +106,20 @@ namespace {
 
 bool parse_int(std::string_view s, std::int64_t& out) {
   if (s.empty()) return false;
+  // Digits only, at most 18 of them (cannot overflow): the common case, without from_chars.
+  if (s.size() <= 18) {
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size(); ++i) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+      if (d > 9) break;
+      v = v * 10 + static_cast<std::int64_t>(d);
+    }
+    if (i == s.size()) {
+      out = v;
+      return true;
+    }
+  }
   const char* b = s.data();
   const char* e = s.data() + s.size();
   if (*b == '+') ++b;
@@ -167,7 +183,7 @@ class Parser {
         next();
         break;
       }
-      out.push_back(parse_directive(nullptr));
+      parse_directive(nullptr, out.emplace_back());
     }
     if (!at_end()) fail(peek(), peek().text, "unexpected text after the Dataflow block");
     if (out.empty()) fail_at(last_line(), "Dataflow", "no directives");
@@ -256,12 +272,12 @@ class Parser {
       if (tok.text == "}") break;
       if (tok.text != "Layer")
         fail(tok, "Network", fmt::format("expected 'Layer' or '}}', found '{}'", tok.text));
-      net.layers.push_back(parse_layer(tok.line));
+      parse_layer(tok.line, net.layers.emplace_back());
     }
   }
 
-  LayerSyntax parse_layer(int line) {
-    LayerSyntax layer;
+  // Syntax objects are filled in place in their containers (no moves of their strings).
+  void parse_layer(int line, LayerSyntax& layer) {
     layer.line = line;
     // The name is the last token before '{': `Layer Conv2d-1 {` is named "1", as in MAESTRO's
     // own CSV output (`-` separates tokens). A layer without a name is called "Layer".
@@ -317,7 +333,7 @@ class Parser {
             next();
             break;
           }
-          layer.dataflow.push_back(parse_directive(&layer));
+          parse_directive(&layer, layer.dataflow.emplace_back());
         }
       } else {
         fail(tok, "Layer " + layer.name,
@@ -327,7 +343,6 @@ class Parser {
     }
     if (!have_type) fail_at(line, "Layer " + layer.name, "missing 'Type'");
     if (!have_dims) fail_at(line, "Layer " + layer.name, "missing 'Dimensions'");
-    return layer;
   }
 
   // A block of `name: size` entries whose sizes must be at least 1 (`rule` says so when not).
@@ -365,9 +380,8 @@ class Parser {
     }
   }
 
-  SizeExpr parse_size(const LayerSyntax* layer, std::string_view field) {
+  void parse_size(const LayerSyntax* layer, std::string_view field, SizeExpr& e) {
     const Token& t = next(field);
-    SizeExpr e;
     if (t.text == "Sz") {
       const Token& d = next(field);
       e.dim = std::string(d.text);
@@ -375,7 +389,7 @@ class Parser {
       e.text.append("Sz(", 3).append(d.text).push_back(')');
       if (layer != nullptr && !layer->dim(d.text))
         fail(d, field, fmt::format("Sz({}) names a dimension the layer does not declare", d.text));
-      return e;
+      return;
     }
     std::int64_t v = 0;
     if (parse_int(t.text, v)) {
@@ -388,32 +402,29 @@ class Parser {
     } else {
       fail(t, field, fmt::format("expected an integer, a Constant or Sz(DIM), found '{}'", t.text));
     }
-    e.text = std::string(t.text);
+    e.text = std::string(t.text);  // constructed and moved: cheaper than assign
     if (e.value <= 0) fail(t, field, fmt::format("size must be positive, got {}", e.value));
-    return e;
   }
 
-  DirectiveSyntax parse_directive(const LayerSyntax* layer) {
+  void parse_directive(const LayerSyntax* layer, DirectiveSyntax& d) {
     const Token& kw = next("Dataflow");
-    DirectiveSyntax d;
     d.line = kw.line;
     if (kw.text == "TemporalMap" || kw.text == "SpatialMap") {
       d.kind = kw.text == "TemporalMap" ? DirectiveKind::TemporalMap : DirectiveKind::SpatialMap;
-      d.size = parse_size(layer, kw.text);
-      d.offset = parse_size(layer, kw.text);
+      parse_size(layer, kw.text, d.size);
+      parse_size(layer, kw.text, d.offset);
       const Token& dim = next(kw.text);
       if (dim.text == "{" || dim.text == "}")
         fail(dim, kw.text, "expected a dimension name after the map sizes");
       d.dim = std::string(dim.text);
     } else if (kw.text == "Cluster") {
       d.kind = DirectiveKind::Cluster;
-      d.size = parse_size(layer, "Cluster");
+      parse_size(layer, "Cluster", d.size);
       if (!at_end() && (peek().text == "P" || peek().text == "L")) d.cluster_type = next().text[0];
     } else {
       fail(kw, "Dataflow",
            fmt::format("expected TemporalMap, SpatialMap, Cluster or '}}', found '{}'", kw.text));
     }
-    return d;
   }
 };
 
