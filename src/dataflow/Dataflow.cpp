@@ -93,6 +93,7 @@ Dataflow from_syntax(const std::vector<mf::DirectiveSyntax>& syntax, const std::
   Dataflow df;
   df.name = name;
   df.file = file;
+  df.directives.reserve(syntax.size());
   for (const auto& d : syntax) {
     Directive out;
     out.line = d.line;

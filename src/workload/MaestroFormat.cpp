@@ -451,15 +451,23 @@ std::string read_text(const std::filesystem::path& path) {
 
 }  // namespace
 
+namespace {
+// Dimension names are one or two characters: the length and the first character decide nearly
+// every comparison without a call to memcmp (the parser looks a name up for every Sz(DIM)).
+bool same_name(const std::string& a, std::string_view b) {
+  return a.size() == b.size() && (b.empty() || (a[0] == b[0] && std::string_view(a) == b));
+}
+}  // namespace
+
 std::optional<std::int64_t> LayerSyntax::dim(std::string_view name) const {
   for (const auto& d : dims)
-    if (d.name == name) return d.size;
+    if (same_name(d.name, name)) return d.size;
   return std::nullopt;
 }
 
 std::int64_t LayerSyntax::stride(std::string_view name) const {
   for (const auto& s : strides)
-    if (s.name == name) return s.size;
+    if (same_name(s.name, name)) return s.size;
   return 1;
 }
 
