@@ -40,7 +40,7 @@ char* put_text(char* p, std::string_view text) {
 // 75 instructions a number; start-up, bench/README.md).
 int decimal_exponent(double mag) {
   const int e2 = static_cast<int>((std::bit_cast<std::uint64_t>(mag) >> 52) & 0x7ff) - 1023;
-  int exp10 = (e2 * 1233) >> 12;  // floor(e2 * log10(2)) for |e2| < 1000 (1233 / 4096 = 0.30103)
+  int exp10 = (e2 * 1233) >> 12;  // floor(e2 * log10(2)) for |e2| < 681; here |e2| < 80
   const int next = exp10 + 1;
   if (next >= 0 ? mag >= kPow10[static_cast<std::size_t>(next)]
                 : mag * kPow10[static_cast<std::size_t>(-next)] >= 1.0)
